@@ -1,0 +1,37 @@
+// The demo bank's brain: one deterministic FAQ bot shared by every demo
+// channel (API, web, WeChat, WeChat MP, hotline), so that a difference between
+// channels is the channel's doing.
+
+export type BrainReplyKind = 'answer' | 'clarify' | 'fallback' | 'handoff' | 'ask-data' | 'greeting';
+
+export interface BrainReply {
+  /** The whole reply text. */
+  text: string;
+  /** The reply split into chat bubbles (web/WeChat split long replies). */
+  parts: string[];
+  /** The bot's own intent label (e.g. card.report_loss), null on fallback. */
+  intent: string | null;
+  /** Quick-reply buttons (clarifying questions offer choices). */
+  buttons: string[];
+  handoff: boolean;
+  kind: BrainReplyKind;
+}
+
+export interface BrainSession {
+  /** Answer one customer message in the context of this session. */
+  reply(text: string): BrainReply;
+  /** The greeting a channel shows before the customer speaks. */
+  welcome(): BrainReply;
+}
+
+export interface Brain {
+  /** A conversation; the same messages in the same order always get the same replies. */
+  session(): BrainSession;
+}
+
+export interface BrainOptions {
+  /** 0..1: how often a follow-up keeps the previous topic (seeded by the first message). */
+  contextKeep?: number;
+  /** A "weaker" brain for multi-bank comparisons: fewer synonyms, more fallbacks. */
+  quality?: 'good' | 'average' | 'poor';
+}

@@ -1,0 +1,39 @@
+import { createBrain } from './brain/index.ts';
+import type { DemoOptions, DemoPart, RunningPart } from './part.ts';
+
+// The embedded demo bank: every part starts in-process on loopback for the
+// run's duration. Adding a channel = one part module + one line here.
+const parts: Record<string, () => Promise<DemoPart>> = {
+  api: async () => (await import('./api.ts')).startApi,
+};
+
+export interface EmbeddedBank {
+  vars: Record<string, string>;
+  close(): Promise<void>;
+}
+
+export async function startDemoBank(options: Partial<DemoOptions> = {}, only?: string[]): Promise<EmbeddedBank> {
+  const opts: DemoOptions = {
+    latencyMs: 0,
+    jitterMs: 0,
+    ...options,
+    brain: { quality: 'good', contextKeep: 0.5, ...(options.brain ?? {}) },
+  };
+  const brain = createBrain(opts.brain);
+  const running: RunningPart[] = [];
+  try {
+    for (const [name, load] of Object.entries(parts)) {
+      if (only && !only.includes(name)) continue;
+      running.push(await (await load())(brain, opts));
+    }
+  } catch (err) {
+    await Promise.allSettled(running.map((p) => p.close()));
+    throw err;
+  }
+  return {
+    vars: Object.assign({}, ...running.map((p) => p.vars)),
+    close: async () => {
+      await Promise.allSettled(running.map((p) => p.close()));
+    },
+  };
+}

@@ -1,0 +1,105 @@
+import { z } from 'zod';
+
+// Scenario packs: what researchers write. z.input is the authoring shape,
+// z.output what the engine uses. Descriptions end up in scenarios/schema.json.
+
+const id = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9._-]*$/, 'use lower-case letters, digits, ".", "_" and "-"');
+
+const nonEmptyText = z.string().trim().min(1, 'must not be empty');
+
+export const keypointSchema = z
+  .strictObject({
+    id: id.describe('Unique within the turn; graders report hits by this id'),
+    text: nonEmptyText.describe('The point a good answer makes, in one sentence'),
+    any: z
+      .array(nonEmptyText)
+      .min(1, 'must not be empty — list the ways a correct answer can say it')
+      .describe('Synonyms: the point is hit when the reply contains any of them'),
+    all: z
+      .array(nonEmptyText)
+      .optional()
+      .describe('Optional: every one of these must also appear for a hit'),
+    weight: z.number().positive().max(10).default(1),
+  })
+  .describe('A key point of a complete answer');
+
+export const handoffSchema = z
+  .enum(['accept', 'require', 'forbid'])
+  .describe('accept: a human handoff is fine; require: only a handoff is right; forbid: the bot must answer itself');
+
+export const expectSchema = z.strictObject({
+  intent: z.string().optional().describe('The intent the bot should recognise (defaults to the pack intent)'),
+  keypoints: z.array(keypointSchema).default([]),
+  forbid: z
+    .array(nonEmptyText)
+    .default([])
+    .describe('Wrong information: any of these in the reply caps completeness at 1'),
+  handoff: handoffSchema.optional(),
+});
+
+export const turnSchema = z
+  .strictObject({
+    say: nonEmptyText.describe('What the customer says'),
+    paraphrases: z
+      .array(nonEmptyText)
+      .default([])
+      .describe('Other ways to say it: colloquial, long-winded, typo, dialect-tinged'),
+    click: z.string().optional().describe('On channels with quick replies, press this button instead of typing'),
+    expect: expectSchema.default({ keypoints: [], forbid: [] }),
+  })
+  .describe('One customer message and what a good reply contains');
+
+export const replyRuleSchema = z.strictObject({
+  when: z.array(nonEmptyText).min(1, 'must not be empty — list words of the bot that trigger this reply'),
+  say: nonEmptyText,
+});
+
+export const caseSchema = z.strictObject({
+  id,
+  name: z.string().optional(),
+  tags: z.array(z.string()).default([]),
+  turns: z.array(turnSchema).min(1, 'a case needs at least one turn'),
+  replies: z
+    .array(replyRuleSchema)
+    .default([])
+    .describe('How the simulated customer answers when the bot asks for something'),
+});
+
+export const channelKindSchema = z.enum(['online', 'hotline']);
+
+export const packSchema = z.strictObject({
+  $schema: z.string().optional(),
+  id,
+  name: nonEmptyText,
+  locale: z.string().default('zh-CN'),
+  intent: z.strictObject({ id: nonEmptyText, description: nonEmptyText }),
+  channels: z.array(channelKindSchema).default(['online', 'hotline']),
+  cases: z.array(caseSchema).min(1, 'a pack needs at least one case'),
+});
+
+export type Keypoint = z.output<typeof keypointSchema>;
+export type Expect = z.output<typeof expectSchema>;
+export type ScenarioTurn = z.output<typeof turnSchema>;
+export type ScenarioCase = z.output<typeof caseSchema>;
+export type Pack = z.output<typeof packSchema>;
+export type PackInput = z.input<typeof packSchema>;
+
+// The locale file: phrases and tables shared by every pack of a locale.
+export const localeSchema = z.strictObject({
+  $schema: z.string().optional(),
+  locale: z.string(),
+  fallback: z
+    .array(nonEmptyText)
+    .min(1)
+    .describe('Phrases of a bot that did not understand ("没有理解", "换个说法", …)'),
+  handoff: z.array(nonEmptyText).min(1).describe('Phrases of a transfer to a human agent'),
+  clarify: z.array(nonEmptyText).default([]).describe('Phrases of a bot asking which thing the customer means'),
+  numerals: z.record(z.string(), z.string()).default({}).describe('Chinese numerals → digits, applied in normalisation'),
+  synonyms: z
+    .record(z.string(), z.string())
+    .default({})
+    .describe('Variant words → the canonical word, applied in normalisation (e.g. 手机APP → 手机银行)'),
+});
+export type Locale = z.output<typeof localeSchema>;

@@ -1,0 +1,62 @@
+import type { ChannelKind } from '../types.ts';
+
+// summary.json: a stable contract that CI scripts and --baseline read.
+
+export interface ScorePair {
+  recognition: number | null;
+  completeness: number | null;
+  /** recognition + completeness, 0..10 */
+  effectiveness: number | null;
+}
+
+export interface ScenarioScore extends ScorePair {
+  n: number;
+  /** Share of conversations that passed (recognition and completeness ≥ the good threshold). */
+  passRate: number | null;
+}
+
+export interface CaseScore extends ScorePair {
+  pack: string;
+  case: string;
+  n: number;
+  /** With --repeat k > 1: all k repeats of a variant passed, averaged over variants. */
+  passK?: number;
+  /** Wilson 95 % interval of the pass rate. */
+  wilson?: [number, number];
+}
+
+export interface ChannelScore extends ScorePair {
+  kind: ChannelKind;
+  conversations: number;
+  errors: number;
+  simulated?: boolean;
+  latency: { firstMsP50: number | null; settledMsP50: number | null; settledMsP90: number | null };
+  scenarios: Record<string, ScenarioScore>;
+  /** Hotline IVR metrics averaged over calls, where measured. */
+  ivr?: Record<string, number | boolean | null>;
+}
+
+export interface Summary {
+  run: {
+    id: string;
+    bank: string;
+    bankName: string;
+    startedAt: string;
+    finishedAt: string;
+    grader: 'rules' | 'llm' | 'both';
+    conversations: number;
+    errors: number;
+    shard?: string;
+    lang: 'zh' | 'en';
+  };
+  channels: Record<string, ChannelScore>;
+  online: ScorePair & { n: number };
+  hotline: ScorePair & { n: number; ivr?: Record<string, number | boolean | null> };
+  bank: ScorePair & { score100: number | null };
+  scenarios: Record<string, ScenarioScore & { name: string }>;
+  cases: CaseScore[];
+  /** "Good" threshold used for pass rates and shares (default 4.0). */
+  good: number;
+  /** Agreement between graders with --grader both. */
+  agreement?: { kappa: number; agreement: number; disagreements: number };
+}

@@ -1,0 +1,209 @@
+// The contracts between the engine and its plugins. Adapters, graders and
+// renderers import this file (and shared utilities), never the runner.
+
+export type ChannelKind = 'online' | 'hotline';
+
+/** Why the simulated customer sends a message. */
+export type AttemptKind =
+  | 'first' // the scripted question (one variant of `say`)
+  | 'clarify-answer' // answering the bot's own clarifying question
+  | 'rephrase' // the paraphrase retry after a fallback or off-topic reply
+  | 'reply'; // a scripted `replies` answer to the bot asking for data
+
+/** One message the customer sends in a turn. */
+export interface Utterance {
+  /** Index of the scripted turn in the case. */
+  index: number;
+  text: string;
+  /** Press this quick-reply button instead of typing (web/WeChat), when present. */
+  click?: string;
+  attempt: AttemptKind;
+}
+
+export interface BotMessage {
+  text: string;
+  /** Milliseconds from sending the utterance to this message appearing. */
+  atMs?: number;
+  kind?: 'text' | 'news' | 'card' | 'voice' | 'system';
+}
+
+export interface BotReply {
+  /** All messages joined in order with "\n". */
+  text: string;
+  messages: BotMessage[];
+  /** Quick-reply buttons / menu options offered with the reply. */
+  buttons: string[];
+  latency: { firstMs: number | null; settledMs: number | null };
+  /** The bot's own intent label, where it exposes one. */
+  intent?: string;
+  /** The bot transferred the customer to a human agent. */
+  handoff?: boolean;
+  /** The text came through speech recognition (enables pinyin matching). */
+  transcribed?: boolean;
+  /** Evidence files are paths relative to the run folder. */
+  evidence?: { screenshot?: string; audio?: string; callerAudio?: string; raw?: unknown };
+}
+
+export const transportFaultKinds = [
+  'timeout',
+  'refused',
+  'crashed',
+  'protocol',
+  'server-error',
+  'rate-limited',
+  'busy',
+  'no-answer',
+  'declined',
+  'not-found',
+  'unreachable',
+  'dropped',
+] as const;
+export type TransportFaultKind = (typeof transportFaultKinds)[number];
+
+/**
+ * A fault of the path to the bot (network, 5xx, browser crash, call dropped).
+ * The runner retries these with backoff; a wrong answer is never one of them.
+ */
+export class TransportFault extends Error {
+  constructor(
+    readonly kind: TransportFaultKind,
+    message: string,
+    readonly opts: { retryable?: boolean; retryAfterMs?: number; cause?: unknown } = {},
+  ) {
+    super(message, { cause: opts.cause });
+    this.name = 'TransportFault';
+  }
+  get retryable(): boolean {
+    return this.opts.retryable ?? !['busy', 'declined', 'not-found'].includes(this.kind);
+  }
+}
+
+export interface AdapterContext {
+  /** Stable id: bank/channel/pack/case#variant.repeat */
+  conversationId: string;
+  bank: string;
+  channel: string;
+  /** Absolute folder for this conversation's evidence (create it when needed). */
+  evidenceDir: string;
+  /** Turns an absolute evidence path into the run-relative path stored in results. */
+  relative(path: string): string;
+  /** Stable per conversation; use it to seed anything random. */
+  seed: number;
+  signal: AbortSignal;
+  log(message: string): void;
+}
+
+export interface Session {
+  send(utterance: Utterance, signal: AbortSignal): Promise<BotReply>;
+  /** `failed` is true when the conversation ends in a fault (keep a trace, say). */
+  close(outcome: { failed: boolean }): Promise<void>;
+  /** Channel metrics measured during the conversation (IVR depth, time to bot…). */
+  metrics?(): Record<string, number | boolean | string | null>;
+}
+
+export interface Adapter {
+  open(ctx: AdapterContext): Promise<Session>;
+  /** Once, at the end of the run: close browsers, sockets, servers. */
+  dispose(): Promise<void>;
+}
+
+export interface AdapterEnv {
+  runDir: string;
+  /** Folder of the bank profile, to resolve relative paths in it. */
+  profileDir: string;
+  options: {
+    screenshots: boolean;
+    trace: 'off' | 'on-failure' | 'on';
+    turnTimeoutMs: number;
+    debug: boolean;
+  };
+  log(message: string): void;
+}
+
+export type AdapterFactory<C = unknown> = (config: C, env: AdapterEnv) => Adapter | Promise<Adapter>;
+
+// ---------------------------------------------------------------------------
+// What the journal holds: one record per finished conversation.
+
+export interface Exchange {
+  utterance: Utterance;
+  reply: BotReply;
+}
+
+export interface TurnRecord {
+  index: number;
+  exchanges: Exchange[];
+}
+
+export interface ConversationRecord {
+  id: string;
+  bank: string;
+  channel: string;
+  kind: ChannelKind;
+  pack: string;
+  case: string;
+  variant: number;
+  repeat: number;
+  startedAt: string;
+  durationMs: number;
+  /** Transport attempts it took (1 = no retry). */
+  attempts: number;
+  turns: TurnRecord[];
+  /** Set when the conversation could not be completed after retries. */
+  error?: { kind: TransportFaultKind | 'internal'; message: string };
+  metrics?: Record<string, number | boolean | string | null>;
+  /** The speech path was simulated (no real audio). */
+  simulated?: boolean;
+}
+
+// ---------------------------------------------------------------------------
+// Grades. A grade is data: every score carries its reasons.
+
+export type MatchHow = 'synonym' | 'fuzzy' | 'pinyin' | 'llm';
+
+export interface KeypointHit {
+  id: string;
+  weight: number;
+  hit: boolean;
+  how?: MatchHow;
+  /** The words of the reply that matched. */
+  matched?: string;
+}
+
+export type RecognitionLevel =
+  | 'first' // 5
+  | 'after-clarify' // 4
+  | 'after-rephrase' // 3
+  | 'off-topic' // 1
+  | 'fallback' // 0
+  | 'silence' // 0
+  | 'error' // 0
+  | 'handoff'; // 0 where not accepted; 5 where required/accepted
+
+export interface TurnGrade {
+  index: number;
+  recognition: number;
+  completeness: number;
+  level: RecognitionLevel;
+  hits: KeypointHit[];
+  forbidHits: string[];
+  /** The pack whose key points the reply matched best, when not its own. */
+  topic?: string;
+  reasons: string[];
+  grader: 'rules' | 'llm';
+}
+
+export interface CaseGrade {
+  id: string;
+  recognition: number;
+  completeness: number;
+  turns: TurnGrade[];
+  passed: boolean;
+}
+
+export interface GradedConversation {
+  record: ConversationRecord;
+  grade: CaseGrade;
+  /** Second grader's verdict with `--grader both`. */
+  alt?: CaseGrade;
+}
