@@ -1,0 +1,30 @@
+// Seeded randomness: every random choice in the hotline (noise, ASR errors)
+// is reproducible from the conversation's seed.
+
+export function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** FNV-1a 32-bit over the UTF-16 code units of the parts, joined by '\u0000'. */
+export function hashSeed(...parts: (string | number)[]): number {
+  let h = 0x811c9dc5;
+  const s = parts.join('\u0000');
+  for (let i = 0; i < s.length; i++) {
+    h ^= s.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return h >>> 0;
+}
+
+/** Standard normal deviate (Box–Muller). */
+export function gaussian(rand: () => number): number {
+  const u = Math.max(rand(), 1e-12);
+  return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * rand());
+}

@@ -1,0 +1,174 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Adapter, AdapterContext, AdapterEnv, AdapterFactory, BotReply, Session, Utterance } from '../../harness/types.ts';
+import { TransportFault } from '../../harness/types.ts';
+import { condition } from './audio/condition.ts';
+import { hashSeed } from './audio/rng.ts';
+import { writeWav } from './audio/wav.ts';
+import type { HotlineConfig } from './config.ts';
+import { mentions, runIvr } from './ivr.ts';
+import { Listener } from './listener.ts';
+import { createRecognizer, createSynthesizer } from './speech/registry.ts';
+import type { Recognizer, Synthesizer } from './speech/types.ts';
+import { createTransport } from './transport/registry.ts';
+import type { Call, Transport } from './transport/types.ts';
+
+// The hotline adapter: a phone call per conversation. open() dials and walks
+// the IVR to the voice bot; each send() speaks the customer's words and
+// listens until the bot's utterance ends, then transcribes it.
+
+const HUMAN_MARKERS = ['人工', '客服', '坐席', '工号', '转接'];
+
+export const createHotlineAdapter: AdapterFactory<HotlineConfig> = async (config, env) => {
+  let transport: Transport | null = null;
+  let speech: Promise<[Synthesizer, Recognizer]> | null = null;
+  const engines = () => (speech ??= Promise.all([createSynthesizer(config.speech.tts), createRecognizer(config.speech.asr)]));
+  const adapter: Adapter = {
+    async open(ctx) {
+      transport ??= await createTransport(config.transport);
+      const [tts, asr] = await engines();
+      return openSession(config, env, ctx, transport, tts, asr);
+    },
+    async dispose() {
+      await transport?.dispose();
+      transport = null;
+    },
+  };
+  return adapter;
+};
+
+async function openSession(config: HotlineConfig, env: AdapterEnv, ctx: AdapterContext, transport: Transport, tts: Synthesizer, asr: Recognizer): Promise<Session> {
+  const call = await transport.dial({ conversationId: ctx.conversationId, signal: ctx.signal, log: ctx.log });
+  const answeredAt = performance.now();
+  const listener = new Listener(call, config.vad, config.maxUtteranceMs);
+  const metrics: Record<string, number | boolean | string | null> = {
+    timeToFirstAudioMs: null,
+    ivrDepth: null,
+    humanInFirstMenu: null,
+    timeToBotMs: null,
+    simulatedSpeech: tts.simulated && asr.simulated,
+  };
+  if (config.measureHuman) metrics.timeToHumanMs = null;
+  let spoken = 0;
+
+  const speak = async (text: string, signal: AbortSignal): Promise<Int16Array> => {
+    let pcm = await tts.synthesize(text, { signal });
+    if (!tts.simulated && (config.conditioning.band || config.conditioning.snrDb !== undefined)) {
+      pcm = condition(pcm, { band: config.conditioning.band, snrDb: config.conditioning.snrDb, seed: hashSeed(ctx.seed, spoken) });
+    }
+    spoken++;
+    await playOrDrop(call, pcm, signal);
+    return pcm;
+  };
+
+  try {
+    const ivr = await runIvr(config.ivr, {
+      call,
+      listener,
+      recognizer: asr,
+      say: async (text, signal) => void (await speak(text, signal)),
+      conversationId: ctx.conversationId,
+      signal: ctx.signal,
+      log: ctx.log,
+    });
+    metrics.ivrDepth = ivr.ivrDepth;
+    metrics.humanInFirstMenu = ivr.humanInFirstMenu;
+    metrics.timeToBotMs = Math.round(ivr.reachedBotAt - answeredAt);
+  } catch (err) {
+    listener.close();
+    await call.hangup().catch(() => {});
+    throw err;
+  } finally {
+    if (listener.firstVoiceAt !== null) metrics.timeToFirstAudioMs = Math.round(listener.firstVoiceAt - answeredAt);
+  }
+
+  let sends = 0;
+  const saveAudio = async (name: string, pcm: Int16Array): Promise<string | undefined> => {
+    if (!config.saveAudio) return undefined;
+    await mkdir(ctx.evidenceDir, { recursive: true });
+    const path = join(ctx.evidenceDir, name);
+    await writeFile(path, writeWav(pcm, 8000));
+    return ctx.relative(path);
+  };
+
+  return {
+    async send(utterance: Utterance, signal: AbortSignal): Promise<BotReply> {
+      const n = ++sends;
+      if (listener.ended) throw new TransportFault('dropped', `the call had ended before turn ${utterance.index + 1}: ${listener.ended.reason ?? listener.ended.by}`);
+      for (const stale of listener.drop()) ctx.log(`ignored ${Math.round(stale.endMs - stale.startMs)} ms of bot audio heard before turn ${utterance.index + 1}`);
+      const callerPcm = await speak(utterance.text, signal);
+      const spokeAt = performance.now();
+      const heard = await listener.next(config.replyTimeoutMs, signal);
+      if (heard.kind === 'ended') throw new TransportFault('dropped', `the call ended while waiting for the bot's answer: ${heard.end.reason ?? heard.end.by}`);
+      const callerAudio = await saveAudio(`turn${utterance.index + 1}-${n}-caller.wav`, callerPcm);
+      if (heard.kind === 'timeout') {
+        return { text: '', messages: [], buttons: [], latency: { firstMs: null, settledMs: null }, transcribed: true, evidence: callerAudio ? { callerAudio } : undefined };
+      }
+      const u = heard.utterance;
+      const text = await asr.transcribe(u.pcm, { signal, seed: hashSeed(ctx.conversationId, utterance.index, n) });
+      const audio = await saveAudio(`turn${utterance.index + 1}-${n}-bot.wav`, u.pcm);
+      const firstMs = Math.max(0, Math.round(u.startMs - spokeAt));
+      const handoff = mentions(text, '转接') && ['人工', '客服', '坐席'].some((w) => mentions(text, w));
+      return {
+        text,
+        messages: text ? [{ text, atMs: firstMs, kind: 'voice' }] : [],
+        buttons: [],
+        latency: { firstMs, settledMs: Math.max(firstMs, Math.round(u.endMs - spokeAt)) },
+        transcribed: true,
+        ...(handoff ? { handoff: true } : {}),
+        evidence: { ...(audio ? { audio } : {}), ...(callerAudio ? { callerAudio } : {}) },
+      };
+    },
+    async close(outcome) {
+      try {
+        if (config.measureHuman && !outcome.failed && !listener.ended && !ctx.signal.aborted) {
+          metrics.timeToHumanMs = await measureHuman(config, call, listener, asr, speak, ctx);
+        }
+      } catch (err) {
+        ctx.log(`measuring the time to a human agent failed: ${(err as Error).message}`);
+      } finally {
+        listener.close();
+        await call.hangup().catch(() => {});
+      }
+    },
+    metrics: () => ({ ...metrics }),
+  };
+}
+
+async function playOrDrop(call: Call, pcm: Int16Array, signal: AbortSignal): Promise<void> {
+  let ended = false;
+  const endedFirst = call.ended.then((end) => {
+    ended = true;
+    return end;
+  });
+  const inner = new AbortController();
+  const both = AbortSignal.any([signal, inner.signal]);
+  const result = await Promise.race([call.play(pcm, both).then(() => null), endedFirst]);
+  if (result || ended) {
+    inner.abort();
+    throw new TransportFault('dropped', `the call ended while the caller was speaking: ${result?.reason ?? 'remote hangup'}`);
+  }
+}
+
+/** Asks for a human agent the profile's way and times the first agent-side utterance. */
+async function measureHuman(
+  config: HotlineConfig,
+  call: Call,
+  listener: Listener,
+  asr: Recognizer,
+  speak: (text: string, signal: AbortSignal) => Promise<Int16Array>,
+  ctx: AdapterContext,
+): Promise<number | null> {
+  listener.drop();
+  if ('dtmf' in config.human) await call.sendDtmf(config.human.dtmf);
+  else await speak(config.human.say, ctx.signal);
+  const askedAt = performance.now();
+  for (let i = 0; ; i++) {
+    const left = config.humanTimeoutMs - (performance.now() - askedAt);
+    if (left <= 0) return null;
+    const heard = await listener.next(left, ctx.signal);
+    if (heard.kind !== 'utterance') return null;
+    const text = await asr.transcribe(heard.utterance.pcm, { signal: ctx.signal, seed: hashSeed(ctx.conversationId, 'human', i) });
+    if (HUMAN_MARKERS.some((w) => mentions(text, w))) return Math.round(heard.utterance.startMs - askedAt);
+  }
+}

@@ -1,0 +1,39 @@
+import { z } from 'zod';
+
+// How the harness calls a hotline over SIP. Secrets (the password) come from
+// `${env:VAR}` in the bank profile, interpolated before this schema runs.
+
+export const sipTransportConfigSchema = z.strictObject({
+  type: z.literal('sip'),
+  /** Who to call: `sip:bot@127.0.0.1:5070`, `sip:95588@sbc.example.com;transport=tcp`. */
+  uri: z.string().regex(/^sips?:[^\s]+$/, 'a SIP URI such as sip:bot@127.0.0.1:5070'),
+  /** Our address of record in From (default sip:harness@<localAddress>). */
+  from: z.string().regex(/^sips?:[^\s]+$/, 'a SIP URI such as sip:harness@example.com').optional(),
+  displayName: z.string().optional(),
+  auth: z
+    .strictObject({
+      username: z.string().min(1),
+      password: z.string(),
+      /** Answer only challenges of this realm (default: any). */
+      realm: z.string().optional(),
+    })
+    .optional(),
+  register: z
+    .strictObject({
+      registrar: z.string().regex(/^sips?:[^\s]+$/, 'a SIP URI such as sip:pbx.example.com'),
+      expires: z.number().int().positive().default(3600),
+    })
+    .optional(),
+  transport: z.enum(['udp', 'tcp']).default('udp'),
+  localAddress: z.string().default('127.0.0.1'),
+  codecs: z.array(z.enum(['PCMU', 'PCMA'])).min(1).default(['PCMU', 'PCMA']),
+  dtmfPayloadType: z.number().int().min(96).max(127).default(101),
+  /** From INVITE to 200 OK; past it the harness sends CANCEL: "no-answer". */
+  answerTimeoutMs: z.number().int().positive().default(30000),
+  /** From INVITE to the first response of any kind; past it the hotline is "unreachable". */
+  ringTimeoutMs: z.number().int().positive().default(8000),
+  /** No RTP from the far end for this long mid-call: the call "dropped". */
+  mediaTimeoutMs: z.number().int().positive().default(10000),
+});
+
+export type SipTransportConfig = z.output<typeof sipTransportConfigSchema>;
