@@ -1,0 +1,122 @@
+import * as echarts from 'echarts';
+import { chartFont } from './labels.ts';
+
+// Charts are rendered on the server into inline SVG so the page needs no
+// script and no network to show them.
+
+type Option = Record<string, unknown>;
+
+export function renderChart(option: Option, width = 640, height = 320): string {
+  const chart = echarts.init(null, null, { renderer: 'svg', ssr: true, width, height });
+  try {
+    chart.setOption({ animation: false, textStyle: { fontFamily: chartFont }, ...option });
+    return chart.renderToSVGString();
+  } finally {
+    chart.dispose();
+  }
+}
+
+export const palette = ['#3b6fd8', '#e07b39', '#3aa57a', '#a35bc4', '#c9483f', '#6b7785'];
+
+export interface BarSeries {
+  name: string;
+  data: (number | null)[];
+}
+
+export function barChart(opts: {
+  categories: string[];
+  series: BarSeries[];
+  max?: number;
+  horizontal?: boolean;
+  width?: number;
+  height?: number;
+  yName?: string;
+  /** Counts: a zero bar needs no label. */
+  hideZero?: boolean;
+}): string {
+  const category = { type: 'category', data: opts.categories, axisLabel: { interval: 0 } };
+  const value = { type: 'value', max: opts.max, name: opts.yName };
+  return renderChart(
+    {
+      color: palette,
+      legend: opts.series.length > 1 ? { top: 0 } : undefined,
+      grid: { left: opts.horizontal ? 140 : 50, right: 30, top: 40, bottom: 40 },
+      xAxis: opts.horizontal ? value : category,
+      yAxis: opts.horizontal ? { ...category, inverse: true } : value,
+      series: opts.series.map((s) => ({
+        type: 'bar',
+        name: s.name,
+        data: s.data,
+        label: { show: true, position: opts.horizontal ? 'right' : 'top', formatter: opts.hideZero ? countFormatter : labelFormatter },
+      })),
+    },
+    opts.width,
+    opts.height,
+  );
+}
+
+function countFormatter(p: { value: unknown }): string {
+  return typeof p.value === 'number' && p.value !== 0 ? String(p.value) : '';
+}
+
+function labelFormatter(p: { value: unknown }): string {
+  return typeof p.value === 'number' ? String(Math.round(p.value * 100) / 100) : '';
+}
+
+/** Rows × columns of numbers; null cells stay blank. */
+export function heatmapChart(opts: {
+  rows: string[];
+  columns: string[];
+  cells: (number | null)[][];
+  min: number;
+  max: number;
+  width?: number;
+  height?: number;
+  digits?: number;
+}): string {
+  const data: [number, number, number][] = [];
+  opts.cells.forEach((row, r) => row.forEach((v, c) => (v === null ? undefined : data.push([c, r, v]))));
+  const digits = opts.digits ?? 1;
+  return renderChart(
+    {
+      grid: { left: 150, right: 40, top: 20, bottom: 90 },
+      xAxis: { type: 'category', data: opts.columns, axisLabel: { interval: 0, rotate: opts.columns.length > 5 ? 30 : 0 }, splitArea: { show: true } },
+      yAxis: { type: 'category', data: opts.rows, inverse: true, splitArea: { show: true } },
+      visualMap: {
+        min: opts.min,
+        max: opts.max,
+        orient: 'horizontal',
+        left: 'center',
+        bottom: 0,
+        itemHeight: 120,
+        inRange: { color: ['#f3d3cf', '#f7eab0', '#bfe3c9', '#3aa57a'] },
+      },
+      series: [
+        {
+          type: 'heatmap',
+          data,
+          label: { show: true, formatter: (p: { value: [number, number, number] }) => p.value[2].toFixed(digits) },
+        },
+      ],
+    },
+    opts.width ?? 640,
+    opts.height ?? Math.max(220, 110 + opts.rows.length * 34),
+  );
+}
+
+/** Counts of values in equal-width bins from `min` to `max`. */
+export function histogram(values: number[], min: number, max: number, bins: number): { labels: string[]; counts: number[] } {
+  const width = (max - min) / bins || 1;
+  const counts = new Array<number>(bins).fill(0);
+  for (const v of values) counts[Math.min(bins - 1, Math.max(0, Math.floor((v - min) / width)))]++;
+  const digits = Number.isInteger(width) && Number.isInteger(min) ? 0 : 1;
+  const labels = counts.map((_, i) => `${(min + i * width).toFixed(digits)}–${(min + (i + 1) * width).toFixed(digits)}`);
+  return { labels, counts };
+}
+
+/** A round bin width (1, 2 or 5 × 10^k) giving about `bins` bins up to `max`. */
+export function niceStep(max: number, bins: number): number {
+  const raw = Math.max(max, 1) / bins;
+  const power = 10 ** Math.floor(Math.log10(raw));
+  return [1, 2, 5, 10].map((m) => m * power).find((s) => s >= raw) ?? raw;
+}

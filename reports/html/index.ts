@@ -1,0 +1,34 @@
+import type { Renderer, RenderInput } from '../types.ts';
+import { esc } from './escape.ts';
+import { labels } from './labels.ts';
+import { channelSection, chartsSection, overviewSection, scenarioTables } from './overview.ts';
+import { page } from './page.ts';
+import { reviewSection, transcriptsSection } from './transcript.ts';
+import { diffSection } from '../diff/index.ts';
+
+// index.html: one self-contained file — inline CSS, charts as inline SVG,
+// no network — that opens from disk next to the run's evidence folder.
+
+export function renderHtml(input: RenderInput): string {
+  const L = labels(input.lang);
+  const { summary, conversations, packs } = input;
+  const run = summary.run;
+  const header = `<h1>${esc(L.title)} · ${esc(run.bankName || run.bank)}</h1>
+<p class="meta">${esc(L.run)} ${esc(run.id)}${run.shard ? ` (shard ${esc(run.shard)})` : ''} · ${esc(L.started)} ${esc(run.startedAt)} · ${esc(L.finished)} ${esc(run.finishedAt)} · ${esc(L.grader)} ${esc(run.grader)} · ${esc(L.goodThreshold)} ${summary.good}</p>`;
+  const body = [
+    header,
+    overviewSection(summary, L),
+    channelSection(summary, L),
+    chartsSection(summary, conversations, packs, L),
+    scenarioTables(summary, packs, L),
+    input.baseline ? diffSection(input.baseline, { summary, conversations }, input.lang) : '',
+    reviewSection(conversations, L),
+    transcriptsSection(conversations, summary, packs, L),
+  ].join('\n');
+  return page({ lang: input.lang, title: `${L.title} · ${run.bankName || run.bank}`, body });
+}
+
+export const htmlRenderer: Renderer = {
+  file: 'index.html',
+  render: renderHtml,
+};
