@@ -1,0 +1,126 @@
+import type { Pack, ScenarioCase } from '../config/scenario.ts';
+import type { BotReply, KeypointHit } from '../types.ts';
+import type { GradeContext, ReplyAssessment } from './types.ts';
+import { normalise } from './normalise.ts';
+import { matchAnyTerm, prepareKeypoint, prepareTerm } from './match.ts';
+import { askCueIn, dataWords, findPhrase, isNumberedMenu, localePhrases } from './phrases.ts';
+import { clip, fallbackVerdict } from './fallback.ts';
+import { termSpecificity, topicIndex, topicVerdict, type TopicVerdict } from './topic.ts';
+
+// One reading of one bot reply against the turn it answers; the live
+// assessment and the grader both use it, so they never disagree.
+
+export interface ReplyAnalysis {
+  kind: ReplyAssessment;
+  norm: string;
+  hits: KeypointHit[];
+  hitWeight: number;
+  totalWeight: number;
+  forbidHits: string[];
+  topic: TopicVerdict | null;
+  /** Why the reply got its kind, quoting the evidence. */
+  why: string;
+}
+
+export interface AnalyseInput {
+  pack: Pack;
+  case: ScenarioCase;
+  turnIndex: number;
+  transcribed: boolean;
+}
+
+const NEGATIONS = '不没无非未勿别';
+/** A clarifying question that makes half the key points is an answer with a follow-up offer. */
+const CLARIFY_MAX_SHARE = 0.5;
+
+/** Forbidden phrases present in the reply, ignoring negated ones ("不可以代办" is not "可以代办"). */
+export function forbiddenIn(norm: string, forbid: string[], ctx: GradeContext): string[] {
+  const found: string[] = [];
+  for (const f of forbid) {
+    const n = normalise(f, ctx.locale);
+    if (!n) continue;
+    let at = norm.indexOf(n);
+    while (at >= 0) {
+      if (at === 0 || !NEGATIONS.includes(norm[at - 1])) {
+        found.push(f);
+        break;
+      }
+      at = norm.indexOf(n, at + 1);
+    }
+  }
+  return found;
+}
+
+export function analyseReply(reply: BotReply, input: AnalyseInput, ctx: GradeContext): ReplyAnalysis {
+  const turn = input.case.turns[input.turnIndex];
+  const text = reply.text ?? '';
+  const norm = normalise(text, ctx.locale);
+  const transcribed = input.transcribed || reply.transcribed === true;
+  const opts = { locale: ctx.locale, transcribed, fuzzyThreshold: ctx.fuzzyThreshold };
+  const index = topicIndex(ctx.packs.length ? ctx.packs : [input.pack], ctx.locale);
+
+  const hits: KeypointHit[] = [];
+  let hitWeight = 0;
+  let totalWeight = 0;
+  let ownEvidence = 0;
+  for (const kp of turn?.expect.keypoints ?? []) {
+    const p = prepareKeypoint(kp, ctx.locale);
+    totalWeight += p.weight;
+    const m = norm ? matchAnyTerm(norm, p.any, opts) : null;
+    const allOk = m !== null && p.all.every((t) => matchAnyTerm(norm, [t], opts) !== null);
+    if (m && allOk) {
+      hits.push({ id: p.id, weight: p.weight, hit: true, how: m.how, matched: m.matched });
+      hitWeight += p.weight;
+      ownEvidence += termSpecificity(index, prepareTerm(m.term, ctx.locale)) * Math.min(p.weight, 2);
+    } else {
+      hits.push({ id: p.id, weight: p.weight, hit: false });
+    }
+  }
+  const share = totalWeight > 0 ? hitWeight / totalWeight : 0;
+  const anyHit = hitWeight > 0;
+  const forbidHits = forbiddenIn(norm, turn?.expect.forbid ?? [], ctx);
+  const base = { norm, hits, hitWeight, totalWeight, forbidHits };
+  const phrases = localePhrases(ctx.locale);
+
+  if (norm === '' && reply.buttons.length < 2) {
+    return { ...base, kind: 'silence', topic: null, why: 'no reply (silence)' };
+  }
+  const handoffPhrase = findPhrase(norm, phrases.handoff);
+  if (reply.handoff || (handoffPhrase && !anyHit)) {
+    const why = reply.handoff ? 'the bot handed over to a human agent' : `handoff phrase "${handoffPhrase}"`;
+    return { ...base, kind: 'handoff', topic: null, why };
+  }
+  if (share < CLARIFY_MAX_SHARE) {
+    const clarifyPhrase = findPhrase(norm, phrases.clarify);
+    if (clarifyPhrase || reply.buttons.length >= 2 || isNumberedMenu(text)) {
+      const why = clarifyPhrase
+        ? `clarifying question "${clarifyPhrase}"`
+        : reply.buttons.length >= 2
+          ? `a menu of ${reply.buttons.length} options (${reply.buttons.slice(0, 4).join(' / ')})`
+          : 'a numbered menu of guesses';
+      return { ...base, kind: 'clarify', topic: null, why };
+    }
+  }
+  const whenWords = input.case.replies.flatMap((r) => r.when).map((w) => normalise(w, ctx.locale));
+  const asked = [...whenWords, ...dataWords].filter((w) => w && norm.includes(w));
+  if (asked.length && (askCueIn(norm, ctx.locale) || [...norm].length <= 30)) {
+    // "身份证号" contains 身份证: a request for data is not the key point it spells.
+    const own = hits.filter((h) => h.hit && !asked.some((w) => h.matched && w.includes(normalise(h.matched, ctx.locale))));
+    const ownShare = totalWeight > 0 ? own.reduce((a, h) => a + h.weight, 0) / totalWeight : 0;
+    if (ownShare < CLARIFY_MAX_SHARE) {
+      return { ...base, kind: 'ask-data', topic: null, why: `asks for the customer's data ("${asked[0]}")` };
+    }
+  }
+  const fb = fallbackVerdict(text, anyHit, ctx);
+  if (fb.fallback) return { ...base, kind: 'fallback', topic: null, why: fb.reason ?? 'fallback' };
+
+  const topic = topicVerdict(norm, input.pack, share, ownEvidence, ctx.packs, ctx.locale);
+  if (topic.offTopic) {
+    const terms = (topic.terms ?? []).slice(0, 4).join(', ');
+    return { ...base, kind: 'off-topic', topic, why: `answered ${topic.pack} instead (hit its key points ${terms})` };
+  }
+  if (topic.unrelated && totalWeight > 0 && !anyHit) {
+    return { ...base, kind: 'fallback', topic, why: `the reply "${clip(text)}" addresses neither the question's key points nor any scenario` };
+  }
+  return { ...base, kind: 'on-topic', topic, why: anyHit ? 'on topic' : 'on topic (no key point made)' };
+}

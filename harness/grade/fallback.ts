@@ -1,0 +1,74 @@
+import type { Locale, Pack } from '../config/scenario.ts';
+import type { BotReply, ConversationRecord } from '../types.ts';
+import type { GradeContext } from './types.ts';
+import { normalise } from './normalise.ts';
+import { askCueIn, dataWords, findPhrase, isNumberedMenu, localePhrases } from './phrases.ts';
+
+export interface FallbackVerdict {
+  fallback: boolean;
+  /** Why, in words a user reads. */
+  reason?: string;
+}
+
+/**
+ * A reply is a fallback when it is empty, when it says a locale fallback
+ * phrase and makes none of the turn's key points, or when the bot gave the
+ * very same reply to unrelated questions in this run.
+ */
+export function fallbackVerdict(replyText: string, anyKeypointHit: boolean, ctx: GradeContext): FallbackVerdict {
+  if (replyText.trim() === '') return { fallback: true, reason: 'empty reply' };
+  const norm = normalise(replyText, ctx.locale);
+  if (norm === '') return { fallback: true, reason: 'empty reply' };
+  if (ctx.cannedReplies.has(norm)) {
+    return { fallback: true, reason: `canned reply "${clip(replyText)}" given to unrelated questions` };
+  }
+  const phrase = findPhrase(norm, localePhrases(ctx.locale).fallback);
+  if (phrase && !anyKeypointHit) return { fallback: true, reason: `fallback phrase "${phrase}"` };
+  return { fallback: false };
+}
+
+export function isFallback(replyText: string, anyKeypointHit: boolean, ctx: GradeContext): boolean {
+  return fallbackVerdict(replyText, anyKeypointHit, ctx).fallback;
+}
+
+export function clip(text: string, max = 40): string {
+  const t = text.replace(/\s+/g, ' ').trim();
+  return t.length > max ? `${t.slice(0, max)}…` : t;
+}
+
+const MIN_CANNED_CHARS = 6;
+const MIN_CANNED_PACKS = 3;
+
+/** Replies that are not answers of any kind, so giving them everywhere is expected. */
+function isProcedural(reply: BotReply, norm: string, locale: Locale): boolean {
+  const p = localePhrases(locale);
+  if (reply.handoff || findPhrase(norm, p.handoff)) return true;
+  if (reply.buttons.length >= 2 || findPhrase(norm, p.clarify) || isNumberedMenu(reply.text)) return true;
+  return dataWords.some((w) => norm.includes(w)) && askCueIn(norm, locale);
+}
+
+/**
+ * Run-level check: the same normalised reply (≥ 6 characters) given to
+ * questions of ≥ 3 different packs is canned — a bot that says the same
+ * thing to unrelated questions understood none of them. Handoffs, menus and
+ * requests for data are procedural and never count.
+ */
+export function findCannedReplies(records: ConversationRecord[], packs: Pack[], locale: Locale): Set<string> {
+  const known = new Set(packs.map((p) => p.id));
+  const packsByReply = new Map<string, Set<string>>();
+  for (const record of records) {
+    if (!known.has(record.pack)) continue;
+    for (const turn of record.turns) {
+      for (const { reply } of turn.exchanges) {
+        const norm = normalise(reply.text ?? '', locale);
+        if ([...norm].length < MIN_CANNED_CHARS || isProcedural(reply, norm, locale)) continue;
+        let set = packsByReply.get(norm);
+        if (!set) packsByReply.set(norm, (set = new Set()));
+        set.add(record.pack);
+      }
+    }
+  }
+  const canned = new Set<string>();
+  for (const [norm, set] of packsByReply) if (set.size >= MIN_CANNED_PACKS) canned.add(norm);
+  return canned;
+}

@@ -1,0 +1,75 @@
+import type { Pack } from '../config/scenario.ts';
+import type { CaseGrade, ConversationRecord, TurnGrade } from '../types.ts';
+import type { GradeContext, Grader, GraderKind } from './types.ts';
+
+export { rulesGrader } from './rules.ts';
+export { assessReply } from './assess.ts';
+export { findCannedReplies } from './fallback.ts';
+export { normalise } from './normalise.ts';
+export { matchKeypoint } from './match.ts';
+
+/** The llm judge lives in ./llm/ and loads only when a run asks for it. */
+async function loadLlm(): Promise<Grader> {
+  const url = new URL('./llm/index.ts', import.meta.url).href;
+  let mod: { llmGrader?: Grader };
+  try {
+    mod = (await import(url)) as { llmGrader?: Grader };
+  } catch (err) {
+    if ((err as { code?: string }).code === 'ERR_MODULE_NOT_FOUND' && String((err as Error).message).includes('llm')) {
+      throw new Error('the llm grader is not available', { cause: err });
+    }
+    throw err;
+  }
+  if (!mod.llmGrader) throw new Error('the llm grader is not available');
+  return mod.llmGrader;
+}
+
+export const graders: Record<GraderKind, () => Promise<Grader>> = {
+  rules: async () => (await import('./rules.ts')).rulesGrader,
+  llm: loadLlm,
+};
+
+export const DEFAULT_PASS_AT = 4.0;
+
+function mean(xs: number[]): number {
+  return xs.length ? Math.round((xs.reduce((a, b) => a + b, 0) / xs.length) * 100) / 100 : 0;
+}
+
+/**
+ * Grades every scripted turn of a conversation; a turn the conversation never
+ * reached (it ended in a fault) scores 0 with the fault as its reason.
+ */
+export async function gradeConversation(
+  record: ConversationRecord,
+  pack: Pack,
+  grader: Grader,
+  ctx: GradeContext,
+  passAt: number = DEFAULT_PASS_AT,
+): Promise<CaseGrade> {
+  const scenarioCase = pack.cases.find((c) => c.id === record.case);
+  if (!scenarioCase) throw new Error(`case "${record.case}" is not in pack "${pack.id}"`);
+  const transcribed = record.kind === 'hotline';
+  const turns: TurnGrade[] = [];
+  for (let i = 0; i < scenarioCase.turns.length; i++) {
+    const turn = record.turns.find((t) => t.index === i);
+    if (!turn || turn.exchanges.length === 0) {
+      const fault = record.error ? `${record.error.kind}: ${record.error.message}` : 'the turn was never sent';
+      turns.push({
+        index: i,
+        recognition: 0,
+        completeness: 0,
+        level: 'error',
+        hits: scenarioCase.turns[i].expect.keypoints.map((k) => ({ id: k.id, weight: k.weight ?? 1, hit: false })),
+        forbidHits: [],
+        reasons: [`no reply (${fault}): recognition 0, completeness 0`],
+        grader: grader.id,
+      });
+      continue;
+    }
+    const anyTranscribed = transcribed || turn.exchanges.some((e) => e.reply.transcribed === true);
+    turns.push(await grader.gradeTurn({ pack, case: scenarioCase, turnIndex: i, exchanges: turn.exchanges, transcribed: anyTranscribed }, ctx));
+  }
+  const recognition = mean(turns.map((t) => t.recognition));
+  const completeness = mean(turns.map((t) => t.completeness));
+  return { id: record.id, recognition, completeness, turns, passed: recognition >= passAt && completeness >= passAt };
+}

@@ -1,0 +1,198 @@
+import { pinyin } from 'pinyin-pro';
+import type { Keypoint, Locale } from '../config/scenario.ts';
+import type { KeypointHit, MatchHow } from '../types.ts';
+import { normalise } from './normalise.ts';
+
+/** A synonym, normalised once, with what fuzzy and pinyin matching need. */
+export interface PreparedTerm {
+  text: string;
+  norm: string;
+  bigrams: Map<string, number>;
+  nBigrams: number;
+  /** Toneless syllables, one per character. */
+  syllables: string[];
+}
+
+export interface PreparedKeypoint {
+  id: string;
+  text: string;
+  weight: number;
+  any: PreparedTerm[];
+  all: PreparedTerm[];
+}
+
+export interface MatchOptions {
+  locale: Locale;
+  /** The reply came through speech recognition: homophones count. */
+  transcribed: boolean;
+  /** Dice threshold for fuzzy hits; default 0.8. */
+  fuzzyThreshold?: number;
+}
+
+export interface TermMatch {
+  how: Exclude<MatchHow, 'llm'>;
+  matched: string;
+  term: string;
+}
+
+const DEFAULT_FUZZY = 0.8;
+const FUZZY_MIN_CHARS = 3;
+const PINYIN_MIN_CHARS = 2;
+const SHORTEN_MIN_CHARS = 5;
+/** A fuzzy window must keep a synonym's negation: "能代办" is the opposite of "不能代办". */
+const NEGATIONS = '不没无非未勿别免';
+
+function bigramsOf(s: string): Map<string, number> {
+  const m = new Map<string, number>();
+  for (let i = 0; i + 1 < s.length; i++) {
+    const b = s.slice(i, i + 2);
+    m.set(b, (m.get(b) ?? 0) + 1);
+  }
+  return m;
+}
+
+export function syllablesOf(norm: string): string[] {
+  const chars = [...norm];
+  if (chars.length === 0) return [];
+  const out = pinyin(norm, { toneType: 'none', type: 'array', v: true }) as string[];
+  // One syllable per character keeps offsets aligned; otherwise fall back per character.
+  return out.length === chars.length ? out : chars.map((c) => (pinyin(c, { toneType: 'none', type: 'array', v: true }) as string[])[0] ?? c);
+}
+
+const termCache = new WeakMap<Locale, Map<string, PreparedTerm>>();
+
+export function prepareTerm(text: string, locale: Locale): PreparedTerm {
+  let byText = termCache.get(locale);
+  if (!byText) termCache.set(locale, (byText = new Map()));
+  let t = byText.get(text);
+  if (!t) {
+    const norm = normalise(text, locale);
+    const bigrams = bigramsOf(norm);
+    t = { text, norm, bigrams, nBigrams: Math.max(0, norm.length - 1), syllables: syllablesOf(norm) };
+    byText.set(text, t);
+  }
+  return t;
+}
+
+const keypointCache = new WeakMap<Keypoint, WeakMap<Locale, PreparedKeypoint>>();
+
+export function prepareKeypoint(kp: Keypoint, locale: Locale): PreparedKeypoint {
+  let byLocale = keypointCache.get(kp);
+  if (!byLocale) keypointCache.set(kp, (byLocale = new WeakMap()));
+  let p = byLocale.get(locale);
+  if (!p) {
+    const any = kp.any.map((s) => prepareTerm(s, locale)).filter((t) => t.norm.length > 0);
+    const all = (kp.all ?? []).map((s) => prepareTerm(s, locale)).filter((t) => t.norm.length > 0);
+    p = { id: kp.id, text: kp.text, weight: kp.weight ?? 1, any, all };
+    byLocale.set(locale, p);
+  }
+  return p;
+}
+
+/** Best Dice coefficient of the term against any window of the reply of its length ±1. */
+export function bestDice(reply: string, term: PreparedTerm): { score: number; window: string } {
+  let best = { score: 0, window: '' };
+  const nA = term.nBigrams;
+  if (nA === 0 || reply.length < 2) return best;
+  // Cheap bound: bigrams shared with the whole reply.
+  let sharedAll = 0;
+  const replyBigrams = bigramsOf(reply);
+  for (const [b, c] of term.bigrams) sharedAll += Math.min(c, replyBigrams.get(b) ?? 0);
+  if ((2 * sharedAll) / (2 * nA - 1) < 0.5) return best;
+  const L = term.norm.length;
+  // A shorter window drops a character: only for long synonyms, where one
+  // character is not the whole meaning ("临时挂" is not "临时挂失").
+  const negations = [...term.norm].filter((c) => NEGATIONS.includes(c));
+  for (let w = Math.max(2, L >= SHORTEN_MIN_CHARS ? L - 1 : L); w <= L + 1; w++) {
+    for (let i = 0; i + w <= reply.length; i++) {
+      if (negations.length && negations.some((c) => !reply.slice(i, i + w).includes(c))) continue;
+      const counts = new Map(term.bigrams);
+      let shared = 0;
+      for (let j = i; j + 1 < i + w; j++) {
+        const b = reply.slice(j, j + 2);
+        const c = counts.get(b);
+        if (c) {
+          shared++;
+          counts.set(b, c - 1);
+        }
+      }
+      const score = (2 * shared) / (nA + (w - 1));
+      if (score > best.score) best = { score, window: reply.slice(i, i + w) };
+    }
+  }
+  return best;
+}
+
+const replySyllables = new Map<string, string[]>();
+
+function syllablesCached(reply: string): string[] {
+  let s = replySyllables.get(reply);
+  if (!s) {
+    if (replySyllables.size > 5000) replySyllables.clear();
+    s = syllablesOf(reply);
+    replySyllables.set(reply, s);
+  }
+  return s;
+}
+
+function findSyllables(hay: string[], needle: string[]): number {
+  outer: for (let i = 0; i + needle.length <= hay.length; i++) {
+    for (let j = 0; j < needle.length; j++) if (hay[i + j] !== needle[j]) continue outer;
+    return i;
+  }
+  return -1;
+}
+
+/** Does this one synonym occur in the (normalised) reply, and how. */
+export function matchTerm(replyNorm: string, term: PreparedTerm, opts: MatchOptions): TermMatch | null {
+  if (replyNorm.includes(term.norm)) return { how: 'synonym', matched: term.text, term: term.text };
+  const threshold = opts.fuzzyThreshold ?? DEFAULT_FUZZY;
+  if (term.norm.length >= FUZZY_MIN_CHARS) {
+    const d = bestDice(replyNorm, term);
+    if (d.score >= threshold) return { how: 'fuzzy', matched: d.window, term: term.text };
+  }
+  if (opts.transcribed && term.syllables.length >= PINYIN_MIN_CHARS && /\p{Script=Han}/u.test(term.norm)) {
+    const hay = syllablesCached(replyNorm);
+    const at = findSyllables(hay, term.syllables);
+    if (at >= 0) return { how: 'pinyin', matched: [...replyNorm].slice(at, at + term.syllables.length).join(''), term: term.text };
+  }
+  return null;
+}
+
+const rank: Record<TermMatch['how'], number> = { synonym: 0, fuzzy: 1, pinyin: 2 };
+
+/** The best match among terms: a plain synonym beats a fuzzy one beats a homophone. */
+export function matchAnyTerm(replyNorm: string, terms: PreparedTerm[], opts: MatchOptions): TermMatch | null {
+  let best: TermMatch | null = null;
+  for (const t of terms) {
+    if (replyNorm.includes(t.norm)) return { how: 'synonym', matched: t.text, term: t.text };
+  }
+  for (const t of terms) {
+    const m = matchTerm(replyNorm, t, opts);
+    if (m && (!best || rank[m.how] < rank[best.how])) best = m;
+    if (best?.how === 'fuzzy') break;
+  }
+  return best;
+}
+
+/**
+ * Is the key point in the reply: any synonym as a substring, else a fuzzy
+ * window, else (transcribed replies only) the same pinyin; `all` terms too.
+ */
+export function matchKeypoint(replyNorm: string, keypoint: Keypoint | PreparedKeypoint, opts: MatchOptions): KeypointHit {
+  const kp = 'text' in keypoint && Array.isArray(keypoint.any) && typeof keypoint.any[0] === 'object'
+    ? (keypoint as PreparedKeypoint)
+    : prepareKeypoint(keypoint as Keypoint, opts.locale);
+  const miss: KeypointHit = { id: kp.id, weight: kp.weight, hit: false };
+  const m = matchAnyTerm(replyNorm, kp.any, opts);
+  if (!m) return miss;
+  const matched = [m.matched];
+  let how = m.how;
+  for (const term of kp.all) {
+    const a = matchTerm(replyNorm, term, opts);
+    if (!a) return miss;
+    matched.push(a.matched);
+    if (rank[a.how] > rank[how]) how = a.how;
+  }
+  return { id: kp.id, weight: kp.weight, hit: true, how, matched: matched.join(' + ') };
+}

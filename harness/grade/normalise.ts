@@ -1,0 +1,120 @@
+import * as OpenCC from 'opencc-js/t2cn';
+import type { Locale } from '../config/scenario.ts';
+
+// Normalisation makes a reply and a key point's synonyms comparable: the same
+// function runs on both sides, so what matters is that it is consistent.
+
+const toSimplified = OpenCC.Converter({ from: 't', to: 'cn' });
+
+const builtinDigits: Record<string, string> = {
+  〇: '0', 零: '0', 一: '1', 二: '2', 两: '2', 三: '3', 四: '4',
+  五: '5', 六: '6', 七: '7', 八: '8', 九: '9',
+};
+const units: Record<string, number> = { 十: 10, 百: 100, 千: 1000, 万: 10000 };
+/** After these a single numeral is a quantity ("五天"), not part of a word ("一般"). */
+const counters = '天日月年周个小时分秒元块角次张位岁号楼类工笔项条种家星期倍成折遍'.split('');
+
+const punctuation = /[\p{P}\p{S}\p{Z}\s]+/gu;
+
+interface Prepared {
+  digits: Record<string, string>;
+  numeralRun: RegExp;
+  synonyms: Map<string, string>;
+  synonymPattern: RegExp | null;
+  cache: Map<string, string>;
+}
+
+const prepared = new WeakMap<Locale, Prepared>();
+const CACHE_LIMIT = 20_000;
+
+function base(text: string): string {
+  return toSimplified(text.normalize('NFKC').toLowerCase())
+    .replace(/(iii|ii|i)(?=类)/g, (m: string) => String(m.length))
+    .replace(punctuation, '');
+}
+
+function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+function prepare(locale: Locale): Prepared {
+  let p = prepared.get(locale);
+  if (p) return p;
+  const digits: Record<string, string> = { ...builtinDigits };
+  for (const [k, v] of Object.entries(locale.numerals ?? {})) {
+    // Only single digits belong here; 十 and friends are positional and handled below.
+    if (/^\d$/.test(v) && !(k in units)) digits[k] = v;
+  }
+  const chars = [...new Set([...Object.keys(digits), ...Object.keys(units)])].map(escapeRegExp).join('');
+  const numeralRun = new RegExp(`[${chars}]+`, 'g');
+  p = { digits, numeralRun, synonyms: new Map(), synonymPattern: null, cache: new Map() };
+  for (const [variant, canonical] of Object.entries(locale.synonyms ?? {})) {
+    const v = convertNumerals(base(variant), p);
+    const c = convertNumerals(base(canonical), p);
+    if (v && v !== c) p.synonyms.set(v, c);
+  }
+  const variants = [...p.synonyms.keys()].sort((a, b) => b.length - a.length).map(escapeRegExp);
+  p.synonymPattern = variants.length ? new RegExp(variants.join('|'), 'g') : null;
+  prepared.set(locale, p);
+  return p;
+}
+
+/** "二十四" → 24, "一百零五" → 105, "十五" → 15; null when it is not a positional number. */
+function positional(run: string, digits: Record<string, string>): number | null {
+  let total = 0;
+  let section = 0;
+  let pending: number | null = null;
+  for (const ch of run) {
+    if (ch in units) {
+      const unit = units[ch];
+      if (unit === 10000) {
+        total += (section + (pending ?? 0)) * unit;
+        section = 0;
+      } else {
+        section += (pending ?? 1) * unit;
+      }
+      pending = null;
+    } else {
+      const d = Number(digits[ch]);
+      if (pending !== null && d !== 0) return null; // "二三十" is a range, not a number
+      pending = d === 0 ? pending : d;
+    }
+  }
+  return total + section + (pending ?? 0);
+}
+
+function convertNumerals(text: string, p: Prepared): string {
+  return text.replace(p.numeralRun, (run, offset: number, whole: string) => {
+    const next = whole[offset + run.length] ?? '';
+    const hasUnit = [...run].some((ch) => ch in units);
+    if (run.length === 1) {
+      if (!counters.includes(next) && !/\d/.test(next)) return run;
+      if (run === '十') return '10';
+      return p.digits[run] ?? run;
+    }
+    if (hasUnit) {
+      // "十分" (very) and "万一" are words, not quantities.
+      if (run === '十分' || run === '万一' || run.startsWith('万')) return run;
+      const n = positional(run, p.digits);
+      return n === null ? run : String(n);
+    }
+    // Digit by digit: "一二三七八" → 12378; "一一" and similar are rare words, keep them.
+    if (run.length === 2 && run[0] === run[1] && !counters.includes(next)) return run;
+    return [...run].map((ch) => p.digits[ch] ?? ch).join('');
+  });
+}
+
+/**
+ * NFKC, lower case, traditional → simplified, no punctuation or spaces,
+ * Chinese numerals → digits, locale synonyms → canonical words.
+ */
+export function normalise(text: string, locale: Locale): string {
+  const p = prepare(locale);
+  const hit = p.cache.get(text);
+  if (hit !== undefined) return hit;
+  let out = convertNumerals(base(text), p);
+  if (p.synonymPattern) out = out.replace(p.synonymPattern, (m) => p.synonyms.get(m) ?? m);
+  if (p.cache.size >= CACHE_LIMIT) p.cache.clear();
+  p.cache.set(text, out);
+  return out;
+}

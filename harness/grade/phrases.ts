@@ -1,0 +1,43 @@
+import type { Locale } from '../config/scenario.ts';
+import { normalise } from './normalise.ts';
+
+// The locale's phrase lists, normalised once per locale object.
+
+export interface LocalePhrases {
+  fallback: string[];
+  handoff: string[];
+  clarify: string[];
+}
+
+const cache = new WeakMap<Locale, LocalePhrases>();
+
+/** Words of a bot asking for the customer's data, beyond a case's own `replies[].when`. */
+export const dataWords = ['卡号', '身份证号', '证件号', '手机号', '手机号码', '验证码', '账号', '密码', '姓名'];
+/** An ask, not a mention: "请提供您的卡号", "请输入验证码". */
+const askCues = ['请提供', '请输入', '请告诉', '请告知', '请问您的', '提供一下', '输入您的', '发送您的', '您的卡号是', '报一下'];
+
+export function localePhrases(locale: Locale): LocalePhrases {
+  let p = cache.get(locale);
+  if (!p) {
+    const n = (list: string[] | undefined) => [...new Set((list ?? []).map((s) => normalise(s, locale)).filter(Boolean))];
+    p = { fallback: n(locale.fallback), handoff: n(locale.handoff), clarify: n(locale.clarify) };
+    cache.set(locale, p);
+  }
+  return p;
+}
+
+export function findPhrase(norm: string, phrases: string[]): string | undefined {
+  return phrases.find((p) => norm.includes(p));
+}
+
+export function askCueIn(norm: string, locale: Locale): boolean {
+  return askCues.some((c) => norm.includes(normalise(c, locale)));
+}
+
+/** "您是想问：1.挂失 2.销户 3.余额查询？" — two or more numbered options. */
+export function isNumberedMenu(text: string): boolean {
+  const t = text.normalize('NFKC');
+  const numbered = t.match(/(?:^|[\s:：，,；;？?。])[1-9]\s*[.、)）]/g)?.length ?? 0;
+  const circled = t.match(/[①②③④⑤⑥⑦⑧⑨]/g)?.length ?? 0;
+  return numbered >= 2 || circled >= 2;
+}
