@@ -1,0 +1,99 @@
+import { existsSync } from 'node:fs';
+import type { Browser } from 'playwright-core';
+import { TransportFault } from '../../harness/types.ts';
+
+// Which Chromium to drive: HARNESS_CHROMIUM when set (an explicit choice wins),
+// else Playwright's own download when installed, else the distribution's
+// /usr/bin/chromium. One browser per adapter, launched on first use and
+// relaunched after a crash.
+
+export const chromiumArgs = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
+
+export class BrowserNotFoundError extends Error {
+  readonly code = 'BROWSER_NOT_FOUND';
+  constructor(tried: string[]) {
+    super(
+      `No Chromium found (tried ${tried.join(', ')}). Install one: \`npx playwright install chromium\` ` +
+        '(Playwright\'s own build) or `apt-get install chromium` (the system one), or point HARNESS_CHROMIUM at a Chromium binary.',
+    );
+    this.name = 'BrowserNotFoundError';
+  }
+}
+
+export interface ResolvedChromium {
+  executablePath: string;
+  source: 'env' | 'playwright' | 'system';
+}
+
+export async function resolveChromium(env: NodeJS.ProcessEnv = process.env, systemPath = '/usr/bin/chromium'): Promise<ResolvedChromium> {
+  const tried: string[] = [];
+  const fromEnv = env.HARNESS_CHROMIUM;
+  if (fromEnv) {
+    if (existsSync(fromEnv)) return { executablePath: fromEnv, source: 'env' };
+    tried.push(`HARNESS_CHROMIUM=${fromEnv}`);
+  }
+  const { chromium } = await import('playwright-core');
+  let own = '';
+  try {
+    own = chromium.executablePath();
+  } catch {
+    // playwright-core without a browser registry entry: nothing to try
+  }
+  if (own && existsSync(own)) return { executablePath: own, source: 'playwright' };
+  if (own) tried.push(own);
+  if (existsSync(systemPath)) return { executablePath: systemPath, source: 'system' };
+  tried.push(systemPath);
+  throw new BrowserNotFoundError(tried);
+}
+
+/** One lazily launched browser shared by every conversation of an adapter. */
+export class SharedBrowser {
+  private launching: Promise<Browser> | undefined;
+  private closed = false;
+
+  constructor(private readonly log: (m: string) => void = () => {}) {}
+
+  async get(): Promise<Browser> {
+    if (this.closed) throw new Error('the browser was disposed');
+    const current = this.launching;
+    if (current) {
+      const b = await current.catch(() => undefined);
+      if (b?.isConnected()) return b;
+      if (this.launching === current) this.launching = undefined;
+    }
+    this.launching ??= this.launch();
+    return this.launching;
+  }
+
+  private async launch(): Promise<Browser> {
+    const resolved = await resolveChromium();
+    const { chromium } = await import('playwright-core');
+    try {
+      const browser = await chromium.launch({ executablePath: resolved.executablePath, args: chromiumArgs, headless: true });
+      this.log(`web: launched ${resolved.executablePath} (${resolved.source}) ${browser.version()}`);
+      browser.on('disconnected', () => {
+        if (!this.closed) this.log('web: the browser disconnected; the next conversation relaunches it');
+      });
+      return browser;
+    } catch (err) {
+      this.launching = undefined;
+      throw new TransportFault('crashed', `Chromium ${resolved.executablePath} failed to start: ${(err as Error).message.split('\n')[0]}`, {
+        cause: err,
+      });
+    }
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    const b = await this.launching?.catch(() => undefined);
+    this.launching = undefined;
+    await b?.close().catch(() => {});
+  }
+}

@@ -1,0 +1,39 @@
+import { z } from 'zod';
+
+// A bank's web chat driven in a real browser. Selectors are Playwright CSS:
+// they pierce open shadow roots; iframes are entered with `selectors.frame`.
+
+export const openStepSchema = z.union([
+  z.strictObject({ click: z.string().describe('Click this element (launcher button, privacy 同意)') }),
+  z.strictObject({ fill: z.string(), value: z.string() }).describe('Type a value into a field (a pre-chat form)'),
+  z.strictObject({ press: z.string().describe('A key, e.g. Enter or Escape'), on: z.string().optional() }),
+  z.strictObject({ waitFor: z.string().describe('Wait until this element is visible') }),
+  z
+    .strictObject({ frame: z.string().describe('Continue inside this iframe; "top" goes back to the page') })
+    .describe('Enter an iframe for the following steps'),
+]);
+export type OpenStep = z.output<typeof openStepSchema>;
+
+export const webSelectorsSchema = z.strictObject({
+  frame: z.array(z.string()).optional().describe("The iframe chain to the chat, outermost first, e.g. ['#chat-frame']"),
+  input: z.string().describe('The message box (textarea, input or contenteditable)'),
+  send: z.string().optional().describe('The send button; without it the harness presses Enter'),
+  botMessage: z.string().describe("One of the bot's message bubbles (not the customer's)"),
+  typing: z.string().optional().describe('The "对方正在输入" indicator, while it is visible the reply is not done'),
+  buttons: z.string().optional().describe('Quick-reply buttons offered with a reply'),
+});
+
+export const webConfigShape = {
+  url: z.url().describe('The page that hosts the chat'),
+  selectors: webSelectorsSchema,
+  open: z.array(openStepSchema).default([]).describe('Steps from page load to a chat ready for input'),
+  settleMs: z.number().int().min(50).default(800).describe('A reply is done when the chat has been quiet this long'),
+  maxWaitMs: z.number().int().positive().default(20_000).describe('Give up waiting for a reply after this long'),
+  screenshots: z.boolean().optional().describe('A screenshot after every turn (default: the run option)'),
+  viewport: z.strictObject({ width: z.number().int().positive(), height: z.number().int().positive() }).optional(),
+  userAgent: z.string().optional(),
+  locale: z.string().optional().describe('Browser locale, e.g. zh-CN'),
+};
+
+export const webConfigSchema = z.strictObject(webConfigShape);
+export type WebConfig = z.output<typeof webConfigSchema>;

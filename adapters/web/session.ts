@@ -1,0 +1,198 @@
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { BrowserContext, BrowserContextOptions, Frame, Page } from 'playwright-core';
+import type { AdapterContext, AdapterEnv, BotReply, Session, Utterance } from '../../harness/types.ts';
+import { TransportFault } from '../../harness/types.ts';
+import type { SharedBrowser } from './browser.ts';
+import type { OpenStep, WebConfig } from './config.ts';
+import { toFault } from './faults.ts';
+import { installExpression, markExpression, waitExpression, type ObservedReply } from './observer.ts';
+
+/** What a variant of the web channel (WeChat H5…) changes about the browser. */
+export interface WebFlavour {
+  contextOptions?: BrowserContextOptions;
+  prepare?(context: BrowserContext): Promise<void>;
+}
+
+const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+export class WebSession implements Session {
+  private crashed = false;
+  private shots = 0;
+  private closed = false;
+
+  private constructor(
+    private readonly config: WebConfig,
+    private readonly env: AdapterEnv,
+    private readonly ctx: AdapterContext,
+    private readonly context: BrowserContext,
+    private readonly page: Page,
+    private frame: Frame,
+  ) {}
+
+  static async open(shared: SharedBrowser, config: WebConfig, env: AdapterEnv, ctx: AdapterContext, flavour: WebFlavour = {}): Promise<WebSession> {
+    const browser = await shared.get();
+    let context: BrowserContext;
+    try {
+      context = await browser.newContext({
+        ...(config.viewport ? { viewport: config.viewport } : {}),
+        ...(config.userAgent ? { userAgent: config.userAgent } : {}),
+        ...(config.locale ? { locale: config.locale } : {}),
+        ...flavour.contextOptions,
+      });
+    } catch (err) {
+      throw toFault(err, 'opening a browser context');
+    }
+    const tracing = env.options.trace !== 'off';
+    let crashed = false;
+    try {
+      context.setDefaultTimeout(Math.min(config.maxWaitMs, 15_000));
+      if (tracing) await context.tracing.start({ screenshots: true, snapshots: true });
+      await flavour.prepare?.(context);
+      const page = await context.newPage();
+      page.on('crash', () => (crashed = true));
+      let response;
+      try {
+        response = await page.goto(config.url, { waitUntil: 'domcontentloaded', timeout: config.maxWaitMs });
+      } catch (err) {
+        throw toFault(err, `loading ${config.url}`, crashed);
+      }
+      const status = response?.status() ?? 200;
+      if (status >= 500) throw new TransportFault('server-error', `${config.url} answered HTTP ${status}`);
+      if (status === 404) throw new TransportFault('not-found', `${config.url} answered HTTP 404 — check the url`);
+      await runSteps(page, config.open);
+      let frame: Frame = page.mainFrame();
+      for (const sel of config.selectors.frame ?? []) frame = await enterFrame(frame, sel);
+      await frame.locator(config.selectors.input).first().waitFor({ state: 'visible' });
+      const session = new WebSession(config, env, ctx, context, page, frame);
+      page.on('crash', () => (session.crashed = true));
+      session.crashed = crashed;
+      await session.install();
+      // Let the welcome text arrive and settle: it is not part of any reply.
+      await session.evaluate<ObservedReply>(waitExpression(config.settleMs, Math.min(config.maxWaitMs, 2 * config.settleMs + 1000), 'any'));
+      return session;
+    } catch (err) {
+      const fault = toFault(err, 'opening the chat', crashed);
+      await finish(context, env, ctx, tracing, true);
+      throw fault;
+    }
+  }
+
+  private async evaluate<T>(expression: string): Promise<T> {
+    try {
+      return (await this.frame.evaluate(expression)) as T;
+    } catch (err) {
+      throw toFault(err, 'reading the chat', this.crashed);
+    }
+  }
+
+  private async install(): Promise<void> {
+    const { botMessage, typing, buttons } = this.config.selectors;
+    await this.evaluate(installExpression({ botMessage, typing, buttons }));
+  }
+
+  async send(utterance: Utterance, signal: AbortSignal): Promise<BotReply> {
+    if (this.crashed) throw new TransportFault('crashed', 'the page had crashed before this turn');
+    const { selectors, settleMs, maxWaitMs } = this.config;
+    try {
+      if (!(await this.frame.evaluate('!!window.__harnessChat'))) await this.install(); // the chat frame reloaded
+      await this.evaluate(markExpression);
+      let clicked = false;
+      if (utterance.click && selectors.buttons) {
+        const button = this.frame
+          .locator(selectors.buttons)
+          .filter({ hasText: new RegExp(`^\\s*${escapeRe(utterance.click)}\\s*$`) })
+          .last();
+        if ((await button.count()) > 0) {
+          await button.click();
+          clicked = true;
+        } else {
+          this.ctx.log(`web: no button "${utterance.click}" offered; typing the text instead`);
+        }
+      }
+      if (!clicked) {
+        const input = this.frame.locator(selectors.input).first();
+        await input.fill(utterance.text);
+        if (selectors.send) await this.frame.locator(selectors.send).first().click();
+        else await input.press('Enter');
+      }
+    } catch (err) {
+      throw toFault(err, 'sending the message', this.crashed);
+    }
+    const observed = await abortable(this.evaluate<ObservedReply>(waitExpression(settleMs, maxWaitMs, 'new')), signal, this.ctx.signal);
+    const screenshot = (this.config.screenshots ?? this.env.options.screenshots) ? await this.screenshot(utterance) : undefined;
+    return {
+      text: observed.messages.map((m) => m.text).join('\n'),
+      messages: observed.messages.map((m) => ({ text: m.text, atMs: m.atMs ?? undefined, kind: 'text' as const })),
+      buttons: observed.buttons,
+      latency: { firstMs: observed.firstMs, settledMs: observed.settledMs },
+      evidence: { ...(screenshot ? { screenshot } : {}), raw: { ended: observed.ended, bubbles: observed.messages.length, clicked: utterance.click ?? null } },
+    };
+  }
+
+  private async screenshot(u: Utterance): Promise<string | undefined> {
+    try {
+      await mkdir(this.ctx.evidenceDir, { recursive: true });
+      const path = join(this.ctx.evidenceDir, `turn-${u.index}-${++this.shots}.png`);
+      await this.page.screenshot({ path });
+      return this.ctx.relative(path);
+    } catch (err) {
+      this.ctx.log(`web: screenshot failed: ${(err as Error).message.split('\n')[0]}`);
+      return undefined;
+    }
+  }
+
+  async close(outcome: { failed: boolean }): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await finish(this.context, this.env, this.ctx, this.env.options.trace !== 'off', outcome.failed);
+  }
+}
+
+async function finish(context: BrowserContext, env: AdapterEnv, ctx: AdapterContext, tracing: boolean, failed: boolean) {
+  try {
+    if (tracing && (failed || env.options.trace === 'on')) {
+      await mkdir(ctx.evidenceDir, { recursive: true });
+      await context.tracing.stop({ path: join(ctx.evidenceDir, 'trace.zip') });
+    } else if (tracing) {
+      await context.tracing.stop();
+    }
+  } catch {
+    // a crashed browser has no trace to give
+  }
+  await context.close().catch(() => {});
+}
+
+async function runSteps(page: Page, steps: OpenStep[]): Promise<void> {
+  let scope: Frame = page.mainFrame();
+  for (const [i, step] of steps.entries()) {
+    const what = `open step ${i + 1} ${JSON.stringify(step)}`;
+    try {
+      if ('click' in step) await scope.locator(step.click).first().click();
+      else if ('fill' in step) await scope.locator(step.fill).first().fill(step.value);
+      else if ('press' in step) await (step.on ? scope.locator(step.on).first().press(step.press) : page.keyboard.press(step.press));
+      else if ('waitFor' in step) await scope.locator(step.waitFor).first().waitFor({ state: 'visible' });
+      else scope = step.frame === 'top' ? page.mainFrame() : await enterFrame(scope, step.frame);
+    } catch (err) {
+      throw toFault(err, what);
+    }
+  }
+}
+
+async function enterFrame(scope: Frame, selector: string): Promise<Frame> {
+  const handle = await scope.locator(selector).first().elementHandle();
+  const frame = await handle?.contentFrame();
+  if (!frame) throw new TransportFault('protocol', `${selector} is not an iframe (selectors.frame / open frame step)`, { retryable: false });
+  await frame.waitForLoadState('domcontentloaded');
+  return frame;
+}
+
+function abortable<T>(p: Promise<T>, ...signals: AbortSignal[]): Promise<T> {
+  const signal = AbortSignal.any(signals);
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason ?? new TransportFault('timeout', 'the turn was aborted'));
+    signal.addEventListener('abort', onAbort, { once: true });
+    p.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
+}
