@@ -1,4 +1,6 @@
-import { alaw, mulaw } from 'alawmulaw';
+import alawmulaw from 'alawmulaw';
+
+const { alaw, mulaw } = alawmulaw;
 import type { G711Codec } from './sdp.ts';
 
 // G.711 both ways. Encoding is per frame and byte-exact: what the far end
