@@ -5,6 +5,8 @@ import type { DemoOptions, DemoPart, RunningPart } from './part.ts';
 // run's duration. Adding a channel = one part module + one line here.
 const parts: Record<string, () => Promise<DemoPart>> = {
   api: async () => (await import('./api.ts')).startApi,
+  web: async () => (await import('./web/index.ts')).startWeb,
+  'wechat-mp': async () => (await import('./wechat-mp.ts')).startWechatMp,
 };
 
 export interface EmbeddedBank {
