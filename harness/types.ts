@@ -102,6 +102,8 @@ export interface Session {
 }
 
 export interface Adapter {
+  /** The channel's speech is simulated (reports say so). */
+  readonly simulated?: boolean;
   open(ctx: AdapterContext): Promise<Session>;
   /** Once, at the end of the run: close browsers, sockets, servers. */
   dispose(): Promise<void>;

@@ -31,7 +31,10 @@ export const handoffSchema = z
 
 export const expectSchema = z.strictObject({
   intent: z.string().optional().describe('The intent the bot should recognise (defaults to the pack intent)'),
-  keypoints: z.array(keypointSchema).default([]),
+  keypoints: z
+    .array(z.union([id.describe('The id of a key point defined in the pack-level `keypoints` list'), keypointSchema]))
+    .default([])
+    .describe('Key points of a complete answer: inline, or the id of a pack-level key point'),
   forbid: z
     .array(nonEmptyText)
     .default([])
@@ -76,14 +79,20 @@ export const packSchema = z.strictObject({
   locale: z.string().default('zh-CN'),
   intent: z.strictObject({ id: nonEmptyText, description: nonEmptyText }),
   channels: z.array(channelKindSchema).default(['online', 'hotline']),
+  keypoints: z
+    .array(keypointSchema)
+    .default([])
+    .describe('Key points shared by several turns; a turn names them by id'),
   cases: z.array(caseSchema).min(1, 'a pack needs at least one case'),
 });
 
+// What the engine uses: a pack after loading, with key-point references resolved.
 export type Keypoint = z.output<typeof keypointSchema>;
-export type Expect = z.output<typeof expectSchema>;
-export type ScenarioTurn = z.output<typeof turnSchema>;
-export type ScenarioCase = z.output<typeof caseSchema>;
-export type Pack = z.output<typeof packSchema>;
+export type Expect = Omit<z.output<typeof expectSchema>, 'keypoints'> & { keypoints: Keypoint[] };
+export type ScenarioTurn = Omit<z.output<typeof turnSchema>, 'expect'> & { expect: Expect };
+export type ScenarioCase = Omit<z.output<typeof caseSchema>, 'turns'> & { turns: ScenarioTurn[] };
+export type Pack = Omit<z.output<typeof packSchema>, 'cases'> & { cases: ScenarioCase[] };
+/** What authors write. */
 export type PackInput = z.input<typeof packSchema>;
 
 // The locale file: phrases and tables shared by every pack of a locale.

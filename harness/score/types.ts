@@ -16,6 +16,7 @@ export interface ScenarioScore extends ScorePair {
 }
 
 export interface CaseScore extends ScorePair {
+  channel: string;
   pack: string;
   case: string;
   n: number;

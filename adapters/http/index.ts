@@ -1,0 +1,136 @@
+import { randomUUID } from 'node:crypto';
+import type { Adapter, AdapterContext, AdapterEnv, AdapterFactory, BotReply, Session, Utterance } from '../../harness/types.ts';
+import { TransportFault } from '../../harness/types.ts';
+import { fillTemplate, getPath } from '../../harness/util/jsonpath.ts';
+import type { HttpConfig } from './config.ts';
+
+export const createHttpAdapter: AdapterFactory<HttpConfig> = (config, env) => new HttpAdapter(config, env);
+
+class HttpAdapter implements Adapter {
+  constructor(
+    private readonly config: HttpConfig,
+    private readonly env: AdapterEnv,
+  ) {}
+
+  async open(ctx: AdapterContext): Promise<Session> {
+    return new HttpSession(this.config, this.env, ctx);
+  }
+
+  async dispose(): Promise<void> {}
+}
+
+class HttpSession implements Session {
+  private sessionId: string;
+  private cookies = new Map<string, string>();
+  private turn = 0;
+
+  constructor(
+    private readonly config: HttpConfig,
+    private readonly env: AdapterEnv,
+    private readonly ctx: AdapterContext,
+  ) {
+    this.sessionId = `h-${randomUUID()}`;
+  }
+
+  async send(utterance: Utterance, signal: AbortSignal): Promise<BotReply> {
+    const { config } = this;
+    this.turn++;
+    const vars = { text: utterance.click ?? utterance.text, sessionId: this.sessionId, turn: this.turn, conversationId: this.ctx.conversationId };
+    const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json', ...config.headers };
+    if (config.session.header) headers[config.session.header] = this.sessionId;
+    if (this.cookies.size) headers.cookie = [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
+    const body = config.method === 'GET' ? undefined : JSON.stringify(fillTemplate(config.request, vars));
+    const url = config.method === 'GET' ? withQuery(config.url, fillTemplate(config.request, vars)) : config.url;
+    const timeout = AbortSignal.timeout(config.timeoutMs ?? this.env.options.turnTimeoutMs);
+    const started = performance.now();
+    let res: Response;
+    try {
+      res = await fetch(url, { method: config.method, headers, body, signal: AbortSignal.any([signal, timeout]) });
+    } catch (err) {
+      throw classifyFetchError(err, timeout.aborted);
+    }
+    const raw = await res.text().catch((err) => {
+      throw new TransportFault('dropped', `reading the response failed: ${(err as Error).message}`);
+    });
+    const elapsed = Math.round(performance.now() - started);
+    if (res.status === 429 || res.status === 503) {
+      throw new TransportFault(res.status === 429 ? 'rate-limited' : 'server-error', `HTTP ${res.status} from ${config.url}`, {
+        retryAfterMs: parseRetryAfter(res.headers.get('retry-after')),
+      });
+    }
+    if (res.status >= 500) throw new TransportFault('server-error', `HTTP ${res.status} from ${config.url}: ${raw.slice(0, 200)}`);
+    if (res.status >= 400) {
+      throw new TransportFault('protocol', `HTTP ${res.status} from ${config.url}: ${raw.slice(0, 200)} — check the profile's request template and headers`, { retryable: false });
+    }
+    this.keepCookies(res.headers);
+    let data: unknown;
+    try {
+      data = raw.trim() ? JSON.parse(raw) : {};
+    } catch {
+      throw new TransportFault('protocol', `the bot API answered with non-JSON: ${JSON.stringify(raw.slice(0, 120))}`, { retryable: false });
+    }
+    return this.toReply(data, elapsed);
+  }
+
+  private toReply(data: unknown, elapsed: number): BotReply {
+    const { response } = this.config;
+    const texts = (path?: string) => {
+      if (!path) return [];
+      const v = getPath(data, path);
+      const list = Array.isArray(v) ? v : v == null ? [] : [v];
+      return list.map((x) => (typeof x === 'string' ? x : x && typeof x === 'object' && 'text' in x ? String((x as any).text) : String(x)));
+    };
+    const messages = response.messages ? texts(response.messages) : texts(response.text);
+    const text = response.messages ? (texts(response.text).join('\n') || messages.join('\n')) : messages.join('\n');
+    if (response.sessionId) {
+      const sid = getPath(data, response.sessionId);
+      if (typeof sid === 'string' && sid) this.sessionId = sid;
+    }
+    const intent = response.intent ? getPath(data, response.intent) : undefined;
+    return {
+      text,
+      messages: messages.map((m) => ({ text: m, atMs: elapsed, kind: 'text' as const })),
+      buttons: texts(response.buttons),
+      latency: { firstMs: elapsed, settledMs: elapsed },
+      intent: typeof intent === 'string' ? intent : undefined,
+      handoff: response.handoff ? Boolean(getPath(data, response.handoff)) : undefined,
+      evidence: { raw: data },
+    };
+  }
+
+  private keepCookies(headers: Headers): void {
+    if (!this.config.session.cookies) return;
+    for (const line of headers.getSetCookie()) {
+      const [pair] = line.split(';');
+      const eq = pair.indexOf('=');
+      if (eq > 0) this.cookies.set(pair.slice(0, eq).trim(), pair.slice(eq + 1).trim());
+    }
+  }
+
+  async close(): Promise<void> {}
+}
+
+function withQuery(url: string, params: unknown): string {
+  const u = new URL(url);
+  if (params && typeof params === 'object') for (const [k, v] of Object.entries(params)) u.searchParams.set(k, String(v));
+  return u.toString();
+}
+
+export function parseRetryAfter(value: string | null): number | undefined {
+  if (!value) return undefined;
+  const seconds = Number(value);
+  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
+  const date = Date.parse(value);
+  return Number.isFinite(date) ? Math.max(0, date - Date.now()) : undefined;
+}
+
+function classifyFetchError(err: unknown, timedOut: boolean): TransportFault {
+  if (timedOut) return new TransportFault('timeout', 'the bot API did not answer within the turn timeout');
+  const e = err as Error & { cause?: { code?: string } };
+  if (e.name === 'AbortError') return new TransportFault('timeout', 'the request was aborted', { retryable: false });
+  const code = e.cause?.code ?? '';
+  if (code === 'ECONNREFUSED') return new TransportFault('refused', `connection refused (${e.cause && (e.cause as any).address}:${(e.cause as any).port})`, { cause: err });
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return new TransportFault('unreachable', `host not found: ${e.message}`, { cause: err });
+  if (code === 'ECONNRESET' || code === 'UND_ERR_SOCKET') return new TransportFault('dropped', `connection reset: ${e.message}`, { cause: err });
+  return new TransportFault('unreachable', `${e.message}${code ? ` (${code})` : ''}`, { cause: err });
+}

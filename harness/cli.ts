@@ -1,0 +1,210 @@
+import { Command, CommanderError, Option } from 'commander';
+import { relative } from 'node:path';
+import { ConfigError, EXIT, HarnessError } from './errors.ts';
+
+// Thin: parse argv, call into the modules, map errors to exit codes.
+// Heavy modules (runner, Playwright, speech, SIP) load only when a command needs them.
+
+const list = (v: string, prev: string[] = []) => [...prev, ...v.split(',').map((s) => s.trim()).filter(Boolean)];
+const int = (name: string) => (v: string) => {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1) throw new HarnessError('E_USAGE', `${name} ${v}: expected a positive whole number`);
+  return n;
+};
+const num = (name: string) => (v: string) => {
+  const n = Number(v);
+  if (!Number.isFinite(n) || n < 0) throw new HarnessError('E_USAGE', `${name} ${v}: expected a number ≥ 0`);
+  return n;
+};
+const rel = (p: string) => relative(process.cwd(), p) || '.';
+
+export async function main(argv: string[]): Promise<number> {
+  let exitCode = 0;
+  let debug = argv.includes('--debug');
+  const program = new Command('harness')
+    .description('Benchmark the AI customer service of banks: web chat, WeChat, bot APIs and the hotline')
+    .option('--debug', 'show stack traces and adapter logs')
+    .exitOverride()
+    .configureOutput({ outputError: (s, write) => write(s) });
+
+  program
+    .command('run')
+    .description('run scenario packs against a bank and write runs/<id>/ (results, summary, reports)')
+    .option('-b, --bank <id|file>', 'bank profile: an id in banks/ or a path to a YAML file')
+    .option('-c, --channel <names>', 'channels to run, comma-separated (default: all enabled)', list)
+    .option('-s, --scenario <ids>', 'scenario packs to run, comma-separated', list)
+    .option('--case <ids>', 'cases to run (id or pack/id), comma-separated', list)
+    .option('-t, --tag <tags>', 'only cases with one of these tags', list)
+    .option('--variants <first|all|N>', 'which phrasings of each case to send', 'first')
+    .option('--repeat <n>', 'repeat each conversation n times (pass^k, Wilson intervals)', int('--repeat'))
+    .option('-j, --concurrency <n>', 'conversations at once across all channels', int('--concurrency'), 8)
+    .option('-o, --out <dir>', 'run folder (default runs/<timestamp>-<bank>)')
+    .option('--resume <dir>', 'continue an interrupted run: only missing conversations run')
+    .option('--retry-errors', 'with --resume: run conversations that ended in errors again')
+    .option('--shard <i/n>', 'run shard i of n (stable partition by conversation id)')
+    .addOption(new Option('--grader <kind>', 'how to grade').choices(['rules', 'llm', 'both']).default('rules'))
+    .option('--set <path=value>', 'override a profile value, e.g. channels.api.url=http://…', (v: string, p: string[] = []) => [...p, v])
+    .option('--fail-under <spec>', 'exit 1 if a score is below: recognition=4,completeness=3.5,effectiveness=7')
+    .option('--baseline <run|summary.json>', 'compare with an earlier run; exit 1 on a drop beyond --max-drop')
+    .option('--max-drop <d>', 'largest allowed drop against --baseline', num('--max-drop'), 0.2)
+    .option('--max-error-rate <r>', 'share of conversations that may end in errors before exit 3', num('--max-error-rate'), 0.1)
+    .option('--good <x>', 'the "good" threshold on the 0–5 scales', num('--good'), 4)
+    .addOption(new Option('--lang <lang>', 'report language').choices(['zh', 'en']))
+    .option('--screenshots', 'save a screenshot per turn on browser channels')
+    .addOption(new Option('--trace <when>', 'Playwright traces').choices(['off', 'on-failure', 'on']).default('on-failure'))
+    .addOption(new Option('--progress <mode>', 'progress display').choices(['auto', 'bar', 'lines', 'none']).default('auto'))
+    .option('--scenarios-dir <dir>', 'scenario folder', 'scenarios/zh-CN')
+    .action(async (o) => {
+      if (!o.bank && !o.resume) throw new HarnessError('E_USAGE', 'harness run needs --bank <id> (or --resume <run folder>) — try: npx harness run --bank demo');
+      const [{ runBenchmark }, { parseShard }, { parseFailUnder }] = await Promise.all([
+        import('./run/index.ts'),
+        import('./run/plan.ts'),
+        import('./score/gate.ts'),
+      ]);
+      const variants = o.variants === 'first' || o.variants === 'all' ? o.variants : int('--variants')(o.variants);
+      const result = await runBenchmark({
+        bank: o.bank,
+        channels: o.channel,
+        scenarios: o.scenario,
+        cases: o.case,
+        tags: o.tag,
+        variants,
+        repeat: o.repeat,
+        concurrency: o.concurrency,
+        out: o.out,
+        resume: o.resume,
+        retryErrors: o.retryErrors,
+        shard: o.shard ? parseShard(o.shard) : undefined,
+        grader: o.grader,
+        set: o.set,
+        failUnder: o.failUnder ? parseFailUnder(o.failUnder) : undefined,
+        baseline: o.baseline,
+        maxDrop: o.maxDrop,
+        maxErrorRate: o.maxErrorRate,
+        good: o.good,
+        lang: o.lang,
+        screenshots: o.screenshots,
+        trace: o.trace,
+        progress: o.progress,
+        scenariosDir: o.scenariosDir,
+        debug,
+      });
+      exitCode = result.exitCode;
+      if (result.interrupted) return;
+      printRunResult(result);
+    });
+
+  program
+    .command('validate')
+    .description('check scenario packs, locale files and bank profiles; list every problem (exit 2)')
+    .argument('[paths...]', 'files or folders', ['scenarios', 'banks'])
+    .action(async (paths: string[]) => {
+      const { validatePaths } = await import('./config/load.ts');
+      const { formatProblem } = await import('./errors.ts');
+      const { files, problems } = validatePaths(paths);
+      for (const p of problems) process.stderr.write(formatProblem(p) + '\n');
+      if (problems.length) {
+        process.stderr.write(`\n${problems.length} problem(s) in ${files} file(s)\n`);
+        exitCode = EXIT.usage;
+      } else process.stdout.write(`${files} file(s) valid\n`);
+    });
+
+  program
+    .command('schema')
+    .description('write scenarios/schema.json and banks/schema.json from the zod schemas')
+    .action(async () => {
+      const { writeSchemas } = await import('./config/jsonschema.ts');
+      for (const f of writeSchemas()) process.stdout.write(`wrote ${f}\n`);
+    });
+
+  program
+    .command('merge')
+    .description('join shard runs into one run (same conversations and scores as an unsharded run)')
+    .argument('<runs...>', 'shard run folders')
+    .requiredOption('-o, --out <dir>', 'the merged run folder')
+    .addOption(new Option('--lang <lang>', 'report language').choices(['zh', 'en']))
+    .action(async (runs: string[], o) => {
+      const { mergeRuns } = await import('./run/merge.ts');
+      const result = await mergeRuns(runs, o.out, { lang: o.lang });
+      exitCode = result.exitCode;
+      printRunResult(result);
+    });
+
+  program
+    .command('report')
+    .description('re-render one run, or compare several banks\' runs (ranking, distribution, online vs hotline)')
+    .argument('<runs...>', 'run folders')
+    .option('-o, --out <dir>', 'where a comparison is written (default runs/compare-<timestamp>)')
+    .option('--baseline <run>', 'render a run-against-run diff')
+    .addOption(new Option('--lang <lang>', 'report language').choices(['zh', 'en']))
+    .action(async (runs: string[], o) => {
+      const { reportCommand } = await import('./run/report.ts');
+      const written = await reportCommand(runs, o);
+      for (const f of written) process.stdout.write(`wrote ${rel(f)}\n`);
+    });
+
+  program
+    .command('probe')
+    .description("open a bank's chat page, find the widget, print a candidate channels.web block")
+    .requiredOption('--url <url>', 'the page with the chat widget')
+    .option('--timeout <ms>', 'how long to look', int('--timeout'), 20000)
+    .action(async (o) => {
+      const { probe } = await import('./probe.ts');
+      const result = await probe(o.url, { timeoutMs: o.timeout });
+      for (const n of result.notes) process.stderr.write(`# ${n}\n`);
+      process.stdout.write(result.yaml);
+    });
+
+  program
+    .command('calibrate')
+    .description("measure a grader against the hand-labelled replies in test/fixtures/calibration")
+    .addOption(new Option('--grader <kind>', 'grader').choices(['rules', 'llm']).default('rules'))
+    .addOption(new Option('--lang <lang>', 'output language').choices(['zh', 'en']).default('en'))
+    .option('--fixtures <dir>', 'labelled replies', 'test/fixtures/calibration')
+    .action(async (o) => {
+      const { calibrateCommand } = await import('./run/calibrate-command.ts');
+      exitCode = await calibrateCommand(o);
+    });
+
+  try {
+    await program.parseAsync(argv);
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return 0;
+      return EXIT.usage;
+    }
+    debug ||= program.opts().debug === true;
+    return reportError(err, debug);
+  }
+  return exitCode;
+}
+
+function printRunResult(result: { runDir: string; summary: import('./score/types.ts').Summary; gate: { failures: string[] }; exitCode: number }) {
+  const s = result.summary;
+  const f = (x: number | null) => (x === null ? '—' : x.toFixed(2));
+  const out = process.stdout;
+  out.write(`\n${s.run.bankName} (${s.run.bank}): ${s.run.conversations} conversations, ${s.run.errors} errors\n`);
+  for (const [name, c] of Object.entries(s.channels)) {
+    out.write(`  ${name.padEnd(12)} ${c.kind.padEnd(8)} recognition ${f(c.recognition)}  completeness ${f(c.completeness)}  effectiveness ${f(c.effectiveness)}${c.simulated ? '  (speech simulated)' : ''}\n`);
+  }
+  out.write(`  online  recognition ${f(s.online.recognition)}  completeness ${f(s.online.completeness)}\n`);
+  out.write(`  hotline recognition ${f(s.hotline.recognition)}  completeness ${f(s.hotline.completeness)}\n`);
+  for (const failure of result.gate.failures) out.write(`gate failed: ${failure}\n`);
+  if (result.exitCode === EXIT.incomplete) out.write(`too many conversations ended in errors (${s.run.errors}/${s.run.conversations}): exit 3\n`);
+  out.write(`\nreport: ${rel(result.runDir)}/report.md\n        ${rel(result.runDir)}/index.html\n`);
+}
+
+function reportError(err: unknown, debug: boolean): number {
+  if (err instanceof ConfigError) {
+    process.stderr.write(err.message + `\n\n${err.problems.length} problem(s) — fix them and run again\n`);
+    return err.exitCode;
+  }
+  if (err instanceof HarnessError) {
+    process.stderr.write(`error: ${err.message}\n`);
+    if (debug && err.cause) process.stderr.write(String((err.cause as Error).stack ?? err.cause) + '\n');
+    return err.exitCode;
+  }
+  process.stderr.write(`error: ${(err as Error)?.message ?? err}\n`);
+  process.stderr.write(debug ? `${(err as Error)?.stack}\n` : 'run again with --debug for the stack trace\n');
+  return EXIT.incomplete;
+}

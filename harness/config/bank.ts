@@ -1,0 +1,56 @@
+import { z } from 'zod';
+import { adapterConfigSchemas, adapterKinds, type AdapterKind } from '../../adapters/registry.ts';
+import { channelKindSchema } from './scenario.ts';
+
+// Bank profiles: banks/<id>.yaml. Real banks get a low default politeness
+// (2 sessions per channel, ≥1 s between turns): a mystery shopper, never a load generator.
+
+export const politenessSchema = z.strictObject({
+  maxConcurrent: z.number().int().positive().default(2).describe('Conversations at once on one channel'),
+  minIntervalMs: z.number().min(0).default(1000).describe('Minimum gap between two messages sent to one channel'),
+});
+
+const channelCommon = {
+  kind: channelKindSchema.optional().describe('online or hotline (default: hotline for the hotline adapter)'),
+  politeness: politenessSchema.partial().optional().describe('Overrides the bank politeness for this channel'),
+  enabled: z.boolean().default(true),
+  label: z.string().optional().describe('A display name for reports'),
+};
+
+const channelSchemas = adapterKinds.map((kind) =>
+  (adapterConfigSchemas[kind] as z.ZodObject).extend({ adapter: z.literal(kind), ...channelCommon }),
+);
+
+export const channelSchema = z.discriminatedUnion('adapter', channelSchemas as any);
+
+export const bankSchema = z.strictObject({
+  $schema: z.string().optional(),
+  id: z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, 'use lower-case letters, digits, "_" and "-"'),
+  name: z.string().min(1),
+  locale: z.string().default('zh-CN'),
+  embedded: z.enum(['demo']).optional().describe('Start this embedded bank in-process on loopback for the run'),
+  embeddedOptions: z.record(z.string(), z.unknown()).default({}).describe('Options for the embedded bank (latency, brain quality…)'),
+  politeness: politenessSchema.default({ maxConcurrent: 2, minIntervalMs: 1000 }),
+  timeouts: z
+    .strictObject({
+      turnMs: z.number().int().positive().default(30_000),
+      conversationMs: z.number().int().positive().default(300_000),
+    })
+    .default({ turnMs: 30_000, conversationMs: 300_000 }),
+  retries: z
+    .strictObject({
+      max: z.number().int().min(0).default(3).describe('Retries of a conversation after a transport fault'),
+      baseMs: z.number().int().min(0).default(500),
+      maxMs: z.number().int().min(0).default(20_000),
+    })
+    .default({ max: 3, baseMs: 500, maxMs: 20_000 }),
+  channels: z.record(z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, 'channel names: lower-case letters, digits, "_", "-"'), channelSchema),
+});
+
+export type ChannelConfig = z.output<typeof channelSchemas[number]> & { adapter: AdapterKind; kind?: 'online' | 'hotline'; enabled: boolean; label?: string; politeness?: Partial<Politeness> };
+export type Politeness = z.output<typeof politenessSchema>;
+export type BankProfile = Omit<z.output<typeof bankSchema>, 'channels'> & { channels: Record<string, ChannelConfig> };
+
+export function channelKind(c: ChannelConfig): 'online' | 'hotline' {
+  return c.kind ?? (c.adapter === ('hotline' as AdapterKind) ? 'hotline' : 'online');
+}

@@ -1,0 +1,228 @@
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { basename, dirname, extname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parse as parseYamlValue } from 'yaml';
+import { ConfigError, HarnessError, type ConfigProblem } from '../errors.ts';
+import { bankSchema, type BankProfile } from './bank.ts';
+import { envLookup, interpolate, toProblems } from './interpolate.ts';
+import { localeSchema, packSchema, type Keypoint, type Locale, type Pack } from './scenario.ts';
+import { problem, readYaml, validateWith, type SourceFile } from './yaml.ts';
+
+export const PACKAGE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+
+/** A path the user gave, else the same path inside the installed package. */
+export function locate(path: string): string {
+  if (existsSync(path)) return resolve(path);
+  const inPackage = join(PACKAGE_ROOT, path);
+  return existsSync(inPackage) ? inPackage : resolve(path);
+}
+
+// ---------------------------------------------------------------- packs
+
+export function loadPackFile(file: string): { pack?: Pack; problems: ConfigProblem[] } {
+  const source = readYamlSafe(file);
+  if ('problems' in source) return source;
+  const { value, problems } = validateWith(source, packSchema);
+  if (!value) return { problems };
+  const resolved = resolvePack(source, value);
+  return resolved.problems.length ? { problems: resolved.problems } : { pack: resolved.pack, problems: [] };
+}
+
+/** Duplicate ids and key-point references: what zod cannot see. */
+function resolvePack(source: SourceFile, parsed: any): { pack: Pack; problems: ConfigProblem[] } {
+  const problems: ConfigProblem[] = [];
+  const shared = new Map<string, Keypoint>();
+  parsed.keypoints.forEach((k: Keypoint, i: number) => {
+    if (shared.has(k.id)) problems.push(problem(source, ['keypoints', i, 'id'], false, `duplicate key-point id "${k.id}" — ids must be unique in the pack`));
+    shared.set(k.id, k);
+  });
+  const caseIds = new Map<string, number>();
+  parsed.cases.forEach((c: any, ci: number) => {
+    if (caseIds.has(c.id)) {
+      problems.push(problem(source, ['cases', ci, 'id'], false, `duplicate case id "${c.id}" (first used by cases[${caseIds.get(c.id)}]) — rename one`));
+    } else caseIds.set(c.id, ci);
+    c.turns.forEach((t: any, ti: number) => {
+      const seen = new Set<string>();
+      t.expect.keypoints = t.expect.keypoints.map((k: string | Keypoint, ki: number) => {
+        const path = ['cases', ci, 'turns', ti, 'expect', 'keypoints', ki];
+        const kp = typeof k === 'string' ? shared.get(k) : k;
+        if (!kp) {
+          const known = [...shared.keys()];
+          problems.push(problem(source, path, false, `unknown key-point id "${k}" — define it in the pack's top-level keypoints${known.length ? ` (known: ${known.join(', ')})` : ''}`));
+          return { id: String(k), text: String(k), any: [String(k)], weight: 1 };
+        }
+        if (seen.has(kp.id)) problems.push(problem(source, path, false, `duplicate key-point id "${kp.id}" in this turn`));
+        seen.add(kp.id);
+        return kp;
+      });
+    });
+  });
+  return { pack: parsed as Pack, problems };
+}
+
+function readYamlSafe(file: string): SourceFile | { problems: ConfigProblem[] } {
+  try {
+    return readYaml(file);
+  } catch (err) {
+    if (err instanceof ConfigError) return { problems: err.problems };
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new HarnessError('E_NOFILE', `${file}: no such file`);
+    throw err;
+  }
+}
+
+export interface LoadedPacks {
+  packs: Pack[];
+  locale: Locale;
+  dir: string;
+}
+
+/** Every pack of a locale folder (files not starting with "_") and its _locale.yaml. */
+export function loadPacks(dir = 'scenarios/zh-CN'): LoadedPacks {
+  const folder = locate(dir);
+  if (!existsSync(folder)) throw new HarnessError('E_NOPACKS', `no scenario folder at ${dir} — pass --scenarios-dir or create scenarios/zh-CN/`);
+  const files = yamlFiles(folder).filter((f) => !basename(f).startsWith('_'));
+  const problems: ConfigProblem[] = [];
+  const packs: Pack[] = [];
+  const ids = new Map<string, string>();
+  for (const file of files) {
+    const r = loadPackFile(file);
+    problems.push(...r.problems);
+    if (!r.pack) continue;
+    if (ids.has(r.pack.id)) {
+      const src = readYaml(file);
+      problems.push(problem(src, ['id'], false, `duplicate pack id "${r.pack.id}" (also in ${ids.get(r.pack.id)})`));
+    }
+    ids.set(r.pack.id, file);
+    packs.push(r.pack);
+  }
+  const localeFile = join(folder, '_locale.yaml');
+  let locale: Locale | undefined;
+  if (existsSync(localeFile)) {
+    const r = loadLocaleFile(localeFile);
+    problems.push(...r.problems);
+    locale = r.locale;
+  } else {
+    problems.push({ file: localeFile, line: 1, col: 1, path: '', message: 'missing locale file — every scenario folder needs _locale.yaml (fallback and handoff phrases)' });
+  }
+  if (problems.length) throw new ConfigError(problems);
+  return { packs: packs.sort((a, b) => a.id.localeCompare(b.id)), locale: locale!, dir: folder };
+}
+
+export function loadLocaleFile(file: string): { locale?: Locale; problems: ConfigProblem[] } {
+  const source = readYamlSafe(file);
+  if ('problems' in source) return source;
+  const { value, problems } = validateWith(source, localeSchema);
+  return { locale: value, problems };
+}
+
+// ---------------------------------------------------------------- banks
+
+export interface LoadedBank {
+  profile: BankProfile;
+  file: string;
+  /** The profile as written (placeholders kept): what run.json records. */
+  raw: unknown;
+}
+
+export function resolveBankFile(bank: string): string {
+  if (bank.endsWith('.yaml') || bank.endsWith('.yml') || bank.includes('/')) return locate(bank);
+  const file = locate(join('banks', `${bank}.yaml`));
+  if (!existsSync(file)) {
+    const dir = locate('banks');
+    const known = existsSync(dir) ? yamlFiles(dir).map((f) => basename(f, extname(f))) : [];
+    throw new HarnessError('E_NOBANK', `no bank profile "${bank}" (looked for banks/${bank}.yaml)${known.length ? ` — known banks: ${known.join(', ')}` : ''}`);
+  }
+  return file;
+}
+
+/** Load a bank profile: YAML → `--set` overrides → ${env:…} → schema. */
+export function loadBank(bank: string, set: string[] = []): LoadedBank {
+  const file = resolveBankFile(bank);
+  const source = readYamlSafe(file);
+  if ('problems' in source) throw new ConfigError(source.problems);
+  let data = structuredClone(source.data);
+  for (const assignment of set) data = applySet(data, assignment);
+  const env = interpolate(data, ['env'], envLookup);
+  const problems = toProblems(source.file, (p) => source.at(p), env);
+  const { value, problems: schemaProblems } = validateWith(source, bankSchema, env.value);
+  problems.push(...schemaProblems);
+  if (problems.length || !value) throw new ConfigError(problems);
+  return { profile: value as BankProfile, file, raw: data };
+}
+
+/** `channels.hotline.speech.asr.cer=0.1`: a dot-path override, the value parsed as YAML. */
+export function applySet(data: unknown, assignment: string): unknown {
+  const eq = assignment.indexOf('=');
+  if (eq < 1) throw new HarnessError('E_USAGE', `--set ${assignment}: write it as path.to.key=value`);
+  const path = assignment.slice(0, eq).split('.');
+  const value = parseYamlValue(assignment.slice(eq + 1));
+  const root: any = data && typeof data === 'object' ? data : {};
+  let node = root;
+  for (const seg of path.slice(0, -1)) {
+    if (node[seg] == null || typeof node[seg] !== 'object') node[seg] = {};
+    node = node[seg];
+  }
+  node[path[path.length - 1]] = value;
+  return root;
+}
+
+// ---------------------------------------------------------------- validate
+
+/** Validate any mix of pack, locale and bank files or folders; returns every problem. */
+export function validatePaths(paths: string[]): { files: number; problems: ConfigProblem[] } {
+  const problems: ConfigProblem[] = [];
+  let files = 0;
+  for (const p of paths) {
+    const target = locate(p);
+    if (!existsSync(target)) {
+      problems.push({ file: p, line: 1, col: 1, path: '', message: 'no such file or folder' });
+      continue;
+    }
+    const list = statSync(target).isDirectory() ? yamlFiles(target, true) : [target];
+    const packIds = new Map<string, string>();
+    for (const file of list) {
+      files++;
+      const name = basename(file);
+      if (name.startsWith('_locale')) {
+        problems.push(...loadLocaleFile(file).problems);
+      } else if (isBankFile(file)) {
+        try {
+          loadBank(file);
+        } catch (err) {
+          if (err instanceof ConfigError) problems.push(...err.problems);
+          else throw err;
+        }
+      } else {
+        const r = loadPackFile(file);
+        problems.push(...r.problems);
+        if (r.pack) {
+          const dup = packIds.get(`${dirname(file)}:${r.pack.id}`);
+          if (dup) problems.push(problem(readYaml(file), ['id'], false, `duplicate pack id "${r.pack.id}" (also in ${dup})`));
+          packIds.set(`${dirname(file)}:${r.pack.id}`, file);
+        }
+      }
+    }
+  }
+  return { files, problems };
+}
+
+function isBankFile(file: string): boolean {
+  if (basename(dirname(file)) === 'banks') return true;
+  try {
+    const data = readYaml(file).data as Record<string, unknown> | null;
+    return !!data && typeof data === 'object' && 'channels' in data && !('cases' in data);
+  } catch {
+    return false;
+  }
+}
+
+function yamlFiles(dir: string, recursive = false): string[] {
+  const out: string[] = [];
+  for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+    const full = join(dir, entry.name);
+    if (entry.isDirectory()) {
+      if (recursive && !entry.name.startsWith('.') && entry.name !== 'node_modules') out.push(...yamlFiles(full, true));
+    } else if (/\.ya?ml$/.test(entry.name)) out.push(full);
+  }
+  return out;
+}

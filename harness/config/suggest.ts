@@ -1,0 +1,58 @@
+import { distance } from 'fastest-levenshtein';
+import type { z } from 'zod';
+
+// "Did you mean" for unknown keys: walk the zod schema along the path
+// to the object that rejected the key, and offer its closest allowed key.
+
+export function suggestKey(schema: z.ZodType, path: PropertyKey[], key: string): string | undefined {
+  const candidates = new Set<string>();
+  for (const obj of objectsAt(schema, path)) for (const k of Object.keys(obj)) candidates.add(k);
+  let best: string | undefined;
+  let bestD = Infinity;
+  for (const c of candidates) {
+    const d = distance(c.toLowerCase(), key.toLowerCase());
+    if (d < bestD) [best, bestD] = [c, d];
+  }
+  return best !== undefined && bestD <= Math.max(2, Math.floor(key.length / 3)) ? best : undefined;
+}
+
+function objectsAt(schema: unknown, path: PropertyKey[]): Record<string, unknown>[] {
+  const out: Record<string, unknown>[] = [];
+  const visit = (s: any, rest: PropertyKey[], depth: number) => {
+    if (!s?._zod || depth > 40) return;
+    const def = s._zod.def;
+    switch (def.type) {
+      case 'optional':
+      case 'default':
+      case 'nullable':
+      case 'prefault':
+      case 'readonly':
+      case 'catch':
+        return visit(def.innerType, rest, depth + 1);
+      case 'pipe':
+        return visit(def.in, rest, depth + 1);
+      case 'lazy':
+        return visit(def.getter(), rest, depth + 1);
+      case 'union':
+        for (const o of def.options) visit(o, rest, depth + 1);
+        return;
+      case 'intersection':
+        visit(def.left, rest, depth + 1);
+        visit(def.right, rest, depth + 1);
+        return;
+      case 'array':
+        if (rest.length && typeof rest[0] === 'number') visit(def.element, rest.slice(1), depth + 1);
+        return;
+      case 'record':
+        if (rest.length) visit(def.valueType, rest.slice(1), depth + 1);
+        return;
+      case 'object':
+        if (!rest.length) out.push(def.shape);
+        else if (def.shape[rest[0] as string]) visit(def.shape[rest[0] as string], rest.slice(1), depth + 1);
+        else if (def.catchall) visit(def.catchall, rest.slice(1), depth + 1);
+        return;
+    }
+  };
+  visit(schema, path, 0);
+  return out;
+}

@@ -1,0 +1,39 @@
+import type { Locale, Pack } from '../config/scenario.ts';
+import { findCannedReplies, gradeConversation, graders } from '../grade/index.ts';
+import type { GradeContext, Grader } from '../grade/types.ts';
+import type { ConversationRecord, GradedConversation } from '../types.ts';
+
+// The grade stage: a pure replay of the journal. Run-level facts (the same
+// canned reply given to unrelated questions) are found first, then each
+// conversation is graded; with `both`, the LLM verdict rides along as `alt`.
+
+export interface GradeRunOptions {
+  packs: Pack[];
+  locale: Locale;
+  grader: 'rules' | 'llm' | 'both';
+  good: number;
+  fuzzyThreshold?: number;
+  llm?: Grader;
+}
+
+export function gradeContext(packs: Pack[], locale: Locale, records: ConversationRecord[] = [], fuzzyThreshold = 0.8): GradeContext {
+  return { packs, locale, cannedReplies: records.length ? findCannedReplies(records, packs, locale) : new Set(), fuzzyThreshold };
+}
+
+export async function gradeRun(records: ConversationRecord[], opts: GradeRunOptions): Promise<GradedConversation[]> {
+  const ctx = gradeContext(opts.packs, opts.locale, records, opts.fuzzyThreshold);
+  const packs = new Map(opts.packs.map((p) => [p.id, p]));
+  const primary = opts.grader === 'llm' ? (opts.llm ?? (await graders.llm())) : await graders.rules();
+  const second = opts.grader === 'both' ? (opts.llm ?? (await graders.llm())) : undefined;
+  const out: GradedConversation[] = [];
+  for (const record of records) {
+    const pack = packs.get(record.pack);
+    if (!pack || !pack.cases.some((c) => c.id === record.case)) continue; // a pack edited since the run
+    const [grade, alt] = await Promise.all([
+      gradeConversation(record, pack, primary, ctx, opts.good),
+      second ? gradeConversation(record, pack, second, ctx, opts.good) : undefined,
+    ]);
+    out.push(alt ? { record, grade, alt } : { record, grade });
+  }
+  return out;
+}

@@ -1,0 +1,252 @@
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
+import { adapterFactories } from '../../adapters/registry.ts';
+import { interpolate } from '../config/interpolate.ts';
+import { secretValues } from '../config/interpolate.ts';
+import { PACKAGE_ROOT, loadBank, loadPacks } from '../config/load.ts';
+import type { BankProfile, ChannelConfig } from '../config/bank.ts';
+import { ConfigError, EXIT, HarnessError } from '../errors.ts';
+import { assessReply, gradeConversation, graders } from '../grade/index.ts';
+import { checkGate, type GateResult } from '../score/gate.ts';
+import type { Summary } from '../score/types.ts';
+import type { Adapter, AdapterEnv, ConversationRecord } from '../types.ts';
+import { sha256 } from '../util/hash.ts';
+import { createRedactor } from '../util/redact.ts';
+import { gradeContext } from './grade-run.ts';
+import { Journal, readJournal, repairJournal, dropFromJournal, writeJsonAtomic } from './journal.ts';
+import { buildPlan, type PlanFilter } from './plan.ts';
+import { createProgress } from './progress.ts';
+import { finishRun } from './finish.ts';
+import { executePlan } from './runner.ts';
+
+export interface RunOptions extends PlanFilter {
+  bank: string;
+  concurrency?: number;
+  out?: string;
+  resume?: string;
+  /** With --resume: run errored conversations again too. */
+  retryErrors?: boolean;
+  grader?: 'rules' | 'llm' | 'both';
+  set?: string[];
+  progress?: 'auto' | 'bar' | 'lines' | 'none';
+  screenshots?: boolean;
+  trace?: 'off' | 'on-failure' | 'on';
+  lang?: 'zh' | 'en';
+  scenariosDir?: string;
+  good?: number;
+  failUnder?: Partial<Record<'recognition' | 'completeness' | 'effectiveness', number>>;
+  baseline?: string;
+  maxDrop?: number;
+  /** Share of conversations that may end in infrastructure errors before exit code 3. */
+  maxErrorRate?: number;
+  /** Overrides of the embedded bank's options (benchmarks). */
+  embeddedOptions?: Record<string, unknown>;
+  debug?: boolean;
+  log?: (message: string) => void;
+}
+
+export interface RunResult {
+  runDir: string;
+  summary: Summary;
+  exitCode: number;
+  gate: GateResult;
+  interrupted: boolean;
+}
+
+const MANIFEST = 'run.json';
+const VERSION = JSON.parse(readFileSync(join(PACKAGE_ROOT, 'package.json'), 'utf8')).version as string;
+
+export async function runBenchmark(input: RunOptions): Promise<RunResult> {
+  const opts = input.resume ? resumeOptions(input) : input;
+  const log = opts.log ?? ((m: string) => process.stderr.write(m + '\n'));
+  const bank = loadBank(opts.bank, opts.set);
+  const { packs, locale, dir: packsDir } = loadPacks(opts.scenariosDir);
+  const profile = bank.profile;
+  const plan = buildPlan(profile, packs, opts);
+  if (!plan.length) throw new HarnessError('E_USAGE', 'the plan is empty — no case matches the channel, scenario, case and tag filters');
+
+  const runDir = input.resume ? resolve(input.resume) : resolve(opts.out ?? join('runs', newRunId(profile.id, opts.shard)));
+  const manifestFile = join(runDir, MANIFEST);
+  if (!input.resume && existsSync(join(runDir, 'results.jsonl'))) {
+    throw new HarnessError('E_EXISTS', `${relative(process.cwd(), runDir)} already holds a run — resume it with --resume ${relative(process.cwd(), runDir)}, or choose another --out`);
+  }
+  mkdirSync(runDir, { recursive: true });
+  const startedAt = input.resume && existsSync(manifestFile) ? JSON.parse(readFileSync(manifestFile, 'utf8')).startedAt : new Date().toISOString();
+  writeJsonAtomic(manifestFile, {
+    id: runIdOf(runDir),
+    version: VERSION,
+    node: process.version,
+    startedAt,
+    bank: { id: profile.id, file: bank.file, sha256: sha256(readFileSync(bank.file)) },
+    packs: Object.fromEntries(packs.map((p) => [p.id, sha256(JSON.stringify(p))])),
+    packsDir,
+    options: storedOptions(opts),
+    plan: plan.length,
+  });
+
+  if (input.resume) {
+    const torn = repairJournal(runDir);
+    if (torn) log(`dropped a torn last line (${torn} bytes) left by an interrupted run`);
+    if (input.retryErrors) {
+      const errored = readJournal(runDir).records.filter((r) => r.error).map((r) => r.id);
+      if (errored.length) dropFromJournal(runDir, new Set(errored));
+    }
+  }
+  const done = new Set(readJournal(runDir).records.map((r) => r.id));
+  const todo = plan.filter((p) => !done.has(p.id));
+  const redact = createRedactor(secretValues(bank.raw));
+  const good = opts.good ?? 4;
+
+  let interrupted = false;
+  if (todo.length) {
+    interrupted = await execute(todo, { profile, opts, runDir, log, plan: plan.length, done: done.size, packs, locale, redact, good });
+  }
+  if (interrupted) {
+    const cmd = `npx harness run --resume ${relative(process.cwd(), runDir) || '.'}`;
+    log(`\ninterrupted: ${readJournal(runDir).records.length}/${plan.length} conversations are saved in ${relative(process.cwd(), runDir)}/results.jsonl`);
+    log(`resume with: ${cmd}`);
+    return { runDir, summary: undefined as unknown as Summary, exitCode: 130, gate: { failures: [] }, interrupted };
+  }
+  return finishRun({ runDir, runId: runIdOf(runDir), profile, packs, locale, planIds: new Set(plan.map((p) => p.id)), startedAt, opts, good, log });
+}
+
+interface ExecuteContext {
+  profile: BankProfile;
+  opts: RunOptions;
+  runDir: string;
+  log(message: string): void;
+  plan: number;
+  done: number;
+  packs: ReturnType<typeof loadPacks>['packs'];
+  locale: ReturnType<typeof loadPacks>['locale'];
+  redact: ReturnType<typeof createRedactor>;
+  good: number;
+}
+
+/** Start the embedded bank and the adapters, run the conversations, close everything. Returns true when interrupted. */
+async function execute(todo: ReturnType<typeof buildPlan>, x: ExecuteContext): Promise<boolean> {
+  const { profile, opts, runDir, log } = x;
+  const controller = new AbortController();
+  let signals = 0;
+  const onSignal = (sig: NodeJS.Signals) => {
+    signals++;
+    if (signals > 1) {
+      log('second interrupt: exiting now');
+      process.exit(130);
+    }
+    log(`\n${sig}: finishing in-flight writes and closing browsers and calls… (press Ctrl-C again to force)`);
+    controller.abort(new HarnessError('E_INTERRUPTED', 'interrupted', 130));
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+
+  const channels = [...new Set(todo.map((t) => t.channel))];
+  let embedded: { vars: Record<string, string>; close(): Promise<void> } | undefined;
+  const adapters = new Map<string, Adapter>();
+  const journal = new Journal(runDir);
+  const progress = createProgress(opts.progress ?? 'auto', x.plan, x.done);
+  try {
+    let channelConfigs: Record<string, ChannelConfig> = profile.channels;
+    if (profile.embedded) {
+      const { startDemoBank } = await import('../../banks/demo/index.ts');
+      embedded = await startDemoBank({ ...profile.embeddedOptions, ...(opts.embeddedOptions ?? {}) } as any);
+      const vars = embedded.vars;
+      const r = interpolate(profile.channels, ['embedded'], (_s, name) => vars[name]);
+      if (r.problems.length) throw new ConfigError(r.problems.map((p) => ({ file: profile.id, line: 1, col: 1, path: `channels.${p.path.join('.')}`, message: p.message })));
+      channelConfigs = r.value as Record<string, ChannelConfig>;
+    }
+    const env: AdapterEnv = {
+      runDir,
+      profileDir: PACKAGE_ROOT,
+      options: {
+        screenshots: opts.screenshots ?? false,
+        trace: opts.trace ?? 'on-failure',
+        turnTimeoutMs: profile.timeouts.turnMs,
+        debug: opts.debug ?? false,
+      },
+      log: (m) => progress.log(m),
+    };
+    const simulated = new Set<string>();
+    for (const name of channels) {
+      const config = channelConfigs[name];
+      const factory = await adapterFactories[config.adapter]();
+      const adapter = await factory(config, env);
+      adapters.set(name, adapter);
+      if (adapter.simulated) simulated.add(name);
+    }
+    const gradeCtx = gradeContext(x.packs, x.locale);
+    const rules = await graders.rules();
+    const packs = new Map(x.packs.map((p) => [p.id, p]));
+    await executePlan(todo, {
+      profile,
+      adapters,
+      journal,
+      runDir,
+      concurrency: opts.concurrency ?? 8,
+      assess: assessReply,
+      gradeCtx,
+      redact: x.redact,
+      signal: controller.signal,
+      simulated,
+      log: (m) => (opts.debug ? progress.log(m) : undefined),
+      onDone: (record: ConversationRecord) => {
+        // A live verdict for the progress counts; the final grades come after the run.
+        if (record.error) return progress.done(record, false);
+        gradeConversation(record, packs.get(record.pack)!, rules, gradeCtx, x.good).then(
+          (g) => progress.done(record, g.passed),
+          () => progress.done(record, false),
+        );
+      },
+    });
+  } finally {
+    progress.stop();
+    journal.close();
+    await Promise.allSettled([...adapters.values()].map((a) => a.dispose()));
+    await embedded?.close();
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+  return controller.signal.aborted;
+}
+
+function newRunId(bank: string, shard?: { index: number; total: number }): string {
+  const d = new Date();
+  const pad = (n: number) => String(n).padStart(2, '0');
+  const stamp = `${d.getFullYear()}${pad(d.getMonth() + 1)}${pad(d.getDate())}-${pad(d.getHours())}${pad(d.getMinutes())}${pad(d.getSeconds())}`;
+  let id = `${stamp}-${bank}${shard ? `-shard${shard.index}of${shard.total}` : ''}`;
+  for (let i = 2; existsSync(join('runs', id)); i++) id = `${stamp}-${bank}${shard ? `-shard${shard.index}of${shard.total}` : ''}-${i}`;
+  return id;
+}
+
+export function runIdOf(runDir: string): string {
+  return resolve(runDir).split(/[\\/]/).pop()!;
+}
+
+/** What run.json keeps so --resume rebuilds the same plan. */
+function storedOptions(o: RunOptions) {
+  return {
+    bank: o.bank,
+    channels: o.channels,
+    scenarios: o.scenarios,
+    cases: o.cases,
+    tags: o.tags,
+    variants: o.variants,
+    repeat: o.repeat,
+    shard: o.shard,
+    grader: o.grader,
+    set: o.set,
+    scenariosDir: o.scenariosDir,
+    lang: o.lang,
+    good: o.good,
+    embeddedOptions: o.embeddedOptions,
+  };
+}
+
+function resumeOptions(input: RunOptions): RunOptions {
+  const file = join(resolve(input.resume!), MANIFEST);
+  if (!existsSync(file)) throw new HarnessError('E_NORUN', `${input.resume} has no ${MANIFEST} — pass the folder of a run started by harness run`);
+  const stored = JSON.parse(readFileSync(file, 'utf8')).options as RunOptions;
+  // The plan comes from the stored options; how to run it (concurrency, progress, gates) from the command line.
+  const defined = Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined));
+  return { ...defined, ...Object.fromEntries(Object.entries(stored).filter(([, v]) => v !== undefined)), resume: input.resume } as RunOptions;
+}

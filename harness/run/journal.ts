@@ -1,0 +1,99 @@
+import { closeSync, existsSync, fsyncSync, ftruncateSync, openSync, readFileSync, renameSync, writeFileSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
+import { HarnessError } from '../errors.ts';
+import type { ConversationRecord } from '../types.ts';
+
+// results.jsonl: one line per finished conversation, appended with a single
+// write() so a conversation is in the journal whole or not at all. A kill can
+// at worst leave a torn last line, which reading drops and resuming truncates.
+
+export const RESULTS = 'results.jsonl';
+
+export class Journal {
+  private fd: number;
+
+  constructor(readonly dir: string) {
+    this.fd = openSync(join(dir, RESULTS), 'a');
+  }
+
+  append(record: ConversationRecord): void {
+    writeSync(this.fd, JSON.stringify(record) + '\n');
+  }
+
+  close(): void {
+    if (this.fd < 0) return;
+    try {
+      fsyncSync(this.fd);
+    } catch {
+      // fsync can fail on some filesystems; the data is already written
+    }
+    closeSync(this.fd);
+    this.fd = -1;
+  }
+}
+
+export interface JournalRead {
+  records: ConversationRecord[];
+  /** Bytes of a torn last line (from a killed run), dropped. */
+  tornBytes: number;
+}
+
+/** Read a journal; later duplicates of an id (never written by us) are dropped. */
+export function readJournal(dir: string): JournalRead {
+  const file = join(dir, RESULTS);
+  if (!existsSync(file)) return { records: [], tornBytes: 0 };
+  const text = readFileSync(file, 'utf8');
+  const records: ConversationRecord[] = [];
+  const seen = new Set<string>();
+  let tornBytes = 0;
+  let start = 0;
+  let lineNo = 0;
+  while (start < text.length) {
+    const nl = text.indexOf('\n', start);
+    lineNo++;
+    if (nl < 0) {
+      tornBytes = Buffer.byteLength(text.slice(start));
+      break;
+    }
+    const line = text.slice(start, nl);
+    start = nl + 1;
+    if (!line.trim()) continue;
+    let record: ConversationRecord;
+    try {
+      record = JSON.parse(line);
+    } catch {
+      throw new HarnessError('E_JOURNAL', `${file}:${lineNo}:1 is not valid JSON — the journal was edited or corrupted; remove that line and resume`);
+    }
+    if (seen.has(record.id)) continue;
+    seen.add(record.id);
+    records.push(record);
+  }
+  return { records, tornBytes };
+}
+
+/** Drop a torn last line left by a killed run, so appending continues cleanly. */
+export function repairJournal(dir: string): number {
+  const { tornBytes } = readJournal(dir);
+  if (!tornBytes) return 0;
+  const file = join(dir, RESULTS);
+  const size = Buffer.byteLength(readFileSync(file, 'utf8'));
+  const fd = openSync(file, 'r+');
+  ftruncateSync(fd, size - tornBytes);
+  closeSync(fd);
+  return tornBytes;
+}
+
+/** Rewrite the journal without some ids (to rerun errored conversations), atomically. */
+export function dropFromJournal(dir: string, ids: Set<string>): void {
+  const { records } = readJournal(dir);
+  const file = join(dir, RESULTS);
+  const tmp = `${file}.tmp`;
+  writeFileSync(tmp, records.filter((r) => !ids.has(r.id)).map((r) => JSON.stringify(r) + '\n').join(''));
+  renameSync(tmp, file);
+}
+
+export function writeJsonAtomic(file: string, data: unknown): void {
+  const tmp = `${file}.${process.pid}.tmp`;
+  writeFileSync(tmp, JSON.stringify(data, null, 2) + '\n');
+  renameSync(tmp, file);
+}

@@ -1,0 +1,55 @@
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { loadBank, loadPacks } from '../config/load.ts';
+import { HarnessError } from '../errors.ts';
+import type { ConversationRecord } from '../types.ts';
+import { finishRun } from './finish.ts';
+import type { RunOptions, RunResult } from './index.ts';
+import { runIdOf } from './index.ts';
+import { RESULTS, readJournal, writeJsonAtomic } from './journal.ts';
+import { buildPlan } from './plan.ts';
+
+// harness merge: join shard runs (Playwright's shard + merge-reports
+// convention). The merged journal is graded and rolled up from scratch, so
+// its scores equal an unsharded run's.
+
+export async function mergeRuns(dirs: string[], out: string, extra: { lang?: 'zh' | 'en' } = {}): Promise<RunResult> {
+  if (!dirs.length) throw new HarnessError('E_USAGE', 'harness merge needs the shard run folders');
+  const manifests = dirs.map((d) => {
+    const file = join(d, 'run.json');
+    if (!existsSync(file)) throw new HarnessError('E_NORUN', `${d} has no run.json — pass folders written by harness run --shard`);
+    return JSON.parse(readFileSync(file, 'utf8'));
+  });
+  const first = manifests[0];
+  const key = (m: any) => JSON.stringify({ ...m.options, shard: undefined, bank: m.bank.id, packs: m.packs });
+  for (let i = 1; i < manifests.length; i++) {
+    if (key(manifests[i]) !== key(first)) {
+      throw new HarnessError('E_MERGE', `${dirs[i]} was run with other options, bank or packs than ${dirs[0]} — only shards of one run can be merged`);
+    }
+  }
+  const records = new Map<string, ConversationRecord>();
+  for (const d of dirs) {
+    for (const r of readJournal(d).records) {
+      if (records.has(r.id)) throw new HarnessError('E_MERGE', `conversation ${r.id} is in two shards — were the same shards passed twice?`);
+      records.set(r.id, r);
+    }
+  }
+  const options: RunOptions = { ...first.options, shard: undefined, lang: extra.lang ?? first.options.lang };
+  const bank = loadBank(options.bank, options.set);
+  const { packs, locale } = loadPacks(options.scenariosDir);
+  const plan = buildPlan(bank.profile, packs, options);
+  const planIds = new Set(plan.map((p) => p.id));
+  const missing = plan.filter((p) => !records.has(p.id)).length;
+  const runDir = resolve(out);
+  mkdirSync(runDir, { recursive: true });
+  if (existsSync(join(runDir, RESULTS)) && readJournal(runDir).records.length) {
+    throw new HarnessError('E_EXISTS', `${out} already holds a run — merge into an empty folder`);
+  }
+  const ordered = [...records.values()].sort((a, b) => a.id.localeCompare(b.id));
+  writeFileSync(join(runDir, RESULTS), ordered.map((r) => JSON.stringify(r) + '\n').join(''));
+  const startedAt = manifests.map((m) => m.startedAt).sort()[0];
+  writeJsonAtomic(join(runDir, 'run.json'), { ...first, startedAt, options, plan: plan.length, mergedFrom: dirs.map((d) => resolve(d)) });
+  const log = (m: string) => process.stderr.write(m + '\n');
+  if (missing) log(`warning: ${missing} of ${plan.length} planned conversations are in none of the shards — was a shard left out or interrupted?`);
+  return finishRun({ runDir, runId: runIdOf(runDir), profile: bank.profile, packs, locale, planIds, startedAt, opts: options, good: options.good ?? 4, log });
+}

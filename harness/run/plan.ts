@@ -1,0 +1,103 @@
+import type { BankProfile } from '../config/bank.ts';
+import { channelKind } from '../config/bank.ts';
+import type { Pack, ScenarioCase } from '../config/scenario.ts';
+import { HarnessError } from '../errors.ts';
+import type { ChannelKind } from '../types.ts';
+import { fnv1a } from '../util/hash.ts';
+
+// plan = banks × channels × packs × cases × variants × repeats. A
+// conversation id is stable: bank/channel/pack/case#variant.repeat.
+
+export interface PlanItem {
+  id: string;
+  bank: string;
+  channel: string;
+  kind: ChannelKind;
+  pack: Pack;
+  case: ScenarioCase;
+  variant: number;
+  repeat: number;
+}
+
+export interface PlanFilter {
+  channels?: string[];
+  scenarios?: string[];
+  cases?: string[];
+  tags?: string[];
+  variants?: 'first' | 'all' | number;
+  repeat?: number;
+  shard?: { index: number; total: number };
+}
+
+export function conversationId(bank: string, channel: string, pack: string, caseId: string, variant: number, repeat: number): string {
+  return `${bank}/${channel}/${pack}/${caseId}#${variant}.${repeat}`;
+}
+
+/** How many phrasings a case has: the say plus the most paraphrases of any turn. */
+export function variantCount(c: ScenarioCase): number {
+  return 1 + Math.max(0, ...c.turns.map((t) => t.paraphrases.length));
+}
+
+/** The text of one turn in one variant: variant 0 is `say`, k is paraphrase k-1 (wrapping). */
+export function turnText(c: ScenarioCase, turnIndex: number, variant: number): string {
+  const t = c.turns[turnIndex];
+  const all = [t.say, ...t.paraphrases];
+  return all[variant % all.length];
+}
+
+export function buildPlan(profile: BankProfile, packs: Pack[], filter: PlanFilter = {}): PlanItem[] {
+  const channelNames = Object.keys(profile.channels).filter((n) => profile.channels[n].enabled);
+  const channels = filter.channels?.length ? filter.channels : channelNames;
+  for (const c of channels) {
+    if (!profile.channels[c]) {
+      throw new HarnessError('E_USAGE', `bank "${profile.id}" has no channel "${c}" — its channels: ${Object.keys(profile.channels).join(', ')}`);
+    }
+  }
+  const selectedPacks = filter.scenarios?.length ? filter.scenarios.map((s) => findPack(packs, s)) : packs;
+  const repeats = Math.max(1, filter.repeat ?? 1);
+  const items: PlanItem[] = [];
+  for (const channel of channels) {
+    const kind = channelKind(profile.channels[channel]);
+    for (const pack of selectedPacks) {
+      if (!pack.channels.includes(kind)) continue;
+      for (const c of pack.cases) {
+        if (filter.cases?.length && !filter.cases.some((id) => id === c.id || id === `${pack.id}/${c.id}`)) continue;
+        if (filter.tags?.length && !filter.tags.some((t) => c.tags.includes(t))) continue;
+        const n = variantCount(c);
+        const v = filter.variants ?? 'first';
+        const variants = v === 'first' ? 1 : v === 'all' ? n : Math.min(n, Math.max(1, v));
+        for (let variant = 0; variant < variants; variant++) {
+          for (let repeat = 0; repeat < repeats; repeat++) {
+            const id = conversationId(profile.id, channel, pack.id, c.id, variant, repeat);
+            items.push({ id, bank: profile.id, channel, kind, pack, case: c, variant, repeat });
+          }
+        }
+      }
+    }
+  }
+  if (filter.cases?.length && !items.length) {
+    throw new HarnessError('E_USAGE', `no case matches --case ${filter.cases.join(',')} — case ids look like lost-card or card-loss/lost-card`);
+  }
+  return filter.shard ? items.filter((i) => inShard(i.id, filter.shard!)) : items;
+}
+
+/** Shard i of n (1-based) by a stable hash of the conversation id. */
+export function inShard(id: string, shard: { index: number; total: number }): boolean {
+  return fnv1a(id) % shard.total === shard.index - 1;
+}
+
+export function parseShard(text: string): { index: number; total: number } {
+  const m = /^(\d+)\/(\d+)$/.exec(text.trim());
+  const index = m ? Number(m[1]) : NaN;
+  const total = m ? Number(m[2]) : NaN;
+  if (!m || total < 1 || index < 1 || index > total) {
+    throw new HarnessError('E_USAGE', `--shard ${text}: write it as i/n with 1 ≤ i ≤ n, e.g. --shard 2/3`);
+  }
+  return { index, total };
+}
+
+function findPack(packs: Pack[], id: string): Pack {
+  const pack = packs.find((p) => p.id === id);
+  if (!pack) throw new HarnessError('E_USAGE', `no scenario "${id}" — scenarios: ${packs.map((p) => p.id).join(', ')}`);
+  return pack;
+}

@@ -1,0 +1,172 @@
+import { mkdirSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import pLimit from 'p-limit';
+import type { BankProfile, ChannelConfig } from '../config/bank.ts';
+import type { AssessReply, GradeContext } from '../grade/types.ts';
+import type { Adapter, ConversationRecord, Session } from '../types.ts';
+import { TransportFault } from '../types.ts';
+import { fnv1a } from '../util/hash.ts';
+import type { Redactor } from '../util/redact.ts';
+import { driveConversation } from './conversation.ts';
+import type { Journal } from './journal.ts';
+import type { PlanItem } from './plan.ts';
+import { ChannelGate } from './politeness.ts';
+import { backoffMs, isRetryable, sleep } from './retry.ts';
+
+export interface ExecuteOptions {
+  profile: BankProfile;
+  adapters: Map<string, Adapter>;
+  journal: Journal;
+  runDir: string;
+  concurrency: number;
+  assess: AssessReply;
+  gradeCtx: GradeContext;
+  redact: Redactor;
+  signal: AbortSignal;
+  /** Called after each conversation is journalled. */
+  onDone(record: ConversationRecord): void;
+  log(message: string): void;
+  simulated: Set<string>;
+}
+
+/** Run every plan item once; each finished conversation is journalled at once. */
+export async function executePlan(items: PlanItem[], opts: ExecuteOptions): Promise<void> {
+  const global = pLimit(Math.max(1, opts.concurrency));
+  const gates = new Map<string, ChannelGate>();
+  const gateFor = (channel: string) => {
+    let gate = gates.get(channel);
+    if (!gate) {
+      const c = opts.profile.channels[channel] as ChannelConfig;
+      gate = new ChannelGate({ ...opts.profile.politeness, ...(c.politeness ?? {}) });
+      gates.set(channel, gate);
+    }
+    return gate;
+  };
+  await Promise.all(
+    items.map((item) => {
+      const gate = gateFor(item.channel);
+      return gate.limit(() =>
+        global(async () => {
+          if (opts.signal.aborted) return;
+          const record = await runWithRetries(item, gate, opts);
+          // An interrupted conversation is not journalled: --resume runs it again whole.
+          if (!record || opts.signal.aborted) return;
+          opts.journal.append(record);
+          opts.onDone(record);
+        }),
+      );
+    }),
+  );
+}
+
+async function runWithRetries(item: PlanItem, gate: ChannelGate, opts: ExecuteOptions): Promise<ConversationRecord | undefined> {
+  const { profile } = opts;
+  const startedAt = new Date().toISOString();
+  const t0 = performance.now();
+  const policy = profile.retries;
+  let attempt = 0;
+  for (;;) {
+    attempt++;
+    try {
+      const turns = await runOnce(item, gate, opts);
+      return {
+        ...base(item, startedAt, t0, attempt, opts),
+        turns: turns.turns,
+        metrics: turns.metrics,
+      };
+    } catch (err) {
+      if (opts.signal.aborted) return undefined;
+      if (isRetryable(err) && attempt <= policy.max) {
+        const wait = backoffMs(policy, attempt, err);
+        opts.log(`${item.id}: ${(err as Error).message} — retry ${attempt}/${policy.max} in ${wait} ms`);
+        try {
+          await sleep(wait, opts.signal);
+        } catch {
+          return undefined;
+        }
+        continue;
+      }
+      const fault = err instanceof TransportFault ? err : undefined;
+      if (!fault) opts.log(`${item.id}: internal error: ${(err as Error)?.stack ?? err}`);
+      return {
+        ...base(item, startedAt, t0, attempt, opts),
+        turns: [],
+        error: { kind: fault?.kind ?? 'internal', message: opts.redact(String((err as Error)?.message ?? err)) },
+      };
+    }
+  }
+}
+
+function base(item: PlanItem, startedAt: string, t0: number, attempts: number, opts: ExecuteOptions) {
+  return {
+    id: item.id,
+    bank: item.bank,
+    channel: item.channel,
+    kind: item.kind,
+    pack: item.pack.id,
+    case: item.case.id,
+    variant: item.variant,
+    repeat: item.repeat,
+    startedAt,
+    durationMs: Math.round(performance.now() - t0),
+    attempts,
+    ...(opts.simulated.has(item.channel) ? { simulated: true } : {}),
+  };
+}
+
+async function runOnce(item: PlanItem, gate: ChannelGate, opts: ExecuteOptions) {
+  const adapter = opts.adapters.get(item.channel)!;
+  const conversationMs = opts.profile.timeouts.conversationMs;
+  const controller = new AbortController();
+  const onAbort = () => controller.abort(opts.signal.reason);
+  opts.signal.addEventListener('abort', onAbort, { once: true });
+  const timer = setTimeout(() => controller.abort(new TransportFault('timeout', `conversation exceeded ${conversationMs} ms`)), conversationMs);
+  const evidenceDir = join(opts.runDir, 'evidence', safeName(item.id));
+  let session: Session | undefined;
+  let failed = true;
+  try {
+    session = await adapter.open({
+      conversationId: item.id,
+      bank: item.bank,
+      channel: item.channel,
+      evidenceDir,
+      relative: (p) => relative(opts.runDir, p),
+      seed: fnv1a(item.id),
+      signal: controller.signal,
+      log: (m) => opts.log(`${item.id}: ${m}`),
+    });
+    const turns = await driveConversation(item, session, {
+      assess: opts.assess,
+      gradeCtx: opts.gradeCtx,
+      transcribed: item.kind === 'hotline',
+      turnTimeoutMs: opts.profile.timeouts.turnMs,
+      beforeSend: (s) => gate.beforeSend(s),
+      signal: controller.signal,
+    });
+    failed = false;
+    for (const t of turns) for (const e of t.exchanges) redactReply(e, opts.redact);
+    return { turns, metrics: session.metrics?.() };
+  } catch (err) {
+    if (controller.signal.aborted && controller.signal.reason instanceof TransportFault) throw controller.signal.reason;
+    throw err;
+  } finally {
+    clearTimeout(timer);
+    opts.signal.removeEventListener('abort', onAbort);
+    await session?.close({ failed }).catch((e) => opts.log(`${item.id}: closing the session failed: ${(e as Error).message}`));
+  }
+}
+
+function redactReply(e: { utterance: { text: string }; reply: { text: string; messages: { text: string }[]; evidence?: { raw?: unknown } } }, redact: Redactor) {
+  e.reply.text = redact(e.reply.text);
+  for (const m of e.reply.messages) m.text = redact(m.text);
+  if (e.reply.evidence?.raw !== undefined) e.reply.evidence.raw = JSON.parse(redact(JSON.stringify(e.reply.evidence.raw)));
+}
+
+export function safeName(id: string): string {
+  return id.replace(/[^A-Za-z0-9._-]+/g, '_');
+}
+
+export function ensureDir(dir: string): string {
+  mkdirSync(dir, { recursive: true });
+  return dir;
+}

@@ -1,0 +1,47 @@
+import { groupBy } from '../harness/score/rollup.ts';
+import type { RenderInput, Renderer } from './types.ts';
+
+// junit.xml: a testsuite per channel, a testcase per conversation. A
+// conversation that misses the "good" threshold is a failure; one that could
+// not be completed is an error. CI systems show these natively.
+
+const esc = (s: string) =>
+  s.replace(/[&<>"']/g, (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[ch]!).replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, '');
+
+export const junitRenderer: Renderer = {
+  file: 'junit.xml',
+  render({ summary, conversations }: RenderInput): string {
+    const suites: string[] = [];
+    let tests = 0;
+    let failures = 0;
+    let errors = 0;
+    for (const [channel, convs] of groupBy(conversations, (c) => c.record.channel)) {
+      const cases: string[] = [];
+      let f = 0;
+      let e = 0;
+      let time = 0;
+      for (const c of convs) {
+        const r = c.record;
+        time += r.durationMs / 1000;
+        const name = `${r.pack}/${r.case}#${r.variant}.${r.repeat}`;
+        const head = `    <testcase classname="${esc(`${r.bank}.${channel}.${r.pack}`)}" name="${esc(name)}" time="${(r.durationMs / 1000).toFixed(3)}">`;
+        const score = `recognition ${c.grade.recognition.toFixed(2)}, completeness ${c.grade.completeness.toFixed(2)}`;
+        if (r.error) {
+          e++;
+          cases.push(`${head}\n      <error type="${esc(r.error.kind)}" message="${esc(r.error.message)}"/>\n    </testcase>`);
+        } else if (!c.grade.passed) {
+          f++;
+          const reasons = c.grade.turns.flatMap((t) => t.reasons.map((x) => `turn ${t.index + 1}: ${x}`)).join('\n');
+          cases.push(`${head}\n      <failure type="below-threshold" message="${esc(`${score} (good ≥ ${summary.good})`)}">${esc(reasons)}</failure>\n    </testcase>`);
+        } else {
+          cases.push(`${head}\n      <system-out>${esc(score)}</system-out>\n    </testcase>`);
+        }
+      }
+      tests += convs.length;
+      failures += f;
+      errors += e;
+      suites.push(`  <testsuite name="${esc(`${summary.run.bank}/${channel}`)}" tests="${convs.length}" failures="${f}" errors="${e}" time="${time.toFixed(3)}" timestamp="${esc(summary.run.startedAt)}">\n${cases.join('\n')}\n  </testsuite>`);
+    }
+    return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="${esc(`harness ${summary.run.id}`)}" tests="${tests}" failures="${failures}" errors="${errors}">\n${suites.join('\n')}\n</testsuites>\n`;
+  },
+};

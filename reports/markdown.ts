@@ -1,0 +1,92 @@
+import type { GradedConversation } from '../harness/types.ts';
+import { fmt, labels } from './labels.ts';
+import type { RenderInput, Renderer } from './types.ts';
+
+// report.md: per channel and per scenario tables, online vs hotline (even
+// while one side is empty), IVR metrics, and the worst cases with their
+// transcripts and reasons.
+
+const WORST = 10;
+
+export const markdownRenderer: Renderer = {
+  file: 'report.md',
+  render({ summary, conversations, packs, lang }: RenderInput): string {
+    const L = labels(lang);
+    const out: string[] = [];
+    const packName = (id: string) => packs.find((p) => p.id === id)?.name ?? id;
+    out.push(`# ${L.title} — ${summary.run.bankName} (${summary.run.bank})`, '');
+    out.push(
+      `${L.run}: \`${summary.run.id}\` · ${summary.run.startedAt} · ${L.grader}: ${summary.run.grader} · ${L.conversations}: ${summary.run.conversations} · ${L.errors}: ${summary.run.errors}${summary.run.shard ? ` · shard ${summary.run.shard}` : ''}`,
+      '',
+    );
+    out.push(`## ${L.overview}`, '');
+    out.push(`| | ${L.recognition} | ${L.completeness} | ${L.effectiveness} | ${L.score100} | ${L.conversations} |`, '|---|---|---|---|---|---|');
+    for (const [name, side] of [[L.online, summary.online], [L.hotline, summary.hotline]] as const) {
+      const empty = side.n === 0;
+      out.push(`| ${name} | ${fmt(side.recognition)} | ${fmt(side.completeness)} | ${fmt(side.effectiveness)} | ${side.effectiveness === null ? '—' : fmt(side.effectiveness * 10, 1)} | ${empty ? `0 (${L.noData})` : side.n} |`);
+    }
+    out.push(`| **${L.bank}** | **${fmt(summary.bank.recognition)}** | **${fmt(summary.bank.completeness)}** | **${fmt(summary.bank.effectiveness)}** | **${fmt(summary.bank.score100, 1)}** | ${summary.run.conversations} |`, '');
+
+    out.push(`## ${L.byChannel}`, '');
+    out.push(`| ${L.channel} | ${L.kind} | ${L.recognition} | ${L.completeness} | ${L.effectiveness} | ${L.conversations} | ${L.errors} | ${L.latency} |`, '|---|---|---|---|---|---|---|---|');
+    for (const [name, c] of Object.entries(summary.channels)) {
+      out.push(`| ${name}${c.simulated ? L.simulated : ''} | ${c.kind === 'online' ? L.online : L.hotline} | ${fmt(c.recognition)} | ${fmt(c.completeness)} | ${fmt(c.effectiveness)} | ${c.conversations} | ${c.errors} | ${c.latency.settledMsP50 ?? '—'} |`);
+    }
+    out.push('');
+
+    const channelNames = Object.keys(summary.channels);
+    out.push(`## ${L.byScenario}`, '');
+    out.push(`| ${L.scenario} | ${L.recognition} | ${L.completeness} | ${L.effectiveness} | ${L.passRate} | ${channelNames.map((c) => `${c} (${L.effectiveness})`).join(' | ')} |`);
+    out.push(`|---|---|---|---|---|${channelNames.map(() => '---|').join('')}`);
+    for (const [id, s] of Object.entries(summary.scenarios)) {
+      const cells = channelNames.map((c) => fmt(summary.channels[c].scenarios[id]?.effectiveness));
+      out.push(`| ${s.name} (${id}) | ${fmt(s.recognition)} | ${fmt(s.completeness)} | ${fmt(s.effectiveness)} | ${s.passRate === null ? '—' : `${Math.round(s.passRate * 100)}%`} | ${cells.join(' | ')} |`);
+    }
+    out.push('');
+
+    const ivr = Object.entries(summary.channels).filter(([, c]) => c.ivr);
+    if (ivr.length) {
+      out.push(`## ${L.ivr}`, '');
+      const keys = [...new Set(ivr.flatMap(([, c]) => Object.keys(c.ivr!)))];
+      out.push(`| ${L.channel} | ${keys.join(' | ')} |`, `|---|${keys.map(() => '---|').join('')}`);
+      for (const [name, c] of ivr) out.push(`| ${name} | ${keys.map((k) => String(c.ivr![k] ?? '—')).join(' | ')} |`);
+      out.push('');
+    }
+
+    const errored = conversations.filter((c) => c.record.error);
+    if (errored.length) {
+      out.push(`## ${L.errorsList}`, '');
+      for (const c of errored.slice(0, 50)) out.push(`- \`${c.record.id}\` — ${c.record.error!.kind}: ${oneLine(c.record.error!.message)}`);
+      if (errored.length > 50) out.push(`- … ${errored.length - 50} more`);
+      out.push('');
+    }
+
+    const worst = conversations
+      .filter((c) => !c.record.error)
+      .sort((a, b) => a.grade.recognition + a.grade.completeness - (b.grade.recognition + b.grade.completeness) || a.record.id.localeCompare(b.record.id))
+      .slice(0, WORST);
+    if (worst.length) {
+      out.push(`## ${L.worst}`, '');
+      for (const c of worst) out.push(...transcript(c, packName(c.record.pack), L), '');
+    }
+    return out.join('\n');
+  },
+};
+
+function transcript(c: GradedConversation, packName: string, L: ReturnType<typeof labels>): string[] {
+  const lines = [`### ${c.record.id} — ${packName}`, '', `${L.recognition} ${fmt(c.grade.recognition)} · ${L.completeness} ${fmt(c.grade.completeness)}`, ''];
+  for (const t of c.record.turns) {
+    const g = c.grade.turns.find((x) => x.index === t.index);
+    for (const e of t.exchanges) {
+      lines.push(`> **${L.customer}** (${e.utterance.attempt}): ${oneLine(e.utterance.text)}`, '>');
+      lines.push(`> **${L.bot}**: ${oneLine(e.reply.text) || '∅'}`, '');
+    }
+    if (g) {
+      lines.push(`${L.reasons} (turn ${t.index + 1}: ${g.level}, ${g.recognition}/${g.completeness}):`);
+      for (const r of g.reasons) lines.push(`- ${oneLine(r)}`);
+    }
+  }
+  return lines;
+}
+
+const oneLine = (s: string) => s.replace(/\s*\n\s*/g, ' / ').replace(/\|/g, '\\|');
