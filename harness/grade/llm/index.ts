@@ -1,0 +1,129 @@
+import OpenAI from 'openai';
+import pLimit from 'p-limit';
+import type { TurnGrade } from '../../types.ts';
+import type { GradeContext, Grader, TurnGradeInput } from '../types.ts';
+import { cacheKey, VerdictCache } from './cache.ts';
+import { judgeTask, promptVersion, systemPrompt, userPrompt } from './prompt.ts';
+import { scoreVerdict, verdictJsonSchema, verdictSchema, type Verdict } from './verdict.ts';
+
+// The LLM judge: any OpenAI-compatible chat-completions endpoint (OpenAI,
+// Azure, DeepSeek, Qwen compatible mode, vLLM, Ollama), temperature 0, a
+// strict JSON-schema verdict, cached on disk by hash.
+
+export interface LlmGraderOptions {
+  baseURL?: string;
+  apiKey?: string;
+  model?: string;
+  /** Requests in flight at once (default 4). */
+  concurrency?: number;
+  /** Verdict cache folder (default .cache/llm-judge/); null disables it. */
+  cacheDir?: string | null;
+  timeoutMs?: number;
+  /** Retries on 429/5xx/timeouts; the client honours Retry-After (default 4). */
+  maxRetries?: number;
+}
+
+export class LlmJudgeError extends Error {
+  constructor(readonly code: 'LLM_CONFIG' | 'LLM_REQUEST' | 'LLM_VERDICT', message: string, opts?: { cause?: unknown }) {
+    super(message, opts);
+    this.name = 'LlmJudgeError';
+  }
+}
+
+export interface LlmGrader extends Grader {
+  readonly model: string;
+  /** Requests actually sent (cache hits excluded). */
+  readonly stats: { requests: number; cacheHits: number };
+}
+
+export function createLlmGrader(opts: LlmGraderOptions = {}): LlmGrader {
+  const env = process.env;
+  const baseURL = opts.baseURL ?? (env.OPENAI_BASE_URL || undefined);
+  const apiKey = opts.apiKey ?? (env.OPENAI_API_KEY || undefined);
+  if (!apiKey && !baseURL) {
+    throw new LlmJudgeError(
+      'LLM_CONFIG',
+      'The LLM judge needs an endpoint: set OPENAI_API_KEY (and OPENAI_MODEL) for OpenAI, or OPENAI_BASE_URL (plus OPENAI_API_KEY if it needs one) for any OpenAI-compatible server such as DeepSeek, Qwen, vLLM or Ollama.',
+    );
+  }
+  const model = opts.model ?? (env.OPENAI_MODEL || 'gpt-4o-mini');
+  // A local server (vLLM, Ollama) needs no key, but the client insists on one.
+  const client = new OpenAI({ baseURL, apiKey: apiKey ?? 'none', timeout: opts.timeoutMs ?? 60_000, maxRetries: opts.maxRetries ?? 4 });
+  const limit = pLimit(opts.concurrency ?? 4);
+  const cache = new VerdictCache(opts.cacheDir === undefined ? '.cache/llm-judge' : opts.cacheDir);
+  const stats = { requests: 0, cacheHits: 0 };
+
+  async function ask(input: TurnGradeInput, ctx: GradeContext): Promise<Verdict> {
+    const task = judgeTask(input, ctx.packs);
+    const user = userPrompt(task, input);
+    const schema = verdictJsonSchema(task.keypoints.map((k) => k.id), ctx.packs.map((p) => p.id));
+    const key = cacheKey({ model, promptVersion, systemPrompt, user, schema });
+    const cached = verdictSchema.safeParse(await cache.get(key));
+    if (cached.success) {
+      stats.cacheHits++;
+      return cached.data;
+    }
+    stats.requests++;
+    let content: string | null | undefined;
+    try {
+      const completion = await client.chat.completions.create({
+        model,
+        temperature: 0,
+        messages: [
+          { role: 'system', content: systemPrompt },
+          { role: 'user', content: user },
+        ],
+        response_format: { type: 'json_schema', json_schema: { name: 'turn_verdict', strict: true, schema } },
+      });
+      content = completion.choices[0]?.message?.content;
+    } catch (err) {
+      const status = err instanceof OpenAI.APIError ? ` (HTTP ${err.status ?? '—'})` : '';
+      throw new LlmJudgeError('LLM_REQUEST', `LLM judge request to ${baseURL ?? 'api.openai.com'} failed${status}: ${(err as Error).message}`, { cause: err });
+    }
+    let verdict: Verdict;
+    try {
+      verdict = verdictSchema.parse(JSON.parse(content ?? ''));
+    } catch (err) {
+      throw new LlmJudgeError('LLM_VERDICT', `LLM judge (${model}) returned no valid verdict: ${String(content).slice(0, 200)}`, { cause: err });
+    }
+    await cache.set(key, verdict);
+    return verdict;
+  }
+
+  return {
+    id: 'llm',
+    model,
+    stats,
+    async gradeTurn(input: TurnGradeInput, ctx: GradeContext): Promise<TurnGrade> {
+      const expect = input.case.turns[input.turnIndex].expect;
+      if (input.exchanges.every((e) => !e.reply.text.trim() && !e.reply.handoff)) {
+        // Nothing to judge: no request for an empty reply.
+        return {
+          index: input.turnIndex, recognition: 0, completeness: 0, level: 'silence', forbidHits: [], grader: 'llm',
+          hits: expect.keypoints.map((k) => ({ id: k.id, weight: k.weight, hit: false })),
+          reasons: ['机器人无应答（0分）'],
+        };
+      }
+      const verdict = await limit(() => ask(input, ctx));
+      return scoreVerdict(verdict, { expect, pack: input.pack.id, index: input.turnIndex, exchanges: input.exchanges });
+    },
+    async close() {
+      limit.clearQueue();
+    },
+  };
+}
+
+let shared: LlmGrader | undefined;
+
+/** The default judge, configured from OPENAI_* variables on first use (importing never throws). */
+export const llmGrader: Grader = {
+  id: 'llm',
+  async gradeTurn(input, ctx) {
+    shared ??= createLlmGrader();
+    return shared.gradeTurn(input, ctx);
+  },
+  async close() {
+    await shared?.close?.();
+    shared = undefined;
+  },
+};
