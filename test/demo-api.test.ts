@@ -1,0 +1,193 @@
+import { spawn } from 'node:child_process';
+import { request as httpRequest } from 'node:http';
+import { afterEach, describe, expect, it } from 'vitest';
+import { replyDelay, startApi } from '../banks/demo/api.ts';
+import { createBrain } from '../banks/demo/brain/index.ts';
+import type { DemoOptions, RunningPart } from '../banks/demo/part.ts';
+
+const running: RunningPart[] = [];
+afterEach(async () => {
+  await Promise.all(running.splice(0).map((p) => p.close()));
+});
+
+async function start(options: Partial<DemoOptions> = {}): Promise<string> {
+  const opts: DemoOptions = { latencyMs: 0, jitterMs: 0, brain: { quality: 'good', contextKeep: 0.5 }, ...options };
+  const part = await startApi(createBrain(opts.brain), opts);
+  running.push(part);
+  return part.vars.api;
+}
+
+async function chat(base: string, body: unknown, headers: Record<string, string> = {}) {
+  const res = await fetch(`${base}/api/chat`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
+  return { res, json: (await res.json()) as any };
+}
+
+describe('demo bank HTTP bot API', () => {
+  it('publishes a loopback URL and answers health checks', async () => {
+    const base = await start();
+    expect(base).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    const res = await fetch(`${base}/api/health`);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ ok: true });
+  });
+
+  it('answers a chat message in the documented shape, with bubbles, intent and handoff', async () => {
+    const base = await start();
+    const { res, json } = await chat(base, { sessionId: 's-1', text: '绑卡手机丢失如何处理？' });
+    expect(res.status).toBe(200);
+    expect(json.sessionId).toBe('s-1');
+    expect(json.intent).toBe('card.report_loss');
+    expect(json.handoff).toBe(false);
+    expect(json.reply.messages.length).toBeGreaterThan(1);
+    expect(json.reply.messages.map((m: { text: string }) => m.text).join('')).toBe(json.reply.text);
+    expect(json.reply.buttons).toEqual([]);
+
+    const menu = await chat(base, { sessionId: 's-2', text: '卡' });
+    expect(menu.json.intent).toBeNull();
+    expect(menu.json.reply.buttons).toContain('银行卡挂失');
+    const human = await chat(base, { sessionId: 's-3', text: '转人工' });
+    expect(human.json.handoff).toBe(true);
+  });
+
+  it('creates a session when none is sent, sets a demo_sid cookie and honours it on the next turn', async () => {
+    const base = await start({ brain: { quality: 'good', contextKeep: 1 } });
+    const first = await chat(base, { text: '我要开户' });
+    const id = first.json.sessionId as string;
+    expect(id).toMatch(/^[0-9a-f-]{36}$/);
+    const cookie = first.res.headers.get('set-cookie') ?? '';
+    expect(cookie).toContain(`demo_sid=${id}`);
+    // Context is kept (contextKeep 1), so the follow-up lands in the same session only through the cookie.
+    const second = await chat(base, { text: '要带什么？' }, { cookie: `demo_sid=${id}` });
+    expect(second.json.sessionId).toBe(id);
+    expect(second.json.intent).toBe('account.open');
+    expect(second.res.headers.get('set-cookie')).toBeNull();
+    const stranger = await chat(base, { text: '要带什么？' });
+    expect(stranger.json.sessionId).not.toBe(id);
+    expect(stranger.json.intent).toBeNull();
+  });
+
+  it('rejects a malformed body with 400 and a JSON error', async () => {
+    const base = await start();
+    const bad = await chat(base, '{"text": 不是JSON');
+    expect(bad.res.status).toBe(400);
+    expect(bad.json.error.code).toBe('bad-json');
+    const noText = await chat(base, { sessionId: 'x' });
+    expect(noText.res.status).toBe(400);
+    expect(noText.json.error.message).toContain('"text"');
+    const notFound = await fetch(`${base}/api/nothing`);
+    expect(notFound.status).toBe(404);
+  });
+
+  it('replies after latencyMs ± jitterMs: median within 30 ms of 200 ms, every reply inside the jitter band', async () => {
+    const base = await start({ latencyMs: 200, jitterMs: 50 });
+    const times: number[] = [];
+    const sessions = Array.from({ length: 12 }, (_, i) => `lat-${i}`);
+    for (let turn = 1; turn <= 3; turn++) {
+      await Promise.all(
+        sessions.map(async (sessionId) => {
+          const t0 = performance.now();
+          await chat(base, { sessionId, text: '查询附近网点地址' });
+          const took = performance.now() - t0;
+          // Never earlier than the seeded delay of this session and turn.
+          expect(took).toBeGreaterThanOrEqual(replyDelay(sessionId, turn, 200, 50) - 2);
+          times.push(took);
+        }),
+      );
+    }
+    times.sort((a, b) => a - b);
+    const median = times[Math.floor(times.length / 2)];
+    expect(Math.abs(median - 200)).toBeLessThanOrEqual(30);
+    expect(times[0]).toBeGreaterThanOrEqual(148);
+    expect(times.at(-1)!).toBeLessThan(330);
+    // Jitter varies by session and turn, so the replies do not all arrive together.
+    expect(times.at(-1)! - times[0]).toBeGreaterThan(20);
+  });
+
+  it('injects a 503 with Retry-After on every Nth request, and the retried turn is answered in context', async () => {
+    const base = await start({ api: { faults: { every: 3, status: 503, retryAfterS: 2 } }, brain: { quality: 'good', contextKeep: 1 } });
+    const statuses: number[] = [];
+    let fault: Awaited<ReturnType<typeof chat>> | undefined;
+    for (let i = 0; i < 6; i++) {
+      const answer = await chat(base, { sessionId: `f${i}`, text: '查询网点电话' });
+      statuses.push(answer.res.status);
+      if (answer.res.status !== 200) fault = answer;
+    }
+    expect(statuses).toEqual([200, 200, 503, 200, 200, 503]);
+    expect(fault!.res.headers.get('retry-after')).toBe('2');
+    expect(fault!.json).toMatchObject({ error: { code: 'unavailable' } });
+    // Requests 7, 8, 9: the follow-up hits the fault, its retry still finds the topic.
+    expect((await chat(base, { sessionId: 'ctx', text: '我要开户' })).res.status).toBe(200);
+    expect((await chat(base, { sessionId: 'ctx', text: '收费吗？' })).res.status).toBe(200);
+    expect((await chat(base, { sessionId: 'ctx', text: '要带什么？' })).res.status).toBe(503);
+    const retried = await chat(base, { sessionId: 'ctx', text: '要带什么？' });
+    expect(retried.json.intent).toBe('account.open');
+    expect(retried.json.reply.text).toContain('身份证件');
+  });
+
+  it('can answer 429 rate limiting instead', async () => {
+    const base = await start({ api: { faults: { every: 1, status: 429, retryAfterS: 5 } } });
+    const { res, json } = await chat(base, { sessionId: 'r', text: '你好' });
+    expect(res.status).toBe(429);
+    expect(res.headers.get('retry-after')).toBe('5');
+    expect(json.error.code).toBe('rate-limited');
+  });
+
+  it('forgets idle sessions, so a long benchmark does not grow without bound', async () => {
+    const base = await start({ api: { sessionIdleMs: 100 }, brain: { quality: 'good', contextKeep: 1 } });
+    await chat(base, { sessionId: 'old', text: '我要开户' });
+    for (let i = 0; i < 20; i++) await chat(base, { sessionId: `s${i}`, text: '你好' });
+    expect((await (await fetch(`${base}/api/health`)).json()).sessions).toBe(21);
+    await new Promise((r) => setTimeout(r, 150));
+    // The old session is gone: its follow-up no longer has a topic to follow.
+    const after = await chat(base, { sessionId: 'old', text: '要带什么？' });
+    expect(after.json.intent).toBeNull();
+    expect((await (await fetch(`${base}/api/health`)).json()).sessions).toBe(1);
+  });
+
+  it('keeps connections alive, and close() ends them so nothing lingers', async () => {
+    const base = await start({ latencyMs: 10_000 });
+    const { port } = new URL(base);
+    const part = running.pop()!;
+    // A request still waiting for its (slow) reply when the server closes.
+    const pending = new Promise<string>((resolve) => {
+      const req = httpRequest({ host: '127.0.0.1', port, path: '/api/chat', method: 'POST', headers: { 'content-type': 'application/json', connection: 'keep-alive' } });
+      req.on('response', () => resolve('answered'));
+      req.on('error', (err) => resolve(`error: ${err.message}`));
+      req.end(JSON.stringify({ sessionId: 'k', text: '你好' }));
+    });
+    await new Promise((r) => setTimeout(r, 50));
+    const t0 = performance.now();
+    await part.close();
+    expect(performance.now() - t0).toBeLessThan(1000);
+    expect(await pending).toMatch(/^error/);
+  });
+
+  it('lets a Node process that started and closed the API exit by itself', async () => {
+    const script = `
+      import { startApi } from './banks/demo/api.ts';
+      import { createBrain } from './banks/demo/brain/index.ts';
+      const opts = { latencyMs: 50, jitterMs: 20, brain: { quality: 'good', contextKeep: 0.5 } };
+      const part = await startApi(createBrain(opts.brain), opts);
+      const res = await fetch(part.vars.api + '/api/chat', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ text: '我的银行卡丢了' }) });
+      console.log((await res.json()).intent);
+      await part.close();
+    `;
+    const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { cwd: process.cwd() });
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (out += d));
+    const code = await new Promise<number | null>((resolve) => {
+      const kill = setTimeout(() => child.kill('SIGKILL'), 20_000);
+      child.on('exit', (c) => {
+        clearTimeout(kill);
+        resolve(c);
+      });
+    });
+    expect(out.trim()).toBe('card.report_loss');
+    expect(code).toBe(0);
+  });
+});
