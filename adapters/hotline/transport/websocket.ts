@@ -2,11 +2,11 @@ import { randomUUID } from 'node:crypto';
 import WebSocket from 'ws';
 import { z } from 'zod';
 import { TransportFault } from '../../../harness/types.ts';
-import { paceFrames, toFrames } from '../audio/frames.ts';
+import { toFrames } from '../audio/frames.ts';
 import { decodeG711, encodeG711 } from '../audio/g711.ts';
 import type { Call, CallEnd, DialOptions, Transport } from './types.ts';
 import { FRAME_SAMPLES } from './types.ts';
-import { Playout } from './playout.ts';
+import { LineClock } from './line.ts';
 
 // The harness plays the telephony platform of a Twilio-Media-Streams-style
 // voice bot: it opens the bot's WebSocket, announces the call (`connected`,
@@ -102,13 +102,28 @@ function startCall(ws: WebSocket, config: WebsocketTransportConfig, options: Dia
     ws.send(JSON.stringify({ ...msg, sequenceNumber: String(++sequence) }));
     return true;
   };
-  const playout = new Playout((name) => send({ event: 'mark', streamSid, mark: { name } }));
+  const line = new LineClock({
+    send: (frame) => {
+      chunk++;
+      send({
+        event: 'media',
+        streamSid,
+        media: {
+          track: 'inbound',
+          chunk: String(chunk),
+          timestamp: String(Math.round(performance.now() - startedAt)),
+          payload: Buffer.from(encodeG711(codec, frame)).toString('base64'),
+        },
+      });
+    },
+    played: (name) => send({ event: 'mark', streamSid, mark: { name } }),
+  });
 
   let resolveEnded!: (end: CallEnd) => void;
   const ended = new Promise<CallEnd>((r) => (resolveEnded = r));
   ws.on('close', (code, reason) => {
     closed = true;
-    playout.drain();
+    line.drain();
     const why = reason.toString();
     if (hungUp) resolveEnded({ by: 'local', reason: 'hangup' });
     else if (code === 1000 || code === 1001 || code === 1005) resolveEnded({ by: 'remote', reason: why || 'hangup' });
@@ -124,11 +139,11 @@ function startCall(ws: WebSocket, config: WebsocketTransportConfig, options: Dia
       return options.log('ignored a WebSocket message that is not JSON');
     }
     if (msg.event === 'media' && typeof msg.media?.payload === 'string') {
-      playout.push(decodeG711(codec, Buffer.from(msg.media.payload, 'base64')));
+      line.receive(decodeG711(codec, Buffer.from(msg.media.payload, 'base64')));
     } else if (msg.event === 'mark' && msg.mark?.name !== undefined) {
-      playout.mark(String(msg.mark.name));
+      line.mark(String(msg.mark.name));
     } else if (msg.event === 'clear') {
-      playout.clear();
+      line.clear();
     }
   });
 
@@ -146,29 +161,18 @@ function startCall(ws: WebSocket, config: WebsocketTransportConfig, options: Dia
     },
   });
 
+  line.run();
   const call: Call = {
     info: { codec, answeredAtMs: Date.now() },
     ended,
-    onAudio: (listener) => playout.subscribe(listener),
+    onAudio: (listener) => line.subscribe(listener),
     async play(pcm, signal) {
-      await paceFrames(
-        toFrames(pcm, FRAME_SAMPLES),
-        (frame) => {
-          if (closed) throw new TransportFault('dropped', 'the call ended while the caller was speaking');
-          chunk++;
-          send({
-            event: 'media',
-            streamSid,
-            media: {
-              track: 'inbound',
-              chunk: String(chunk),
-              timestamp: String(Math.round(performance.now() - startedAt)),
-              payload: Buffer.from(encodeG711(codec, frame)).toString('base64'),
-            },
-          });
-        },
-        signal,
-      );
+      if (closed) throw new TransportFault('dropped', 'the call ended before the caller spoke');
+      const stopped = ended.then((end) => {
+        throw new TransportFault('dropped', `the call ended while the caller was speaking: ${end.reason ?? end.by}`);
+      });
+      stopped.catch(() => {});
+      await Promise.race([line.play(toFrames(pcm, FRAME_SAMPLES), signal), stopped]);
     },
     async sendDtmf(digits) {
       for (const digit of digits) {

@@ -1,0 +1,141 @@
+import { FRAME_SAMPLES } from './types.ts';
+
+// The 20-ms clock of a phone line, for transports without one of their own
+// (a WebSocket media stream). Like a telephony platform, it streams the
+// caller's audio continuously — queued speech, else silence — and plays the
+// far end's audio out one frame per tick through a playout buffer, silence
+// when there is none, so a VAD on either side hears the pauses between
+// utterances. `mark`s are acknowledged when the audio before them has
+// played; `clear` drops what has not played yet (barge-in).
+
+type InItem = { frame: Int16Array } | { mark: string };
+type OutItem = { frame: Int16Array; done?: () => void };
+
+const SILENCE = new Int16Array(FRAME_SAMPLES);
+
+export interface LineEvents {
+  /** Send one caller frame (speech or silence) to the far end. */
+  send(frame: Int16Array): void;
+  /** The far end's mark has been played out. */
+  played(mark: string): void;
+}
+
+export class LineClock {
+  private inQueue: InItem[] = [];
+  private partial = new Int16Array(0);
+  private outQueue: OutItem[] = [];
+  private listeners = new Set<(frame: Int16Array) => void>();
+  private timer: NodeJS.Timeout | null = null;
+  private start = 0;
+  private ticks = 0;
+
+  constructor(private readonly events: LineEvents, private readonly frameMs = 20) {}
+
+  run(): void {
+    if (this.timer) return;
+    this.start = performance.now();
+    this.ticks = 0;
+    this.schedule();
+  }
+
+  stop(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    for (const item of this.outQueue) item.done?.();
+    this.outQueue = [];
+  }
+
+  subscribe(listener: (frame: Int16Array) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Queues caller audio; resolves when its last frame has been sent. */
+  play(frames: Int16Array[], signal?: AbortSignal): Promise<void> {
+    if (frames.length === 0) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      const items: OutItem[] = frames.map((frame) => ({ frame }));
+      const onAbort = () => {
+        this.outQueue = this.outQueue.filter((i) => !items.includes(i));
+        reject(signal!.reason);
+      };
+      items[items.length - 1].done = () => {
+        signal?.removeEventListener('abort', onAbort);
+        resolve();
+      };
+      if (signal?.aborted) return reject(signal.reason);
+      signal?.addEventListener('abort', onAbort, { once: true });
+      this.outQueue.push(...items);
+    });
+  }
+
+  /** Far-end audio of any length; it is re-framed into 20-ms frames. */
+  receive(samples: Int16Array): void {
+    const all = new Int16Array(this.partial.length + samples.length);
+    all.set(this.partial);
+    all.set(samples, this.partial.length);
+    let at = 0;
+    for (; at + FRAME_SAMPLES <= all.length; at += FRAME_SAMPLES) this.inQueue.push({ frame: all.slice(at, at + FRAME_SAMPLES) });
+    this.partial = all.slice(at);
+  }
+
+  mark(name: string): void {
+    this.flushPartial();
+    this.inQueue.push({ mark: name });
+  }
+
+  clear(): void {
+    const marks = this.inQueue.filter((i): i is { mark: string } => 'mark' in i);
+    this.inQueue = [];
+    this.partial = new Int16Array(0);
+    for (const m of marks) this.events.played(m.mark);
+  }
+
+  /** The line went down: what was received but not yet played reaches listeners at once. */
+  drain(): void {
+    this.stop();
+    this.flushPartial();
+    const rest = this.inQueue;
+    this.inQueue = [];
+    for (const item of rest) if ('frame' in item) this.emit(item.frame);
+  }
+
+  private schedule(): void {
+    const due = this.start + this.ticks * this.frameMs;
+    const wait = due - performance.now();
+    if (wait < -5 * this.frameMs) {
+      // The event loop stalled: restart the clock rather than burst.
+      this.start = performance.now();
+      this.ticks = 0;
+    }
+    this.timer = setTimeout(() => this.tick(), Math.max(0, wait));
+  }
+
+  private tick(): void {
+    this.ticks++;
+    const out = this.outQueue.shift();
+    this.events.send(out?.frame ?? SILENCE);
+    out?.done?.();
+    this.playMarks();
+    const head = this.inQueue.shift();
+    this.emit(head && 'frame' in head ? head.frame : SILENCE);
+    this.playMarks();
+    if (this.timer) this.schedule();
+  }
+
+  private playMarks(): void {
+    while (this.inQueue.length > 0 && 'mark' in this.inQueue[0]) this.events.played((this.inQueue.shift() as { mark: string }).mark);
+  }
+
+  private flushPartial(): void {
+    if (this.partial.length === 0) return;
+    const frame = new Int16Array(FRAME_SAMPLES);
+    frame.set(this.partial);
+    this.partial = new Int16Array(0);
+    this.inQueue.push({ frame });
+  }
+
+  private emit(frame: Int16Array): void {
+    for (const l of this.listeners) l(frame);
+  }
+}

@@ -1,0 +1,138 @@
+import { hashSeed, mulberry32 } from '../../../adapters/hotline/audio/rng.ts';
+import { UtteranceDetector } from '../../../adapters/hotline/audio/vad.ts';
+import { createSimulatedRecognizer, createSimulatedSynthesizer } from '../../../adapters/hotline/speech/simulated.ts';
+import type { Recognizer, Synthesizer } from '../../../adapters/hotline/speech/types.ts';
+import type { Brain, BrainSession } from '../brain/types.ts';
+import type { DemoOptions } from '../part.ts';
+import type { CallHandler, MediaLeg } from './leg.ts';
+
+// The demo bank's hotline, transport-free: a two-level IVR menu, a simulated
+// human agent, and the voice bot that hears the caller through its own
+// recogniser, asks the shared brain, and answers in synthesised speech.
+
+export interface DemoHotlineOptions {
+  /** Character error rate of the demo bot's own recogniser (default 0.08). */
+  cer?: number;
+  /** Silence (ms) that ends the caller's utterance for the demo bot. */
+  hangoverMs?: number;
+  /** Real speech engines instead of simulated audio (tests of real audio paths). */
+  tts?: Synthesizer;
+  asr?: Recognizer;
+}
+
+export const MENU_1 = '欢迎致电示例银行。智能语音服务请按1，人工服务请按0。';
+export const MENU_2 = '个人业务请按1，信用卡业务请按2，返回上级菜单请按星号键。';
+export const WRONG_KEY = '输入有误，请重新选择。';
+export const TRANSFER = '正在为您转接人工客服，请稍候。';
+export const AGENT = '您好，工号1024为您服务。这是演示坐席，本次通话即将结束，再见。';
+const NOT_HEARD = '抱歉，我没有听清，请您再说一遍。';
+
+type Event = { dtmf: string } | { speech: Int16Array };
+
+/** A short request for a person ("转人工", "我要人工客服") rather than a question for the bot. */
+function asksForHuman(text: string): boolean {
+  const bare = text.replace(/[\p{P}\s]/gu, '');
+  return bare.length <= 8 && /人工|坐席|真人/.test(bare);
+}
+
+export function createCallHandler(brain: Brain, options: Partial<DemoOptions> = {}): CallHandler {
+  const hotline = (options.hotline ?? {}) as DemoHotlineOptions;
+  const tts = hotline.tts ?? createSimulatedSynthesizer({ minMs: 120 });
+  const asr = hotline.asr ?? createSimulatedRecognizer({ cer: hotline.cer ?? 0.08, substitutionShare: 0.7 });
+  const latencyMs = options.latencyMs ?? 0;
+  const jitterMs = options.jitterMs ?? 0;
+
+  return async (leg: MediaLeg) => {
+    const stop = new AbortController();
+    const events: Event[] = [];
+    let wake: (() => void) | null = null;
+    const push = (e: Event) => {
+      events.push(e);
+      wake?.();
+    };
+    let over = false;
+    void leg.ended.then(() => {
+      over = true;
+      stop.abort(new Error('call ended'));
+      wake?.();
+    });
+    const vad = new UtteranceDetector({ hangoverMs: hotline.hangoverMs ?? 300, minSpeechMs: 60, thresholdDb: -40 });
+    let lastFrameAt = performance.now();
+    const hear = (frame: Int16Array) => {
+      lastFrameAt = performance.now();
+      const u = vad.push(frame, lastFrameAt);
+      if (u) push({ speech: u.pcm });
+    };
+    const offAudio = leg.onAudio(hear);
+    // A leg that sends nothing while the caller is quiet: the quiet is silence.
+    const idle = setInterval(() => {
+      if (vad.speaking && performance.now() - lastFrameAt >= 100) for (let i = 0; i < 5; i++) hear(new Int16Array(160));
+    }, 100);
+    const offDtmf = leg.onDtmf((digit) => push({ dtmf: digit }));
+    const next = async (): Promise<Event | null> => {
+      while (events.length === 0 && !over) await new Promise<void>((r) => (wake = r));
+      wake = null;
+      return events.shift() ?? null;
+    };
+    const say = async (text: string) => leg.play(await tts.synthesize(text), stop.signal);
+    const think = (key: string) => {
+      const ms = Math.max(0, latencyMs + (mulberry32(hashSeed(key))() * 2 - 1) * jitterMs);
+      return ms > 0 ? new Promise((r) => setTimeout(r, ms)) : Promise.resolve();
+    };
+    const transfer = async () => {
+      await say(TRANSFER);
+      await new Promise((r) => setTimeout(r, 400)); // hold, then the agent picks up
+      await say(AGENT);
+      await leg.hangup();
+    };
+
+    try {
+      let level: 'menu1' | 'menu2' | 'bot' = 'menu1';
+      let session: BrainSession | null = null;
+      let turn = 0;
+      await say(MENU_1);
+      for (let e = await next(); e; e = await next()) {
+        if (level !== 'bot') {
+          if (!('dtmf' in e)) continue; // menus take keys only
+          events.length = 0; // a key press cuts the menu short
+          if (e.dtmf === '0') return await transfer();
+          if (level === 'menu1' && e.dtmf === '1') {
+            level = 'menu2';
+            await say(MENU_2);
+          } else if (level === 'menu2' && (e.dtmf === '1' || e.dtmf === '2')) {
+            level = 'bot';
+            session = brain.session();
+            await say(session.welcome().text);
+          } else if (level === 'menu2' && e.dtmf === '*') {
+            level = 'menu1';
+            await say(MENU_1);
+          } else {
+            await say(WRONG_KEY + (level === 'menu1' ? MENU_1 : MENU_2));
+          }
+          continue;
+        }
+        if ('dtmf' in e) {
+          if (e.dtmf === '0') return await transfer();
+          continue;
+        }
+        const heard = await asr.transcribe(e.speech, { signal: stop.signal });
+        turn++;
+        if (!heard.trim()) {
+          await say(NOT_HEARD);
+          continue;
+        }
+        if (asksForHuman(heard)) return await transfer();
+        const reply = session!.reply(heard);
+        await think(`${heard}#${turn}`);
+        const spoken = reply.buttons.length > 0 && !reply.buttons.every((b) => reply.text.includes(b)) ? `${reply.text}您可以说：${reply.buttons.join('、')}。` : reply.text;
+        await say(spoken);
+      }
+    } catch (err) {
+      if (!over) throw err;
+    } finally {
+      clearInterval(idle);
+      offAudio();
+      offDtmf();
+    }
+  };
+}
