@@ -25,7 +25,8 @@ const MAX_SESSIONS = 10_000;
 export interface WebServer {
   url: string;
   wechatUrl: string;
-  stats: { sessions: number; messages: number };
+  /** Sessions, messages, and the OAuth codes the WeChat page was given back. */
+  stats: { sessions: number; messages: number; oauthCodes: string[]; refused: number };
   close(): Promise<void>;
 }
 
@@ -39,7 +40,7 @@ export async function createWebServer(brain: Brain, options: Pick<DemoOptions, '
   const o = { ...defaults, ...web };
   const widgetJs = await readFile(new URL('./widget.js', import.meta.url), 'utf8');
   const sessions = new Map<string, { brain: BrainSession; turns: number }>();
-  const stats = { sessions: 0, messages: 0 };
+  const stats = { sessions: 0, messages: 0, oauthCodes: [] as string[], refused: 0 };
   const timers = new Set<NodeJS.Timeout>();
   const sleep = (ms: number) =>
     new Promise<void>((resolve) => {
@@ -105,11 +106,16 @@ export async function createWebServer(brain: Brain, options: Pick<DemoOptions, '
     if (req.method === 'GET' && path === '/widget') return send(res, 200, 'text/html', widgetPage);
     if (req.method === 'GET' && path === '/widget.js') return send(res, 200, 'text/javascript', widgetJs);
     if (req.method === 'GET' && path === '/wechat') {
-      if (!/MicroMessenger/i.test(req.headers['user-agent'] ?? '')) return send(res, 200, 'text/html', notInWechatPage);
-      if (!url.searchParams.get('code')) {
+      if (!/MicroMessenger/i.test(req.headers['user-agent'] ?? '')) {
+        stats.refused++;
+        return send(res, 200, 'text/html', notInWechatPage);
+      }
+      const code = url.searchParams.get('code');
+      if (!code) {
         const back = `${url.origin}/wechat`;
         return send(res, 302, 'text/plain', '', { location: oauthUrl(o.appId, back) });
       }
+      if (stats.oauthCodes.length < 100) stats.oauthCodes.push(code);
       return send(res, 200, 'text/html', wechatPage);
     }
     if (req.method === 'GET' && (path === '/chat/welcome' || path === '/wechat/chat/welcome')) {
