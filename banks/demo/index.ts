@@ -7,6 +7,7 @@ const parts: Record<string, () => Promise<DemoPart>> = {
   api: async () => (await import('./api.ts')).startApi,
   web: async () => (await import('./web/index.ts')).startWeb,
   'wechat-mp': async () => (await import('./wechat-mp.ts')).startWechatMp,
+  'hotline-sip': async () => (await import('./hotline/sip.ts')).startSipHotline,
 };
 
 export interface EmbeddedBank {

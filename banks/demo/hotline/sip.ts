@@ -186,10 +186,7 @@ export async function startSipUas(opts: SipUasOptions): Promise<SipUas> {
 
 /** The demo bank part: publishes `${embedded:hotline-sip}` = sip:bot@127.0.0.1:PORT. */
 export const startSipHotline: DemoPart = async (brain, options) => {
-  const specifier = './bot.ts'; // the IVR and voice bot shared with the WebSocket hotline
-  const { createCallHandler } = (await import(specifier)) as {
-    createCallHandler: (b: typeof brain, o: typeof options) => CallHandler;
-  };
+  const { createCallHandler } = await import('./bot.ts'); // the IVR and voice bot of the WebSocket hotline too
   const uas = await startSipUas({ handler: createCallHandler(brain, options) });
   return { vars: { 'hotline-sip': uas.uri }, close: () => uas.close() };
 };
