@@ -5,7 +5,7 @@ import { normalise } from './normalise.ts';
 import { matchAnyTerm, prepareKeypoint, prepareTerm } from './match.ts';
 import { askCueIn, dataWords, findPhrase, isNumberedMenu, localePhrases } from './phrases.ts';
 import { clip, fallbackVerdict } from './fallback.ts';
-import { termSpecificity, topicIndex, topicVerdict, type TopicVerdict } from './topic.ts';
+import { bestSpecificity, SPECIFIC, termSpecificity, topicIndex, topicVerdict, type TopicVerdict } from './topic.ts';
 
 // One reading of one bot reply against the turn it answers; the live
 // assessment and the grader both use it, so they never disagree.
@@ -63,6 +63,7 @@ export function analyseReply(reply: BotReply, input: AnalyseInput, ctx: GradeCon
   let hitWeight = 0;
   let totalWeight = 0;
   let ownEvidence = 0;
+  let specificWeight = 0;
   for (const kp of turn?.expect.keypoints ?? []) {
     const p = prepareKeypoint(kp, ctx.locale);
     totalWeight += p.weight;
@@ -71,7 +72,9 @@ export function analyseReply(reply: BotReply, input: AnalyseInput, ctx: GradeCon
     if (m && allOk) {
       hits.push({ id: p.id, weight: p.weight, hit: true, how: m.how, matched: m.matched });
       hitWeight += p.weight;
-      ownEvidence += termSpecificity(index, prepareTerm(m.term, ctx.locale)) * Math.min(p.weight, 2);
+      const spec = Math.max(bestSpecificity(norm, p.any, index), termSpecificity(index, prepareTerm(m.term, ctx.locale)));
+      ownEvidence += spec * Math.min(p.weight, 2);
+      if (spec >= SPECIFIC) specificWeight += p.weight;
     } else {
       hits.push({ id: p.id, weight: p.weight, hit: false });
     }
@@ -90,9 +93,11 @@ export function analyseReply(reply: BotReply, input: AnalyseInput, ctx: GradeCon
     const why = reply.handoff ? 'the bot handed over to a human agent' : `handoff phrase "${handoffPhrase}"`;
     return { ...base, kind: 'handoff', topic: null, why };
   }
-  if (share < CLARIFY_MAX_SHARE) {
-    const clarifyPhrase = findPhrase(norm, phrases.clarify);
-    if (clarifyPhrase || reply.buttons.length >= 2 || isNumberedMenu(text)) {
+  const clarifyPhrase = findPhrase(norm, phrases.clarify);
+  const menu = reply.buttons.length >= 2 || isNumberedMenu(text);
+  // A question with options is a menu of guesses however many key words it names.
+  if ((clarifyPhrase && menu) || share < CLARIFY_MAX_SHARE) {
+    if (clarifyPhrase || menu) {
       const why = clarifyPhrase
         ? `clarifying question "${clarifyPhrase}"`
         : reply.buttons.length >= 2
@@ -114,7 +119,10 @@ export function analyseReply(reply: BotReply, input: AnalyseInput, ctx: GradeCon
   const fb = fallbackVerdict(text, anyHit, ctx);
   if (fb.fallback) return { ...base, kind: 'fallback', topic: null, why: fb.reason ?? 'fallback' };
 
-  const topic = topicVerdict(norm, input.pack, share, ownEvidence, ctx.packs, ctx.locale);
+  // Wrong information about this very topic is still about this topic.
+  if (forbidHits.length) ownEvidence += 1;
+  const specificShare = totalWeight > 0 ? specificWeight / totalWeight : 0;
+  const topic = topicVerdict(norm, input.pack, specificShare, ownEvidence, ctx.packs, ctx.locale);
   if (topic.offTopic) {
     const terms = (topic.terms ?? []).slice(0, 4).join(', ');
     return { ...base, kind: 'off-topic', topic, why: `answered ${topic.pack} instead (hit its key points ${terms})` };

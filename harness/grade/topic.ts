@@ -22,8 +22,8 @@ export interface PackEvidence {
   score: number;
   /** How many of its key points the reply makes. */
   keypoints: number;
-  /** One of them is an essential (weight ≥ 2), fairly specific key point. */
-  heavy: boolean;
+  /** How many distinct specific words (used by at most two packs) it matched. */
+  specific: number;
   /** The synonyms that voted, most specific first. */
   terms: string[];
 }
@@ -40,10 +40,28 @@ function packKeypoints(pack: Pack): Keypoint[] {
     out.push(kp);
   };
   for (const c of pack.cases) for (const t of c.turns) for (const kp of t.expect.keypoints) add(kp);
-  // The pack's own name is evidence too: "卡挂失", "注销/销户".
-  const names = pack.name.split(/[\/、,，\s]+/).filter((s) => [...s].length >= 2);
-  if (names.length) add({ id: 'scenario-name', text: `scenario ${pack.name}`, any: names, weight: 1 });
+  // The scenario's own name is evidence too ("注销/销户", "余额查询" → 余额).
+  if (nameTerms(pack.name).length) add({ id: 'scenario-name', text: `scenario ${pack.name}`, any: nameTerms(pack.name), weight: 1 });
   return out;
+}
+
+/**
+ * Words every service reply uses: they make a key point when a turn lists
+ * them (an apology is an apology) but say nothing about which scenario a
+ * reply answers.
+ */
+const serviceWords = new Set(['咨询', '感谢', '谢谢', '抱歉', '对不起', '不便', '您好', '办理', '查询', '服务', '客服', '帮您', '请问', '信息', '申请', '提交', '设置', '选择', '收到', '记录', '理解', '为准']);
+
+/** "注销/销户" → 注销, 销户; "余额查询" → 余额查询, 余额; "卡挂失" → 卡挂失, 挂失. */
+export function nameTerms(name: string): string[] {
+  const out = new Set<string>();
+  for (const part of name.split(/[\/、,，\s与和及]+/)) {
+    if ([...part].length < 2) continue;
+    out.add(part);
+    const core = part.replace(/^卡/, '').replace(/(查询|咨询|办理)$/, '');
+    if ([...core].length >= 2 && !serviceWords.has(core)) out.add(core);
+  }
+  return [...out];
 }
 
 export function topicIndex(packs: Pack[], locale: Locale): TopicIndex {
@@ -64,7 +82,7 @@ export function topicIndex(packs: Pack[], locale: Locale): TopicIndex {
     return { id: pack.id, name: pack.name, keypoints };
   });
   const specificity = new Map<string, number>();
-  for (const [norm, s] of users) specificity.set(norm, 1 / s.size);
+  for (const [norm, s] of users) specificity.set(norm, serviceWords.has(norm) ? 0 : 1 / s.size);
   index = { packs: topics, specificity };
   byLocale.set(locale, index);
   return index;
@@ -74,30 +92,41 @@ export function termSpecificity(index: TopicIndex, term: PreparedTerm): number {
   return index.specificity.get(term.norm) ?? 1;
 }
 
+/** The most specific of a key point's synonyms found in the reply (0 when none is). */
+export function bestSpecificity(replyNorm: string, terms: PreparedTerm[], index: TopicIndex): number {
+  let best = 0;
+  for (const t of terms) if (replyNorm.includes(t.norm)) best = Math.max(best, termSpecificity(index, t));
+  return best;
+}
+
 /** Substring evidence for each pack (fast: no fuzzy or pinyin for the other packs). */
 export function packEvidence(replyNorm: string, packs: Pack[], locale: Locale): PackEvidence[] {
   const index = topicIndex(packs, locale);
   const out: PackEvidence[] = [];
   for (const p of index.packs) {
-    let score = 0;
-    let heavy = false;
-    const terms: Array<[string, number]> = [];
+    // Each distinct word votes once per pack, however many key points list it:
+    // 手机银行 in ten key points is still one generic word.
+    const words = new Map<string, { text: string; spec: number; weight: number }>();
+    let keypoints = 0;
     for (const kp of p.keypoints) {
-      let best = 0;
-      let bestTerm = '';
-      for (const t of kp.any) {
-        if (!replyNorm.includes(t.norm)) continue;
-        const s = termSpecificity(index, t);
-        if (s > best) [best, bestTerm] = [s, t.text];
+      const found = kp.any.filter((t) => replyNorm.includes(t.norm) && termSpecificity(index, t) > 0);
+      if (found.length === 0 || kp.all.some((t) => !replyNorm.includes(t.norm))) continue;
+      keypoints++;
+      for (const t of found) {
+        const w = words.get(t.norm);
+        const weight = Math.min(kp.weight, 2);
+        if (!w) words.set(t.norm, { text: t.text, spec: termSpecificity(index, t), weight });
+        else w.weight = Math.max(w.weight, weight);
       }
-      if (best === 0) continue;
-      if (kp.all.some((t) => !replyNorm.includes(t.norm))) continue;
-      score += best * Math.min(kp.weight, 2);
-      if (kp.weight >= 2 && best >= 0.5) heavy = true;
-      terms.push([bestTerm, best]);
     }
-    terms.sort((a, b) => b[1] - a[1]);
-    out.push({ pack: p.id, score, keypoints: terms.length, heavy, terms: [...new Set(terms.map(([t]) => t))] });
+    // A word inside a longer matched word ("挂失" in "临时挂失") adds nothing of its own.
+    const norms = [...words.keys()];
+    for (const n of norms) if (norms.some((o) => o !== n && o.includes(n))) words.delete(n);
+    const list = [...words.values()].sort((a, b) => b.spec - a.spec);
+    // Generic words count half: many of them add up without naming a topic.
+    const score = list.reduce((a, w) => a + w.spec * w.weight * (w.spec >= SPECIFIC ? 1 : 0.5), 0);
+    const specific = list.filter((w) => w.spec >= SPECIFIC).length;
+    out.push({ pack: p.id, score, keypoints, specific, terms: list.map((w) => w.text) });
   }
   return out.sort((a, b) => b.score - a.score);
 }
@@ -113,19 +142,20 @@ export interface TopicVerdict {
   own: number;
   /** Evidence for the strongest other scenario. */
   other: number;
-  /** No scenario's key points appear in the reply at all. */
+  /** Nothing in the reply speaks of its own scenario (and it is not clearly another's). */
   unrelated: boolean;
 }
 
 const MIN_OTHER = 1;
 const CLEARLY = 2;
-/** One stray word is not an answer: a different topic needs two of its key points, or one essential one. */
-const MIN_OTHER_KEYPOINTS = 2;
+/** A word used by at most two packs says something about the topic. */
+export const SPECIFIC = 0.5;
 
 /**
  * Off topic when another pack's key points are clearly (×2) better matched
  * than the reply's own, with at least one fully specific word's worth of
- * evidence, and the reply makes under half of its own turn's key points.
+ * evidence, and under half of its own turn's key points (by weight) are made
+ * with specific words — 手机银行 or 柜台 alone do not make a card-loss answer.
  */
 export function topicVerdict(
   replyNorm: string,
@@ -140,8 +170,11 @@ export function topicVerdict(
   const own = Math.max(ownPackScore, ownTurnEvidence);
   const best = all.find((e) => e.pack !== ownPack.id);
   const other = best?.score ?? 0;
-  const unrelated = own === 0 && other === 0;
-  const enough = best !== undefined && (best.keypoints >= MIN_OTHER_KEYPOINTS || best.heavy);
+  const unrelated = own === 0;
+    // One stray word is not an answer: another topic needs two specific words,
+  // or one with twice the evidence when nothing specific speaks for its own.
+  const ownSpecific = Math.max(all.find((e) => e.pack === ownPack.id)?.specific ?? 0, ownTurnShare > 0 ? 1 : 0);
+  const enough = best !== undefined && (best.specific >= 2 || (best.specific === 1 && ownSpecific === 0 && other >= 2 * MIN_OTHER));
   if (best && enough && ownTurnShare < 0.5 && other >= MIN_OTHER && other > CLEARLY * own) {
     return { offTopic: true, pack: best.pack, terms: best.terms, own, other, unrelated };
   }
