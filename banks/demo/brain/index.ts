@@ -27,7 +27,10 @@ const habits: Record<Quality, Habits> = {
   poor: { sometimes: 0, askData: 0.6, clarifyTies: false, menuSize: 2 },
 };
 
+/** A short message about one aspect ("收费吗？") may follow the previous topic. */
 const FOLLOW_MAX_CHARS = 12;
+/** A question naming its topic and one aspect ("跨行ATM查余额收费吗") gets that aspect's answer. */
+const ASPECT_MAX_CHARS = 20;
 const personalWords = ['我的', '帮我', '给我', '我卡', '我上次', '我之前', '我前', '我在', '我反馈', '我投诉'];
 
 const partsCache = new Map<string, string[]>();
@@ -107,8 +110,8 @@ class Session implements BrainSession {
     if (titled) return this.answer(titled);
 
     const ranked = this.matcher.rank(m);
-    const slot = m.length <= FOLLOW_MAX_CHARS ? this.matcher.slot(m) : undefined;
-    if (ranked.length === 0) return this.unmatched(m, slot);
+    const slot = m.length <= ASPECT_MAX_CHARS ? this.matcher.slot(m) : undefined;
+    if (ranked.length === 0) return this.unmatched(m, m.length <= FOLLOW_MAX_CHARS ? slot : undefined);
 
     const best = ranked[0];
     const h = habits[this.quality];
