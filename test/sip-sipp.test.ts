@@ -21,7 +21,7 @@ async function sipp(scenario: string): Promise<{ uri: string; peer: Sipp }> {
   const port = await freePorts(1);
   const peer = startSipp(scenario, port);
   running.push(peer);
-  await untilListening(port);
+  await untilListening(port, peer);
   return { uri: `sip:bot@127.0.0.1:${port}`, peer };
 }
 
@@ -69,6 +69,18 @@ describe.skipIf(!haveSipp)('calling hotlines played by sipp', () => {
     const refused = await dialFault({ uri: bad.uri, auth: { username: 'harness', password: 'wrong' } });
     expect(refused.kind).toBe('refused');
     expect(refused.message).toContain('403');
+  });
+
+  it('registers with digest auth before calling, and un-registers when disposed', async () => {
+    const port = await freePorts(1);
+    const peer = startSipp('uas-register.xml', port, ['-m', '2']);
+    running.push(peer);
+    await untilListening(port, peer);
+    const uri = `sip:bot@127.0.0.1:${port}`;
+    const fault = await dialFault({ uri, auth: { username: 'harness', password: 's3cret' }, register: { registrar: `sip:127.0.0.1:${port}`, expires: 600 } });
+    expect(fault.kind).toBe('busy'); // the call came after a verified registration
+    const { code, output } = await peer.exited;
+    expect(code, output).toBe(0); // both dialogs, un-REGISTER included, ran to their end
   });
 
   it('reports "unreachable" at once when nothing listens on the hotline port', async () => {

@@ -31,6 +31,7 @@ export async function register(cfg: SipTransportConfig, log: (m: string) => void
   let refresh: NodeJS.Timeout | undefined;
   const authCtx: digest.DigestContext = {};
 
+  /** One REGISTER exchange; resolves with the expiry the registrar granted. */
   const once = (expires: number): Promise<number> =>
     new Promise((resolve, reject) => {
       let rounds = 0;
@@ -72,7 +73,10 @@ export async function register(cfg: SipTransportConfig, log: (m: string) => void
         clearTimeout(timer);
         reject(unreachable(reg.registrar, `(${(err as NodeJS.ErrnoException).code ?? err.message})`, err));
       });
-      send(make());
+      const first = make();
+      // Refreshes and the final un-REGISTER reuse the nonce (nc counts up); a stale one is simply challenged again.
+      if (cfg.auth && authCtx.nonce) digest.signRequest(authCtx, first);
+      send(first);
     });
 
   const schedule = (granted: number) => {
