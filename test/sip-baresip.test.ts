@@ -97,4 +97,21 @@ describe.skipIf(missing.length > 0)('SIP interop with baresip', () => {
     expect(botHeard.seconds).toBeGreaterThan(1.9);
     expect(botHeard.seconds).toBeLessThan(2.2);
   }, 30000);
+
+  it('calls baresip over SIP/TCP as well', async () => {
+    const bot = await baresip((port) => `<sip:bot@127.0.0.1:${port}>;regint=0;answermode=auto`);
+    const transport = sipTransport({ type: 'sip', uri: `sip:bot@127.0.0.1:${bot.sipPort}`, transport: 'tcp' } as never);
+    const logs: string[] = [];
+    const call = await transport.dial({ conversationId: 'baresip-tcp', signal: new AbortController().signal, log: (m) => logs.push(m) });
+    const got: Int16Array[] = [];
+    call.onAudio((f) => got.push(f));
+    await new Promise((r) => setTimeout(r, 1500));
+    await call.hangup();
+    await transport.dispose();
+    await bot.waitFor('CALL_CLOSED', 5000);
+    const received = new Int16Array(got.length * 160);
+    got.forEach((f, i) => received.set(f, i * 160));
+    expect(speechSpan(received).seconds).toBeGreaterThan(0.8); // baresip's prompt is playing
+    expect(logs.join('\n')).toMatch(/INVITE .* over TCP/);
+  }, 30000);
 });

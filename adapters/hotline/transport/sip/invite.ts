@@ -80,7 +80,7 @@ export function invite({ cfg, ep, rtpPort, signal, log }: InviteOptions): Promis
 
     const send = (rq: SipMessage) => {
       current = rq;
-      log(`SIP → INVITE ${cfg.uri} (CSeq ${cseq})`);
+      log(`SIP → INVITE ${cfg.uri} over ${ep.local.protocol} (CSeq ${cseq})`);
       ep.request(rq, (rs) => onResponse(rq, rs));
     };
 
