@@ -4,6 +4,7 @@ import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { highlight } from '../reports/html/escape.ts';
 import { htmlRenderer } from '../reports/html/index.ts';
 import { conversations, hostileReply, packs, summaryOf } from './fixtures/report-run.ts';
 
@@ -114,6 +115,15 @@ describe('the HTML report opened from disk in Chromium', () => {
     await page.close();
   });
 
+  it('opens the transcript a "for review" link points to', async () => {
+    const { page } = await open();
+    await page.locator('a', { hasText: 'demo/api/account-opening/how-to-open#0.0' }).click();
+    const target = page.locator('details.conv[data-channel="api"][data-scenario="account-opening"]');
+    expect(await target.evaluate((d) => (d as HTMLDetailsElement).open)).toBe(true);
+    expect(await target.textContent()).toContain('LLM：回答的是网点查询');
+    await page.close();
+  });
+
   it('is a plain page with everything visible when scripts are off', async () => {
     const context = await browser.newContext({ javaScriptEnabled: false });
     const page = await context.newPage();
@@ -121,6 +131,13 @@ describe('the HTML report opened from disk in Chromium', () => {
     expect(await page.locator('details.conv:visible').count()).toBe(list.length);
     expect(await page.locator('#filters').isVisible()).toBe(false);
     await context.close();
+  });
+});
+
+describe('key-point marks', () => {
+  it('mark the original words when the grader matched folded text (ii类 for Ⅱ类, across punctuation)', () => {
+    expect(highlight('Ⅱ类账户可在手机银行开立，请带“身份-证”', ['ii类', '身份证'])).toBe('<mark>Ⅱ类</mark>账户可在手机银行开立，请带“<mark>身份-证</mark>”');
+    expect(highlight('<b>挂失</b>', ['挂失'])).toBe('&lt;b&gt;<mark>挂失</mark>&lt;/b&gt;');
   });
 });
 

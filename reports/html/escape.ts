@@ -6,19 +6,48 @@ export function esc(value: unknown): string {
   return String(value ?? '').replace(/[&<>"']/g, (c) => entities[c]);
 }
 
+const ignorable = /[\p{P}\p{S}\s]/u;
+
+/**
+ * The reply folded the way graders compare text (NFKC, lower case, no
+ * punctuation or spaces), with each folded character's position in the
+ * original, so a match found on folded text ("ii类") marks the original ("Ⅱ类").
+ */
+function fold(text: string): { folded: string; origin: number[] } {
+  let folded = '';
+  const origin: number[] = [];
+  let i = 0;
+  for (const ch of text) {
+    if (!ignorable.test(ch)) {
+      for (const f of ch.normalize('NFKC').toLowerCase()) {
+        if (ignorable.test(f)) continue;
+        folded += f;
+        origin.push(i);
+      }
+    }
+    i += ch.length;
+  }
+  return { folded, origin };
+}
+
+const foldPhrase = (phrase: string) => fold(phrase).folded;
+
 /** Marks every occurrence of the given phrases in `text`; all other text escaped. */
 export function highlight(text: string, phrases: string[]): string {
+  const { folded, origin } = fold(text);
   const ranges: [number, number][] = [];
-  for (const phrase of new Set(phrases.filter((p) => p.trim().length > 0))) {
-    for (let at = text.indexOf(phrase); at >= 0; at = text.indexOf(phrase, at + phrase.length)) {
-      ranges.push([at, at + phrase.length]);
+  for (const phrase of new Set(phrases.map(foldPhrase).filter((p) => p.length > 0))) {
+    for (let at = folded.indexOf(phrase); at >= 0; at = folded.indexOf(phrase, at + phrase.length)) {
+      const last = origin[at + phrase.length - 1];
+      const lastLength = String.fromCodePoint(text.codePointAt(last)!).length;
+      ranges.push([origin[at], last + lastLength]);
     }
   }
   ranges.sort((a, b) => a[0] - b[0] || b[1] - a[1]);
   const merged: [number, number][] = [];
   for (const r of ranges) {
-    const last = merged[merged.length - 1];
-    if (last && r[0] <= last[1]) last[1] = Math.max(last[1], r[1]);
+    const prev = merged[merged.length - 1];
+    if (prev && r[0] <= prev[1]) prev[1] = Math.max(prev[1], r[1]);
     else merged.push([r[0], r[1]]);
   }
   let out = '';

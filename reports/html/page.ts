@@ -46,6 +46,13 @@ const filterScript = `(function () {
   }
   selects.forEach(function (s) { s.addEventListener('change', apply); });
   apply();
+  // A link to a conversation opens its transcript.
+  function openTarget() {
+    var target = location.hash ? document.getElementById(location.hash.slice(1)) : null;
+    if (target && target.tagName === 'DETAILS') { target.hidden = false; target.open = true; target.scrollIntoView(); }
+  }
+  window.addEventListener('hashchange', openTarget);
+  openTarget();
 })();`;
 
 const scriptHash = createHash('sha256').update(filterScript).digest('base64');

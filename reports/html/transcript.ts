@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Pack } from '../../harness/config/scenario.ts';
 import type { Summary } from '../../harness/score/types.ts';
 import type { BotReply, CaseGrade, GradedConversation, TurnGrade } from '../../harness/types.ts';
@@ -10,6 +11,11 @@ import { scenarioName } from './overview.ts';
 // (key-point hits marked), each score with its reasons, and the evidence.
 
 export type Verdict = 'pass' | 'fail' | 'error';
+
+/** A stable, URL-safe anchor for a conversation id. */
+export function anchorOf(id: string): string {
+  return `c-${createHash('sha1').update(id).digest('hex').slice(0, 12)}`;
+}
 
 export function verdictOf(c: GradedConversation): Verdict {
   return c.record.error ? 'error' : c.grade.passed ? 'pass' : 'fail';
@@ -77,7 +83,7 @@ ${grade ? gradeBlock(grade, L) : ''}${alt ? gradeBlock(alt, L, L.altGrader) : ''
     .join('\n');
   const error = r.error ? `<p class="verdict-error">${esc(L.error)}: ${esc(r.error.kind)} — ${esc(r.error.message)}</p>` : '';
   const g: CaseGrade = c.grade;
-  return `<details class="conv" data-channel="${esc(r.channel)}" data-scenario="${esc(r.pack)}" data-verdict="${verdict}" id="${esc(encodeURIComponent(r.id))}">
+  return `<details class="conv" data-channel="${esc(r.channel)}" data-scenario="${esc(r.pack)}" data-verdict="${verdict}" id="${anchorOf(r.id)}">
 <summary><span class="verdict-${verdict}">[${esc(L[verdict])}]</span> ${esc(r.channel)} · ${esc(scenarioName(r.pack, summary, packs))} · ${esc(r.case)}#${r.variant}.${r.repeat}${r.simulated ? ` · <small>${esc(L.simulated)}</small>` : ''} — ${esc(L.recognition)} ${fmt(g.recognition, 1)} · ${esc(L.completeness)} ${fmt(g.completeness, 1)}</summary>
 <p class="meta">${esc(r.id)} · ${r.durationMs} ms · attempts ${r.attempts}</p>
 ${error}${turns}
@@ -96,7 +102,7 @@ export function reviewSection(conversations: GradedConversation[], L: Labels): s
   const result = agreementOfConversations(conversations);
   const flagged = result.disagreements.filter((d) => d.review);
   const rows = flagged
-    .map((d) => `<tr><td><a href="#${esc(encodeURIComponent(d.conversation ?? ''))}">${esc(d.conversation)}</a></td><td class="num">${d.turn + 1}</td>
+    .map((d) => `<tr><td><a href="#${anchorOf(d.conversation ?? '')}">${esc(d.conversation)}</a></td><td class="num">${d.turn + 1}</td>
 <td>${esc(d.a.grader)}: ${esc(L.levels[d.a.level])} ${fmt(d.a.recognition, 1)} + ${fmt(d.a.completeness, 1)}</td>
 <td>${esc(d.b.grader)}: ${esc(L.levels[d.b.level])} ${fmt(d.b.recognition, 1)} + ${fmt(d.b.completeness, 1)}</td><td class="num">${fmt(d.delta, 1)}</td></tr>`)
     .join('');
