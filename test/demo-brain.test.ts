@@ -46,6 +46,15 @@ describe('demo brain', () => {
     expect(last(['我卡里的钱莫名其妙少了']).intent).toBe('card.report_loss');
   });
 
+  it('confuses 销户 and 挂失: a poor bot answers "注销挂失" with account closing, a good one asks which', () => {
+    const poor = last(['注销挂失'], { quality: 'poor' });
+    expect(poor).toMatchObject({ kind: 'answer', intent: 'account.close' });
+    const good = last(['注销挂失'], { quality: 'good' });
+    expect(good.kind).toBe('clarify');
+    expect(good.buttons).toEqual(['销户', '银行卡挂失']);
+    expect(last(['卡不用了要挂失吗'], { quality: 'poor' }).intent).toBe('card.report_loss');
+  });
+
   it('asks a clarifying question with buttons on a bare "卡", "手机号" or "查询"', () => {
     for (const q of ['卡', '手机号', '查询']) {
       const r = last([q]);
