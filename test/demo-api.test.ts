@@ -70,6 +70,19 @@ describe('demo bank HTTP bot API', () => {
     expect(stranger.json.intent).toBeNull();
   });
 
+  it('serves the welcome message and lets a client end its session', async () => {
+    const base = await start();
+    const res = await fetch(`${base}/api/welcome?sessionId=w-1`);
+    const json = (await res.json()) as any;
+    expect(json).toMatchObject({ sessionId: 'w-1', intent: null, kind: 'greeting' });
+    expect(json.reply.text).toContain('示例银行');
+    expect(json.reply.buttons.length).toBeGreaterThan(0);
+    const health = async () => ((await (await fetch(`${base}/api/health`)).json()) as any).sessions;
+    expect(await health()).toBe(1);
+    expect((await fetch(`${base}/api/sessions/w-1`, { method: 'DELETE' })).status).toBe(204);
+    expect(await health()).toBe(0);
+  });
+
   it('rejects a malformed body with 400 and a JSON error', async () => {
     const base = await start();
     const bad = await chat(base, '{"text": 不是JSON');
