@@ -133,6 +133,30 @@ describe('the LLM judge against a chat-completions server', () => {
     }
   });
 
+  it('keeps to its own concurrency limit', async () => {
+    const judge = createLlmGrader({ baseURL: server.url, apiKey, cacheDir: null, concurrency: 2 });
+    server.delayMs = 150;
+    server.maxInFlight = 0;
+    try {
+      const asks = ['余额查询渠道有哪些？', '怎么查余额', '查余额有几种方法', '余额在哪里看', '能用电话查余额吗', '手机上怎么看余额'];
+      const grades = await Promise.all(asks.map((q) => judge.gradeTurn(input('balance-inquiry', 'channels', 0, [[q, '可通过手机银行查询。']]), ctx)));
+      expect(grades.every((g) => g.level === 'first')).toBe(true);
+      expect(server.maxInFlight).toBe(2);
+    } finally {
+      server.delayMs = 0;
+    }
+  });
+
+  it('gives up on a judge slower than its timeout with a judge error', async () => {
+    const judge = createLlmGrader({ baseURL: server.url, apiKey, cacheDir: null, timeoutMs: 100, maxRetries: 0 });
+    server.delayMs = 400;
+    try {
+      await expect(judge.gradeTurn(input('card-loss', 'lost-card', 0, [['卡丢了', '请挂失']]), ctx)).rejects.toMatchObject({ code: 'LLM_REQUEST', message: expect.stringMatching(/timed out/i) });
+    } finally {
+      server.delayMs = 0;
+    }
+  });
+
   it('names the variables to set when no endpoint is configured', async () => {
     const saved = { ...process.env };
     delete process.env.OPENAI_API_KEY;
