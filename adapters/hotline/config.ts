@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ivrStepSchema } from './ivr.ts';
+import { ivrStepSchema } from './ivr-config.ts';
 import { asrConfigSchema, ttsConfigSchema } from './speech/registry.ts';
 import { transportConfigSchema } from './transport/registry.ts';
 

@@ -1,6 +1,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Adapter, AdapterContext, AdapterEnv, AdapterFactory, BotReply, Session, Utterance } from '../../harness/types.ts';
+import type { Adapter, AdapterContext, AdapterFactory, BotReply, Session, Utterance } from '../../harness/types.ts';
 import { TransportFault } from '../../harness/types.ts';
 import { condition } from './audio/condition.ts';
 import { hashSeed } from './audio/rng.ts';
@@ -19,17 +19,25 @@ import type { Call, Transport } from './transport/types.ts';
 
 const HUMAN_MARKERS = ['人工', '客服', '坐席', '工号', '转接'];
 
-export const createHotlineAdapter: AdapterFactory<HotlineConfig> = async (config, env) => {
+export const createHotlineAdapter: AdapterFactory<HotlineConfig> = async (config) => {
   let transport: Transport | null = null;
   let speech: Promise<[Synthesizer, Recognizer]> | null = null;
+  let probe: Promise<number | null> | null = null;
+  const probeStop = new AbortController();
   const engines = () => (speech ??= Promise.all([createSynthesizer(config.speech.tts), createRecognizer(config.speech.asr)]));
-  const adapter: Adapter = {
+  const adapter: Adapter & { simulated: boolean } = {
+    simulated: config.speech.tts.engine === 'simulated' || config.speech.asr.engine === 'simulated',
     async open(ctx) {
       transport ??= await createTransport(config.transport);
       const [tts, asr] = await engines();
-      return openSession(config, env, ctx, transport, tts, asr);
+      // One extra call per run asks for a human agent; every conversation reports its time.
+      if (config.measureHuman) probe ??= probeHuman(config, ctx, transport, tts, asr, probeStop.signal);
+      const timeToHumanMs = probe ? await probe : undefined;
+      return openSession(config, ctx, transport, tts, asr, timeToHumanMs);
     },
     async dispose() {
+      probeStop.abort(new Error('the run is over'));
+      await probe?.catch(() => null);
       await transport?.dispose();
       transport = null;
     },
@@ -37,29 +45,57 @@ export const createHotlineAdapter: AdapterFactory<HotlineConfig> = async (config
   return adapter;
 };
 
-async function openSession(config: HotlineConfig, env: AdapterEnv, ctx: AdapterContext, transport: Transport, tts: Synthesizer, asr: Recognizer): Promise<Session> {
-  const call = await transport.dial({ conversationId: ctx.conversationId, signal: ctx.signal, log: ctx.log });
+interface Line {
+  call: Call;
+  listener: Listener;
+  answeredAt: number;
+  speak(text: string, signal: AbortSignal): Promise<Int16Array>;
+}
+
+/** Dials and connects the harness's ear and voice to the call. */
+async function dial(config: HotlineConfig, transport: Transport, tts: Synthesizer, conversationId: string, seed: number, signal: AbortSignal, log: (m: string) => void): Promise<Line> {
+  const call = await transport.dial({ conversationId, signal, log });
   const answeredAt = performance.now();
   const listener = new Listener(call, config.vad, config.maxUtteranceMs);
-  const metrics: Record<string, number | boolean | string | null> = {
-    timeToFirstAudioMs: null,
-    ivrDepth: null,
-    humanInFirstMenu: null,
-    timeToBotMs: null,
-    simulatedSpeech: tts.simulated && asr.simulated,
-  };
-  if (config.measureHuman) metrics.timeToHumanMs = null;
   let spoken = 0;
-
   const speak = async (text: string, signal: AbortSignal): Promise<Int16Array> => {
     let pcm = await tts.synthesize(text, { signal });
     if (!tts.simulated && (config.conditioning.band || config.conditioning.snrDb !== undefined)) {
-      pcm = condition(pcm, { band: config.conditioning.band, snrDb: config.conditioning.snrDb, seed: hashSeed(ctx.seed, spoken) });
+      pcm = condition(pcm, { band: config.conditioning.band, snrDb: config.conditioning.snrDb, seed: hashSeed(seed, spoken) });
     }
     spoken++;
     await playOrDrop(call, pcm, signal);
     return pcm;
   };
+  return { call, listener, answeredAt, speak };
+}
+
+async function probeHuman(config: HotlineConfig, ctx: AdapterContext, transport: Transport, tts: Synthesizer, asr: Recognizer, stop: AbortSignal): Promise<number | null> {
+  const id = `${ctx.bank}/${ctx.channel}/human-probe`;
+  const log = (m: string) => ctx.log(`human-agent probe: ${m}`);
+  let line: Line | null = null;
+  try {
+    line = await dial(config, transport, tts, id, hashSeed(id), stop, log);
+    await runIvr(config.ivr, { call: line.call, listener: line.listener, recognizer: asr, say: async (t, s) => void (await line!.speak(t, s)), conversationId: id, signal: stop, log });
+    return await measureHuman(config, line, asr, id, stop);
+  } catch (err) {
+    log(`failed: ${(err as Error).message}`);
+    return null;
+  } finally {
+    line?.listener.close();
+    await line?.call.hangup().catch(() => {});
+  }
+}
+
+async function openSession(config: HotlineConfig, ctx: AdapterContext, transport: Transport, tts: Synthesizer, asr: Recognizer, timeToHumanMs: number | null | undefined): Promise<Session> {
+  const { call, listener, answeredAt, speak } = await dial(config, transport, tts, ctx.conversationId, ctx.seed, ctx.signal, ctx.log);
+  const metrics: Record<string, number | boolean | string | null> = {
+    timeToFirstAudioMs: null,
+    ivrDepth: null,
+    humanInFirstMenu: null,
+    timeToBotMs: null,
+  };
+  if (timeToHumanMs !== undefined) metrics.timeToHumanMs = timeToHumanMs;
 
   try {
     const ivr = await runIvr(config.ivr, {
@@ -119,17 +155,9 @@ async function openSession(config: HotlineConfig, env: AdapterEnv, ctx: AdapterC
         evidence: { ...(audio ? { audio } : {}), ...(callerAudio ? { callerAudio } : {}) },
       };
     },
-    async close(outcome) {
-      try {
-        if (config.measureHuman && !outcome.failed && !listener.ended && !ctx.signal.aborted) {
-          metrics.timeToHumanMs = await measureHuman(config, call, listener, asr, speak, ctx);
-        }
-      } catch (err) {
-        ctx.log(`measuring the time to a human agent failed: ${(err as Error).message}`);
-      } finally {
-        listener.close();
-        await call.hangup().catch(() => {});
-      }
+    async close() {
+      listener.close();
+      await call.hangup().catch(() => {});
     },
     metrics: () => ({ ...metrics }),
   };
@@ -151,24 +179,17 @@ async function playOrDrop(call: Call, pcm: Int16Array, signal: AbortSignal): Pro
 }
 
 /** Asks for a human agent the profile's way and times the first agent-side utterance. */
-async function measureHuman(
-  config: HotlineConfig,
-  call: Call,
-  listener: Listener,
-  asr: Recognizer,
-  speak: (text: string, signal: AbortSignal) => Promise<Int16Array>,
-  ctx: AdapterContext,
-): Promise<number | null> {
-  listener.drop();
-  if ('dtmf' in config.human) await call.sendDtmf(config.human.dtmf);
-  else await speak(config.human.say, ctx.signal);
+async function measureHuman(config: HotlineConfig, line: Line, asr: Recognizer, id: string, signal: AbortSignal): Promise<number | null> {
+  line.listener.drop();
+  if ('dtmf' in config.human) await line.call.sendDtmf(config.human.dtmf);
+  else await line.speak(config.human.say, signal);
   const askedAt = performance.now();
   for (let i = 0; ; i++) {
     const left = config.humanTimeoutMs - (performance.now() - askedAt);
     if (left <= 0) return null;
-    const heard = await listener.next(left, ctx.signal);
+    const heard = await line.listener.next(left, signal);
     if (heard.kind !== 'utterance') return null;
-    const text = await asr.transcribe(heard.utterance.pcm, { signal: ctx.signal, seed: hashSeed(ctx.conversationId, 'human', i) });
+    const text = await asr.transcribe(heard.utterance.pcm, { signal, seed: hashSeed(id, 'human', i) });
     if (HUMAN_MARKERS.some((w) => mentions(text, w))) return Math.round(heard.utterance.startMs - askedAt);
   }
 }

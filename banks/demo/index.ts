@@ -7,6 +7,7 @@ const parts: Record<string, () => Promise<DemoPart>> = {
   api: async () => (await import('./api.ts')).startApi,
   web: async () => (await import('./web/index.ts')).startWeb,
   'wechat-mp': async () => (await import('./wechat-mp.ts')).startWechatMp,
+  hotline: async () => (await import('./hotline/ws.ts')).startHotline,
   'hotline-sip': async () => (await import('./hotline/sip.ts')).startSipHotline,
 };
 

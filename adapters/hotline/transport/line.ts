@@ -29,7 +29,16 @@ export class LineClock {
   private start = 0;
   private ticks = 0;
 
-  constructor(private readonly events: LineEvents, private readonly frameMs = 20) {}
+  /** Playing out (true) or waiting for the jitter buffer to fill (false). */
+  private playing = false;
+  private waitingSince = 0;
+
+  /**
+   * `prebufferFrames`: a jitter buffer. Far-end audio starts playing once this
+   * many frames are queued (or after as many frame times), so frames that
+   * arrive a little late do not turn into gaps inside an utterance.
+   */
+  constructor(private readonly events: LineEvents, private readonly prebufferFrames = 3, private readonly frameMs = 20) {}
 
   run(): void {
     if (this.timer) return;
@@ -117,7 +126,16 @@ export class LineClock {
     this.events.send(out?.frame ?? SILENCE);
     out?.done?.();
     this.playMarks();
-    const head = this.inQueue.shift();
+    const now = performance.now();
+    if (!this.playing && this.inQueue.length > 0) {
+      if (this.waitingSince === 0) this.waitingSince = now;
+      if (this.inQueue.length >= this.prebufferFrames || now - this.waitingSince >= this.prebufferFrames * this.frameMs) this.playing = true;
+    }
+    const head = this.playing ? this.inQueue.shift() : undefined;
+    if (this.playing && this.inQueue.length === 0) {
+      this.playing = false; // underrun: refill before playing on
+      this.waitingSince = 0;
+    }
     this.emit(head && 'frame' in head ? head.frame : SILENCE);
     this.playMarks();
     if (this.timer) this.schedule();

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Transport } from './types.ts';
-import { websocketTransportConfigSchema } from './websocket.ts';
+import { websocketTransportConfigSchema } from './websocket-config.ts';
 
 // Closed registry of hotline transports. The SIP transport's schema and code
 // load only when a profile uses it.

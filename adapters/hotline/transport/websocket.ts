@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import WebSocket from 'ws';
-import { z } from 'zod';
+import { type WebsocketTransportConfig } from './websocket-config.ts';
 import { TransportFault } from '../../../harness/types.ts';
 import { toFrames } from '../audio/frames.ts';
 import { decodeG711, encodeG711 } from '../audio/g711.ts';
@@ -13,16 +13,6 @@ import { LineClock } from './line.ts';
 // `start`), streams the caller's audio as base64 G.711 `media` events in real
 // time, sends `dtmf`, `mark` and `stop`, and plays out the bot's `media`
 // through a 20-ms playout buffer honouring the bot's `mark` and `clear`.
-
-export const websocketTransportConfigSchema = z.strictObject({
-  type: z.literal('websocket'),
-  url: z.string().regex(/^wss?:\/\//, 'a ws:// or wss:// URL'),
-  customParameters: z.record(z.string(), z.string()).default({}),
-  headers: z.record(z.string(), z.string()).default({}),
-  connectTimeoutMs: z.number().int().positive().default(5000),
-  codec: z.enum(['PCMU', 'PCMA']).default('PCMU'),
-});
-export type WebsocketTransportConfig = z.output<typeof websocketTransportConfigSchema>;
 
 const encodings = { PCMU: 'audio/x-mulaw', PCMA: 'audio/x-alaw' } as const;
 
@@ -195,3 +185,5 @@ function startCall(ws: WebSocket, config: WebsocketTransportConfig, options: Dia
   };
   return call;
 }
+
+export { websocketTransportConfigSchema } from './websocket-config.ts';
