@@ -5,7 +5,7 @@ import { normalise } from './normalise.ts';
 import { matchAnyTerm, prepareKeypoint, prepareTerm } from './match.ts';
 import { askCueIn, dataWords, findPhrase, isNumberedMenu, localePhrases } from './phrases.ts';
 import { clip, fallbackVerdict } from './fallback.ts';
-import { bestSpecificity, SPECIFIC, termSpecificity, topicIndex, topicVerdict, type TopicVerdict } from './topic.ts';
+import { bestSpecificity, isServiceWord, SPECIFIC, termSpecificity, topicIndex, topicVerdict, type TopicVerdict } from './topic.ts';
 
 // One reading of one bot reply against the turn it answers; the live
 // assessment and the grader both use it, so they never disagree.
@@ -64,6 +64,7 @@ export function analyseReply(reply: BotReply, input: AnalyseInput, ctx: GradeCon
   let totalWeight = 0;
   let ownEvidence = 0;
   let specificWeight = 0;
+  let substantive = false;
   for (const kp of turn?.expect.keypoints ?? []) {
     const p = prepareKeypoint(kp, ctx.locale);
     totalWeight += p.weight;
@@ -75,6 +76,7 @@ export function analyseReply(reply: BotReply, input: AnalyseInput, ctx: GradeCon
       const spec = Math.max(bestSpecificity(norm, p.any, index), termSpecificity(index, prepareTerm(m.term, ctx.locale)));
       ownEvidence += spec * Math.min(p.weight, 2);
       if (spec >= SPECIFIC) specificWeight += p.weight;
+      if (!isServiceWord(prepareTerm(m.term, ctx.locale).norm)) substantive = true;
     } else {
       hits.push({ id: p.id, weight: p.weight, hit: false });
     }
@@ -113,10 +115,13 @@ export function analyseReply(reply: BotReply, input: AnalyseInput, ctx: GradeCon
     const own = hits.filter((h) => h.hit && !asked.some((w) => h.matched && w.includes(normalise(h.matched, ctx.locale))));
     const ownShare = totalWeight > 0 ? own.reduce((a, h) => a + h.weight, 0) / totalWeight : 0;
     if (ownShare < CLARIFY_MAX_SHARE) {
-      return { ...base, kind: 'ask-data', topic: null, why: `asks for the customer's data ("${asked[0]}")` };
+      const kept = hits.map((h) => (h.hit && !own.includes(h) ? { id: h.id, weight: h.weight, hit: false } : h));
+      const keptWeight = own.reduce((a, h) => a + h.weight, 0);
+      return { ...base, hits: kept, hitWeight: keptWeight, kind: 'ask-data', topic: null, why: `asks for the customer's data ("${asked[0]}")` };
     }
   }
-  const fb = fallbackVerdict(text, anyHit, ctx);
+  // "抱歉，我没有理解" makes an apology key point, and is still a fallback.
+  const fb = fallbackVerdict(text, substantive, ctx);
   if (fb.fallback) return { ...base, kind: 'fallback', topic: null, why: fb.reason ?? 'fallback' };
 
   // Wrong information about this very topic is still about this topic.

@@ -40,6 +40,8 @@ export interface CalibrationRow {
   got: { topic: TopicBucket; recognition: number; completeness: number; hits: string[]; level: TurnGrade['level'] };
   agree: boolean;
   completenessError: number;
+  /** Key points of the turn: how many, and on how many grader and label agree. */
+  keypoints: { total: number; agree: number };
   reasons: string[];
 }
 
@@ -52,6 +54,8 @@ export interface CalibrationResult {
   /** confusion[label][grader] over topicBuckets order. */
   confusion: number[][];
   completenessMAE: number;
+  /** Share of (reply, key point) pairs where grader and label agree on hit or miss, over on-topic labels. */
+  keypointAgreement: number;
   rows: CalibrationRow[];
   /** Fixtures whose pack or case is not loaded (skipped). */
   skipped: string[];
@@ -114,6 +118,9 @@ export async function calibrate(opts: { grader: Grader; fixturesDir: string; pac
       ctx,
     );
     const topic = bucketOf(grade);
+    const gotHits = new Set(grade.hits.filter((h) => h.hit).map((h) => h.id));
+    const ids = scenarioCase.turns[f.turn].expect.keypoints.map((k) => k.id);
+    const keypoints = { total: ids.length, agree: ids.filter((id) => gotHits.has(id) === f.label.hits.includes(id)).length };
     const completenessError = Math.abs(grade.completeness - f.label.completeness);
     rows.push({
       id: f.id,
@@ -123,6 +130,7 @@ export async function calibrate(opts: { grader: Grader; fixturesDir: string; pac
       got: { topic, recognition: grade.recognition, completeness: grade.completeness, hits: grade.hits.filter((h) => h.hit).map((h) => h.id), level: grade.level },
       agree: topic === f.label.topic,
       completenessError,
+      keypoints,
       reasons: grade.reasons,
     });
   }
@@ -134,7 +142,10 @@ export async function calibrate(opts: { grader: Grader; fixturesDir: string; pac
     rows.map((r) => r.got.topic),
   );
   const completenessMAE = n ? rows.reduce((a, r) => a + r.completenessError, 0) / n : 0;
-  return { grader: opts.grader.id, n, agreement, kappa, confusion, completenessMAE, rows, skipped };
+  const both = rows.filter((r) => r.expected.topic === 'on' && r.got.topic === 'on');
+  const kpTotal = both.reduce((a, r) => a + r.keypoints.total, 0);
+  const keypointAgreement = kpTotal ? both.reduce((a, r) => a + r.keypoints.agree, 0) / kpTotal : 1;
+  return { grader: opts.grader.id, n, agreement, kappa, confusion, completenessMAE, keypointAgreement, rows, skipped };
 }
 
 const words = {
@@ -143,6 +154,7 @@ const words = {
     agreement: 'Recognition agreement (on topic / off topic / fallback)',
     kappa: "Cohen's κ",
     mae: 'Completeness mean absolute error',
+    keypoints: 'Key-point hit agreement (replies both call on topic)',
     confusion: 'Confusion (rows: human label, columns: grader)',
     buckets: { on: 'on topic', off: 'off topic', fallback: 'fallback' },
     disagreements: 'Disagreements',
@@ -155,6 +167,7 @@ const words = {
     agreement: '问题识别一致率（切题 / 答非所问 / 兜底）',
     kappa: 'Cohen κ',
     mae: '问题解答得分平均绝对误差',
+    keypoints: '要点命中一致率（双方均判切题的回复）',
     confusion: '混淆矩阵（行：人工标注，列：评分器）',
     buckets: { on: '切题', off: '答非所问', fallback: '兜底' },
     disagreements: '不一致条目',
@@ -173,6 +186,7 @@ export function formatCalibration(result: CalibrationResult, lang: 'zh' | 'en' =
     `${w.agreement}: ${pct(result.agreement)}`,
     `${w.kappa}: ${result.kappa.toFixed(3)}`,
     `${w.mae}: ${result.completenessMAE.toFixed(2)}`,
+    `${w.keypoints}: ${pct(result.keypointAgreement)}`,
     '',
     w.confusion,
   ];

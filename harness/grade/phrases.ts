@@ -34,10 +34,12 @@ export function askCueIn(norm: string, locale: Locale): boolean {
   return askCues.some((c) => norm.includes(normalise(c, locale)));
 }
 
-/** "您是想问：1.挂失 2.销户 3.余额查询？" — two or more numbered options. */
+/** "您是想问：1.挂失 2.销户 3.余额查询？" — two or more numbered or quoted options. */
 export function isNumberedMenu(text: string): boolean {
   const t = text.normalize('NFKC');
   const numbered = t.match(/(?:^|[\s:：，,；;？?。])[1-9]\s*[.、)）]/g)?.length ?? 0;
   const circled = t.match(/[①②③④⑤⑥⑦⑧⑨]/g)?.length ?? 0;
-  return numbered >= 2 || circled >= 2;
+  // “如何开通动账提醒”“短信提醒收费标准”: quoted questions offered to click.
+  const quoted = t.match(/[“「『"][^”」』"]{2,30}[”」』"]/g)?.length ?? 0;
+  return numbered >= 2 || circled >= 2 || quoted >= 2;
 }

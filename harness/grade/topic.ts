@@ -50,7 +50,11 @@ function packKeypoints(pack: Pack): Keypoint[] {
  * them (an apology is an apology) but say nothing about which scenario a
  * reply answers.
  */
-const serviceWords = new Set(['咨询', '感谢', '谢谢', '抱歉', '对不起', '不便', '您好', '办理', '查询', '服务', '客服', '帮您', '请问', '信息', '申请', '提交', '设置', '选择', '收到', '记录', '理解', '为准']);
+const serviceWords = new Set(['咨询', '感谢', '谢谢', '抱歉', '对不起', '不便', '您好', '办理', '查询', '服务', '客服', '帮您', '请问', '信息', '申请', '提交', '设置', '选择', '收到', '记录', '理解', '为准', '尽快', '及时', '回复', '联系', '稍候', '请稍等']);
+
+export function isServiceWord(norm: string): boolean {
+  return serviceWords.has(norm);
+}
 
 /** "注销/销户" → 注销, 销户; "余额查询" → 余额查询, 余额; "卡挂失" → 卡挂失, 挂失. */
 export function nameTerms(name: string): string[] {
