@@ -160,6 +160,20 @@ describe('zh-CN scenario packs', () => {
     expect(problems).toEqual([]);
   });
 
+  it('does not let a short number hit inside a longer one ("5天" in "15天")', () => {
+    const problems: string[] = [];
+    for (const { turn, where } of allTurns) {
+      for (const kp of turn.expect.keypoints) {
+        for (const word of kp.any) {
+          const n = normalise(word);
+          // Ⅱ类 / Ⅲ类 read as 2类 / 3类: account classes have no two-digit cousins.
+          if (/^\d(?!\d)/.test(n) && !/^\d类/.test(n)) problems.push(`${where} ${kp.id}: "${word}" also matches 1${n} — anchor it ("为${n}", "满${n}")`);
+        }
+      }
+    }
+    expect(problems).toEqual([]);
+  });
+
   it('never forbids what a key point asks for', () => {
     const problems: string[] = [];
     for (const { turn, where } of allTurns) {
