@@ -52,6 +52,15 @@ describe('web chat in a real browser', () => {
     await s.close({ failed: false });
   });
 
+  it('reports a handoff when the 转接人工 notice appears, and none otherwise', async () => {
+    const s = await adapter.open(testCtx());
+    const plain = await s.send(say('余额怎么查'), never());
+    expect(plain.handoff).toBe(false);
+    const r = await s.send(say('给我转人工', 1), never());
+    expect(r).toMatchObject({ text: '正在为您转接人工客服，请稍候。', handoff: true });
+    await s.close({ failed: false });
+  });
+
   it('types the text when the button asked for is not offered', async () => {
     const s = await adapter.open(testCtx());
     const r = await s.send(say('余额怎么查', 0, '不存在的按钮'), never());

@@ -10,6 +10,7 @@ export const demoSelectors = {
   botMessage: '.msg.bot',
   typing: '.typing',
   buttons: '.quick-reply',
+  handoff: '.handoff-notice',
 };
 
 export const demoWebConfig = (url: string, extra: Record<string, unknown> = {}) => ({

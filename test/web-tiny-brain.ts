@@ -20,6 +20,7 @@ export function tinyBrain(): Brain {
         welcome: () => reply({ text: '您好，我是示例银行智能客服，请问有什么可以帮您？', kind: 'greeting' }),
         reply(text: string) {
           turns++;
+          if (/人工/.test(text)) return reply({ text: '正在为您转接人工客服，请稍候。', intent: 'agent.transfer', kind: 'handoff', handoff: true });
           if (/挂失|丢/.test(text)) {
             const parts = ['您可以立即通过手机银行或客服热线办理临时挂失。', '正式挂失与补卡需本人携带有效身份证件到网点办理。'];
             return reply({ text: parts.join(''), parts, intent: 'card.report_loss' });

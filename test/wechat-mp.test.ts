@@ -2,7 +2,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { wechatMpConfigSchema } from '../adapters/wechat-mp/config.ts';
-import { createWechatMpAdapter, NO_PASSIVE_REPLY } from '../adapters/wechat-mp/index.ts';
+import { createWechatMpAdapter, HANDOFF_NOTICE, NO_PASSIVE_REPLY } from '../adapters/wechat-mp/index.ts';
 import { createWechatMpServer, type WechatMpServer } from '../banks/demo/wechat-mp.ts';
 import { TransportFault, type AdapterContext, type AdapterEnv } from '../harness/types.ts';
 import { tinyBrain } from './web-tiny-brain.ts';
@@ -57,6 +57,14 @@ describe('wechat-mp adapter against the demo official account', () => {
     expect(r.messages).toHaveLength(1);
     expect(r.messages[0]).toMatchObject({ kind: 'news', text: '离您最近的网点：示例银行中山路支行\n地址：中山路1号，电话 95500，营业时间 9:00-17:00' });
     expect(r.evidence?.raw).toMatchObject({ passive: true, msgType: 'news' });
+  });
+
+  it('reads transfer_customer_service as a handoff to human agents', async () => {
+    const adapter = createWechatMpAdapter(config({ mode: 'safe' }), env);
+    const s = await adapter.open(ctx());
+    const r = await s.send(say('我要人工服务'), signal());
+    expect(r).toMatchObject({ handoff: true, text: HANDOFF_NOTICE, messages: [{ kind: 'system' }] });
+    expect(r.evidence?.raw).toMatchObject({ msgType: 'transfer_customer_service' });
   });
 
   it('fails URL verification with a wrong token, naming the token', async () => {

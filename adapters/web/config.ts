@@ -21,10 +21,11 @@ export const webSelectorsSchema = z.strictObject({
   botMessage: z.string().describe("One of the bot's message bubbles (not the customer's)"),
   typing: z.string().optional().describe('The "对方正在输入" indicator, while it is visible the reply is not done'),
   buttons: z.string().optional().describe('Quick-reply buttons offered with a reply'),
+  handoff: z.string().optional().describe('A notice that appears when the chat is handed to a human agent (人工客服已接入)'),
 });
 
 export const webConfigShape = {
-  url: z.url().describe('The page that hosts the chat'),
+  url: z.string().min(1).describe('The page that hosts the chat; may use ${env:…} and ${embedded:…}'),
   selectors: webSelectorsSchema,
   open: z.array(openStepSchema).default([]).describe('Steps from page load to a chat ready for input'),
   settleMs: z.number().int().min(50).default(800).describe('A reply is done when the chat has been quiet this long'),

@@ -9,6 +9,7 @@ export interface ObserverSelectors {
   botMessage: string;
   typing?: string;
   buttons?: string;
+  handoff?: string;
 }
 
 export interface ObservedMessage {
@@ -21,13 +22,15 @@ export interface ObservedReply {
   buttons: string[];
   firstMs: number | null;
   settledMs: number | null;
+  /** A handoff notice appeared (null without a handoff selector). */
+  handoff: boolean | null;
   ended: 'settled' | 'max-wait';
 }
 
 const source = String.raw`(sel) => {
   if (window.__harnessChat) return false;
   const st = { armed: false, sendAt: performance.now(), sendSeen: false, lastChange: performance.now(), firstAt: null,
-    seen: new WeakSet(), seenButtons: new WeakSet(), baseCount: 0, firstSeen: new WeakMap(), onChange: null };
+    seen: new WeakSet(), seenButtons: new WeakSet(), seenHandoff: new WeakSet(), baseCount: 0, firstSeen: new WeakMap(), onChange: null };
   const roots = new Set();
   const observer = new MutationObserver((records) => onMutations(records));
   const watch = (root) => {
@@ -56,7 +59,7 @@ const source = String.raw`(sel) => {
   const relevant = (r) => {
     if (within(r.target, sel.botMessage) || within(r.target, sel.typing) || within(r.target, sel.buttons)) return true;
     for (const n of [...r.addedNodes, ...r.removedNodes]) {
-      if (hits(n, sel.botMessage) || hits(n, sel.typing) || hits(n, sel.buttons)) return true;
+      if (hits(n, sel.botMessage) || hits(n, sel.typing) || hits(n, sel.buttons) || hits(n, sel.handoff)) return true;
     }
     return false;
   };
@@ -91,6 +94,7 @@ const source = String.raw`(sel) => {
       st.seen = new WeakSet(all);
       st.baseCount = all.length;
       st.seenButtons = new WeakSet(deepAll(sel.buttons));
+      st.seenHandoff = new WeakSet(deepAll(sel.handoff));
       st.armed = true;
       st.sendSeen = false;
       st.sendAt = performance.now();
@@ -106,7 +110,8 @@ const source = String.raw`(sel) => {
           const messages = fresh().map((el) => ({ text: text(el), atMs: st.firstSeen.has(el) ? Math.round(st.firstSeen.get(el) - st.sendAt) : null }))
             .filter((m) => m.text);
           const buttons = deepAll(sel.buttons).filter((b) => !st.seenButtons.has(b) && visible(b)).map(text).filter(Boolean);
-          resolve({ messages, buttons, ended,
+          const handoff = sel.handoff ? deepAll(sel.handoff).some((el) => !st.seenHandoff.has(el)) : null;
+          resolve({ messages, buttons, ended, handoff,
             firstMs: st.firstAt === null ? null : Math.round(st.firstAt - st.sendAt),
             settledMs: messages.length ? Math.round(st.lastChange - st.sendAt) : null });
         };

@@ -87,8 +87,8 @@ export class WebSession implements Session {
   }
 
   private async install(): Promise<void> {
-    const { botMessage, typing, buttons } = this.config.selectors;
-    await this.evaluate(installExpression({ botMessage, typing, buttons }));
+    const { botMessage, typing, buttons, handoff } = this.config.selectors;
+    await this.evaluate(installExpression({ botMessage, typing, buttons, handoff }));
   }
 
   async send(utterance: Utterance, signal: AbortSignal): Promise<BotReply> {
@@ -126,6 +126,7 @@ export class WebSession implements Session {
       messages: observed.messages.map((m) => ({ text: m.text, atMs: m.atMs ?? undefined, kind: 'text' as const })),
       buttons: observed.buttons,
       latency: { firstMs: observed.firstMs, settledMs: observed.settledMs },
+      ...(observed.handoff === null ? {} : { handoff: observed.handoff }),
       evidence: { ...(screenshot ? { screenshot } : {}), raw: { ended: observed.ended, bubbles: observed.messages.length, clicked: utterance.click ?? null } },
     };
   }

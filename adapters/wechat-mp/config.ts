@@ -6,12 +6,12 @@ import { z } from 'zod';
 // No .refine here: the bank schema extends this object with its common keys.
 export const wechatMpConfigSchema = z
   .strictObject({
-    url: z.url().describe("The endpoint's server URL (服务器地址 URL)"),
+    url: z.string().min(1).describe("The endpoint's server URL (服务器地址 URL); may use ${env:…} and ${embedded:…}"),
     token: z.string().min(1).describe('Token (令牌)'),
     appId: z.string().min(1).describe('AppID of the official account'),
     aesKey: z
       .string()
-      .length(43, 'EncodingAESKey is 43 characters')
+      .refine((v) => v.length === 43 || v.startsWith('${'), 'EncodingAESKey is 43 characters')
       .optional()
       .describe('EncodingAESKey (消息加解密密钥); required in compatible and safe modes'),
     mode: z

@@ -11,6 +11,8 @@ import { buildXml, parseArticles, parseFields } from './xml.ts';
 // → the same MsgId again, `retries` times, then a timeout fault.
 
 export const NO_PASSIVE_REPLY = '无被动回复（success 或空响应）';
+/** What the customer is shown for a transfer_customer_service reply. */
+export const HANDOFF_NOTICE = '（已转入人工客服）';
 
 interface PostResult {
   status: number;
@@ -199,6 +201,9 @@ class WechatMpSession implements Session {
       for (const a of parseArticles(xml)) {
         messages.push({ text: [a.title, a.description].filter(Boolean).join('\n'), atMs, kind: 'news' });
       }
+    } else if (fields.MsgType === 'transfer_customer_service') {
+      // The account handed the customer to its human agents (多客服); they see no text yet.
+      messages.push({ text: HANDOFF_NOTICE, atMs, kind: 'system' });
     } else if (fields.MsgType) {
       messages.push({ text: `[${fields.MsgType}]`, atMs, kind: 'card' });
     } else {
@@ -211,6 +216,7 @@ class WechatMpSession implements Session {
       messages,
       buttons: [],
       latency,
+      ...(fields.MsgType === 'transfer_customer_service' ? { handoff: true } : {}),
       evidence: { raw: { passive: true, msgType: fields.MsgType, createTime, attempts, msgId, xml } },
     };
   }

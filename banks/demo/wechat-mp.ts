@@ -9,7 +9,8 @@ import type { DemoOptions, DemoPart } from './part.ts';
 // The demo bank's official-account endpoint, configured in safe mode (it also
 // answers plain and compatible pushes, as a real endpoint mid-migration does):
 // verifies signatures, decrypts, dedupes the platform's re-sends by MsgId,
-// and replies with encrypted text, or a news article for branch lookups.
+// and replies with encrypted text, a news article for branch lookups, or a
+// transfer to human agents (transfer_customer_service) on a handoff.
 
 export interface WechatMpServer {
   url: string;
@@ -47,6 +48,8 @@ export async function createWechatMpServer(
 
   const replyXml = (msg: Record<string, string>, reply: BrainReply): string => {
     const head = { ToUserName: msg.FromUserName, FromUserName: msg.ToUserName, CreateTime: Math.floor(Date.now() / 1000) };
+    // 多客服: the platform hands the conversation to the account's human agents.
+    if (reply.handoff) return buildXml({ ...head, MsgType: 'transfer_customer_service' });
     if (reply.intent?.startsWith('branch') && reply.kind === 'answer') {
       const [title, ...rest] = reply.parts.length > 0 ? reply.parts : [reply.text];
       return buildNewsXml(head, [{ title, description: rest.join('\n'), picUrl: '', url: 'https://bank.example/branches' }]);

@@ -95,6 +95,7 @@ export async function createWebServer(brain: Brain, options: Pick<DemoOptions, '
       }
     }
     if (reply.buttons.length > 0) emit({ t: 'buttons', buttons: reply.buttons });
+    if (reply.handoff) emit({ t: 'handoff' });
     emit({ t: 'end' });
     res.end();
   }

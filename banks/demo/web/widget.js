@@ -19,6 +19,7 @@
       .msg .bubble { max-width: 78%; padding: 8px 10px; border-radius: 8px; white-space: pre-wrap; }
       .msg.bot .bubble { background: #fff; }
       .msg.user .bubble { background: #95ec69; }
+.system { text-align: center; color: #999; font-size: 12px; margin: 6px 0; }
       .typing { color: #888; padding: 0 12px 6px; }
       .quick { padding: 0 10px 6px; }
       .quick-reply { margin: 2px 4px 2px 0; border: 1px solid #b3122e; color: #b3122e; background: #fff; border-radius: 14px; padding: 3px 10px; }
@@ -99,6 +100,12 @@
         else if (ev.t === 'bubble') { typing.hidden = true; current = bubble('bot', ''); }
         else if (ev.t === 'delta') { current.appendChild(document.createTextNode(ev.text)); list.scrollTop = list.scrollHeight; }
         else if (ev.t === 'buttons') showButtons(ev.buttons);
+        else if (ev.t === 'handoff') {
+          const note = document.createElement('div');
+          note.className = 'system handoff-notice';
+          note.textContent = '已为您转接人工客服，当前排队 1 人';
+          list.appendChild(note);
+        }
       }
     }
     typing.hidden = true;
