@@ -37,6 +37,7 @@ export async function main(argv: string[]): Promise<number> {
     .option('-t, --tag <tags>', 'only cases with one of these tags', list)
     .option('--variants <first|all|N>', 'which phrasings of each case to send', 'first')
     .option('--repeat <n>', 'repeat each conversation n times (pass^k, Wilson intervals)', int('--repeat'))
+    .option('--limit <n>', 'only the first n conversations of the plan (smoke runs)', int('--limit'))
     .option('-j, --concurrency <n>', 'conversations at once across all channels', int('--concurrency'), 8)
     .option('-o, --out <dir>', 'run folder (default runs/<timestamp>-<bank>)')
     .option('--resume <dir>', 'continue an interrupted run: only missing conversations run')
@@ -70,6 +71,7 @@ export async function main(argv: string[]): Promise<number> {
         tags: o.tag,
         variants,
         repeat: o.repeat,
+        limit: o.limit,
         concurrency: o.concurrency,
         out: o.out,
         resume: o.resume,

@@ -132,5 +132,6 @@ function classifyFetchError(err: unknown, timedOut: boolean): TransportFault {
   if (code === 'ECONNREFUSED') return new TransportFault('refused', `connection refused (${e.cause && (e.cause as any).address}:${(e.cause as any).port})`, { cause: err });
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return new TransportFault('unreachable', `host not found: ${e.message}`, { cause: err });
   if (code === 'ECONNRESET' || code === 'UND_ERR_SOCKET') return new TransportFault('dropped', `connection reset: ${e.message}`, { cause: err });
-  return new TransportFault('unreachable', `${e.message}${code ? ` (${code})` : ''}`, { cause: err });
+  const detail = e.cause instanceof Error ? e.cause.message : '';
+  return new TransportFault('unreachable', `${e.message}${detail ? `: ${detail}` : ''}${code ? ` (${code})` : ''}`, { cause: err });
 }

@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { adapterFactories } from '../../adapters/registry.ts';
@@ -127,6 +128,8 @@ interface ExecuteContext {
 async function execute(todo: ReturnType<typeof buildPlan>, x: ExecuteContext): Promise<boolean> {
   const { profile, opts, runDir, log } = x;
   const controller = new AbortController();
+  // Every in-flight conversation listens for the run's abort.
+  setMaxListeners(0, controller.signal);
   let signals = 0;
   const onSignal = (sig: NodeJS.Signals) => {
     signals++;
@@ -232,6 +235,7 @@ function storedOptions(o: RunOptions) {
     tags: o.tags,
     variants: o.variants,
     repeat: o.repeat,
+    limit: o.limit,
     shard: o.shard,
     grader: o.grader,
     set: o.set,

@@ -27,6 +27,8 @@ export interface PlanFilter {
   variants?: 'first' | 'all' | number;
   repeat?: number;
   shard?: { index: number; total: number };
+  /** Only the first N conversations of the plan (smoke runs, benchmarks). */
+  limit?: number;
 }
 
 export function conversationId(bank: string, channel: string, pack: string, caseId: string, variant: number, repeat: number): string {
@@ -78,7 +80,8 @@ export function buildPlan(profile: BankProfile, packs: Pack[], filter: PlanFilte
   if (filter.cases?.length && !items.length) {
     throw new HarnessError('E_USAGE', `no case matches --case ${filter.cases.join(',')} — case ids look like lost-card or card-loss/lost-card`);
   }
-  return filter.shard ? items.filter((i) => inShard(i.id, filter.shard!)) : items;
+  const limited = filter.limit ? items.slice(0, filter.limit) : items;
+  return filter.shard ? limited.filter((i) => inShard(i.id, filter.shard!)) : limited;
 }
 
 /** Shard i of n (1-based) by a stable hash of the conversation id. */

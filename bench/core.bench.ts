@@ -1,0 +1,53 @@
+import { rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadPacks } from '../harness/config/load.ts';
+import { readJournal } from '../harness/run/journal.ts';
+import { runBenchmark } from '../harness/run/index.ts';
+
+// The engine's own speed against the demo bank's HTTP API:
+// 1. graded single-turn conversations per second at zero bot latency (target ≥300/s);
+// 2. wall time vs the ideal for 2,000 conversations at 200 ms bot latency and
+//    --concurrency 32 (target ≤1.15): the runner adds little on top of the bot.
+
+const { packs } = loadPacks();
+const singleTurn = packs.flatMap((p) => p.cases.filter((c) => c.turns.length === 1).map((c) => `${p.id}/${c.id}`));
+const out = (name: string) => join(tmpdir(), `harness-bench-${name}-${process.pid}`);
+const common = { bank: 'demo', channels: ['api'], cases: singleTurn, variants: 'all' as const, progress: 'none' as const, set: ['politeness.maxConcurrent=64'], log: () => {} };
+
+async function throughput() {
+  const dir = out('throughput');
+  // Warm up module loading and the demo bank once.
+  await runBenchmark({ ...common, out: dir + '-warm', repeat: 1, concurrency: 32 });
+  const t0 = performance.now();
+  const r = await runBenchmark({ ...common, out: dir, repeat: 8, concurrency: 32 });
+  const s = (performance.now() - t0) / 1000;
+  const n = r.summary.run.conversations;
+  console.log(`graded single-turn conversations per second (0 ms bot latency, --concurrency 32): ${(n / s).toFixed(0)}/s  (${n} conversations in ${s.toFixed(2)} s, grading and reports included; target ≥300/s)`);
+  rmSync(dir, { recursive: true, force: true });
+  rmSync(dir + '-warm', { recursive: true, force: true });
+}
+
+async function latencyOverhead() {
+  const dir = out('latency');
+  const repeat = Math.ceil(2000 / singleTurn.length);
+  const t0 = performance.now();
+  const r = await runBenchmark({
+    ...common,
+    out: dir,
+    repeat,
+    limit: 2000,
+    concurrency: 32,
+    embeddedOptions: { latencyMs: 200, jitterMs: 0 },
+  });
+  const wall = performance.now() - t0;
+  const records = readJournal(dir).records;
+  const exchanges = records.reduce((n, rec) => n + rec.turns.reduce((m, t) => m + t.exchanges.length, 0), 0);
+  const ideal = (exchanges * 200) / 32;
+  console.log(`2,000-conversation run at 200 ms bot latency, --concurrency 32: ${records.length} conversations, ${exchanges} bot replies, wall ${(wall / 1000).toFixed(2)} s vs ideal ${(ideal / 1000).toFixed(2)} s → ratio ${(wall / ideal).toFixed(3)} (target ≤1.15)`);
+  void r;
+  rmSync(dir, { recursive: true, force: true });
+}
+
+await throughput();
+await latencyOverhead();

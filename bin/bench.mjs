@@ -1,0 +1,21 @@
+#!/usr/bin/env node
+// npm run bench [-- name…]: runs bench/*.bench.ts one after another, each in
+// its own process so one benchmark's memory and browsers never skew the next.
+import { spawnSync } from 'node:child_process';
+import { readdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const only = process.argv.slice(2);
+const files = readdirSync(join(root, 'bench'))
+  .filter((f) => f.endsWith('.bench.ts'))
+  .filter((f) => !only.length || only.some((o) => f.includes(o)))
+  .sort();
+let failed = 0;
+for (const f of files) {
+  process.stdout.write(`\n== ${f}\n`);
+  const r = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'bench', f)], { cwd: root, stdio: 'inherit' });
+  if (r.status !== 0) failed++;
+}
+process.exitCode = failed ? 1 : 0;
