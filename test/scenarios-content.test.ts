@@ -201,6 +201,27 @@ describe('zh-CN scenario packs', () => {
     expect(problems).toEqual([]);
   });
 
+  it('rarely lets a full answer to another scenario pass as an answer here', () => {
+    // Every turn against every other pack's model answer (~6,800 pairs): a
+    // pair "passes" when it reads as on topic with 60 % of the weight hit.
+    // Scenarios do share some truths (closing a lost card starts with 挂失),
+    // so the bar is a rate, not zero.
+    const answers = allTurns.map((t) => ({ ...t, text: t.turn.expect.keypoints.map((k) => k.text).join('。') }));
+    let pairs = 0;
+    const passing: string[] = [];
+    for (const q of allTurns) {
+      for (const a of answers) {
+        if (a.pack.id === q.pack.id) continue;
+        pairs++;
+        const reply = { text: a.text, messages: [{ text: a.text }], buttons: [], latency: { firstMs: 1, settledMs: 1 } };
+        const r = analyseReply(reply, { pack: q.pack, case: q.c, turnIndex: q.index, transcribed: false }, ctx());
+        if (r.kind === 'on-topic' && r.hitWeight >= 0.6 * r.totalWeight) passing.push(`${q.where} ← ${a.pack.id}/${a.c.id}#${a.index}`);
+      }
+    }
+    expect(pairs).toBeGreaterThan(5000);
+    expect(passing.length / pairs, passing.slice(0, 20).join('\n')).toBeLessThan(0.02);
+  });
+
   it('accepts a handoff wherever a key point counts a human agent as part of the answer', () => {
     const handoffPhrases = locale.handoff.map(normalise);
     const problems: string[] = [];
