@@ -8,25 +8,10 @@ export { findCannedReplies } from './fallback.ts';
 export { normalise } from './normalise.ts';
 export { matchKeypoint } from './match.ts';
 
-/** The llm judge lives in ./llm/ and loads only when a run asks for it. */
-async function loadLlm(): Promise<Grader> {
-  const url = new URL('./llm/index.ts', import.meta.url).href;
-  let mod: { llmGrader?: Grader };
-  try {
-    mod = (await import(url)) as { llmGrader?: Grader };
-  } catch (err) {
-    if ((err as { code?: string }).code === 'ERR_MODULE_NOT_FOUND' && String((err as Error).message).includes('llm')) {
-      throw new Error('the llm grader is not available', { cause: err });
-    }
-    throw err;
-  }
-  if (!mod.llmGrader) throw new Error('the llm grader is not available');
-  return mod.llmGrader;
-}
-
 export const graders: Record<GraderKind, () => Promise<Grader>> = {
   rules: async () => (await import('./rules.ts')).rulesGrader,
-  llm: loadLlm,
+  // The judge's client loads only when a run asks for it.
+  llm: async () => (await import('./llm/index.ts')).llmGrader,
 };
 
 export const DEFAULT_PASS_AT = 4.0;

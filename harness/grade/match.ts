@@ -89,6 +89,18 @@ export function prepareKeypoint(kp: Keypoint, locale: Locale): PreparedKeypoint 
   return p;
 }
 
+let lastReply = '';
+let lastBigrams = new Map<string, number>();
+
+/** The same reply is checked against many synonyms in a row: keep its bigrams. */
+function replyBigramsOf(reply: string): Map<string, number> {
+  if (reply !== lastReply) {
+    lastReply = reply;
+    lastBigrams = bigramsOf(reply);
+  }
+  return lastBigrams;
+}
+
 /** Best Dice coefficient of the term against any window of the reply of its length ±1. */
 export function bestDice(reply: string, term: PreparedTerm): { score: number; window: string } {
   let best = { score: 0, window: '' };
@@ -96,7 +108,7 @@ export function bestDice(reply: string, term: PreparedTerm): { score: number; wi
   if (nA === 0 || reply.length < 2) return best;
   // Cheap bound: bigrams shared with the whole reply.
   let sharedAll = 0;
-  const replyBigrams = bigramsOf(reply);
+  const replyBigrams = replyBigramsOf(reply);
   for (const [b, c] of term.bigrams) sharedAll += Math.min(c, replyBigrams.get(b) ?? 0);
   if ((2 * sharedAll) / (2 * nA - 1) < 0.5) return best;
   const L = term.norm.length;
