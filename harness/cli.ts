@@ -44,6 +44,9 @@ export async function main(argv: string[]): Promise<number> {
     .option('--retry-errors', 'with --resume: run conversations that ended in errors again')
     .option('--shard <i/n>', 'run shard i of n (stable partition by conversation id)')
     .addOption(new Option('--grader <kind>', 'how to grade').choices(['rules', 'llm', 'both']).default('rules'))
+    .option('--judge-url <url>', 'LLM judge endpoint (OpenAI-compatible; default OPENAI_BASE_URL)')
+    .option('--judge-model <model>', 'LLM judge model (default OPENAI_MODEL)')
+    .option('--judge-concurrency <n>', 'LLM judge requests at once', int('--judge-concurrency'))
     .option('--set <path=value>', 'override a profile value, e.g. channels.api.url=http://…', (v: string, p: string[] = []) => [...p, v])
     .option('--fail-under <spec>', 'exit 1 if a score is below: recognition=4,completeness=3.5,effectiveness=7')
     .option('--baseline <run|summary.json>', 'compare with an earlier run; exit 1 on a drop beyond --max-drop')
@@ -78,6 +81,7 @@ export async function main(argv: string[]): Promise<number> {
         retryErrors: o.retryErrors,
         shard: o.shard ? parseShard(o.shard) : undefined,
         grader: o.grader,
+        judge: o.judgeUrl || o.judgeModel || o.judgeConcurrency ? { baseURL: o.judgeUrl, model: o.judgeModel, concurrency: o.judgeConcurrency } : undefined,
         set: o.set,
         failUnder: o.failUnder ? parseFailUnder(o.failUnder) : undefined,
         baseline: o.baseline,

@@ -44,6 +44,15 @@ export const bankSchema = z.strictObject({
       maxMs: z.number().int().min(0).default(20_000),
     })
     .default({ max: 3, baseMs: 500, maxMs: 20_000 }),
+  judge: z
+    .strictObject({
+      baseURL: z.string().optional().describe('OpenAI-compatible endpoint (default: OPENAI_BASE_URL)'),
+      model: z.string().optional().describe('Judge model (default: OPENAI_MODEL)'),
+      apiKey: z.string().optional().describe('Use ${env:…}; default OPENAI_API_KEY'),
+      concurrency: z.number().int().positive().optional(),
+    })
+    .optional()
+    .describe('The LLM judge for --grader llm|both'),
   channels: z.record(z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, 'channel names: lower-case letters, digits, "_", "-"'), channelSchema),
 });
 

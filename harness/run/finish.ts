@@ -35,7 +35,8 @@ export async function finishRun(x: FinishInput): Promise<RunResult> {
   const { records } = readJournal(x.runDir);
   const inPlan = x.planIds ? records.filter((r) => x.planIds!.has(r.id)) : records;
   const grader = x.opts.grader ?? 'rules';
-  const conversations = await gradeRun(inPlan, { packs: x.packs, locale: x.locale, grader, good: x.good });
+  const llm = grader === 'rules' ? undefined : await judgeFor(x);
+  const conversations = await gradeRun(inPlan, { packs: x.packs, locale: x.locale, grader, good: x.good, llm });
   const lang = x.opts.lang ?? (x.profile.locale.startsWith('zh') ? 'zh' : 'en');
   const summary = rollup({
     runId: x.runId,
@@ -64,6 +65,23 @@ export async function finishRun(x: FinishInput): Promise<RunResult> {
   if (gate.failures.length) exitCode = EXIT.gateFailed;
   if (errorRate > (x.opts.maxErrorRate ?? 0.1)) exitCode = EXIT.incomplete;
   return { runDir: x.runDir, summary, exitCode, gate, interrupted: false };
+}
+
+/** The LLM judge from the CLI, then the profile, then the OPENAI_* variables. */
+async function judgeFor(x: FinishInput) {
+  const { createLlmGrader, LlmJudgeError } = await import('../grade/llm/index.ts');
+  const j = x.profile.judge ?? {};
+  try {
+    return createLlmGrader({
+      baseURL: x.opts.judge?.baseURL ?? j.baseURL,
+      model: x.opts.judge?.model ?? j.model,
+      apiKey: j.apiKey,
+      concurrency: x.opts.judge?.concurrency ?? j.concurrency,
+    });
+  } catch (err) {
+    if (err instanceof LlmJudgeError) throw new HarnessError('E_JUDGE', err.message, EXIT.usage);
+    throw err;
+  }
 }
 
 export async function renderAll(input: RenderInput, log: (m: string) => void): Promise<void> {

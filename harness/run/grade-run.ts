@@ -25,15 +25,18 @@ export async function gradeRun(records: ConversationRecord[], opts: GradeRunOpti
   const packs = new Map(opts.packs.map((p) => [p.id, p]));
   const primary = opts.grader === 'llm' ? (opts.llm ?? (await graders.llm())) : await graders.rules();
   const second = opts.grader === 'both' ? (opts.llm ?? (await graders.llm())) : undefined;
-  const out: GradedConversation[] = [];
-  for (const record of records) {
-    const pack = packs.get(record.pack);
-    if (!pack || !pack.cases.some((c) => c.id === record.case)) continue; // a pack edited since the run
-    const [grade, alt] = await Promise.all([
-      gradeConversation(record, pack, primary, ctx, opts.good),
-      second ? gradeConversation(record, pack, second, ctx, opts.good) : undefined,
-    ]);
-    out.push(alt ? { record, grade, alt } : { record, grade });
-  }
-  return out;
+  // In parallel: an LLM judge keeps its own concurrency limit; the rules grader is synchronous anyway.
+  const graded = await Promise.all(
+    records.map(async (record): Promise<GradedConversation | undefined> => {
+      const pack = packs.get(record.pack);
+      if (!pack || !pack.cases.some((c) => c.id === record.case)) return undefined; // a pack edited since the run
+      const [grade, alt] = await Promise.all([
+        gradeConversation(record, pack, primary, ctx, opts.good),
+        second ? gradeConversation(record, pack, second, ctx, opts.good) : undefined,
+      ]);
+      return alt ? { record, grade, alt } : { record, grade };
+    }),
+  );
+  await Promise.all([primary.close?.(), second?.close?.()]);
+  return graded.filter((g): g is GradedConversation => !!g);
 }

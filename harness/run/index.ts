@@ -28,6 +28,8 @@ export interface RunOptions extends PlanFilter {
   /** With --resume: run errored conversations again too. */
   retryErrors?: boolean;
   grader?: 'rules' | 'llm' | 'both';
+  /** The LLM judge's endpoint (else the profile's `judge`, else OPENAI_* variables). */
+  judge?: { baseURL?: string; model?: string; concurrency?: number };
   set?: string[];
   progress?: 'auto' | 'bar' | 'lines' | 'none';
   screenshots?: boolean;
@@ -238,6 +240,7 @@ function storedOptions(o: RunOptions) {
     limit: o.limit,
     shard: o.shard,
     grader: o.grader,
+    judge: o.judge,
     set: o.set,
     scenariosDir: o.scenariosDir,
     lang: o.lang,
