@@ -9,7 +9,7 @@ import { FRAME_SAMPLES } from './types.ts';
 // played; `clear` drops what has not played yet (barge-in).
 
 type InItem = { frame: Int16Array } | { mark: string };
-type OutItem = { frame: Int16Array; done?: () => void };
+type OutItem = { frame: Int16Array; done?: () => void; fail?: (err: unknown) => void };
 
 const SILENCE = new Int16Array(FRAME_SAMPLES);
 
@@ -47,11 +47,16 @@ export class LineClock {
     this.schedule();
   }
 
-  stop(): void {
+  /** Stops the clock; caller audio still queued is abandoned (its play() rejects with `reason`, else resolves). */
+  stop(reason?: unknown): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
-    for (const item of this.outQueue) item.done?.();
+    const pending = this.outQueue;
     this.outQueue = [];
+    for (const item of pending) {
+      if (reason !== undefined) item.fail?.(reason);
+      else item.done?.();
+    }
   }
 
   subscribe(listener: (frame: Int16Array) => void): () => void {
@@ -68,9 +73,14 @@ export class LineClock {
         this.outQueue = this.outQueue.filter((i) => !items.includes(i));
         reject(signal!.reason);
       };
-      items[items.length - 1].done = () => {
+      const last = items[items.length - 1];
+      last.done = () => {
         signal?.removeEventListener('abort', onAbort);
         resolve();
+      };
+      last.fail = (err) => {
+        signal?.removeEventListener('abort', onAbort);
+        reject(err);
       };
       if (signal?.aborted) return reject(signal.reason);
       signal?.addEventListener('abort', onAbort, { once: true });
@@ -101,8 +111,8 @@ export class LineClock {
   }
 
   /** The line went down: what was received but not yet played reaches listeners at once. */
-  drain(): void {
-    this.stop();
+  drain(reason?: unknown): void {
+    this.stop(reason);
     this.flushPartial();
     const rest = this.inQueue;
     this.inQueue = [];

@@ -28,11 +28,12 @@ function connectFault(err: unknown, url: string): TransportFault {
 
 function httpFault(status: number, url: string): TransportFault {
   const msg = `${url}: WebSocket upgrade answered HTTP ${status}`;
-  if (status === 404) return new TransportFault('not-found', msg);
+  if (status === 404 || status === 410) return new TransportFault('not-found', msg);
+  if (status === 401 || status === 403) return new TransportFault('declined', msg);
   if (status === 429) return new TransportFault('rate-limited', msg);
   if (status === 486 || status === 503) return new TransportFault('busy', msg, { retryable: true });
   if (status >= 500) return new TransportFault('server-error', msg);
-  return new TransportFault('declined', msg);
+  return new TransportFault('protocol', msg);
 }
 
 function open(config: WebsocketTransportConfig, signal: AbortSignal): Promise<WebSocket> {
@@ -113,7 +114,7 @@ function startCall(ws: WebSocket, config: WebsocketTransportConfig, options: Dia
   const ended = new Promise<CallEnd>((r) => (resolveEnded = r));
   ws.on('close', (code, reason) => {
     closed = true;
-    line.drain();
+    line.drain(hungUp ? undefined : new TransportFault('dropped', `the call ended while the caller was speaking (WebSocket close ${code})`));
     const why = reason.toString();
     if (hungUp) resolveEnded({ by: 'local', reason: 'hangup' });
     else if (code === 1000 || code === 1001 || code === 1005) resolveEnded({ by: 'remote', reason: why || 'hangup' });
