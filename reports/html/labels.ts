@@ -62,6 +62,10 @@ const zh = {
   ivr: '热线IVR指标',
   altGrader: '另一评分',
   baseline: '与基线对比',
+  ivrMetrics: {
+    timeToFirstAudioMs: '首次出声用时（毫秒）', ivrDepth: 'IVR菜单层级', humanInFirstMenu: '一级菜单有人工入口',
+    timeToBotMs: '接通智能客服用时（毫秒）', timeToHumanMs: '转人工用时（毫秒）', agentInFirstMenu: '一级菜单有人工入口', depth: 'IVR菜单层级',
+  } as Record<string, string>,
   attempt: { first: '首问', 'clarify-answer': '回答澄清', rephrase: '换个说法重问', reply: '按脚本回复' },
   levels: {
     first: '首问即识别', 'after-clarify': '澄清后识别', 'after-rephrase': '换说法后识别', 'off-topic': '答非所问',
@@ -133,6 +137,10 @@ const en: Labels = {
   ivr: 'Hotline IVR metrics',
   altGrader: 'Other grader',
   baseline: 'Against the baseline',
+  ivrMetrics: {
+    timeToFirstAudioMs: 'time to first audio (ms)', ivrDepth: 'IVR depth', humanInFirstMenu: 'human agent in the first menu',
+    timeToBotMs: 'time to reach the bot (ms)', timeToHumanMs: 'time to reach an agent (ms)', agentInFirstMenu: 'human agent in the first menu', depth: 'IVR depth',
+  },
   attempt: { first: 'first ask', 'clarify-answer': 'clarify answer', rephrase: 'rephrased', reply: 'scripted reply' },
   levels: {
     first: 'first ask', 'after-clarify': 'after clarifying', 'after-rephrase': 'after rephrase', 'off-topic': 'off topic',

@@ -53,7 +53,7 @@ export function channelSection(summary: Summary, L: Labels): string {
     .map((x) => `<tr><td>${esc(x.label)}</td><td class="num">${fmt(x.s.recognition)}</td><td class="num">${fmt(x.s.completeness)}</td><td class="num">${fmt(x.s.effectiveness)}</td><td class="num">${x.s.n}</td></tr>`)
     .join('');
   const ivr = summary.hotline.ivr && Object.keys(summary.hotline.ivr).length
-    ? `<h3>${esc(L.ivr)}</h3><table>${Object.entries(summary.hotline.ivr).map(([k, v]) => `<tr><th>${esc(k)}</th><td>${esc(v ?? '—')}</td></tr>`).join('')}</table>`
+    ? `<h3>${esc(L.ivr)}</h3><table>${Object.entries(summary.hotline.ivr).map(([k, v]) => `<tr><th>${esc(L.ivrMetrics[k] ?? k)}</th><td class="num">${esc(typeof v === 'number' ? Math.round(v * 100) / 100 : (v ?? '—'))}</td></tr>`).join('')}</table>`
     : '';
   return `<h2>${esc(L.online)} / ${esc(L.hotline)}</h2>
 ${chart(`${L.online} vs ${L.hotline}`, bars, empty)}

@@ -22,7 +22,7 @@ details.conv > summary { cursor: pointer; } .verdict-pass { color: #1a7f37; } .v
 .msg { margin: 6px 0; padding: 6px 10px; border-radius: 6px; white-space: pre-wrap; word-break: break-word; }
 .msg.customer { background: #ddf4ff; } .msg.bot { background: #f6f8fa; }
 .who { font-size: 0.8em; color: #57606a; display: block; } mark { background: #ffe58f; }
-.hit { color: #1a7f37; } .miss { color: #cf222e; } .evidence img { max-width: 360px; border: 1px solid #d0d7de; display: block; margin: 4px 0; }
+.hit { color: #1a7f37; } .miss { color: #cf222e; } .evidence audio { vertical-align: middle; height: 32px; } .evidence img { max-width: 360px; border: 1px solid #d0d7de; display: block; margin: 4px 0; }
 .grade { font-size: 0.9em; border-left: 3px solid #d0d7de; padding-left: 8px; margin: 6px 0 12px; }
 #filters { position: sticky; top: 0; background: #fff; padding: 6px 0; border-bottom: 1px solid #d0d7de; z-index: 1; }
 #filters label { margin-right: 12px; }

@@ -48,9 +48,9 @@ function evidence(reply: BotReply, L: Labels): string {
   return parts.length ? `<div class="evidence">${parts.join('')}</div>` : '';
 }
 
-function gradeBlock(t: TurnGrade, L: Labels, title = ''): string {
+function gradeBlock(t: TurnGrade, L: Labels, title = '', texts: Map<string, string> = new Map()): string {
   const hits = t.hits
-    .map((h) => `<li class="${h.hit ? 'hit' : 'miss'}">${h.hit ? '✓' : '✗'} ${esc(h.id)} ×${h.weight}${h.hit && h.matched ? ` — “${esc(h.matched)}”${h.how ? ` (${esc(h.how)})` : ''}` : ''}</li>`)
+    .map((h) => `<li class="${h.hit ? 'hit' : 'miss'}">${h.hit ? '✓' : '✗'} ${esc(h.id)} ×${h.weight}${texts.has(h.id) ? ` <span class="meta">${esc(texts.get(h.id))}</span>` : ''}${h.hit && h.matched ? ` — “${esc(h.matched)}”${h.how ? ` (${esc(h.how)})` : ''}` : ''}</li>`)
     .join('');
   const forbid = t.forbidHits.length ? `<div class="miss">${esc(L.forbid)}: ${t.forbidHits.map(esc).join('、')}</div>` : '';
   const reasons = t.reasons.map((r) => `<li>${esc(r)}</li>`).join('');
@@ -62,8 +62,10 @@ ${reasons ? `<div>${esc(L.reasons)}:<ul>${reasons}</ul></div>` : ''}</div>`;
 function conversationBlock(c: GradedConversation, summary: Summary, packs: Pack[], L: Labels): string {
   const r = c.record;
   const verdict = verdictOf(c);
+  const scripted = packs.find((p) => p.id === r.pack)?.cases.find((k) => k.id === r.case);
   const turns = r.turns
     .map((turn) => {
+      const texts = new Map((scripted?.turns[turn.index]?.expect.keypoints ?? []).map((k) => [k.id, k.text]));
       const grade = c.grade.turns.find((t) => t.index === turn.index);
       const alt = c.alt?.turns.find((t) => t.index === turn.index);
       const matched = (grade?.hits ?? []).filter((h) => h.hit && h.matched).map((h) => h.matched!);
@@ -78,7 +80,7 @@ function conversationBlock(c: GradedConversation, summary: Summary, packs: Pack[
         .join('\n');
       return `<h4>${esc(L.turn.replace('{n}', String(turn.index + 1)))}</h4>
 ${messages}
-${grade ? gradeBlock(grade, L) : ''}${alt ? gradeBlock(alt, L, L.altGrader) : ''}`;
+${grade ? gradeBlock(grade, L, '', texts) : ''}${alt ? gradeBlock(alt, L, L.altGrader, texts) : ''}`;
     })
     .join('\n');
   const error = r.error ? `<p class="verdict-error">${esc(L.error)}: ${esc(r.error.kind)} — ${esc(r.error.message)}</p>` : '';
