@@ -19,11 +19,11 @@ export function fallbackVerdict(replyText: string, anyKeypointHit: boolean, ctx:
   if (replyText.trim() === '') return { fallback: true, reason: 'empty reply' };
   const norm = normalise(replyText, ctx.locale);
   if (norm === '') return { fallback: true, reason: 'empty reply' };
+  const phrase = findPhrase(norm, localePhrases(ctx.locale).fallback);
+  if (phrase && !anyKeypointHit) return { fallback: true, reason: `fallback phrase "${phrase}"` };
   if (ctx.cannedReplies.has(norm)) {
     return { fallback: true, reason: `canned reply "${clip(replyText)}" given to unrelated questions` };
   }
-  const phrase = findPhrase(norm, localePhrases(ctx.locale).fallback);
-  if (phrase && !anyKeypointHit) return { fallback: true, reason: `fallback phrase "${phrase}"` };
   return { fallback: false };
 }
 

@@ -158,8 +158,9 @@ export const SPECIFIC = 0.5;
 /**
  * Off topic when another pack's key points are clearly (×2) better matched
  * than the reply's own, with at least one fully specific word's worth of
- * evidence, and under half of its own turn's key points (by weight) are made
- * with specific words — 手机银行 or 柜台 alone do not make a card-loss answer.
+ * evidence, and none of its own turn's key points is made with a specific
+ * word — 手机银行 or 柜台 alone do not make a card-loss answer, but 12378 in
+ * an answer about escalating a complaint does address the question.
  */
 export function topicVerdict(
   replyNorm: string,
@@ -179,7 +180,7 @@ export function topicVerdict(
   // or one with twice the evidence when nothing specific speaks for its own.
   const ownSpecific = Math.max(all.find((e) => e.pack === ownPack.id)?.specific ?? 0, ownTurnShare > 0 ? 1 : 0);
   const enough = best !== undefined && (best.specific >= 2 || (best.specific === 1 && ownSpecific === 0 && other >= 2 * MIN_OTHER));
-  if (best && enough && ownTurnShare < 0.5 && other >= MIN_OTHER && other > CLEARLY * own) {
+  if (best && enough && ownTurnShare === 0 && other >= MIN_OTHER && other > CLEARLY * own) {
     return { offTopic: true, pack: best.pack, terms: best.terms, own, other, unrelated };
   }
   return { offTopic: false, own, other, unrelated };
