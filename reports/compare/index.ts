@@ -31,7 +31,7 @@ function html(c: Comparison, lang: 'zh' | 'en'): string {
     max: 100,
     height: Math.max(200, 70 + c.ranking.length * 32),
   });
-  const bucketChart = barChart({ categories: c.buckets.map((b) => b.label), series: [{ name: W.banks, data: c.buckets.map((b) => b.count) }], height: 260 });
+  const bucketChart = barChart({ categories: c.buckets.map((b) => b.label), series: [{ name: W.banks, data: c.buckets.map((b) => b.count) }], height: 260, counts: true });
   const sidesChart = barChart({
     categories: [L.recognition, L.completeness],
     series: (['online', 'hotline'] as const).map((k) => ({ name: L[k], data: [c.sides[k].recognition, c.sides[k].completeness] })),

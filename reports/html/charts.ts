@@ -31,11 +31,11 @@ export function barChart(opts: {
   width?: number;
   height?: number;
   yName?: string;
-  /** Counts: a zero bar needs no label. */
-  hideZero?: boolean;
+  /** Counts: whole-number axis, and a zero bar needs no label. */
+  counts?: boolean;
 }): string {
   const category = { type: 'category', data: opts.categories, axisLabel: { interval: 0 } };
-  const value = { type: 'value', max: opts.max, name: opts.yName };
+  const value = { type: 'value', max: opts.max, name: opts.yName, minInterval: opts.counts ? 1 : undefined };
   return renderChart(
     {
       color: palette,
@@ -47,7 +47,7 @@ export function barChart(opts: {
         type: 'bar',
         name: s.name,
         data: s.data,
-        label: { show: true, position: opts.horizontal ? 'right' : 'top', formatter: opts.hideZero ? countFormatter : labelFormatter },
+        label: { show: true, position: opts.horizontal ? 'right' : 'top', formatter: opts.counts ? countFormatter : labelFormatter },
       })),
     },
     opts.width,

@@ -70,7 +70,10 @@ export function evidenceSrc(path: string | undefined): string | null {
 }
 
 export function fmt(value: number | null | undefined, digits = 2): string {
-  return value === null || value === undefined || Number.isNaN(value) ? '—' : value.toFixed(digits);
+  if (value === null || value === undefined || Number.isNaN(value)) return '—';
+  // Round half up in decimal, as the chart labels do (3.355 → 3.36, not toFixed's 3.35).
+  const scale = 10 ** digits;
+  return (Math.round(value * scale + 1e-9) / scale).toFixed(digits);
 }
 
 export function pct(value: number | null | undefined): string {

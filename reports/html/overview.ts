@@ -90,7 +90,7 @@ export function chartsSection(summary: Summary, conversations: GradedConversatio
       { name: L.hotline, data: dist('hotline').counts },
     ],
     yName: L.count,
-    hideZero: true,
+    counts: true,
   });
 
   const latencies = (kind: 'online' | 'hotline') =>
@@ -107,7 +107,7 @@ export function chartsSection(summary: Summary, conversations: GradedConversatio
       { name: L.hotline, data: histogram(latencies('hotline'), 0, top, bins).counts },
     ],
     yName: L.count,
-    hideZero: true,
+    counts: true,
   });
 
   return `<h2>${esc(L.heatmap)}</h2><div class="chart">${heat}</div>
