@@ -11,6 +11,14 @@ const parts: Record<string, () => Promise<DemoPart>> = {
   'hotline-sip': async () => (await import('./hotline/sip.ts')).startSipHotline,
 };
 
+/** The part that publishes a `${embedded:NAME}` variable: the longest part name NAME starts with (web also serves `wechat`). */
+export function partFor(variable: string): string | undefined {
+  if (variable === 'wechat') return 'web';
+  return Object.keys(parts)
+    .filter((p) => variable === p || variable.startsWith(`${p}-`))
+    .sort((a, b) => b.length - a.length)[0];
+}
+
 export interface EmbeddedBank {
   vars: Record<string, string>;
   close(): Promise<void>;

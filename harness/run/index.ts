@@ -153,8 +153,11 @@ async function execute(todo: ReturnType<typeof buildPlan>, x: ExecuteContext): P
   try {
     let channelConfigs: Record<string, ChannelConfig> = profile.channels;
     if (profile.embedded) {
-      const { startDemoBank } = await import('../../banks/demo/index.ts');
-      embedded = await startDemoBank({ ...profile.embeddedOptions, ...(opts.embeddedOptions ?? {}) } as any);
+      const { startDemoBank, partFor } = await import('../../banks/demo/index.ts');
+      // Start only the parts the run's channels talk to.
+      const used = JSON.stringify(channels.map((c) => profile.channels[c])).matchAll(/\$\{embedded:([A-Za-z0-9_.-]+)/g);
+      const only = [...new Set([...used].map((m) => partFor(m[1])).filter((p): p is string => !!p))];
+      embedded = await startDemoBank({ ...profile.embeddedOptions, ...(opts.embeddedOptions ?? {}) } as any, only);
       const vars = embedded.vars;
       const r = interpolate(profile.channels, ['embedded'], (_s, name) => vars[name]);
       if (r.problems.length) throw new ConfigError(r.problems.map((p) => ({ file: profile.id, line: 1, col: 1, path: `channels.${p.path.join('.')}`, message: p.message })));
