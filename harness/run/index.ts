@@ -5,6 +5,7 @@ import { adapterFactories } from '../../adapters/registry.ts';
 import { interpolate } from '../config/interpolate.ts';
 import { secretValues } from '../config/interpolate.ts';
 import { PACKAGE_ROOT, loadBank, loadPacks } from '../config/load.ts';
+import { readYaml } from '../config/yaml.ts';
 import type { BankProfile, ChannelConfig } from '../config/bank.ts';
 import { ConfigError, EXIT, HarnessError } from '../errors.ts';
 import { assessReply, gradeConversation, graders } from '../grade/index.ts';
@@ -102,7 +103,7 @@ export async function runBenchmark(input: RunOptions): Promise<RunResult> {
 
   let interrupted = false;
   if (todo.length) {
-    interrupted = await execute(todo, { profile, opts, runDir, log, plan: plan.length, done: done.size, packs, locale, redact, good });
+    interrupted = await execute(todo, { profile, bankFile: bank.file, opts, runDir, log, plan: plan.length, done: done.size, packs, locale, redact, good });
   }
   if (interrupted) {
     const cmd = `npx harness run --resume ${relative(process.cwd(), runDir) || '.'}`;
@@ -115,6 +116,7 @@ export async function runBenchmark(input: RunOptions): Promise<RunResult> {
 
 interface ExecuteContext {
   profile: BankProfile;
+  bankFile: string;
   opts: RunOptions;
   runDir: string;
   log(message: string): void;
@@ -159,8 +161,12 @@ async function execute(todo: ReturnType<typeof buildPlan>, x: ExecuteContext): P
       const only = [...new Set([...used].map((m) => partFor(m[1])).filter((p): p is string => !!p))];
       embedded = await startDemoBank({ ...profile.embeddedOptions, ...(opts.embeddedOptions ?? {}) } as any, only);
       const vars = embedded.vars;
-      const r = interpolate(profile.channels, ['embedded'], (_s, name) => vars[name]);
-      if (r.problems.length) throw new ConfigError(r.problems.map((p) => ({ file: profile.id, line: 1, col: 1, path: `channels.${p.path.join('.')}`, message: p.message })));
+      const running = Object.fromEntries(channels.map((c) => [c, profile.channels[c]]));
+      const r = interpolate(running, ['embedded'], (_s, name) => vars[name]);
+      if (r.problems.length) {
+        const source = readYaml(x.bankFile);
+        throw new ConfigError(r.problems.map((p) => ({ file: source.file, ...source.at(['channels', ...p.path]), path: `channels.${p.path.join('.')}`, message: p.message })));
+      }
       channelConfigs = r.value as Record<string, ChannelConfig>;
     }
     const env: AdapterEnv = {
