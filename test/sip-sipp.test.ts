@@ -59,6 +59,17 @@ describe.skipIf(!haveSipp)('calling hotlines played by sipp', () => {
     expect(code, output).toBe(0); // sipp received the CANCEL and the ACK of its 487
   });
 
+  it('cancels a ringing call when the run is interrupted, and rethrows the interruption', async () => {
+    const { uri, peer } = await sipp('uas-no-answer.xml');
+    const transport = sipTransport({ type: 'sip', uri } as never);
+    const stop = new AbortController();
+    setTimeout(() => stop.abort(new Error('interrupted')), 500);
+    await expect(transport.dial({ conversationId: 'abort', signal: stop.signal, log: () => {} })).rejects.toThrow('interrupted');
+    await transport.dispose();
+    const { code, output } = await peer.exited;
+    expect(code, output).toBe(0); // CANCEL, 487, ACK
+  });
+
   it('answers a digest challenge (qop=auth) that sipp verifies, and is refused with a wrong password', async () => {
     const good = await sipp('uas-auth.xml');
     const ok = await dialFault({ uri: good.uri, auth: { username: 'harness', password: 's3cret' } });
