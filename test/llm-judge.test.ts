@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { localeSchema } from '../harness/config/scenario.ts';
+import { localeSchema, packSchema, type Pack } from '../harness/config/scenario.ts';
 import { createLlmGrader, llmGrader } from '../harness/grade/llm/index.ts';
 import type { GradeContext, TurnGradeInput } from '../harness/grade/types.ts';
 import type { AttemptKind, Exchange } from '../harness/types.ts';
@@ -63,7 +63,8 @@ describe('the LLM judge against a chat-completions server', () => {
     expect(g.level).toBe('after-rephrase');
     expect(g.recognition).toBe(3);
     expect(g.completeness).toBeCloseTo(5 / 3, 2); // 1 of 3 weight
-    expect(g.reasons).toContain('未命中关键点 formal（正式挂失需本人携带身份证到网点办理）');
+    expect(g.reasons).toContain('missed formal (weight 2): 正式挂失需本人携带身份证到网点办理');
+    expect(g.reasons).toContain('completeness 1.67: key points worth 1 of 3');
   });
 
   it('gives 0 for a fallback and caps wrong information at 1', async () => {
@@ -72,6 +73,23 @@ describe('the LLM judge against a chat-completions server', () => {
     expect(fallback).toMatchObject({ level: 'fallback', recognition: 0, completeness: 0 });
     const wrong = await judge.gradeTurn(input('card-loss', 'lost-card', 0, [['卡丢了', '临时挂失后请带身份证到网点，不过外地卡无法挂失。']]), ctx);
     expect(wrong).toMatchObject({ recognition: 5, completeness: 1, forbidHits: ['无法挂失'] });
+  });
+
+  it('scores a required handoff 5 + 5, and caps a bot that answers instead at 2', async () => {
+    const complaint = packSchema.parse({
+      id: 'complaint-suggestion', name: '投诉与建议', intent: { id: 'service.complaint', description: '客户投诉' },
+      cases: [{ id: 'angry', turns: [{ say: '我要投诉你们网点的服务！', expect: { handoff: 'require', keypoints: [{ id: 'channels', text: '可通过热线或网点投诉', any: ['客服热线', '投诉渠道'] }] } }] }],
+    }) as Pack;
+    const judge = createLlmGrader({ baseURL: server.url, apiKey, cacheDir: freshCache() });
+    const turn = (reply: string): TurnGradeInput => ({
+      pack: complaint, case: complaint.cases[0], turnIndex: 0, transcribed: false,
+      exchanges: [{ utterance: { index: 0, text: '我要投诉你们网点的服务！', attempt: 'first' }, reply: { text: reply, messages: [{ text: reply }], buttons: [], latency: { firstMs: 1, settledMs: 1 } } }],
+    });
+    const ctx2 = { ...ctx, packs: [...packs, complaint] };
+    expect(await judge.gradeTurn(turn('非常抱歉，正在为您转人工客服。'), ctx2)).toMatchObject({ level: 'handoff', recognition: 5, completeness: 5 });
+    const self = await judge.gradeTurn(turn('您可以拨打客服热线投诉。'), ctx2);
+    expect(self).toMatchObject({ level: 'first', recognition: 5, completeness: 2 });
+    expect(self.reasons).toContain('a handoff to a human is required here and none happened: completeness capped at 2');
   });
 
   it('sends no request for a silent bot', async () => {
@@ -127,7 +145,7 @@ describe('the LLM judge against a chat-completions server', () => {
       const g = await judge.gradeTurn(input('account-opening', 'how-to-open', 0, [['想开户怎么办？', '请问您要办理什么业务？']]), ctx);
       expect(g.hits.every((h) => !h.hit)).toBe(true);
       expect(g.completeness).toBe(0);
-      expect(g.reasons.some((r) => r.includes('证据不在回复中'))).toBe(true);
+      expect(g.reasons).toContain('missed id-card: the judge\'s quoted evidence "完全正确的解答" is not in the reply');
     } finally {
       server.lie = false;
     }

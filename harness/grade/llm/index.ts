@@ -101,7 +101,7 @@ export function createLlmGrader(opts: LlmGraderOptions = {}): LlmGrader {
         return {
           index: input.turnIndex, recognition: 0, completeness: 0, level: 'silence', forbidHits: [], grader: 'llm',
           hits: expect.keypoints.map((k) => ({ id: k.id, weight: k.weight, hit: false })),
-          reasons: ['机器人无应答（0分）'],
+          reasons: ['no reply (silence): recognition 0, completeness 0'],
         };
       }
       const verdict = await limit(() => ask(input, ctx));

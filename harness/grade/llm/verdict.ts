@@ -58,30 +58,47 @@ const levelScore: Record<Exclude<RecognitionLevel, 'handoff'>, number> = {
 const squash = (s: string) => s.replace(/\s+/g, '');
 const round = (v: number) => Math.round(v * 100) / 100;
 
-/** Turns a verdict into a TurnGrade by the rubric (DESIGN.md "Grading"). */
+const levelWords: Record<(typeof judgeLevels)[number], string> = {
+  first: 'on topic at the first ask',
+  'after-clarify': "on topic after the bot's own clarifying question",
+  'after-rephrase': 'on topic only after the question was rephrased',
+  'off-topic': 'answered another topic',
+  fallback: 'a fallback reply',
+  handoff: 'handed off to a human agent',
+};
+
+/**
+ * Turns a verdict into a TurnGrade by the rubric (DESIGN.md "Grading"), with
+ * the rules grader's handoff conventions: a required handoff that happens
+ * scores 5 + 5; one that does not caps completeness at 2.
+ */
 export function scoreVerdict(v: Verdict, input: { expect: Expect; pack: string; index: number; exchanges: Exchange[] }): TurnGrade {
   const { expect } = input;
   const reasons: string[] = [];
   const replies = squash(input.exchanges.map((e) => e.reply.text).join('\n'));
   const handoffOk = expect.handoff === 'accept' || expect.handoff === 'require';
   const recognition = v.level === 'handoff' ? (handoffOk ? 5 : 0) : levelScore[v.level];
-  reasons.push(`识别：${v.level}（${recognition}分）${v.level === 'handoff' && !handoffOk ? '，本题不接受转人工' : ''}`);
+  if (v.level === 'handoff') {
+    reasons.push(handoffOk ? `${levelWords.handoff}: a handoff is ${expect.handoff === 'require' ? 'required' : 'accepted'} here` : `${levelWords.handoff} where the bot should answer itself: recognition 0`);
+  } else {
+    reasons.push(`${levelWords[v.level]}: recognition ${recognition}`);
+  }
 
   const said = new Map(v.keypoints.map((k) => [k.id, k]));
-  const hits: KeypointHit[] = expect.keypoints.map((kp) => {
+  const hits: KeypointHit[] = [];
+  const hitReasons: string[] = [];
+  for (const kp of expect.keypoints) {
     const judged = said.get(kp.id);
-    if (!judged?.hit) {
-      reasons.push(`未命中关键点 ${kp.id}（${kp.text}）`);
-      return { id: kp.id, weight: kp.weight, hit: false };
-    }
+    const w = kp.weight !== 1 ? ` (weight ${kp.weight})` : '';
     // The quoted evidence must really be in the reply: a claim the bot never made is no hit.
-    if (!judged.evidence.trim() || !replies.includes(squash(judged.evidence))) {
-      reasons.push(`关键点 ${kp.id}：评审引用的证据不在回复中，不计`);
-      return { id: kp.id, weight: kp.weight, hit: false };
+    if (judged?.hit && judged.evidence.trim() && replies.includes(squash(judged.evidence))) {
+      hitReasons.push(`hit ${kp.id}${w} by the judge, quoting "${judged.evidence}"`);
+      hits.push({ id: kp.id, weight: kp.weight, hit: true, how: 'llm', matched: judged.evidence });
+    } else {
+      hitReasons.push(judged?.hit ? `missed ${kp.id}${w}: the judge's quoted evidence "${judged.evidence}" is not in the reply` : `missed ${kp.id}${w}: ${kp.text}`);
+      hits.push({ id: kp.id, weight: kp.weight, hit: false });
     }
-    reasons.push(`命中关键点 ${kp.id}：“${judged.evidence}”`);
-    return { id: kp.id, weight: kp.weight, hit: true, how: 'llm', matched: judged.evidence };
-  });
+  }
 
   const forbidHits = expect.forbid.filter((f) => v.forbidHits.some((h) => squash(h).includes(squash(f)) || squash(f).includes(squash(h))));
   const total = hits.reduce((s, h) => s + h.weight, 0);
@@ -89,19 +106,27 @@ export function scoreVerdict(v: Verdict, input: { expect: Expect; pack: string; 
   let completeness: number;
   if (recognition <= 1) {
     completeness = 0;
-    reasons.push('未识别问题，解答得0分');
+    reasons.push('completeness 0: not recognised');
+  } else if (v.level === 'handoff' && expect.handoff === 'require') {
+    completeness = 5;
+    reasons.push('completeness 5: the required handoff happened');
+  } else if (total === 0) {
+    completeness = 5;
+    reasons.push('completeness 5: the turn has no key points and the bot recognised it');
   } else {
-    completeness = total === 0 ? 5 : (5 * got) / total;
+    completeness = round((5 * got) / total);
+    reasons.push(...hitReasons, `completeness ${completeness}: key points worth ${got} of ${total}`);
   }
-  if (forbidHits.length && completeness > 1) {
-    completeness = 1;
-    reasons.push(`含错误信息（${forbidHits.join('、')}），解答最高1分`);
+  if (forbidHits.length) {
+    const quoted = forbidHits.map((f) => `"${f}"`).join(', ');
+    reasons.push(`forbidden ${quoted} in reply${completeness > 1 ? ': completeness capped at 1' : ''}`);
+    completeness = Math.min(completeness, 1);
   }
-  if (expect.handoff === 'require' && v.level !== 'handoff' && completeness > 1) {
-    completeness = 1;
-    reasons.push('本题需要转人工，机器人未转，解答最高1分');
+  if (expect.handoff === 'require' && v.level !== 'handoff' && recognition > 1) {
+    reasons.push(`a handoff to a human is required here and none happened${completeness > 2 ? ': completeness capped at 2' : ''}`);
+    completeness = Math.min(completeness, 2);
   }
-  reasons.push(...v.reasons.map((r) => `评审：${r}`));
+  reasons.push(...v.reasons.map((r) => `judge: ${r}`));
   const topic = v.topic !== 'none' && v.topic !== input.pack ? v.topic : undefined;
-  return { index: input.index, recognition, completeness: round(completeness), level: v.level, hits, forbidHits, topic, reasons, grader: 'llm' };
+  return { index: input.index, recognition, completeness, level: v.level, hits, forbidHits, topic, reasons, grader: 'llm' };
 }
