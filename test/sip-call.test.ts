@@ -187,5 +187,6 @@ describe('the RTP receiver', () => {
     const levels = frames.map((f) => Math.round(mulaw.decode(mulaw.encode(f.subarray(0, 1)))[0] / 100) * 100);
     const expected = [0, 1, 2, 3, -1, 5, 6].map((n) => (n < 0 ? 0 : Math.round(mulaw.decode(payload(n))[0] / 100) * 100));
     expect(levels.slice(0, 7)).toEqual(expected);
+    expect(rtp.stats()).toMatch(/received 10, lost 1, late 0/);
   });
 });

@@ -9,6 +9,9 @@ export class ReorderBuffer {
   private expected: number | undefined;
   private ssrc: number | undefined;
   private readonly held = new Map<number, RtpPacket>();
+  /** Packets given up on (never arrived in time) and packets that came after that. */
+  lost = 0;
+  late = 0;
 
   constructor(
     private readonly release: (p: RtpPacket) => void,
@@ -20,7 +23,10 @@ export class ReorderBuffer {
       this.reset(p);
     } else {
       const d = seqDistance(this.expected, p.sequence);
-      if (d < 0) return; // late past the window, or a duplicate: already given up on
+      if (d < 0) {
+        this.late++; // late past the window, or a duplicate: already given up on
+        return;
+      }
       if (d > 3000) this.reset(p); // the sender restarted its sequence
     }
     if (!this.held.has(p.sequence)) this.held.set(p.sequence, p);
@@ -46,7 +52,8 @@ export class ReorderBuffer {
         this.expected = (this.expected! + 1) & 0xffff;
         this.release(next);
       } else if (this.held.size > this.depth) {
-        this.expected = (this.expected! + 1) & 0xffff; // lost
+        this.expected = (this.expected! + 1) & 0xffff;
+        this.lost++;
       } else {
         return;
       }

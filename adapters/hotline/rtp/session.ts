@@ -44,6 +44,7 @@ export class RtpSession {
   /** performance.now() of the last RTP packet received (or of start()). */
   lastReceivedAt = 0;
   packetsReceived = 0;
+  packetsSent = 0;
 
   private constructor(socket: dgram.Socket) {
     this.socket = socket;
@@ -65,6 +66,11 @@ export class RtpSession {
 
   get port(): number {
     return this.socket.address().port;
+  }
+
+  /** For the call log: what went over the wire. */
+  stats(): string {
+    return `RTP sent ${this.packetsSent}, received ${this.packetsReceived}, lost ${this.reorder.lost}, late ${this.reorder.late}`;
   }
 
   get codec(): Negotiated['codec'] | undefined {
@@ -203,6 +209,7 @@ export class RtpSession {
 
   private send(p: RtpPacket): void {
     this.first = false;
+    this.packetsSent++;
     this.seq = (this.seq + 1) & 0xffff;
     this.socket.send(encodeRtp(p), this.neg!.remote.port, this.neg!.remote.address);
   }

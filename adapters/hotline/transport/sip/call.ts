@@ -28,7 +28,7 @@ export function startCall(ep: SipEndpoint, rtp: RtpSession, est: Established, cf
     const fault = end.by === 'remote' ? new TransportFault('dropped', `the call ended: ${end.reason ?? 'remote hangup'}`) : undefined;
     rtp.close(fault);
     void ep.close();
-    log(`SIP call ended by ${end.by}${end.reason ? ` (${end.reason})` : ''}`);
+    log(`SIP call ended by ${end.by}${end.reason ? ` (${end.reason})` : ''}; ${rtp.stats()}`);
     resolveEnded(end);
   };
 
