@@ -34,6 +34,12 @@ describe('fallback replies', () => {
     expect(isFallback('', false, c)).toBe(true);
   });
 
+  it('hears a fallback phrase through speech-recognition errors on the hotline only', () => {
+    const misheard = '抱歉，我没有解您的意思，请痪个说法试氏。';
+    expect(isFallback(misheard, false, ctx(), true)).toBe(true);
+    expect(isFallback(misheard, false, ctx(), false)).toBe(false);
+  });
+
   it('does not call an answer a fallback because it also says a fallback phrase', () => {
     expect(isFallback('如果没有理解清楚，请注意：挂失需携带身份证到网点。', true, ctx())).toBe(false);
   });

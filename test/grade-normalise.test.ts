@@ -47,6 +47,12 @@ describe('matchKeypoint', () => {
     expect(heard).toMatchObject({ hit: true, how: 'pinyin', matched: '身份正' });
   });
 
+  it('hears a polyphone in any of its readings: 银腥卡 is how 银行卡 (yin-xing) was misheard', () => {
+    const card = { id: 'card', text: '带上银行卡', any: ['银行卡'], weight: 1 };
+    expect(matchKeypoint(normalise('请携带银腥卡', locale), card, { locale, transcribed: true })).toMatchObject({ hit: true, how: 'pinyin', matched: '银腥卡' });
+    expect(matchKeypoint(normalise('请携带银腥卡', locale), card, { locale, transcribed: false }).hit).toBe(false);
+  });
+
   it('requires every `all` word as well', () => {
     const both = { id: 'fee', text: '短信提醒每月2元', any: ['短信提醒'], all: ['2元'], weight: 1 };
     expect(matchKeypoint(normalise('短信提醒收费', locale), both, { locale, transcribed: false }).hit).toBe(false);

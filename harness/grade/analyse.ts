@@ -90,12 +90,13 @@ export function analyseReply(reply: BotReply, input: AnalyseInput, ctx: GradeCon
   if (norm === '' && reply.buttons.length < 2) {
     return { ...base, kind: 'silence', topic: null, why: 'no reply (silence)' };
   }
-  const handoffPhrase = findPhrase(norm, phrases.handoff);
+  const heard = transcribed ? phrases : undefined;
+  const handoffPhrase = findPhrase(norm, phrases.handoff, heard);
   if (reply.handoff || (handoffPhrase && !anyHit)) {
     const why = reply.handoff ? 'the bot handed over to a human agent' : `handoff phrase "${handoffPhrase}"`;
     return { ...base, kind: 'handoff', topic: null, why };
   }
-  const clarifyPhrase = findPhrase(norm, phrases.clarify);
+  const clarifyPhrase = findPhrase(norm, phrases.clarify, heard);
   const menu = reply.buttons.length >= 2 || isNumberedMenu(text);
   // A question with options is a menu of guesses however many key words it names.
   if ((clarifyPhrase && menu) || share < CLARIFY_MAX_SHARE) {
@@ -121,7 +122,7 @@ export function analyseReply(reply: BotReply, input: AnalyseInput, ctx: GradeCon
     }
   }
   // "抱歉，我没有理解" makes an apology key point, and is still a fallback.
-  const fb = fallbackVerdict(text, substantive, ctx);
+  const fb = fallbackVerdict(text, substantive, ctx, transcribed);
   if (fb.fallback) return { ...base, kind: 'fallback', topic: null, why: fb.reason ?? 'fallback' };
 
   // Wrong information about this very topic is still about this topic.

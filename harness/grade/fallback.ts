@@ -15,20 +15,24 @@ export interface FallbackVerdict {
  * phrase and makes none of the turn's key points, or when the bot gave the
  * very same reply to unrelated questions in this run.
  */
-export function fallbackVerdict(replyText: string, anyKeypointHit: boolean, ctx: GradeContext): FallbackVerdict {
+export function fallbackVerdict(replyText: string, anyKeypointHit: boolean, ctx: GradeContext, transcribed = false): FallbackVerdict {
   if (replyText.trim() === '') return { fallback: true, reason: 'empty reply' };
   const norm = normalise(replyText, ctx.locale);
   if (norm === '') return { fallback: true, reason: 'empty reply' };
-  const phrase = findPhrase(norm, localePhrases(ctx.locale).fallback);
-  if (phrase && !anyKeypointHit) return { fallback: true, reason: `fallback phrase "${phrase}"` };
+  const phrases = localePhrases(ctx.locale);
+  const phrase = findPhrase(norm, phrases.fallback, transcribed ? phrases : undefined);
+  if (phrase && !anyKeypointHit) {
+    const said = norm.includes(phrase) ? '' : ' (as heard)';
+    return { fallback: true, reason: `fallback phrase "${phrase}"${said}` };
+  }
   if (ctx.cannedReplies.has(norm)) {
     return { fallback: true, reason: `canned reply "${clip(replyText)}" given to unrelated questions` };
   }
   return { fallback: false };
 }
 
-export function isFallback(replyText: string, anyKeypointHit: boolean, ctx: GradeContext): boolean {
-  return fallbackVerdict(replyText, anyKeypointHit, ctx).fallback;
+export function isFallback(replyText: string, anyKeypointHit: boolean, ctx: GradeContext, transcribed = false): boolean {
+  return fallbackVerdict(replyText, anyKeypointHit, ctx, transcribed).fallback;
 }
 
 export function clip(text: string, max = 40): string {

@@ -9,8 +9,8 @@ export interface PreparedTerm {
   norm: string;
   bigrams: Map<string, number>;
   nBigrams: number;
-  /** Toneless syllables, one per character. */
-  syllables: string[];
+  /** Toneless syllables, one per character: every reading of a polyphone (行: hang, xing). */
+  syllables: string[][];
 }
 
 export interface PreparedKeypoint {
@@ -51,6 +51,14 @@ function bigramsOf(s: string): Map<string, number> {
   return m;
 }
 
+/** Every toneless reading of each character ("银行" → [[yin], [xing, hang, heng]]). */
+export function readingsOf(norm: string): string[][] {
+  return [...norm].map((c) => {
+    const r = pinyin(c, { toneType: 'none', type: 'array', multiple: true, v: true }) as string[];
+    return r.length ? r : [c];
+  });
+}
+
 export function syllablesOf(norm: string): string[] {
   const chars = [...norm];
   if (chars.length === 0) return [];
@@ -68,7 +76,7 @@ export function prepareTerm(text: string, locale: Locale): PreparedTerm {
   if (!t) {
     const norm = normalise(text, locale);
     const bigrams = bigramsOf(norm);
-    t = { text, norm, bigrams, nBigrams: Math.max(0, norm.length - 1), syllables: syllablesOf(norm) };
+    t = { text, norm, bigrams, nBigrams: Math.max(0, norm.length - 1), syllables: readingsOf(norm) };
     byText.set(text, t);
   }
   return t;
@@ -147,12 +155,22 @@ function syllablesCached(reply: string): string[] {
   return s;
 }
 
-function findSyllables(hay: string[], needle: string[]): number {
+/**
+ * Where the needle's sound occurs in the reply's syllables. The reply is read
+ * in context; the needle may be heard in any of its readings, because a
+ * recogniser that wrote 银腥卡 heard yin-xing-ka, one reading of 银行卡.
+ */
+export function findSyllables(hay: string[], needle: string[][]): number {
   outer: for (let i = 0; i + needle.length <= hay.length; i++) {
-    for (let j = 0; j < needle.length; j++) if (hay[i + j] !== needle[j]) continue outer;
+    for (let j = 0; j < needle.length; j++) if (!needle[j].includes(hay[i + j])) continue outer;
     return i;
   }
   return -1;
+}
+
+/** The reply's syllables, read in context (cached: one reply meets many synonyms). */
+export function replySyllablesOf(replyNorm: string): string[] {
+  return syllablesCached(replyNorm);
 }
 
 /** Does this one synonym occur in the (normalised) reply, and how. */
@@ -187,14 +205,16 @@ export function matchAnyTerm(replyNorm: string, terms: PreparedTerm[], opts: Mat
   return best;
 }
 
+function isPrepared(kp: Keypoint | PreparedKeypoint): kp is PreparedKeypoint {
+  return typeof kp.any[0] !== 'string';
+}
+
 /**
  * Is the key point in the reply: any synonym as a substring, else a fuzzy
  * window, else (transcribed replies only) the same pinyin; `all` terms too.
  */
 export function matchKeypoint(replyNorm: string, keypoint: Keypoint | PreparedKeypoint, opts: MatchOptions): KeypointHit {
-  const kp = 'text' in keypoint && Array.isArray(keypoint.any) && typeof keypoint.any[0] === 'object'
-    ? (keypoint as PreparedKeypoint)
-    : prepareKeypoint(keypoint as Keypoint, opts.locale);
+  const kp = isPrepared(keypoint) ? keypoint : prepareKeypoint(keypoint, opts.locale);
   const miss: KeypointHit = { id: kp.id, weight: kp.weight, hit: false };
   const m = matchAnyTerm(replyNorm, kp.any, opts);
   if (!m) return miss;

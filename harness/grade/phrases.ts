@@ -1,5 +1,6 @@
 import type { Locale } from '../config/scenario.ts';
 import { normalise } from './normalise.ts';
+import { findSyllables, readingsOf, replySyllablesOf } from './match.ts';
 
 // The locale's phrase lists, normalised once per locale object.
 
@@ -7,6 +8,8 @@ export interface LocalePhrases {
   fallback: string[];
   handoff: string[];
   clarify: string[];
+  /** Readings of each phrase, to hear them through speech-recognition errors. */
+  readings: Map<string, string[][]>;
 }
 
 const cache = new WeakMap<Locale, LocalePhrases>();
@@ -20,14 +23,22 @@ export function localePhrases(locale: Locale): LocalePhrases {
   let p = cache.get(locale);
   if (!p) {
     const n = (list: string[] | undefined) => [...new Set((list ?? []).map((s) => normalise(s, locale)).filter(Boolean))];
-    p = { fallback: n(locale.fallback), handoff: n(locale.handoff), clarify: n(locale.clarify) };
+    p = { fallback: n(locale.fallback), handoff: n(locale.handoff), clarify: n(locale.clarify), readings: new Map() };
+    for (const phrase of [...p.fallback, ...p.handoff, ...p.clarify]) p.readings.set(phrase, readingsOf(phrase));
     cache.set(locale, p);
   }
   return p;
 }
 
-export function findPhrase(norm: string, phrases: string[]): string | undefined {
-  return phrases.find((p) => norm.includes(p));
+/**
+ * The first phrase in the reply; for a transcribed reply also a phrase that
+ * sounds the same ("请痪个说法" is "请换个说法" misheard).
+ */
+export function findPhrase(norm: string, phrases: string[], heard?: LocalePhrases): string | undefined {
+  const exact = phrases.find((p) => norm.includes(p));
+  if (exact || !heard || !norm) return exact;
+  const syllables = replySyllablesOf(norm);
+  return phrases.find((p) => [...p].length >= 3 && findSyllables(syllables, heard.readings.get(p) ?? []) >= 0);
 }
 
 export function askCueIn(norm: string, locale: Locale): boolean {
