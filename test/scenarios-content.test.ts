@@ -1,5 +1,6 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { pinyin } from 'pinyin-pro';
 import { describe, expect, it } from 'vitest';
 import { formatProblem, type ConfigProblem } from '../harness/errors.ts';
 import { loadLocaleFile, loadPackFile } from '../harness/config/load.ts';
@@ -107,6 +108,20 @@ describe('zh-CN scenario packs', () => {
       if (!turn.paraphrases.some((p) => dialectMarkers.test(p))) problems.push(`${where}: no dialect-tinged paraphrase`);
     }
     expect(problems).toEqual([]);
+  });
+
+  it('types one paraphrase of every message with a homophone slip, as a pinyin keyboard does', () => {
+    const readings = (ch: string) => new Set(pinyin(ch, { toneType: 'none', multiple: true, type: 'array' }) as string[]);
+    const sounds = (a: string, b: string) => /[a-z]/i.test(a + b) || [...readings(a)].some((r) => readings(b).has(r));
+    const slip = (say: string, p: string) => {
+      const a = [...say];
+      const b = [...p];
+      if (a.length !== b.length) return false;
+      const diffs = a.map((ch, i) => [ch, b[i]]).filter(([x, y]) => x !== y);
+      return diffs.length >= 1 && diffs.length <= 3 && diffs.every(([x, y]) => sounds(x, y));
+    };
+    const missing = allTurns.filter(({ turn }) => !turn.paraphrases.some((p) => slip(turn.say, p))).map(({ turn, where }) => `${where}: ${turn.say}`);
+    expect(missing).toEqual([]);
   });
 
   it('covers every example question of the survey word for word', () => {
