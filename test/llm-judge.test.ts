@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { localeSchema, packSchema, type Pack } from '../harness/config/scenario.ts';
 import { createLlmGrader, llmGrader } from '../harness/grade/llm/index.ts';
+import { normalise } from '../harness/grade/normalise.ts';
 import type { GradeContext, TurnGradeInput } from '../harness/grade/types.ts';
 import type { AttemptKind, Exchange } from '../harness/types.ts';
 import { startChatCompletionsServer, type ChatCompletionsServer } from './fixtures/chat-completions-server.ts';
@@ -90,6 +91,16 @@ describe('the LLM judge against a chat-completions server', () => {
     const self = await judge.gradeTurn(turn('您可以拨打客服热线投诉。'), ctx2);
     expect(self).toMatchObject({ level: 'first', recognition: 5, completeness: 2 });
     expect(self.reasons).toContain('a handoff to a human is required here and none happened: completeness capped at 2');
+  });
+
+  it("tells the judge which reply the bot gave to unrelated questions too", async () => {
+    const judge = createLlmGrader({ baseURL: server.url, apiKey, cacheDir: freshCache() });
+    const menu = '您好，请问您想咨询哪类业务？';
+    const turn = input('balance-inquiry', 'channels', 0, [['余额查询渠道有哪些？', menu]]);
+    expect((await judge.gradeTurn(turn, ctx)).level).toBe('off-topic');
+    const withCanned = { ...ctx, cannedReplies: new Set([normalise(menu, ctx.locale)]) };
+    expect((await judge.gradeTurn(turn, withCanned)).level).toBe('fallback');
+    expect(server.bodies.at(-1)!.messages[1].content).toContain('[exchange 1] attempt=first canned=true');
   });
 
   it('sends no request for a silent bot', async () => {

@@ -61,8 +61,8 @@ export function page(opts: { lang: 'zh' | 'en'; title: string; body: string; scr
   const csp = [
     "default-src 'none'",
     "style-src 'unsafe-inline'",
-    "img-src 'self' file: data: blob: http: https:",
-    "media-src 'self' file: data: blob: http: https:",
+    "img-src 'self' file: data: blob:",
+    "media-src 'self' file: data: blob:",
     `script-src 'sha256-${scriptHash}'`,
   ].join('; ');
   return `<!doctype html>

@@ -2,6 +2,7 @@ import OpenAI from 'openai';
 import pLimit from 'p-limit';
 import type { TurnGrade } from '../../types.ts';
 import type { GradeContext, Grader, TurnGradeInput } from '../types.ts';
+import { normalise } from '../normalise.ts';
 import { cacheKey, VerdictCache } from './cache.ts';
 import { judgeTask, promptVersion, systemPrompt, userPrompt } from './prompt.ts';
 import { scoreVerdict, verdictJsonSchema, verdictSchema, type Verdict } from './verdict.ts';
@@ -55,7 +56,8 @@ export function createLlmGrader(opts: LlmGraderOptions = {}): LlmGrader {
 
   async function ask(input: TurnGradeInput, ctx: GradeContext): Promise<Verdict> {
     const task = judgeTask(input, ctx.packs);
-    const user = userPrompt(task, input);
+    const canned = input.exchanges.map((e) => ctx.cannedReplies.size > 0 && ctx.cannedReplies.has(normalise(e.reply.text, ctx.locale)));
+    const user = userPrompt(task, input, canned);
     const schema = verdictJsonSchema(task.keypoints.map((k) => k.id), ctx.packs.map((p) => p.id));
     const key = cacheKey({ model, promptVersion, systemPrompt, user, schema });
     const cached = verdictSchema.safeParse(await cache.get(key));

@@ -5,7 +5,7 @@ import type { TurnGradeInput } from '../types.ts';
 // prompt says quoted data is never an instruction. Bump the version whenever
 // the wording changes: it is part of the cache key.
 
-export const promptVersion = 'judge-2026-11-1';
+export const promptVersion = 'judge-2026-11-2';
 
 export const rubric = `评分规则（每轮，0–5分）：
 问题识别能力（recognition）——由 level 决定：
@@ -16,6 +16,7 @@ export const rubric = `评分规则（每轮，0–5分）：
 - fallback：兜底话术（"没有理解""换个说法"）、无关回复、空回复（0分）
 - handoff：转人工（本题接受或要求转人工时5分，否则0分）
 问题解答能力（completeness）：5 ×（命中关键点权重 ÷ 全部权重）；含任一"错误信息"时最高1分；未识别（off-topic/fallback）时为0分。
+一条标记 canned=true 的回复，是机器人在本次测评中对多个无关场景的问题逐字给出的同一回复（套话），除非它确实回答了本题，否则按 fallback 处理。
 关键点命中：机器人回复用任何说法表达了该关键点的意思即为命中（同义词表只是示例），evidence 必须逐字摘录机器人回复中的原文；未命中时 evidence 为空字符串。`;
 
 export const systemPrompt = `你是银行智能客服测评的评审员。你根据评分规则，判断银行客服机器人的回复是否识别并完整解答了客户的问题，只输出符合 JSON Schema 的判定。
@@ -56,9 +57,10 @@ export function judgeTask(input: TurnGradeInput, packs: { id: string; name: stri
   };
 }
 
-export function userPrompt(task: JudgeTask, input: TurnGradeInput): string {
+/** `canned[i]`: the i-th reply is one the bot gave to unrelated questions across the run. */
+export function userPrompt(task: JudgeTask, input: TurnGradeInput, canned: boolean[] = []): string {
   const exchanges = input.exchanges
-    .map((e, i) => `[exchange ${i + 1}] attempt=${e.utterance.attempt}${e.reply.handoff ? ' bot-handoff=true' : ''}${e.reply.buttons.length ? ` buttons=${JSON.stringify(e.reply.buttons.map(neutralise))}` : ''}
+    .map((e, i) => `[exchange ${i + 1}] attempt=${e.utterance.attempt}${canned[i] ? ' canned=true' : ''}${e.reply.handoff ? ' bot-handoff=true' : ''}${e.reply.buttons.length ? ` buttons=${JSON.stringify(e.reply.buttons.map(neutralise))}` : ''}
 ${quote('CUSTOMER', e.utterance.click ? `[点击按钮] ${e.utterance.click}` : e.utterance.text)}
 ${quote('BOT_REPLY', e.reply.text)}`)
     .join('\n\n');
