@@ -92,6 +92,11 @@ describe('assessReply (live conversation driver)', () => {
     expect(assessReply(reply('请立即拨打客服热线办理临时挂失，再带身份证到网点补卡'), input, c)).toBe('on-topic');
   });
 
+  it('does not mistake a statement about the card number for a request for it', () => {
+    expect(assessReply(reply('您尾号1234的卡号已临时挂失成功。'), input, ctx())).toBe('on-topic');
+    expect(assessReply(reply('您的卡号是多少？'), input, ctx())).toBe('ask-data');
+  });
+
   it('does not mistake a full answer that mentions the ID card for a request for data', () => {
     expect(assessReply(reply('挂失需本人携带身份证到网点办理，也可先在手机银行临时挂失，登录时需输入验证码。'), input, ctx())).toBe('on-topic');
   });

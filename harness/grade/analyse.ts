@@ -111,7 +111,8 @@ export function analyseReply(reply: BotReply, input: AnalyseInput, ctx: GradeCon
   }
   const whenWords = input.case.replies.flatMap((r) => r.when).map((w) => normalise(w, ctx.locale));
   const asked = [...whenWords, ...dataWords].filter((w) => w && norm.includes(w));
-  if (asked.length && (askCueIn(norm, ctx.locale) || [...norm].length <= 30)) {
+  // An ask, not a mention: "请提供您的卡号", "您在哪个城市？" — never "您的卡号已挂失".
+  if (asked.length && (askCueIn(norm, ctx.locale) || /[?？]/.test(text))) {
     // "身份证号" contains 身份证: a request for data is not the key point it spells.
     const own = hits.filter((h) => h.hit && !asked.some((w) => h.matched && w.includes(normalise(h.matched, ctx.locale))));
     const ownShare = totalWeight > 0 ? own.reduce((a, h) => a + h.weight, 0) / totalWeight : 0;
