@@ -113,6 +113,12 @@ describe('rules grader: handoff', () => {
     expect(g.reasons[0]).toContain('required');
   });
 
+  it('recognises a handoff by its words when the channel does not flag it', async () => {
+    const g = await grade([ex('抱歉给您带来不便，正在为您转接人工客服。')], { pack: complaint, caseIndex: 0 });
+    expect(g).toMatchObject({ recognition: 5, completeness: 5, level: 'handoff' });
+    expect(g.reasons[0]).toBe('handoff phrase "人工客服": a handoff is required here');
+  });
+
   it('caps completeness at 2 when a required handoff does not happen', async () => {
     const g = await grade([ex('您的投诉我们已受理，工单号稍后短信发送给您。')], { pack: complaint, caseIndex: 0 });
     expect(g.recognition).toBe(5);

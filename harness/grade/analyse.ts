@@ -92,7 +92,10 @@ export function analyseReply(reply: BotReply, input: AnalyseInput, ctx: GradeCon
   }
   const heard = transcribed ? phrases : undefined;
   const handoffPhrase = findPhrase(norm, phrases.handoff, heard);
-  if (reply.handoff || (handoffPhrase && !anyHit)) {
+  // Where a handoff is expected the phrase is the handoff (its key points name
+  // it too); elsewhere "如需人工服务请转人工" after an answer is still an answer.
+  const handoffExpected = turn?.expect.handoff === 'require' || turn?.expect.handoff === 'accept';
+  if (reply.handoff || (handoffPhrase && (handoffExpected || !substantive))) {
     const why = reply.handoff ? 'the bot handed over to a human agent' : `handoff phrase "${handoffPhrase}"`;
     return { ...base, kind: 'handoff', topic: null, why };
   }
