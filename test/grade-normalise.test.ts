@@ -18,6 +18,8 @@ describe('normalise', () => {
     expect(normalise('五天内有效', locale)).toBe('5天内有效');
     expect(normalise('十五日内答复', locale)).toBe('15日内答复');
     expect(normalise('一般两个工作日', locale)).toBe('一般2个工作日');
+    expect(normalise('两三天', locale)).toBe('两三天');
+    expect(normalise('一万元以上', locale)).toBe('10000元以上');
   });
 
   it('strips punctuation, spaces and case, and maps locale variants to the canonical word', () => {

@@ -98,8 +98,9 @@ function convertNumerals(text: string, p: Prepared): string {
       const n = positional(run, p.digits);
       return n === null ? run : String(n);
     }
-    // Digit by digit: "一二三七八" → 12378; "一一" and similar are rare words, keep them.
-    if (run.length === 2 && run[0] === run[1] && !counters.includes(next)) return run;
+    // Digit by digit: "一二三七八" → 12378. Two digits are a range ("两三天",
+    // "七八个"), not a number: keep them.
+    if (run.length < 3) return run;
     return [...run].map((ch) => p.digits[ch] ?? ch).join('');
   });
 }
