@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import dgram from 'node:dgram';
 import alawmulaw from 'alawmulaw';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -120,6 +121,23 @@ describe('calls that fail or break', () => {
   ])('a final %i is reported as "%s"', async (status, kind) => {
     const r = await responder(() => ({ status }));
     expect((await fault({ uri: r.uri })).kind).toBe(kind);
+  });
+
+  it('answers a proxy challenge (407) with a Proxy-Authorization digest computed per RFC 2617', async () => {
+    const md5 = (s: string) => createHash('md5').update(s).digest('hex');
+    const r = await responder((rq) => {
+      if (!rq.headers['proxy-authorization']) return { status: 407, reason: 'Proxy Authentication Required', headers: { 'proxy-authenticate': 'Digest realm="sbc.example", nonce="abc123", qop="auth", algorithm=MD5' } };
+      const p = (rq.headers['proxy-authorization'] as Array<Record<string, string>>)[0];
+      const unq = (v: string) => v.replace(/^"|"$/g, '');
+      const ha1 = md5(`alice:sbc.example:pa55`);
+      const ha2 = md5(`INVITE:${unq(p.uri)}`);
+      const expected = md5(`${ha1}:abc123:${p.nc}:${unq(p.cnonce)}:auth:${ha2}`);
+      return { status: unq(p.response) === expected && unq(p.username) === 'alice' ? 486 : 403 };
+    });
+    const f = await fault({ uri: r.uri, auth: { username: 'alice', password: 'pa55' } });
+    expect(f.kind).toBe('busy'); // 486 only for a correct digest
+    const wrong = await fault({ uri: r.uri, auth: { username: 'alice', password: 'nope' } });
+    expect(wrong.kind).toBe('refused');
   });
 
   it('an answer with no G.711 in its SDP is a "protocol" fault, and the call is hung up', async () => {
