@@ -177,6 +177,15 @@ const words = {
   },
 };
 
+/** Terminal columns: a Chinese character takes two. */
+function displayWidth(s: string): number {
+  let n = 0;
+  for (const ch of s) n += /[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]/.test(ch) ? 2 : 1;
+  return n;
+}
+const padEnd = (s: string, w: number) => s + ' '.repeat(Math.max(0, w - displayWidth(s)));
+const padStart = (s: string, w: number) => ' '.repeat(Math.max(0, w - displayWidth(s))) + s;
+
 const pct = (x: number) => `${(x * 100).toFixed(1)} %`;
 
 export function formatCalibration(result: CalibrationResult, lang: 'zh' | 'en' = 'en'): string {
@@ -191,9 +200,9 @@ export function formatCalibration(result: CalibrationResult, lang: 'zh' | 'en' =
     w.confusion,
   ];
   const names = topicBuckets.map((b) => w.buckets[b]);
-  const width = Math.max(...names.map((s) => s.length)) + 2;
-  lines.push(''.padEnd(width) + names.map((s) => s.padStart(width)).join(''));
-  topicBuckets.forEach((_, i) => lines.push(names[i].padEnd(width) + result.confusion[i].map((c) => String(c).padStart(width)).join('')));
+  const width = Math.max(...names.map(displayWidth)) + 2;
+  lines.push(padEnd('', width) + names.map((s) => padStart(s, width)).join(''));
+  topicBuckets.forEach((_, i) => lines.push(padEnd(names[i], width) + result.confusion[i].map((c) => padStart(String(c), width)).join('')));
   const off = result.rows.filter((r) => !r.agree || r.completenessError > 1.5);
   if (off.length) {
     lines.push('', `${w.disagreements} (${off.length})`);
