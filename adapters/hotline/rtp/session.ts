@@ -156,9 +156,10 @@ export class RtpSession {
   private tick = (): void => {
     if (this.closed) return;
     const due = Math.floor((performance.now() - this.t0) / TICK_MS) + 1;
-    // After a long stall (a suspended process), skip the clock ahead rather
-    // than burst: only silence time is lost, queued frames all still go out.
-    if (due - this.ticks > 50) this.ticks = due - 1;
+    // After a long stall (a loaded or suspended process) with nothing queued,
+    // jump the clock (the far end hears a pause, as it happened); with speech
+    // queued, send the backlog at once instead, so no pause lands inside it.
+    if (due - this.ticks > 50 && this.jobs.length === 0) this.ticks = due - 1;
     while (this.ticks < due) this.sendTick();
     this.timer = setTimeout(this.tick, Math.max(0, this.t0 + this.ticks * TICK_MS - performance.now()));
   };
