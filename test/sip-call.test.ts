@@ -78,6 +78,27 @@ describe('a call to the demo SIP hotline', () => {
     });
   }
 
+  it('keeps speech whole when the process stalls for 1.5 s mid-utterance (a burst, not a pause)', async () => {
+    const speech = mulaw.decode(Uint8Array.from({ length: 8000 }, (_, i) => (i * 53 + 7) & 0xff));
+    const heard: Int16Array[] = [];
+    const uas = await startSipUas({
+      handler: async (l) => {
+        l.onAudio((f) => heard.push(f));
+        await l.ended;
+      },
+    });
+    cleanups.push(() => uas.close());
+    const call = await dial({ uri: uas.uri });
+    const playing = call.play(speech);
+    await new Promise((r) => setTimeout(r, 300));
+    const until = Date.now() + 1500;
+    while (Date.now() < until); // a blocked event loop, as under heavy load
+    await playing;
+    await new Promise((r) => setTimeout(r, 200));
+    await call.hangup();
+    expect(indexOf(flat(heard), speech)).toBeGreaterThanOrEqual(0);
+  });
+
   it('ends by remote when the bot hangs up, and speech still playing fails as "dropped"', async () => {
     const uas = await startSipUas({
       handler: async (l) => {
