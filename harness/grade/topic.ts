@@ -9,6 +9,8 @@ interface PackTopic {
   id: string;
   name: string;
   keypoints: PreparedKeypoint[];
+  /** Every normalised synonym of the pack: its vocabulary. */
+  vocabulary: string[];
 }
 
 interface TopicIndex {
@@ -24,6 +26,8 @@ export interface PackEvidence {
   keypoints: number;
   /** How many distinct specific words (used by at most two packs) it matched. */
   specific: number;
+  /** Those specific words, normalised. */
+  specificWords: string[];
   /** The synonyms that voted, most specific first. */
   terms: string[];
 }
@@ -83,7 +87,8 @@ export function topicIndex(packs: Pack[], locale: Locale): TopicIndex {
         s.add(pack.id);
       }
     }
-    return { id: pack.id, name: pack.name, keypoints };
+    const vocabulary = [...new Set(keypoints.flatMap((kp) => [...kp.any, ...kp.all].map((t) => t.norm)))].filter((n) => !serviceWords.has(n));
+    return { id: pack.id, name: pack.name, keypoints, vocabulary };
   });
   const specificity = new Map<string, number>();
   for (const [norm, s] of users) specificity.set(norm, serviceWords.has(norm) ? 0 : 1 / s.size);
@@ -129,8 +134,8 @@ export function packEvidence(replyNorm: string, packs: Pack[], locale: Locale): 
     const list = [...words.values()].sort((a, b) => b.spec - a.spec);
     // Generic words count half: many of them add up without naming a topic.
     const score = list.reduce((a, w) => a + w.spec * w.weight * (w.spec >= SPECIFIC ? 1 : 0.5), 0);
-    const specific = list.filter((w) => w.spec >= SPECIFIC).length;
-    out.push({ pack: p.id, score, keypoints, specific, terms: list.map((w) => w.text) });
+    const specificWords = [...words].filter(([, w]) => w.spec >= SPECIFIC).map(([n]) => n);
+    out.push({ pack: p.id, score, keypoints, specific: specificWords.length, specificWords, terms: list.map((w) => w.text) });
   }
   return out.sort((a, b) => b.score - a.score);
 }
@@ -179,7 +184,11 @@ export function topicVerdict(
     // One stray word is not an answer: another topic needs two specific words,
   // or one with twice the evidence when nothing specific speaks for its own.
   const ownSpecific = Math.max(all.find((e) => e.pack === ownPack.id)?.specific ?? 0, ownTurnShare > 0 ? 1 : 0);
-  const enough = best !== undefined && (best.specific >= 2 || (best.specific === 1 && ownSpecific === 0 && other >= 2 * MIN_OTHER));
+  // A word that contains or sits inside the own scenario's vocabulary ("当地网点"
+  // and 网点, "收费" and 收费标准) is shared talk, not a sign of another topic.
+  const ownVocabulary = topicIndex(packs.includes(ownPack) ? packs : [...packs, ownPack], locale).packs.find((p) => p.id === ownPack.id)?.vocabulary ?? [];
+  const theirs = best ? best.specificWords.filter((w) => !ownVocabulary.some((o) => o.includes(w) || w.includes(o))).length : 0;
+  const enough = best !== undefined && (theirs >= 2 || (theirs === 1 && ownSpecific === 0 && other >= 2 * MIN_OTHER));
   if (best && enough && ownTurnShare === 0 && other >= MIN_OTHER && other > CLEARLY * own) {
     return { offTopic: true, pack: best.pack, terms: best.terms, own, other, unrelated };
   }
