@@ -16,7 +16,8 @@ const f = (n: number) => n.toFixed(2);
 
 const apiDir = out('api');
 const t0 = performance.now();
-const api = (await runBenchmark({ ...common, channels: ['api'], out: apiDir })).summary.channels.api;
+const scores = (c: { recognition: number | null; completeness: number | null }) => ({ recognition: c.recognition ?? 0, completeness: c.completeness ?? 0 });
+const api = scores((await runBenchmark({ ...common, channels: ['api'], out: apiDir })).summary.channels.api);
 rmSync(apiDir, { recursive: true, force: true });
 console.log(`api recognition: ${f(api.recognition)} /5`);
 console.log(`api completeness: ${f(api.completeness)} /5`);
@@ -31,7 +32,7 @@ for (const cer of cers) {
     set: [`channels.hotline.speech.asr.cer=${cer}`, `embeddedOptions.hotline.cer=${cer}`],
   });
   rmSync(dir, { recursive: true, force: true });
-  const h = r.summary.channels.hotline;
+  const h = scores(r.summary.channels.hotline);
   rows.push({ cer, recognition: h.recognition, completeness: h.completeness });
   const target = cer === 0 ? `target ${f(api.recognition)} ±0.2, the api's` : 'target below the previous CER';
   console.log(`hotline recognition at CER ${cer}: ${f(h.recognition)} /5 (${target}; api ${f(api.recognition)})`);

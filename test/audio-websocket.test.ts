@@ -109,28 +109,34 @@ describe('Media-Streams protocol as the platform', () => {
 
   it("acknowledges the bot's mark once the audio before it has played, and clear drops queued audio", async () => {
     const tone = Int16Array.from({ length: 1600 }, (_, i) => Math.round(9000 * Math.sin(i / 3)));
+    let sentAt = 0;
+    let markAt = 0;
     const bot = await rawBot((ws) => {
       ws.once('message', () => {
         const payload = Buffer.from(encodeG711('PCMU', tone)).toString('base64');
+        sentAt = performance.now();
         ws.send(JSON.stringify({ event: 'media', streamSid: 's', media: { payload } }));
         ws.send(JSON.stringify({ event: 'mark', streamSid: 's', mark: { name: 'first' } }));
         ws.send(JSON.stringify({ event: 'media', streamSid: 's', media: { payload } }));
         ws.send(JSON.stringify({ event: 'media', streamSid: 's', media: { payload } }));
-        setTimeout(() => ws.send(JSON.stringify({ event: 'clear', streamSid: 's' })), 300);
+        ws.on('message', (d) => {
+          if (JSON.parse(d.toString()).event !== 'mark') return;
+          markAt = performance.now();
+          ws.send(JSON.stringify({ event: 'clear', streamSid: 's' })); // barge-in: drop the rest
+        });
       });
     });
     const call = await transportFor(bot.url).dial(dialOpts());
-    const t0 = performance.now();
     let voiced = 0;
     call.onAudio((f) => (voiced += f.some((s) => s !== 0) ? 1 : 0));
-    await new Promise((r) => setTimeout(r, 900));
+    await new Promise((r) => setTimeout(r, 1000));
     await call.hangup();
-    const mark = bot.messages.find((m) => m.event === 'mark');
-    expect(mark).toMatchObject({ mark: { name: 'first' } });
-    // 10 frames of the first burst play in real time before the mark is acknowledged.
+    expect(bot.messages.find((m) => m.event === 'mark')).toMatchObject({ mark: { name: 'first' } });
+    // The 10 frames before the mark play in real time (≈200 ms) before it is acknowledged…
+    expect(markAt - sentAt).toBeGreaterThan(180);
     expect(voiced).toBeGreaterThanOrEqual(10);
-    expect(voiced).toBeLessThan(28); // the clear cut the 30 queued frames short
-    expect(performance.now() - t0).toBeGreaterThan(800);
+    // …and the clear cuts the 20 frames queued after it short.
+    expect(voiced).toBeLessThan(22);
   });
 
   it('reports a refused connection as TransportFault refused', async () => {

@@ -30,6 +30,14 @@ describe('simulated voice (in-band modem)', () => {
     }
   });
 
+  it('survives a frame of silence a jitter buffer inserted mid-packet', () => {
+    const pcm = modulate(longText);
+    const gapped = new Int16Array(pcm.length + 160);
+    gapped.set(pcm.subarray(0, 700));
+    gapped.set(pcm.subarray(700), 860);
+    expect(demodulate(gapped)).toEqual([longText]);
+  });
+
   it('rejects a corrupted packet instead of hearing wrong words', () => {
     const pcm = modulate('挂失');
     pcm[16 + 9] += 6400; // two levels off inside the payload

@@ -69,8 +69,29 @@ function preambleAt(pcm: Int16Array, at: number): boolean {
   return true;
 }
 
+/**
+ * Drops runs of digital silence (≥ 40 exact zeros) that a jitter buffer or
+ * packet-loss concealment inserted: the modem never sends a zero sample.
+ */
+function withoutInsertedSilence(pcm: Int16Array): Int16Array {
+  const out = new Int16Array(pcm.length);
+  let n = 0;
+  for (let i = 0; i < pcm.length; ) {
+    if (pcm[i] !== 0) {
+      out[n++] = pcm[i++];
+      continue;
+    }
+    let j = i;
+    while (j < pcm.length && pcm[j] === 0) j++;
+    if (j - i < 40) for (let k = i; k < j; k++) out[n++] = 0;
+    i = j;
+  }
+  return out.subarray(0, n);
+}
+
 /** Every packet found in the audio, in order (empty when none is intact). */
-export function demodulate(pcm: Int16Array): string[] {
+export function demodulate(audio: Int16Array): string[] {
+  const pcm = withoutInsertedSilence(audio);
   const found: string[] = [];
   const decoder = new TextDecoder('utf-8');
   let i = 0;

@@ -32,13 +32,21 @@ export class LineClock {
   /** Playing out (true) or waiting for the jitter buffer to fill (false). */
   private playing = false;
   private waitingSince = 0;
+  /** Since when the far end's audio has run dry mid-stream (0: not holding). */
+  private holdingSince = 0;
 
   /**
    * `prebufferFrames`: a jitter buffer. Far-end audio starts playing once this
    * many frames are queued (or after as many frame times), so frames that
    * arrive a little late do not turn into gaps inside an utterance.
    */
-  constructor(private readonly events: LineEvents, private readonly prebufferFrames = 3, private readonly frameMs = 20) {}
+  constructor(
+    private readonly events: LineEvents,
+    private readonly prebufferFrames = 3,
+    private readonly frameMs = 20,
+    /** After an underrun, wait this long for late frames before the gap counts as silence. */
+    private readonly holdMs = 200,
+  ) {}
 
   run(): void {
     if (this.timer) return;
@@ -137,15 +145,31 @@ export class LineClock {
     out?.done?.();
     this.playMarks();
     const now = performance.now();
+    if (this.holdingSince) {
+      // Underrun mid-stream: a late frame continues the utterance seamlessly
+      // (the wait becomes latency, not a gap inside the speech); after
+      // holdMs the wait was a pause, and listeners get its silence at once.
+      if (this.inQueue.length > 0) {
+        this.holdingSince = 0;
+      } else if (now - this.holdingSince >= this.holdMs) {
+        const frames = Math.round((now - this.holdingSince) / this.frameMs);
+        this.holdingSince = 0;
+        this.playing = false;
+        this.waitingSince = 0;
+        for (let i = 0; i < frames; i++) this.emit(SILENCE);
+      }
+      if (this.holdingSince) {
+        this.playMarks();
+        if (this.timer) this.schedule();
+        return;
+      }
+    }
     if (!this.playing && this.inQueue.length > 0) {
       if (this.waitingSince === 0) this.waitingSince = now;
       if (this.inQueue.length >= this.prebufferFrames || now - this.waitingSince >= this.prebufferFrames * this.frameMs) this.playing = true;
     }
     const head = this.playing ? this.inQueue.shift() : undefined;
-    if (this.playing && this.inQueue.length === 0) {
-      this.playing = false; // underrun: refill before playing on
-      this.waitingSince = 0;
-    }
+    if (this.playing && this.inQueue.length === 0) this.holdingSince = now;
     this.emit(head && 'frame' in head ? head.frame : SILENCE);
     this.playMarks();
     if (this.timer) this.schedule();
