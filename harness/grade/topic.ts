@@ -162,35 +162,36 @@ export const SPECIFIC = 0.5;
 
 /**
  * Off topic when another pack's key points are clearly (×2) better matched
- * than the reply's own, with at least one fully specific word's worth of
- * evidence, and none of its own turn's key points is made with a specific
- * word — 手机银行 or 柜台 alone do not make a card-loss answer, but 12378 in
- * an answer about escalating a complaint does address the question.
+ * than the reply's own, with at least two of its specific words that are not
+ * the own scenario's vocabulary too, and none of the own turn's key points is
+ * made with a specific word — 手机银行 or 柜台 alone do not make a card-loss
+ * answer, but 12378 in an answer about escalating a complaint does address
+ * the question.
  */
 export function topicVerdict(
   replyNorm: string,
   ownPack: Pack,
-  ownTurnShare: number,
+  ownSpecificShare: number,
   ownTurnEvidence: number,
   packs: Pack[],
   locale: Locale,
 ): TopicVerdict {
-  const all = packEvidence(replyNorm, packs.includes(ownPack) ? packs : [...packs, ownPack], locale);
-  const ownPackScore = all.find((e) => e.pack === ownPack.id)?.score ?? 0;
-  const own = Math.max(ownPackScore, ownTurnEvidence);
-  const best = all.find((e) => e.pack !== ownPack.id);
+  const all = packs.includes(ownPack) ? packs : [...packs, ownPack];
+  const evidence = packEvidence(replyNorm, all, locale);
+  const mine = evidence.find((e) => e.pack === ownPack.id);
+  const own = Math.max(mine?.score ?? 0, ownTurnEvidence);
+  const best = evidence.find((e) => e.pack !== ownPack.id);
   const other = best?.score ?? 0;
   const unrelated = own === 0;
-    // One stray word is not an answer: another topic needs two specific words,
-  // or one with twice the evidence when nothing specific speaks for its own.
-  const ownSpecific = Math.max(all.find((e) => e.pack === ownPack.id)?.specific ?? 0, ownTurnShare > 0 ? 1 : 0);
+  if (!best || ownSpecificShare > 0 || other < MIN_OTHER || other <= CLEARLY * own) {
+    return { offTopic: false, own, other, unrelated };
+  }
   // A word that contains or sits inside the own scenario's vocabulary ("当地网点"
   // and 网点, "收费" and 收费标准) is shared talk, not a sign of another topic.
-  const ownVocabulary = topicIndex(packs.includes(ownPack) ? packs : [...packs, ownPack], locale).packs.find((p) => p.id === ownPack.id)?.vocabulary ?? [];
-  const theirs = best ? best.specificWords.filter((w) => !ownVocabulary.some((o) => o.includes(w) || w.includes(o))).length : 0;
-  const enough = best !== undefined && (theirs >= 2 || (theirs === 1 && ownSpecific === 0 && other >= 2 * MIN_OTHER));
-  if (best && enough && ownTurnShare === 0 && other >= MIN_OTHER && other > CLEARLY * own) {
-    return { offTopic: true, pack: best.pack, terms: best.terms, own, other, unrelated };
-  }
-  return { offTopic: false, own, other, unrelated };
+  const ownVocabulary = topicIndex(all, locale).packs.find((p) => p.id === ownPack.id)?.vocabulary ?? [];
+  const theirs = best.specificWords.filter((w) => !ownVocabulary.some((o) => o.includes(w) || w.includes(o))).length;
+  // One stray word is not an answer: two specific words, or one with twice the
+  // evidence when nothing specific speaks for the own scenario.
+  const enough = theirs >= 2 || (theirs === 1 && (mine?.specific ?? 0) === 0 && other >= 2 * MIN_OTHER);
+  return enough ? { offTopic: true, pack: best.pack, terms: best.terms, own, other, unrelated } : { offTopic: false, own, other, unrelated };
 }
