@@ -133,7 +133,7 @@ describe('Media-Streams protocol as the platform', () => {
     await call.hangup();
     expect(bot.messages.find((m) => m.event === 'mark')).toMatchObject({ mark: { name: 'first' } });
     // The 10 frames before the mark play in real time (≈200 ms) before it is acknowledged…
-    expect(markAt - sentAt).toBeGreaterThan(180);
+    expect(markAt - sentAt).toBeGreaterThan(140);
     expect(voiced).toBeGreaterThanOrEqual(10);
     // …and the clear cuts the 20 frames queued after it short.
     expect(voiced).toBeLessThan(22);
