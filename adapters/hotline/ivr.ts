@@ -31,7 +31,8 @@ export interface IvrResult {
 }
 
 const HUMAN_WORDS = ['人工', '客服', '坐席', '人工服务', '人工客服', '转人工'];
-const KEY = /(按|an\b)\s*[0-9*#零一二三四五六七八九井星]|[0-9*#]\s*(键|号)/;
+// A key offer: "按0", "请0" (按 misheard or dropped), "0键"; or just "请按".
+const KEY = /(按|请)\s*[0-9*#零一二三四五六七八九井星]|[0-9*#]\s*(键|号)/;
 
 function syllableList(text: string): string[] {
   return pinyin(text, { toneType: 'none', type: 'array', nonZh: 'consecutive' }).map((s) => s.trim()).filter(Boolean);
@@ -65,7 +66,7 @@ export function mentions(text: string, word: string): boolean {
 export function offersHuman(prompt: string): boolean {
   return prompt
     .split(/[。，,；;！!？?\n]/)
-    .some((clause) => HUMAN_WORDS.some((w) => (w.length >= 4 ? mentionsLoosely(clause, w, w.length - 1) : mentions(clause, w))) && (KEY.test(clause) || mentions(clause, '请按')));
+    .some((clause) => HUMAN_WORDS.some((w) => (w.length >= 4 ? mentionsLoosely(clause, w, w.length - 1) : mentions(clause, w))) && (KEY.test(clause) || mentions(clause, '请按') || mentionsLoosely(clause, '请按', 1)));
 }
 
 export async function runIvr(steps: IvrStep[], deps: IvrDeps): Promise<IvrResult> {
