@@ -16,9 +16,7 @@ export const transportLoaders: Record<TransportKind, () => Promise<Loaded>> = {
     return { schema: m.websocketTransportConfigSchema, create: m.websocketTransport };
   },
   sip: async () => {
-    // Non-literal specifier: the SIP transport ships separately and may be absent.
-    const specifier = './sip/index.ts';
-    const m = (await import(specifier)) as { sipTransportConfigSchema: z.ZodType; sipTransport: Loaded['create'] };
+    const m = await import('./sip/index.ts');
     return { schema: m.sipTransportConfigSchema, create: m.sipTransport };
   },
 };
