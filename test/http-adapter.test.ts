@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { httpConfigSchema } from '../adapters/http/config.ts';
 import { createHttpAdapter } from '../adapters/http/index.ts';
 import { backoffMs } from '../harness/run/retry.ts';
-import { TransportFault, type AdapterContext } from '../harness/types.ts';
+import { TransportFault, type Adapter, type AdapterContext } from '../harness/types.ts';
 import { runCli, tempDir } from './helpers/cli.ts';
 
 // A bank's JSON bot API, as the profile describes it: templated request,
@@ -50,7 +50,7 @@ function adapter(path: string) {
     request: { q: '{{text}}', sid: '{{sessionId}}', n: '{{turn}}' },
     response: { text: 'data.answers[*].content', buttons: 'data.chips[*].title', intent: 'data.intent', sessionId: 'data.session' },
   });
-  return createHttpAdapter(config, env) as ReturnType<typeof createHttpAdapter> & { open: any };
+  return createHttpAdapter(config, env) as Adapter;
 }
 
 describe('http adapter', () => {
@@ -60,7 +60,7 @@ describe('http adapter', () => {
     const signal = new AbortController().signal;
     const r1 = await s.send({ index: 0, text: '卡丢了', attempt: 'first' }, signal);
     expect(r1.text).toBe('您说的是：卡丢了\n还有什么可以帮您？');
-    expect(r1.messages.map((m) => m.text)).toEqual(['您说的是：卡丢了', '还有什么可以帮您？']);
+    expect(r1.messages.map((m: { text: string }) => m.text)).toEqual(['您说的是：卡丢了', '还有什么可以帮您？']);
     expect(r1.buttons).toEqual(['挂失', '补卡']);
     expect(r1.intent).toBe('card.report_loss');
     expect(r1.latency.firstMs).toBeGreaterThanOrEqual(0);
