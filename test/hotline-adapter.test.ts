@@ -6,7 +6,8 @@ import type { AdapterContext, Session } from '../harness/types.ts';
 import { hotlineConfigSchema, type HotlineConfigInput } from '../adapters/hotline/config.ts';
 import { createHotlineAdapter } from '../adapters/hotline/index.ts';
 import { readWav } from '../adapters/hotline/audio/wav.ts';
-import { createSimulatedSynthesizer } from '../adapters/hotline/speech/simulated.ts';
+import { createSimulatedRecognizer, createSimulatedSynthesizer } from '../adapters/hotline/speech/simulated.ts';
+import { UtteranceDetector } from '../adapters/hotline/audio/vad.ts';
 import { createBrain } from '../banks/demo/brain/index.ts';
 import { createCallHandler, MENU_1 } from '../banks/demo/hotline/bot.ts';
 import type { CallHandler } from '../banks/demo/hotline/leg.ts';
@@ -155,6 +156,32 @@ describe('hotline adapter against the demo hotline', () => {
     await new Promise((r) => setTimeout(r, 100));
     await expect(ask(session, '你好')).rejects.toMatchObject({ kind: 'dropped' });
     await session.close({ failed: true });
+  });
+});
+
+describe('speech-driven IVR menus', () => {
+  it('answers a spoken menu with a `say` step and counts it as a menu level', async () => {
+    const tts = createSimulatedSynthesizer({ minMs: 120 });
+    const asr = createSimulatedRecognizer({ cer: 0, substitutionShare: 0.7 });
+    const heard: string[] = [];
+    const menu: CallHandler = async (leg) => {
+      await leg.play(await tts.synthesize('请说出您要办理的业务，例如查询余额。'));
+      const vad = new UtteranceDetector({ hangoverMs: 200 });
+      leg.onAudio(async (f) => {
+        const u = vad.push(f, performance.now());
+        if (!u) return;
+        const text = await asr.transcribe(u.pcm);
+        heard.push(text);
+        await leg.play(await tts.synthesize(text.includes('余额') ? '好的，正在为您转接余额查询。' : '没有听清。'));
+      });
+      await leg.ended;
+    };
+    const { adapter } = await hotline(menu, { ivr: [{ waitPrompt: {} }, { say: '查询余额' }, { waitPrompt: {} }, { expect: ['余额查询'] }] });
+    const session = await adapter.open(ctxFor('demo/hotline/x/spoken#0.0'));
+    expect(heard).toEqual(['查询余额']);
+    expect(session.metrics!().ivrDepth).toBe(1);
+    expect(session.metrics!().humanInFirstMenu).toBe(false);
+    await session.close({ failed: false });
   });
 });
 
