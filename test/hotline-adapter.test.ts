@@ -185,6 +185,33 @@ describe('speech-driven IVR menus', () => {
   });
 });
 
+describe('real caller speech', () => {
+  it('speaks espeak-ng audio over a noisy telephone band, and the bot hears it', async () => {
+    const tts = createSimulatedSynthesizer({ minMs: 120 });
+    const heard: Int16Array[] = [];
+    const listener: CallHandler = async (leg) => {
+      const vad = new UtteranceDetector({ hangoverMs: 300 });
+      leg.onAudio(async (f) => {
+        const u = vad.push(f, performance.now());
+        if (!u) return;
+        heard.push(u.pcm);
+        await leg.play(await tts.synthesize('我听到您说话了。'));
+      });
+      await leg.ended;
+    };
+    const { adapter } = await hotline(listener, { ivr: [], speech: { tts: { engine: 'espeak-ng' }, asr: { engine: 'simulated', cer: 0 } }, conditioning: { band: true, snrDb: 20 } });
+    const session = await adapter.open(ctxFor('demo/hotline/x/espeak#0.0'));
+    const reply = await ask(session, '你好，我想查询余额');
+    await session.close({ failed: false });
+    expect(reply.text).toBe('我听到您说话了。');
+    expect(heard).toHaveLength(1);
+    expect(heard[0].length / 8000).toBeGreaterThan(1);
+    const sent = readWav(readFileSync(join(runDir, reply.evidence!.callerAudio!))).samples;
+    // Line noise at 20 dB SNR: even the pauses inside the sentence are never digital silence.
+    expect(sent.filter((v) => v === 0).length / sent.length).toBeLessThan(0.05);
+  });
+});
+
 describe('demo bank part', () => {
   it('publishes the hotline WebSocket URL', async () => {
     const bank = await startDemoBank({}, ['hotline']);

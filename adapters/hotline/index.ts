@@ -24,7 +24,7 @@ export const createHotlineAdapter: AdapterFactory<HotlineConfig> = async (config
   let speech: Promise<[Synthesizer, Recognizer]> | null = null;
   let probe: Promise<number | null> | null = null;
   const probeStop = new AbortController();
-  const engines = () => (speech ??= Promise.all([createSynthesizer(config.speech.tts), createRecognizer(config.speech.asr)]));
+  const engines = () => (speech ??= Promise.all([createSynthesizer(config.speech.tts).then(cached), createRecognizer(config.speech.asr)]));
   const adapter: Adapter & { simulated: boolean } = {
     simulated: config.speech.tts.engine === 'simulated' || config.speech.asr.engine === 'simulated',
     async open(ctx) {
@@ -44,6 +44,25 @@ export const createHotlineAdapter: AdapterFactory<HotlineConfig> = async (config
   };
   return adapter;
 };
+
+/** The same words are spoken in many conversations: synthesise each text once (paid TTS costs per call). */
+function cached(tts: Synthesizer, limit = 1000): Synthesizer {
+  if (tts.simulated) return tts;
+  const memo = new Map<string, Promise<Int16Array>>();
+  return {
+    simulated: false,
+    synthesize(text, opts) {
+      let p = memo.get(text);
+      if (!p) {
+        if (memo.size >= limit) memo.delete(memo.keys().next().value!);
+        p = tts.synthesize(text, opts);
+        memo.set(text, p);
+        p.catch(() => memo.delete(text));
+      }
+      return p.then((pcm) => pcm.slice());
+    },
+  };
+}
 
 interface Line {
   call: Call;
