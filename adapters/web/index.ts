@@ -1,16 +1,21 @@
 import type { Adapter, AdapterEnv } from '../../harness/types.ts';
 import { SharedBrowser } from './browser.ts';
+import { BlankPages } from './pool.ts';
 import type { WebConfig } from './config.ts';
 import { WebSession, type WebFlavour } from './session.ts';
 
 // The `web` adapter: one browser per adapter (launched on first use, shared
-// by the run), one browser context per conversation.
+// by the run), one fresh browser context per conversation.
 
 export function createWebAdapter(config: WebConfig, env: AdapterEnv, flavour: WebFlavour = {}): Adapter {
   const browser = new SharedBrowser(env.log);
+  const pages = new BlankPages(browser, config, env, flavour);
   return {
-    open: (ctx) => WebSession.open(browser, config, env, ctx, flavour),
-    dispose: () => browser.close(),
+    open: (ctx) => WebSession.open(pages, config, env, ctx),
+    dispose: async () => {
+      await pages.close();
+      await browser.close();
+    },
   };
 }
 

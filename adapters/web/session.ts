@@ -3,9 +3,9 @@ import { join } from 'node:path';
 import type { BrowserContext, BrowserContextOptions, Frame, Page } from 'playwright-core';
 import type { AdapterContext, AdapterEnv, BotReply, Session, Utterance } from '../../harness/types.ts';
 import { TransportFault } from '../../harness/types.ts';
-import type { SharedBrowser } from './browser.ts';
 import type { OpenStep, WebConfig } from './config.ts';
 import { toFault } from './faults.ts';
+import type { BlankPages } from './pool.ts';
 import { installExpression, markExpression, waitExpression, type ObservedReply } from './observer.ts';
 
 /** What a variant of the web channel (WeChat H5…) changes about the browser. */
@@ -30,32 +30,15 @@ export class WebSession implements Session {
     private frame: Frame,
   ) {}
 
-  static async open(shared: SharedBrowser, config: WebConfig, env: AdapterEnv, ctx: AdapterContext, flavour: WebFlavour = {}): Promise<WebSession> {
-    const browser = await shared.get();
-    let context: BrowserContext;
+  static async open(pages: BlankPages, config: WebConfig, env: AdapterEnv, ctx: AdapterContext): Promise<WebSession> {
+    const { context, page, tracing, crashed: pageCrashed } = await pages.take();
+    const crashed = () => pageCrashed();
     try {
-      context = await browser.newContext({
-        ...(config.viewport ? { viewport: config.viewport } : {}),
-        ...(config.userAgent ? { userAgent: config.userAgent } : {}),
-        ...(config.locale ? { locale: config.locale } : {}),
-        ...flavour.contextOptions,
-      });
-    } catch (err) {
-      throw toFault(err, 'opening a browser context');
-    }
-    const tracing = env.options.trace !== 'off';
-    let crashed = false;
-    try {
-      context.setDefaultTimeout(Math.min(config.maxWaitMs, 15_000));
-      if (tracing) await context.tracing.start({ screenshots: true, snapshots: true });
-      await flavour.prepare?.(context);
-      const page = await context.newPage();
-      page.on('crash', () => (crashed = true));
       let response;
       try {
         response = await page.goto(config.url, { waitUntil: 'domcontentloaded', timeout: config.maxWaitMs });
       } catch (err) {
-        throw toFault(err, `loading ${config.url}`, crashed);
+        throw toFault(err, `loading ${config.url}`, crashed());
       }
       const status = response?.status() ?? 200;
       if (status >= 500) throw new TransportFault('server-error', `${config.url} answered HTTP ${status}`);
@@ -66,13 +49,13 @@ export class WebSession implements Session {
       await frame.locator(config.selectors.input).first().waitFor({ state: 'visible' });
       const session = new WebSession(config, env, ctx, context, page, frame);
       page.on('crash', () => (session.crashed = true));
-      session.crashed = crashed;
+      session.crashed = crashed();
       await session.install();
       // Let the welcome text arrive and settle: it is not part of any reply.
       await session.evaluate<ObservedReply>(waitExpression(config.settleMs, Math.min(config.maxWaitMs, 2 * config.settleMs + 1000), 'any'));
       return session;
     } catch (err) {
-      const fault = toFault(err, 'opening the chat', crashed);
+      const fault = toFault(err, 'opening the chat', crashed());
       await finish(context, env, ctx, tracing, true);
       throw fault;
     }
