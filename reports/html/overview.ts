@@ -156,11 +156,11 @@ export function scenarioTables(summary: Summary, packs: Pack[], L: Labels): stri
     const total = `<tr><th>${esc(L.all)}</th><th class="num">${fmt(s.recognition)}</th><th class="num">${fmt(s.completeness)}</th><th class="num">${fmt(s.effectiveness)}</th><th class="num">${s.n}</th><th class="num">${pct(s.passRate)}</th></tr>`;
     const cases = summary.cases.filter((c) => c.pack === id);
     const caseRows = cases
-      .map((c) => `<tr><td>${esc(c.case)}</td><td>${esc(c.channel)}</td><td class="num">${fmt(c.recognition)}</td><td class="num">${fmt(c.completeness)}</td><td class="num">${fmt(c.effectiveness)}</td><td class="num">${c.n}</td><td class="num">${c.wilson ? `${pct(c.wilson[0])}–${pct(c.wilson[1])}` : c.passK !== undefined ? pct(c.passK) : '—'}</td></tr>`)
+      .map((c) => `<tr><td>${esc(c.case)}</td><td>${esc(c.channel)}</td><td class="num">${fmt(c.recognition)}</td><td class="num">${fmt(c.completeness)}</td><td class="num">${fmt(c.effectiveness)}</td><td class="num">${c.n}</td><td class="num">${c.passK !== undefined ? pct(c.passK) : '—'}</td><td class="num">${c.wilson ? `${pct(c.wilson[0])}–${pct(c.wilson[1])}` : '—'}</td></tr>`)
       .join('');
     return `<h3>${esc(scenarioName(id, summary, packs))} <small class="meta">${esc(id)}</small></h3>
 <table>${head}${rows}${total}</table>
-${cases.length ? `<table><tr><th>${esc(L.case)}</th><th>${esc(L.channel)}</th><th>${esc(L.recognition)}</th><th>${esc(L.completeness)}</th><th>${esc(L.effectiveness)}</th><th>${esc(L.n)}</th><th>${esc(L.passRate)}</th></tr>${caseRows}</table>` : ''}`;
+${cases.length ? `<table><tr><th>${esc(L.case)}</th><th>${esc(L.channel)}</th><th>${esc(L.recognition)}</th><th>${esc(L.completeness)}</th><th>${esc(L.effectiveness)}</th><th>${esc(L.n)}</th><th>pass^k</th><th>${esc(L.wilson)}</th></tr>${caseRows}</table>` : ''}`;
   });
   return `<h2>${esc(L.scenarios)}</h2>\n${sections.join('\n')}`;
 }
