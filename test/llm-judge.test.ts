@@ -103,6 +103,22 @@ describe('the LLM judge against a chat-completions server', () => {
     expect(server.bodies.at(-1)!.messages[1].content).toContain('[exchange 1] attempt=first canned=true');
   });
 
+  it('falls back to json_object mode on a server without structured outputs (as DeepSeek)', async () => {
+    const judge = createLlmGrader({ baseURL: server.url, apiKey, cacheDir: freshCache(), model: 'deepseek-chat' });
+    server.jsonObjectOnly = true;
+    const before = server.requests;
+    try {
+      const first = await judge.gradeTurn(input('card-loss', 'lost-card', 0, [['卡丢了', '请立即办理临时挂失，再带身份证到网点。']]), ctx);
+      expect(first).toMatchObject({ recognition: 5, completeness: 5 });
+      expect(server.requests).toBe(before + 2); // one refused json_schema, one json_object
+      await judge.gradeTurn(input('balance-inquiry', 'channels', 0, [['查余额', '可通过手机银行查询。']]), ctx);
+      expect(server.requests).toBe(before + 3); // the mode sticks
+      expect(server.bodies.at(-1)!.response_format).toEqual({ type: 'json_object' });
+    } finally {
+      server.jsonObjectOnly = false;
+    }
+  });
+
   it('sends no request for a silent bot', async () => {
     const judge = createLlmGrader({ baseURL: server.url, apiKey, cacheDir: freshCache() });
     const before = server.requests;

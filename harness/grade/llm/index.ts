@@ -22,6 +22,12 @@ export interface LlmGraderOptions {
   timeoutMs?: number;
   /** Retries on 429/5xx/timeouts; the client honours Retry-After (default 4). */
   maxRetries?: number;
+  /**
+   * json_schema (default) asks for a strict schema; json_object is for servers
+   * without structured outputs (the schema then goes in the prompt). A server
+   * that rejects json_schema is switched to json_object automatically.
+   */
+  jsonMode?: 'json_schema' | 'json_object';
 }
 
 export class LlmJudgeError extends Error {
@@ -53,6 +59,32 @@ export function createLlmGrader(opts: LlmGraderOptions = {}): LlmGrader {
   const limit = pLimit(opts.concurrency ?? 4);
   const cache = new VerdictCache(opts.cacheDir === undefined ? '.cache/llm-judge' : opts.cacheDir);
   const stats = { requests: 0, cacheHits: 0 };
+  let jsonMode = opts.jsonMode ?? (env.OPENAI_JSON_MODE === 'json_object' ? 'json_object' : 'json_schema');
+
+  async function complete(user: string, schema: Record<string, unknown>): Promise<string | null | undefined> {
+    const system = jsonMode === 'json_schema' ? systemPrompt : `${systemPrompt}\n\n只输出一个 JSON 对象，符合以下 JSON Schema：\n${JSON.stringify(schema)}`;
+    const completion = await client.chat.completions.create({
+      model,
+      temperature: 0,
+      messages: [
+        { role: 'system', content: system },
+        { role: 'user', content: user },
+      ],
+      response_format: jsonMode === 'json_schema' ? { type: 'json_schema', json_schema: { name: 'turn_verdict', strict: true, schema } } : { type: 'json_object' },
+    });
+    return completion.choices[0]?.message?.content;
+  }
+
+  async function completeOrDowngrade(user: string, schema: Record<string, unknown>): Promise<string | null | undefined> {
+    try {
+      return await complete(user, schema);
+    } catch (err) {
+      const unsupported = jsonMode === 'json_schema' && err instanceof OpenAI.APIError && err.status === 400 && /response_format|json_schema/i.test(err.message);
+      if (!unsupported) throw err;
+      jsonMode = 'json_object';
+      return complete(user, schema);
+    }
+  }
 
   async function ask(input: TurnGradeInput, ctx: GradeContext): Promise<Verdict> {
     const task = judgeTask(input, ctx.packs);
@@ -68,23 +100,15 @@ export function createLlmGrader(opts: LlmGraderOptions = {}): LlmGrader {
     stats.requests++;
     let content: string | null | undefined;
     try {
-      const completion = await client.chat.completions.create({
-        model,
-        temperature: 0,
-        messages: [
-          { role: 'system', content: systemPrompt },
-          { role: 'user', content: user },
-        ],
-        response_format: { type: 'json_schema', json_schema: { name: 'turn_verdict', strict: true, schema } },
-      });
-      content = completion.choices[0]?.message?.content;
+      content = await completeOrDowngrade(user, schema);
     } catch (err) {
       const status = err instanceof OpenAI.APIError ? ` (HTTP ${err.status ?? '—'})` : '';
       throw new LlmJudgeError('LLM_REQUEST', `LLM judge request to ${baseURL ?? 'api.openai.com'} failed${status}: ${(err as Error).message}`, { cause: err });
     }
     let verdict: Verdict;
     try {
-      verdict = verdictSchema.parse(JSON.parse(content ?? ''));
+      // Some servers fence JSON in json_object mode.
+      verdict = verdictSchema.parse(JSON.parse((content ?? '').trim().replace(/^```(?:json)?\s*|\s*```$/g, '')));
     } catch (err) {
       throw new LlmJudgeError('LLM_VERDICT', `LLM judge (${model}) returned no valid verdict: ${String(content).slice(0, 200)}`, { cause: err });
     }
