@@ -159,6 +159,42 @@ describe('hotline adapter against the demo hotline', () => {
   });
 });
 
+describe('replies in several sentences', () => {
+  const twoSentences: CallHandler = async (leg) => {
+    const tts = createSimulatedSynthesizer({ minMs: 120 });
+    const vad = new UtteranceDetector({ hangoverMs: 200 });
+    leg.onAudio(async (f) => {
+      if (!vad.push(f, performance.now())) return;
+      try {
+        await leg.play(await tts.synthesize('好的。'));
+        await new Promise((r) => setTimeout(r, 500));
+        await leg.play(await tts.synthesize('挂失请拨打客服热线。'));
+      } catch {
+        // the caller hung up mid-answer
+      }
+    });
+    await leg.ended;
+  };
+
+  it('joins sentences separated by a pause shorter than replyJoinMs into one reply', async () => {
+    const { adapter } = await hotline(twoSentences, { ivr: [], replyJoinMs: 1000 });
+    const session = await adapter.open(ctxFor('demo/hotline/x/two#0.0'));
+    const reply = await ask(session, '我的卡丢了');
+    await session.close({ failed: false });
+    expect(reply.text).toBe('好的。\n挂失请拨打客服热线。');
+    expect(reply.messages.map((m) => m.text)).toEqual(['好的。', '挂失请拨打客服热线。']);
+    expect(reply.messages[1].atMs! - reply.messages[0].atMs!).toBeGreaterThan(500);
+  });
+
+  it('takes only the first sentence without replyJoinMs', async () => {
+    const { adapter } = await hotline(twoSentences, { ivr: [] });
+    const session = await adapter.open(ctxFor('demo/hotline/x/one#0.0'));
+    const reply = await ask(session, '我的卡丢了');
+    await session.close({ failed: false });
+    expect(reply.text).toBe('好的。');
+  });
+});
+
 describe('speech-driven IVR menus', () => {
   it('answers a spoken menu with a `say` step and counts it as a menu level', async () => {
     const tts = createSimulatedSynthesizer({ minMs: 120 });
@@ -172,7 +208,7 @@ describe('speech-driven IVR menus', () => {
         if (!u) return;
         const text = await asr.transcribe(u.pcm);
         heard.push(text);
-        await leg.play(await tts.synthesize(text.includes('余额') ? '好的，正在为您转接余额查询。' : '没有听清。'));
+        await leg.play(await tts.synthesize(text.includes('余额') ? '好的，正在为您转接余额查询。' : '没有听清。')).catch(() => {});
       });
       await leg.ended;
     };
@@ -195,7 +231,7 @@ describe('real caller speech', () => {
         const u = vad.push(f, performance.now());
         if (!u) return;
         heard.push(u.pcm);
-        await leg.play(await tts.synthesize('我听到您说话了。'));
+        await leg.play(await tts.synthesize('我听到您说话了。')).catch(() => {});
       });
       await leg.ended;
     };

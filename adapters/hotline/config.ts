@@ -25,6 +25,8 @@ export const hotlineConfigSchema = z.strictObject({
     .default({ band: true }),
   /** Silence after the caller spoke before the turn counts as unanswered. */
   replyTimeoutMs: z.number().int().positive().default(15000),
+  /** Further utterances starting within this many ms after one ends belong to the same reply (0: one utterance). */
+  replyJoinMs: z.number().int().min(0).default(0),
   maxUtteranceMs: z.number().int().positive().default(60000),
   /** At the end of each call, ask for a human agent and time how long it takes. */
   measureHuman: z.boolean().default(false),

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { Adapter, AdapterContext, AdapterFactory, BotReply, Session, Utterance } from '../../harness/types.ts';
 import { TransportFault } from '../../harness/types.ts';
 import { condition } from './audio/condition.ts';
+import { concatPcm } from './audio/frames.ts';
 import { hashSeed } from './audio/rng.ts';
 import { writeWav } from './audio/wav.ts';
 import type { HotlineConfig } from './config.ts';
@@ -159,16 +160,28 @@ async function openSession(config: HotlineConfig, ctx: AdapterContext, transport
       if (heard.kind === 'timeout') {
         return { text: '', messages: [], buttons: [], latency: { firstMs: null, settledMs: null }, transcribed: true, evidence: callerAudio ? { callerAudio } : undefined };
       }
-      const u = heard.utterance;
-      const text = await asr.transcribe(u.pcm, { signal, seed: hashSeed(ctx.conversationId, utterance.index, n) });
-      const audio = await saveAudio(`turn${utterance.index + 1}-${n}-bot.wav`, u.pcm);
-      const firstMs = Math.max(0, Math.round(u.startMs - spokeAt));
+      // A bot may answer in several sentences with pauses ("好的。" … the answer):
+      // utterances starting within replyJoinMs of the previous one belong to the reply.
+      const parts = [heard.utterance];
+      while (config.replyJoinMs > 0) {
+        const more = await listener.next(config.replyJoinMs, signal);
+        if (more.kind !== 'utterance') break;
+        parts.push(more.utterance);
+      }
+      const messages: BotReply['messages'] = [];
+      for (const [k, u] of parts.entries()) {
+        const said = await asr.transcribe(u.pcm, { signal, seed: hashSeed(ctx.conversationId, utterance.index, n, k) });
+        if (said) messages.push({ text: said, atMs: Math.max(0, Math.round(u.startMs - spokeAt)), kind: 'voice' });
+      }
+      const text = messages.map((m) => m.text).join('\n');
+      const audio = await saveAudio(`turn${utterance.index + 1}-${n}-bot.wav`, concatPcm(parts.map((u) => u.pcm)));
+      const firstMs = Math.max(0, Math.round(parts[0].startMs - spokeAt));
       const handoff = mentions(text, '转接') && ['人工', '客服', '坐席'].some((w) => mentions(text, w));
       return {
         text,
-        messages: text ? [{ text, atMs: firstMs, kind: 'voice' }] : [],
+        messages,
         buttons: [],
-        latency: { firstMs, settledMs: Math.max(firstMs, Math.round(u.endMs - spokeAt)) },
+        latency: { firstMs, settledMs: Math.max(firstMs, Math.round(parts[parts.length - 1].endMs - spokeAt)) },
         transcribed: true,
         ...(handoff ? { handoff: true } : {}),
         evidence: { ...(audio ? { audio } : {}), ...(callerAudio ? { callerAudio } : {}) },
