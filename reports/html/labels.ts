@@ -62,6 +62,10 @@ const zh = {
   goodThreshold: '“良好”阈值',
   ivr: '热线IVR指标',
   altGrader: '另一评分',
+  agreementWord: '一致率',
+  turnsWord: '轮数',
+  disagreeWord: '不一致',
+  forReviewWord: '待复核',
   baseline: '与基线对比',
   ivrMetrics: {
     timeToFirstAudioMs: '首次出声用时（毫秒）', ivrDepth: 'IVR菜单层级', humanInFirstMenu: '一级菜单有人工入口',
@@ -138,6 +142,10 @@ const en: Labels = {
   goodThreshold: '"Good" threshold',
   ivr: 'Hotline IVR metrics',
   altGrader: 'Other grader',
+  agreementWord: 'agreement',
+  turnsWord: 'turns',
+  disagreeWord: 'disagreements',
+  forReviewWord: 'for review',
   baseline: 'Against the baseline',
   ivrMetrics: {
     timeToFirstAudioMs: 'time to first audio (ms)', ivrDepth: 'IVR depth', humanInFirstMenu: 'human agent in the first menu',

@@ -12,7 +12,7 @@ export function scenarioName(id: string, summary: Summary, packs: Pack[]): strin
 }
 
 function chart(title: string, svg: string, note = ''): string {
-  return `<section class="chart-block"><h3>${esc(title)}</h3>${note}<div class="chart">${svg}</div></section>`;
+  return `<section class="chart-block"><h3>${esc(title)}</h3>${note}<div class="chart" role="img" aria-label="${esc(title)}">${svg}</div></section>`;
 }
 
 export function overviewSection(summary: Summary, L: Labels): string {
@@ -110,7 +110,7 @@ export function chartsSection(summary: Summary, conversations: GradedConversatio
     counts: true,
   });
 
-  return `<h2>${esc(L.heatmap)}</h2><div class="chart">${heat}</div>
+  return `<h2>${esc(L.heatmap)}</h2><div class="chart" role="img" aria-label="${esc(L.heatmap)}">${heat}</div>
 ${chart(L.distribution, distChart)}
 ${chart(L.latency, latChart)}
 ${confusionSection(conversations, scenarioIds, names, L)}`;

@@ -109,6 +109,6 @@ export function reviewSection(conversations: GradedConversation[], L: Labels): s
 <td>${esc(d.b.grader)}: ${esc(L.levels[d.b.level])} ${fmt(d.b.recognition, 1)} + ${fmt(d.b.completeness, 1)}</td><td class="num">${fmt(d.delta, 1)}</td></tr>`)
     .join('');
   return `<h2>${esc(L.review)}</h2>
-<p>Cohen's κ = ${fmt(result.kappa)} · ${Math.round(result.agreement * 100)}% (${result.n})</p>
+<p>Cohen's κ = ${fmt(result.kappa)} · ${esc(L.agreementWord)} ${Math.round(result.agreement * 100)}% · ${esc(L.turnsWord)} ${result.n} · ${esc(L.disagreeWord)} ${result.disagreements.length} · ${esc(L.forReviewWord)} ${flagged.length}</p>
 ${flagged.length ? `<table><tr><th>id</th><th>#</th><th>A</th><th>B</th><th>Δ</th></tr>${rows}</table>` : ''}`;
 }
