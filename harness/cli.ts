@@ -142,6 +142,7 @@ export async function main(argv: string[]): Promise<number> {
     .argument('<runs...>', 'run folders')
     .option('-o, --out <dir>', 'where a comparison is written (default runs/compare-<timestamp>)')
     .option('--baseline <run>', 'render a run-against-run diff')
+    .addOption(new Option('--grader <kind>', 'one run: grade its journal again with this grader').choices(['rules', 'llm', 'both']))
     .addOption(new Option('--lang <lang>', 'report language').choices(['zh', 'en']))
     .action(async (runs: string[], o) => {
       const { reportCommand } = await import('./run/report.ts');

@@ -30,7 +30,7 @@ export const markdownRenderer: Renderer = {
     out.push(`## ${L.byChannel}`, '');
     out.push(`| ${L.channel} | ${L.kind} | ${L.recognition} | ${L.completeness} | ${L.effectiveness} | ${L.conversations} | ${L.errors} | ${L.latency} |`, '|---|---|---|---|---|---|---|---|');
     for (const [name, c] of Object.entries(summary.channels)) {
-      out.push(`| ${name}${c.simulated ? L.simulated : ''} | ${c.kind === 'online' ? L.online : L.hotline} | ${fmt(c.recognition)} | ${fmt(c.completeness)} | ${fmt(c.effectiveness)} | ${c.conversations} | ${c.errors} | ${c.latency.settledMsP50 ?? '—'} |`);
+      out.push(`| ${c.label ? `${c.label} (${name})` : name}${c.simulated ? L.simulated : ''} | ${c.kind === 'online' ? L.online : L.hotline} | ${fmt(c.recognition)} | ${fmt(c.completeness)} | ${fmt(c.effectiveness)} | ${c.conversations} | ${c.errors} | ${c.latency.settledMsP50 ?? '—'} |`);
     }
     out.push('');
 
@@ -51,6 +51,20 @@ export const markdownRenderer: Renderer = {
       out.push(`| ${L.channel} | ${keys.join(' | ')} |`, `|---|${keys.map(() => '---|').join('')}`);
       for (const [name, c] of ivr) out.push(`| ${name} | ${keys.map((k) => String(c.ivr![k] ?? '—')).join(' | ')} |`);
       out.push('');
+    }
+
+    if (summary.agreement) {
+      const a = summary.agreement;
+      out.push(`## ${lang === 'en' ? 'Grader agreement (rules vs LLM judge)' : '评分一致性（规则评分 vs 大模型评审）'}`, '');
+      out.push(`Cohen's κ ${a.kappa.toFixed(3)} · ${lang === 'en' ? 'agreement' : '一致率'} ${(a.agreement * 100).toFixed(1)}% · ${lang === 'en' ? 'disagreements' : '不一致'} ${a.disagreements}`, '');
+      const review = conversations.flatMap((c) =>
+        c.alt ? c.grade.turns.flatMap((t) => {
+          const o = c.alt!.turns.find((u) => u.index === t.index);
+          const delta = o ? Math.abs(t.recognition + t.completeness - o.recognition - o.completeness) : 0;
+          return o && delta >= 3 ? [`- \`${c.record.id}\` turn ${t.index + 1}: rules ${t.recognition}/${t.completeness} · llm ${o.recognition}/${o.completeness}`] : [];
+        }) : [],
+      );
+      if (review.length) out.push(lang === 'en' ? 'For review (the graders differ by ≥3 points):' : '待复核（两种评分相差 ≥3 分）：', '', ...review.slice(0, 50), '');
     }
 
     const errored = conversations.filter((c) => c.record.error);

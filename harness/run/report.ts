@@ -13,11 +13,12 @@ import { readJournal } from './journal.ts';
 // harness report: one run → re-render its reports from the journal; several
 // runs → the banks' comparison; --baseline → a run-against-run diff.
 
-export async function reportCommand(runs: string[], o: { out?: string; baseline?: string; lang?: 'zh' | 'en' }): Promise<string[]> {
+export async function reportCommand(runs: string[], o: { out?: string; baseline?: string; lang?: 'zh' | 'en'; grader?: 'rules' | 'llm' | 'both' }): Promise<string[]> {
   const log = (m: string) => process.stderr.write(m + '\n');
   if (runs.length === 1 && !o.baseline) {
     const loaded = await loadRun(runs[0], o.lang);
-    await finishRun({ ...loaded.finish, log });
+    const opts = o.grader ? { ...loaded.finish.opts, grader: o.grader } : loaded.finish.opts;
+    await finishRun({ ...loaded.finish, opts, log });
     return ['summary.json', 'report.md', 'index.html', 'junit.xml', 'results.csv'].map((f) => join(loaded.finish.runDir, f));
   }
   if (o.baseline) {

@@ -83,6 +83,7 @@ export function rollup(input: RollupInput): Summary {
     const settled = replies.map((l) => l.settledMs).filter((x): x is number => typeof x === 'number');
     channels[name] = {
       kind: channelKind(input.profile.channels[name]),
+      ...(input.profile.channels[name].label ? { label: input.profile.channels[name].label } : {}),
       ...pair(mean(sc.map((s) => s.recognition)), mean(sc.map((s) => s.completeness))),
       conversations: convs.length,
       errors: convs.filter((c) => c.record.error).length,

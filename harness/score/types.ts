@@ -28,6 +28,8 @@ export interface CaseScore extends ScorePair {
 
 export interface ChannelScore extends ScorePair {
   kind: ChannelKind;
+  /** The profile's display name for the channel. */
+  label?: string;
   conversations: number;
   errors: number;
   simulated?: boolean;
