@@ -13,7 +13,8 @@ export interface FallbackVerdict {
 /**
  * A reply is a fallback when it is empty, when it says a locale fallback
  * phrase and makes none of the turn's key points, or when the bot gave the
- * very same reply to unrelated questions in this run.
+ * very same reply to unrelated questions in this run and it makes none of
+ * this turn's key points.
  */
 export function fallbackVerdict(replyText: string, anyKeypointHit: boolean, ctx: GradeContext, transcribed = false): FallbackVerdict {
   if (replyText.trim() === '') return { fallback: true, reason: 'empty reply' };
@@ -25,7 +26,9 @@ export function fallbackVerdict(replyText: string, anyKeypointHit: boolean, ctx:
     const said = norm.includes(phrase) ? '' : ' (as heard)';
     return { fallback: true, reason: `fallback phrase "${phrase}"${said}` };
   }
-  if (ctx.cannedReplies.has(norm)) {
+  // A canned reply that makes this turn's own key points is an answer here (a
+  // keyword collision sends it elsewhere too; the topic check catches those).
+  if (ctx.cannedReplies.has(norm) && !anyKeypointHit) {
     return { fallback: true, reason: `canned reply "${clip(replyText)}" given to unrelated questions` };
   }
   return { fallback: false };
