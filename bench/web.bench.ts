@@ -1,5 +1,5 @@
 import { readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadPacks } from '../harness/config/load.ts';
 import { readJournal } from '../harness/run/journal.ts';
@@ -17,17 +17,19 @@ const singleTurn = packs.flatMap((p) => p.cases.filter((c) => c.turns.length ===
 const out = (name: string) => join(tmpdir(), `harness-bench-web-${name}-${process.pid}`);
 const common = { bank: 'demo', channels: ['web'], progress: 'none' as const, log: () => {} };
 
-function rssKb(pid: number): number {
+/** Resident and proportional set size in kB (PSS splits pages shared between Chromium processes). */
+function memKb(pid: number): { rss: number; pss: number } {
   try {
-    const m = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return m ? Number(m[1]) : 0;
+    const text = readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8');
+    const get = (k: string) => Number(new RegExp(`^${k}:\\s+(\\d+)`, 'm').exec(text)?.[1] ?? 0);
+    return { rss: get('Rss'), pss: get('Pss') };
   } catch {
-    return 0;
+    return { rss: 0, pss: 0 };
   }
 }
 
-/** RSS of this process and all its descendants (the browser's tree), in MB. */
-function treeRssMb(root = process.pid): { mb: number; processes: number } {
+/** Memory of this process and all its descendants (the browser's tree), in MB. */
+function treeMem(root = process.pid): { mb: number; pssMb: number; processes: number } {
   const children = new Map<number, number[]>();
   for (const d of readdirSync('/proc')) {
     if (!/^\d+$/.test(d)) continue;
@@ -39,23 +41,26 @@ function treeRssMb(root = process.pid): { mb: number; processes: number } {
       // ended while listing
     }
   }
-  let kb = 0;
+  let rss = 0;
+  let pss = 0;
   let processes = 0;
   const stack = [root];
   while (stack.length) {
     const pid = stack.pop()!;
-    kb += rssKb(pid);
+    const m = memKb(pid);
+    rss += m.rss;
+    pss += m.pss;
     processes++;
     stack.push(...(children.get(pid) ?? []));
   }
-  return { mb: kb / 1024, processes };
+  return { mb: rss / 1024, pssMb: pss / 1024, processes };
 }
 
 function sampler() {
-  let peak = { mb: 0, processes: 0 };
+  let peak = { mb: 0, pssMb: 0, processes: 0 };
   const timer = setInterval(() => {
-    const now = treeRssMb();
-    if (now.mb > peak.mb) peak = now;
+    const now = treeMem();
+    if (now.pssMb > peak.pssMb) peak = now;
   }, 200);
   return () => (clearInterval(timer), peak);
 }
@@ -98,10 +103,14 @@ async function hundredConversations(delayMs: number) {
       `wall ${(wall / 1000).toFixed(1)} s vs ideal ${(ideal / 1000).toFixed(1)} s (replies × delay ÷ 8) → ${(wall / ideal).toFixed(2)}× (target ≤1.3×); ` +
       `vs ${(idealSettled / 1000).toFixed(1)} s counting the ${settle}-ms quiet window that ends each reply → ${(wall / idealSettled).toFixed(2)}×`,
   );
-  console.log(`peak memory of the 100-conversation run at ${delayMs} ms (harness + Chromium tree): ${peak.mb.toFixed(0)} MB over ${peak.processes} processes`);
+  console.log(
+    `peak memory of the 100-conversation run at ${delayMs} ms (harness + Chromium tree, ${peak.processes} processes): ` +
+      `${peak.pssMb.toFixed(0)} MB PSS (${peak.mb.toFixed(0)} MB summed RSS, which counts shared pages once per process)`,
+  );
   rmSync(dir, { recursive: true, force: true });
 }
 
+console.log(`machine: ${cpus().length} CPUs, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')} at start (other work on the machine slows the browser runs)`);
 await firstMessageLatency(300);
 await firstMessageLatency(1500);
 await hundredConversations(300);
