@@ -3,20 +3,25 @@ import type { Adapter, AdapterContext, AdapterEnv, AdapterFactory, BotReply, Ses
 import { TransportFault } from '../../harness/types.ts';
 import { fillTemplate, getPath } from '../../harness/util/jsonpath.ts';
 import type { HttpConfig } from './config.ts';
+import { Agents, request, type HttpResponse } from './request.ts';
 
 export const createHttpAdapter: AdapterFactory<HttpConfig> = (config, env) => new HttpAdapter(config, env);
 
 class HttpAdapter implements Adapter {
+  private readonly agents = new Agents();
+
   constructor(
     private readonly config: HttpConfig,
     private readonly env: AdapterEnv,
   ) {}
 
   async open(ctx: AdapterContext): Promise<Session> {
-    return new HttpSession(this.config, this.env, ctx);
+    return new HttpSession(this.config, this.env, ctx, this.agents);
   }
 
-  async dispose(): Promise<void> {}
+  async dispose(): Promise<void> {
+    this.agents.destroy();
+  }
 }
 
 class HttpSession implements Session {
@@ -28,6 +33,7 @@ class HttpSession implements Session {
     private readonly config: HttpConfig,
     private readonly env: AdapterEnv,
     private readonly ctx: AdapterContext,
+    private readonly agents: Agents,
   ) {
     this.sessionId = `h-${randomUUID()}`;
   }
@@ -43,19 +49,17 @@ class HttpSession implements Session {
     const url = config.method === 'GET' ? withQuery(config.url, fillTemplate(config.request, vars)) : config.url;
     const timeout = AbortSignal.timeout(config.timeoutMs ?? this.env.options.turnTimeoutMs);
     const started = performance.now();
-    let res: Response;
+    let res: HttpResponse;
     try {
-      res = await fetch(url, { method: config.method, headers, body, signal: AbortSignal.any([signal, timeout]) });
+      res = await request(this.agents, url, { method: config.method, headers, body, signal: AbortSignal.any([signal, timeout]) });
     } catch (err) {
-      throw classifyFetchError(err, timeout.aborted);
+      throw classifyError(err, timeout.aborted);
     }
-    const raw = await res.text().catch((err) => {
-      throw new TransportFault('dropped', `reading the response failed: ${(err as Error).message}`);
-    });
+    const raw = res.body;
     const elapsed = Math.round(performance.now() - started);
     if (res.status === 429 || res.status === 503) {
       throw new TransportFault(res.status === 429 ? 'rate-limited' : 'server-error', `HTTP ${res.status} from ${config.url}`, {
-        retryAfterMs: parseRetryAfter(res.headers.get('retry-after')),
+        retryAfterMs: parseRetryAfter(header(res.headers['retry-after'])),
       });
     }
     if (res.status >= 500) throw new TransportFault('server-error', `HTTP ${res.status} from ${config.url}: ${raw.slice(0, 200)}`);
@@ -98,9 +102,9 @@ class HttpSession implements Session {
     };
   }
 
-  private keepCookies(headers: Headers): void {
+  private keepCookies(headers: HttpResponse['headers']): void {
     if (!this.config.session.cookies) return;
-    for (const line of headers.getSetCookie()) {
+    for (const line of headers['set-cookie'] ?? []) {
       const [pair] = line.split(';');
       const eq = pair.indexOf('=');
       if (eq > 0) this.cookies.set(pair.slice(0, eq).trim(), pair.slice(eq + 1).trim());
@@ -124,14 +128,16 @@ export function parseRetryAfter(value: string | null): number | undefined {
   return Number.isFinite(date) ? Math.max(0, date - Date.now()) : undefined;
 }
 
-function classifyFetchError(err: unknown, timedOut: boolean): TransportFault {
+const header = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v) ?? null;
+
+function classifyError(err: unknown, timedOut: boolean): TransportFault {
   if (timedOut) return new TransportFault('timeout', 'the bot API did not answer within the turn timeout');
-  const e = err as Error & { cause?: { code?: string } };
+  const e = err as NodeJS.ErrnoException;
   if (e.name === 'AbortError') return new TransportFault('timeout', 'the request was aborted', { retryable: false });
-  const code = e.cause?.code ?? '';
-  if (code === 'ECONNREFUSED') return new TransportFault('refused', `connection refused (${e.cause && (e.cause as any).address}:${(e.cause as any).port})`, { cause: err });
+  const code = e.code ?? '';
+  if (code === 'ECONNREFUSED') return new TransportFault('refused', `connection refused: ${e.message}`, { cause: err });
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return new TransportFault('unreachable', `host not found: ${e.message}`, { cause: err });
-  if (code === 'ECONNRESET' || code === 'UND_ERR_SOCKET') return new TransportFault('dropped', `connection reset: ${e.message}`, { cause: err });
-  const detail = e.cause instanceof Error ? e.cause.message : '';
-  return new TransportFault('unreachable', `${e.message}${detail ? `: ${detail}` : ''}${code ? ` (${code})` : ''}`, { cause: err });
+  if (code === 'ECONNRESET' || code === 'EPIPE') return new TransportFault('dropped', `connection reset: ${e.message}`, { cause: err });
+  if (code === 'ERR_INVALID_URL') return new TransportFault('protocol', `invalid URL in the profile: ${e.message}`, { retryable: false, cause: err });
+  return new TransportFault('unreachable', `${e.message}${code ? ` (${code})` : ''}`, { cause: err });
 }

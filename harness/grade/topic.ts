@@ -109,7 +109,23 @@ export function bestSpecificity(replyNorm: string, terms: PreparedTerm[], index:
 }
 
 /** Substring evidence for each pack (fast: no fuzzy or pinyin for the other packs). */
+// The same reply is read several times (live by the driver, then by the
+// grader): remember the latest verdicts per pack set.
+const evidenceCache = new WeakMap<Pack[], Map<string, PackEvidence[]>>();
+const EVIDENCE_CACHE_SIZE = 4096;
+
 export function packEvidence(replyNorm: string, packs: Pack[], locale: Locale): PackEvidence[] {
+  let cache = evidenceCache.get(packs);
+  if (!cache) evidenceCache.set(packs, (cache = new Map()));
+  const hit = cache.get(replyNorm);
+  if (hit) return hit;
+  const result = computePackEvidence(replyNorm, packs, locale);
+  if (cache.size >= EVIDENCE_CACHE_SIZE) cache.delete(cache.keys().next().value!);
+  cache.set(replyNorm, result);
+  return result;
+}
+
+function computePackEvidence(replyNorm: string, packs: Pack[], locale: Locale): PackEvidence[] {
   const index = topicIndex(packs, locale);
   const out: PackEvidence[] = [];
   for (const p of index.packs) {
