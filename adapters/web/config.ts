@@ -29,6 +29,10 @@ export const webConfigShape = {
   selectors: webSelectorsSchema,
   open: z.array(openStepSchema).default([]).describe('Steps from page load to a chat ready for input'),
   settleMs: z.number().int().min(50).default(800).describe('A reply is done when the chat has been quiet this long'),
+  prewarm: z
+    .boolean()
+    .default(false)
+    .describe("Open the next conversation's chat (page, open steps, welcome) while this one talks: faster, but one extra chat session at the bank"),
   maxWaitMs: z.number().int().positive().default(20_000).describe('Give up waiting for a reply after this long'),
   screenshots: z.boolean().optional().describe('A screenshot after every turn (default: the run option)'),
   viewport: z.strictObject({ width: z.number().int().positive(), height: z.number().int().positive() }).optional(),

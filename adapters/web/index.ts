@@ -2,14 +2,14 @@ import type { Adapter, AdapterEnv } from '../../harness/types.ts';
 import { SharedBrowser } from './browser.ts';
 import { BlankPages } from './pool.ts';
 import type { WebConfig } from './config.ts';
-import { WebSession, type WebFlavour } from './session.ts';
+import { WebSession, openChat, type WebFlavour } from './session.ts';
 
 // The `web` adapter: one browser per adapter (launched on first use, shared
 // by the run), one fresh browser context per conversation.
 
 export function createWebAdapter(config: WebConfig, env: AdapterEnv, flavour: WebFlavour = {}): Adapter {
   const browser = new SharedBrowser(env.log);
-  const pages = new BlankPages(browser, config, env, flavour);
+  const pages = new BlankPages(browser, config, env, flavour, config.prewarm ? (page, crashed) => openChat(page, config, crashed) : undefined);
   return {
     open: (ctx) => WebSession.open(pages, config, env, ctx),
     dispose: async () => {

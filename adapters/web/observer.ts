@@ -57,6 +57,8 @@ const source = String.raw`(sel) => {
     return !!el && !!el.closest(selector);
   };
   const relevant = (r) => {
+    // aria-busy is the ARIA signal for "this region is still being written".
+    if (r.type === 'attributes' && r.attributeName === 'aria-busy') return true;
     if (within(r.target, sel.botMessage) || within(r.target, sel.typing) || within(r.target, sel.buttons)) return true;
     for (const n of [...r.addedNodes, ...r.removedNodes]) {
       if (hits(n, sel.botMessage) || hits(n, sel.typing) || hits(n, sel.buttons) || hits(n, sel.handoff)) return true;

@@ -1,4 +1,4 @@
-import type { BrowserContext, Page } from 'playwright-core';
+import type { BrowserContext, Frame, Page } from 'playwright-core';
 import type { AdapterEnv } from '../../harness/types.ts';
 import type { SharedBrowser } from './browser.ts';
 import type { WebConfig } from './config.ts';
@@ -16,6 +16,8 @@ export interface BlankPage {
   page: Page;
   tracing: boolean;
   crashed(): boolean;
+  /** With `prewarm`: the chat already opened on this page (welcome settled). */
+  frame?: Frame;
 }
 
 export class BlankPages {
@@ -26,6 +28,8 @@ export class BlankPages {
     private readonly config: WebConfig,
     private readonly env: AdapterEnv,
     private readonly flavour: WebFlavour,
+    /** Opens the chat on a spare page ahead of its conversation (config `prewarm`). */
+    private readonly prewarm?: (page: Page, crashed: () => boolean) => Promise<Frame>,
   ) {}
 
   private async make(): Promise<BlankPage> {
@@ -49,7 +53,9 @@ export class BlankPages {
       const page = await context.newPage();
       let crashed = false;
       page.on('crash', () => (crashed = true));
-      return { context, page, tracing, crashed: () => crashed };
+      const isCrashed = () => crashed;
+      const frame = this.prewarm ? await this.prewarm(page, isCrashed) : undefined;
+      return { context, page, tracing, crashed: isCrashed, frame };
     } catch (err) {
       await context.close().catch(() => {});
       throw toFault(err, 'opening a page');
@@ -64,6 +70,7 @@ export class BlankPages {
     const got = ready ? await ready.catch(() => undefined) : undefined;
     if (got && !got.crashed() && !got.page.isClosed() && got.context.browser()?.isConnected()) return got;
     if (got) await got.context.close().catch(() => {});
+    // The spare failed (or crashed): open this conversation's chat now, so its fault is its own.
     return this.make();
   }
 

@@ -31,28 +31,13 @@ export class WebSession implements Session {
   ) {}
 
   static async open(pages: BlankPages, config: WebConfig, env: AdapterEnv, ctx: AdapterContext): Promise<WebSession> {
-    const { context, page, tracing, crashed: pageCrashed } = await pages.take();
-    const crashed = () => pageCrashed();
+    const { context, page, tracing, crashed, frame: warm } = await pages.take();
     try {
-      let response;
-      try {
-        response = await page.goto(config.url, { waitUntil: 'domcontentloaded', timeout: config.maxWaitMs });
-      } catch (err) {
-        throw toFault(err, `loading ${config.url}`, crashed());
-      }
-      const status = response?.status() ?? 200;
-      if (status >= 500) throw new TransportFault('server-error', `${config.url} answered HTTP ${status}`);
-      if (status === 404) throw new TransportFault('not-found', `${config.url} answered HTTP 404 — check the url`);
-      await runSteps(page, config.open);
-      let frame: Frame = page.mainFrame();
-      for (const sel of config.selectors.frame ?? []) frame = await enterFrame(frame, sel);
-      await frame.locator(config.selectors.input).first().waitFor({ state: 'visible' });
+      const frame = warm ?? (await openChat(page, config, crashed));
       const session = new WebSession(config, env, ctx, context, page, frame);
       page.on('crash', () => (session.crashed = true));
       session.crashed = crashed();
-      await session.install();
-      // Let the welcome text arrive and settle: it is not part of any reply.
-      await session.evaluate<ObservedReply>(waitExpression(config.settleMs, Math.min(config.maxWaitMs, 2 * config.settleMs + 1000), 'any'));
+      if (session.crashed) throw new TransportFault('crashed', 'the page crashed while the chat was opening');
       return session;
     } catch (err) {
       const fault = toFault(err, 'opening the chat', crashed());
@@ -70,8 +55,7 @@ export class WebSession implements Session {
   }
 
   private async install(): Promise<void> {
-    const { botMessage, typing, buttons, handoff } = this.config.selectors;
-    await this.evaluate(installExpression({ botMessage, typing, buttons, handoff }));
+    await this.evaluate(installExpression(observerSelectors(this.config)));
   }
 
   async send(utterance: Utterance, signal: AbortSignal): Promise<BotReply> {
@@ -131,6 +115,32 @@ export class WebSession implements Session {
     this.closed = true;
     await finish(this.context, this.env, this.ctx, this.env.options.trace !== 'off', outcome.failed);
   }
+}
+
+const observerSelectors = ({ selectors: { botMessage, typing, buttons, handoff } }: WebConfig) => ({ botMessage, typing, buttons, handoff });
+
+/** From a blank page to a chat ready for input, with the welcome text settled (it is not part of any reply). */
+export async function openChat(page: Page, config: WebConfig, crashed: () => boolean): Promise<Frame> {
+  let response;
+  try {
+    response = await page.goto(config.url, { waitUntil: 'domcontentloaded', timeout: config.maxWaitMs });
+  } catch (err) {
+    throw toFault(err, `loading ${config.url}`, crashed());
+  }
+  const status = response?.status() ?? 200;
+  if (status >= 500) throw new TransportFault('server-error', `${config.url} answered HTTP ${status}`);
+  if (status === 404) throw new TransportFault('not-found', `${config.url} answered HTTP 404 — check the url`);
+  await runSteps(page, config.open);
+  let frame: Frame = page.mainFrame();
+  for (const sel of config.selectors.frame ?? []) frame = await enterFrame(frame, sel);
+  await frame.locator(config.selectors.input).first().waitFor({ state: 'visible' });
+  try {
+    await frame.evaluate(installExpression(observerSelectors(config)));
+    await frame.evaluate(waitExpression(config.settleMs, Math.min(config.maxWaitMs, 2 * config.settleMs + 1000), 'any'));
+  } catch (err) {
+    throw toFault(err, 'reading the chat', crashed());
+  }
+  return frame;
 }
 
 async function finish(context: BrowserContext, env: AdapterEnv, ctx: AdapterContext, tracing: boolean, failed: boolean) {

@@ -80,7 +80,18 @@
     input.value = '';
     busy = busy.then(() => exchange(text)).catch((err) => bubble('bot system', '网络异常，请稍后再试（' + err.message + '）'));
   };
+  // aria-busy on the message log while a reply is being written (the ARIA way
+  // to say "more is coming"): the harness can treat it as a typing indicator.
   async function exchange(text) {
+    list.setAttribute('aria-busy', 'true');
+    try {
+      await stream(text);
+    } finally {
+      typing.hidden = true;
+      list.removeAttribute('aria-busy');
+    }
+  }
+  async function stream(text) {
     typing.hidden = false;
     const res = await fetch('chat', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ session, text }) });
     if (!res.ok) throw new Error('HTTP ' + res.status);
@@ -108,7 +119,6 @@
         }
       }
     }
-    typing.hidden = true;
   }
 
   $('.accept').addEventListener('click', () => {
@@ -120,9 +130,11 @@
   input.addEventListener('keydown', (e) => {
     if (e.key === 'Enter' && !e.shiftKey) { e.preventDefault(); send(input.value); }
   });
+  list.setAttribute('aria-busy', 'true');
   fetch('chat/welcome?session=' + encodeURIComponent(session))
     .then((r) => r.json())
-    .then((w) => { for (const p of w.parts) bubble('bot', p); showButtons(w.buttons); });
+    .then((w) => { for (const p of w.parts) bubble('bot', p); showButtons(w.buttons); })
+    .finally(() => list.removeAttribute('aria-busy'));
 
   const onBridge = () => {
     window.WeixinJSBridge.call('hideOptionMenu');
