@@ -16,7 +16,7 @@ beforeAll(async () => {
   // Slow typing: 150 ms between pieces and 400 ms between bubbles, far longer than the quiet window.
   server = await createWebServer(tinyBrain(), { latencyMs: 200, jitterMs: 0 }, { chunkChars: 6, chunkMs: 150, gapMs: 400 });
   const config = demoWebConfig(server.url, { settleMs: 60, prewarm: true });
-  (config.selectors as Record<string, string>).typing = '.typing, .messages[aria-busy="true"]';
+  (config.selectors as { typing?: string }).typing = '.typing, .messages[aria-busy="true"]';
   adapter = createWebAdapter(webConfigSchema.parse(config), testEnv());
 });
 afterAll(async () => {

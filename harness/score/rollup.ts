@@ -64,9 +64,14 @@ export function rollup(input: RollupInput): Summary {
   for (const name of channelNames) {
     const convs = byChannel.get(name)!;
     const scenarios: Record<string, ScenarioScore> = {};
-    for (const [packId, inPack] of groupBy(convs, (c) => c.record.pack)) {
+    // Packs and cases in their authored order, whatever order the journal holds them in.
+    const packOrder = (id: string) => input.packs.findIndex((p) => p.id === id);
+    const byPack = [...groupBy(convs, (c) => c.record.pack)].sort(([a], [b]) => packOrder(a) - packOrder(b));
+    for (const [packId, inPack] of byPack) {
       const caseScores: ScorePair[] = [];
-      for (const [caseId, inCase] of groupBy(inPack, (c) => c.record.case)) {
+      const caseOrder = (id: string) => input.packs[packOrder(packId)]?.cases.findIndex((c) => c.id === id) ?? 0;
+      const byCase = [...groupBy(inPack, (c) => c.record.case)].sort(([a], [b]) => caseOrder(a) - caseOrder(b));
+      for (const [caseId, inCase] of byCase) {
         const cs = caseScore(name, packId, caseId, inCase, good);
         cases.push(cs);
         caseScores.push(cs);
