@@ -22,11 +22,12 @@ const kill = (match: (cmd: string) => boolean) => {
 };
 
 describe('browser faults are transport faults, and the next conversation recovers', () => {
-  it('a crashed page fails the turn with TransportFault crashed', async () => {
+  /** Kill some of the browser's processes mid-conversation: the turn is a retryable crash, and the next conversation works. */
+  async function killAndRecover(which: (cmd: string) => boolean): Promise<void> {
     const a = createWebAdapter(webConfigSchema.parse(demoWebConfig(server.url)), testEnv());
     try {
       const s = await a.open(testCtx());
-      expect(kill((cmd) => cmd.includes('--type=renderer'))).toBeGreaterThan(0);
+      expect(kill(which)).toBeGreaterThan(0);
       const err = await s.send(say('余额怎么查'), never()).catch((e) => e);
       expect(err).toBeInstanceOf(TransportFault);
       expect(err.kind).toBe('crashed');
@@ -38,24 +39,11 @@ describe('browser faults are transport faults, and the next conversation recover
     } finally {
       await a.dispose();
     }
-  });
+  }
 
-  it('a dead browser is relaunched on the next open', async () => {
-    const a = createWebAdapter(webConfigSchema.parse(demoWebConfig(server.url)), testEnv());
-    try {
-      const s = await a.open(testCtx());
-      expect(kill((cmd) => !cmd.includes('--type='))).toBeGreaterThan(0);
-      const err = await s.send(say('余额怎么查'), never()).catch((e) => e);
-      expect(err).toBeInstanceOf(TransportFault);
-      expect(err.kind).toBe('crashed');
-      await s.close({ failed: true });
-      const again = await a.open(testCtx());
-      expect((await again.send(say('余额怎么查'), never())).text).toContain('查询余额');
-      await again.close({ failed: false });
-    } finally {
-      await a.dispose();
-    }
-  });
+  it('a crashed page fails the turn with TransportFault crashed', () => killAndRecover((cmd) => cmd.includes('--type=renderer')));
+
+  it('a dead browser is relaunched on the next open', () => killAndRecover((cmd) => !cmd.includes('--type=')));
 
   it('a refused connection is TransportFault refused', async () => {
     const gone = await createWebServer(tinyBrain(), { latencyMs: 0, jitterMs: 0 });

@@ -5,7 +5,8 @@ import { analyseReply, type ReplyAnalysis } from './analyse.ts';
 // DESIGN.md "Grading": recognition by when the bot first answered on topic,
 // completeness by the weighted key points of its final on-topic answer.
 
-const levelScore: Record<Exclude<RecognitionLevel, 'handoff'>, number> = {
+/** Recognition score of each level (handoff depends on the turn's expectation). */
+export const levelScore: Record<Exclude<RecognitionLevel, 'handoff'>, number> = {
   first: 5,
   'after-clarify': 4,
   'after-rephrase': 3,

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Expect } from '../../config/scenario.ts';
 import type { Exchange, KeypointHit, RecognitionLevel, TurnGrade } from '../../types.ts';
+import { levelScore } from '../rules.ts';
 
 // The judge's verdict: what the model decides (levels, hits with quoted
 // evidence), never the scores — those follow from the verdict by the same
@@ -45,15 +46,6 @@ export const verdictSchema = z.object({
 });
 export type Verdict = z.infer<typeof verdictSchema>;
 
-const levelScore: Record<Exclude<RecognitionLevel, 'handoff'>, number> = {
-  first: 5,
-  'after-clarify': 4,
-  'after-rephrase': 3,
-  'off-topic': 1,
-  fallback: 0,
-  silence: 0,
-  error: 0,
-};
 
 const squash = (s: string) => s.replace(/\s+/g, '');
 const round = (v: number) => Math.round(v * 100) / 100;
