@@ -45,6 +45,22 @@ describe('harness run --bank demo --channel api', () => {
     expect(junit.match(/<testcase /g)).toHaveLength(expected);
   });
 
+  it('with --repeat gives each case pass^k and a Wilson interval', async () => {
+    const out = join(tempDir(), 'run');
+    const r = await runCli(['run', '--bank', 'demo', '--channel', 'api', '--scenario', 'info-inquiry', '--variants', '2', '--repeat', '3', '--out', out, '--progress', 'none']);
+    expect(r.code, r.stderr).toBe(0);
+    const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
+    expect(summary.run.conversations).toBe(summary.cases.length * 6);
+    for (const c of summary.cases) {
+      expect(c.n).toBe(6);
+      expect(c.passK).toBeGreaterThanOrEqual(0);
+      expect(c.passK).toBeLessThanOrEqual(1);
+      expect(c.wilson[0]).toBeLessThanOrEqual(c.wilson[1]);
+    }
+    // The demo brain is deterministic: repeats agree, so pass^k is 0, 0.5 or 1 over two variants.
+    expect(summary.cases.every((c: any) => [0, 0.5, 1].includes(c.passK))).toBe(true);
+  });
+
   it('exits 1 when a --fail-under gate fails, and lists why', async () => {
     const out = join(tempDir(), 'run');
     const r = await runCli(['run', '--bank', 'demo', '--channel', 'api', '--scenario', 'branch-lookup', '--out', out, '--progress', 'none', '--fail-under', 'recognition=4.99,completeness=4.99']);
