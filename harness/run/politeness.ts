@@ -1,6 +1,6 @@
 import pLimit, { type LimitFunction } from 'p-limit';
 import type { Politeness } from '../config/bank.ts';
-import { sleep } from './retry.ts';
+import { sleep } from '../util/sleep.ts';
 
 // Per bank-channel politeness: at most maxConcurrent conversations at once,
 // and at least minIntervalMs between two messages sent to the channel.

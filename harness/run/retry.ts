@@ -17,18 +17,3 @@ export function backoffMs(policy: RetryPolicy, attempt: number, fault: unknown, 
 export function isRetryable(err: unknown): boolean {
   return err instanceof TransportFault && err.retryable;
 }
-
-export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
-    const t = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(t);
-      reject(signal!.reason);
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
-}

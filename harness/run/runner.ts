@@ -11,7 +11,8 @@ import { driveConversation } from './conversation.ts';
 import type { Journal } from './journal.ts';
 import type { PlanItem } from './plan.ts';
 import { ChannelGate } from './politeness.ts';
-import { backoffMs, isRetryable, sleep } from './retry.ts';
+import { sleep } from '../util/sleep.ts';
+import { backoffMs, isRetryable } from './retry.ts';
 
 export interface ExecuteOptions {
   profile: BankProfile;

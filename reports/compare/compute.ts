@@ -1,4 +1,5 @@
 import type { Summary } from '../../harness/score/types.ts';
+import { mean } from '../../harness/score/rollup.ts';
 
 // Many banks' runs side by side: the survey's tables (ranking, score
 // buckets, shares of "good" banks, online vs hotline) from measured runs.
@@ -22,10 +23,6 @@ export interface Comparison {
   scenarios: { id: string; name: string; best: { label: string; effectiveness: number }[]; mean: number | null; banks: number }[];
 }
 
-const mean = (values: (number | null | undefined)[]): number | null => {
-  const v = values.filter((x): x is number => typeof x === 'number');
-  return v.length ? v.reduce((s, x) => s + x, 0) / v.length : null;
-};
 
 export function compareRuns(runs: { dir: string; summary: Summary }[]): Comparison {
   const names = runs.map((r) => r.summary.run.bankName || r.summary.run.bank);

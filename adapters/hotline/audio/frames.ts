@@ -1,3 +1,4 @@
+import { sleep } from '../../../harness/util/sleep.ts';
 import { FRAME_SAMPLES } from '../transport/types.ts';
 
 /** Splits PCM into 20-ms frames; the last frame is padded with silence. */
@@ -55,17 +56,3 @@ export async function paceFrames(frames: Int16Array[], send: (frame: Int16Array,
   if (tail > 1) await sleep(tail, signal);
 }
 
-export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal!.reason);
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
-}

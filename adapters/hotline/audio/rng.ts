@@ -1,3 +1,5 @@
+import { fnv1a } from '../../../harness/util/hash.ts';
+
 // Seeded randomness: every random choice in the hotline (noise, ASR errors)
 // is reproducible from the conversation's seed.
 
@@ -14,13 +16,7 @@ export function mulberry32(seed: number): () => number {
 
 /** FNV-1a 32-bit over the UTF-16 code units of the parts, joined by '\u0000'. */
 export function hashSeed(...parts: (string | number)[]): number {
-  let h = 0x811c9dc5;
-  const s = parts.join('\u0000');
-  for (let i = 0; i < s.length; i++) {
-    h ^= s.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  return h >>> 0;
+  return fnv1a(parts.join('\u0000'));
 }
 
 /** Standard normal deviate (Box–Muller). */

@@ -1,7 +1,9 @@
 // SDP (RFC 4566) offer/answer for one G.711 audio stream with RFC 4733
 // telephone-event: just what a phone call to a voice bot needs.
 
-export type G711Codec = 'PCMU' | 'PCMA';
+import type { G711Codec } from '../audio/g711.ts';
+
+export type { G711Codec };
 
 export const STATIC_PT: Record<G711Codec, number> = { PCMU: 0, PCMA: 8 };
 export const DEFAULT_DTMF_PT = 101;

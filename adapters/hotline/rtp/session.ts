@@ -3,7 +3,7 @@ import { randomInt } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { decodeDtmfEvent, decodeRtp, dtmfDigit, dtmfEventCode, encodeDtmfEvent, encodeRtp, type RtpPacket } from './packet.ts';
 import { ReorderBuffer } from './reorder.ts';
-import { decodeG711, encodeG711, silenceByte } from './g711.ts';
+import { decodeG711, encodeG711, silenceByte } from '../audio/g711.ts';
 import type { Negotiated } from './sdp.ts';
 
 // One RTP stream of a call: a 20-ms clock that sends exactly one packet per

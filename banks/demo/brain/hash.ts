@@ -1,17 +1,9 @@
 // Stable 32-bit FNV-1a: the brain's only source of variety, so the same
 // messages always get the same replies on every channel.
 
-const OFFSET = 0x811c9dc5;
-const PRIME = 0x01000193;
+import { fnv1a } from '../../../harness/util/hash.ts';
 
-export function fnv1a(text: string, seed: number = OFFSET): number {
-  let h = seed >>> 0;
-  for (let i = 0; i < text.length; i++) {
-    h ^= text.charCodeAt(i);
-    h = Math.imul(h, PRIME);
-  }
-  return h >>> 0;
-}
+export { fnv1a };
 
 /** A stable number in [0, 1) for a seed and a salt. */
 export function unit(seed: number, salt: string): number {
