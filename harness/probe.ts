@@ -30,7 +30,7 @@ interface Candidate {
   score?: number;
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+import { sleep } from './util/sleep.ts';
 
 async function helpers(frame: Frame): Promise<void> {
   await frame.evaluate(probeHelpers);
