@@ -3,6 +3,7 @@ import { stringify } from 'yaml';
 import { SharedBrowser } from '../adapters/web/browser.ts';
 import type { OpenStep } from '../adapters/web/config.ts';
 import { probeHelpers } from '../adapters/web/probe-script.ts';
+import { sleep } from './util/sleep.ts';
 
 // `harness probe --url`: open a bank's page, look for the usual chat-widget
 // patterns (a launcher, iframes, open shadow roots, a message box, a send
@@ -30,7 +31,6 @@ interface Candidate {
   score?: number;
 }
 
-import { sleep } from './util/sleep.ts';
 
 async function helpers(frame: Frame): Promise<void> {
   await frame.evaluate(probeHelpers);
