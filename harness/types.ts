@@ -93,8 +93,36 @@ export interface AdapterContext {
   log(message: string): void;
 }
 
+/** What one configured path or selector extracted from the raw response. */
+export interface Extraction {
+  /** The profile field: `response.text`, `selectors.botMessage`, … */
+  field: string;
+  /** The path or selector as written in the profile. */
+  rule: string;
+  /** What it extracted (empty: it matched nothing). */
+  values: string[];
+}
+
+/**
+ * Everything an adapter saw while answering the last utterance: what
+ * `harness try` prints and what preflight reads to tell a wrong path or
+ * selector from a silent bot. Kept in memory only, never journalled.
+ */
+export interface ReplyInspection {
+  request?: { method?: string; url?: string; headers?: Record<string, string>; body?: string };
+  /** The raw response: HTTP status/headers/body, a chat area's DOM text, a call's transcript. */
+  response?: { status?: number; headers?: Record<string, string>; body?: string };
+  extracted: Extraction[];
+  /** Files worth opening (absolute paths): a screenshot, the bot's audio. */
+  files?: Record<string, string>;
+  /** How to fix a path or selector that matched nothing ("did you mean data.answers[*].content?"). */
+  suggestions?: string[];
+}
+
 export interface Session {
   send(utterance: Utterance, signal: AbortSignal): Promise<BotReply>;
+  /** What the last `send` saw on the way (raw response, each extraction); adapters that can tell implement it. */
+  inspect?(): ReplyInspection | undefined;
   /** `failed` is true when the conversation ends in a fault (keep a trace, say). */
   close(outcome: { failed: boolean }): Promise<void>;
   /** Channel metrics measured during the conversation (IVR depth, time to bot…). */
