@@ -143,6 +143,7 @@ export async function main(argv: string[]): Promise<number> {
     .option('-o, --out <dir>', 'where a comparison is written (default runs/compare-<timestamp>)')
     .option('--baseline <run>', 'render a run-against-run diff')
     .addOption(new Option('--grader <kind>', 'one run: grade its journal again with this grader').choices(['rules', 'llm', 'both']))
+    .option('--regrade', "one run: grade it against the packs on disk now instead of the snapshot it ran with")
     .addOption(new Option('--lang <lang>', 'report language').choices(['zh', 'en']))
     .action(async (runs: string[], o) => {
       const { reportCommand } = await import('./run/report.ts');

@@ -10,6 +10,7 @@ import { rollup } from '../score/rollup.ts';
 import type { Summary } from '../score/types.ts';
 import type { GradedConversation } from '../types.ts';
 import { gradeRun } from './grade-run.ts';
+import { RunFolder } from './folder.ts';
 import { readJournal, writeJsonAtomic } from './journal.ts';
 import type { RunOptions, RunResult } from './index.ts';
 
@@ -26,6 +27,8 @@ export interface FinishInput {
   /** Only these conversations count (the run's plan); undefined = every journalled one. */
   planIds?: Set<string>;
   startedAt: string;
+  /** Re-rendering keeps the run's own finish time, so its reports come out byte-identical. */
+  finishedAt?: string;
   opts: RunOptions;
   good: number;
   log(message: string): void;
@@ -51,7 +54,7 @@ export async function finishRun(x: FinishInput): Promise<RunResult> {
     packs: x.packs,
     conversations,
     startedAt: x.startedAt,
-    finishedAt: new Date().toISOString(),
+    finishedAt: x.finishedAt ?? new Date().toISOString(),
     grader,
     good: x.good,
     shard: x.opts.shard ? `${x.opts.shard.index}/${x.opts.shard.total}` : undefined,
@@ -63,7 +66,9 @@ export async function finishRun(x: FinishInput): Promise<RunResult> {
     summary.agreement = { kappa: a.kappa, agreement: a.agreement, disagreements: a.disagreements.length };
   }
   const baseline = x.opts.baseline ? loadBaseline(x.opts.baseline) : undefined;
-  writeJsonAtomic(join(x.runDir, 'summary.json'), summary);
+  const folder = new RunFolder(x.runDir);
+  folder.writeSummary(summary);
+  if (!x.finishedAt && folder.has('manifest')) folder.writeManifest({ ...folder.readManifest(), finishedAt: summary.run.finishedAt });
   await renderAll({ runDir: x.runDir, summary, conversations, packs: x.packs, lang, baseline: baseline?.run }, x.log);
 
   const gate = checkGate(summary, { failUnder: x.opts.failUnder, baseline: baseline?.summary, maxDrop: x.opts.maxDrop });

@@ -15,36 +15,28 @@ import type { Adapter, AdapterEnv, ConversationRecord } from '../types.ts';
 import { sha256 } from '../util/hash.ts';
 import { createRedactor } from '../util/redact.ts';
 import { gradeContext } from './grade-run.ts';
+import { FILES, RunFolder, packHash, storedOptionsSchema, type StoredOptions } from './folder.ts';
 import { Journal, readJournal, repairJournal, dropFromJournal, writeJsonAtomic } from './journal.ts';
 import { buildPlan, type PlanFilter } from './plan.ts';
 import { createProgress } from './progress.ts';
 import { finishRun } from './finish.ts';
 import { executePlan } from './runner.ts';
 
-export interface RunOptions extends PlanFilter {
-  bank: string;
+/** What a run is asked to do: the stored part (see folder.ts) plus how to run it this time. */
+export interface RunOptions extends PlanFilter, Omit<StoredOptions, keyof PlanFilter> {
   concurrency?: number;
   out?: string;
   resume?: string;
   /** With --resume: run errored conversations again too. */
   retryErrors?: boolean;
-  grader?: 'rules' | 'llm' | 'both';
-  /** The LLM judge's endpoint (else the profile's `judge`, else OPENAI_* variables). */
-  judge?: { baseURL?: string; model?: string; concurrency?: number };
-  set?: string[];
   progress?: 'auto' | 'bar' | 'lines' | 'none';
   screenshots?: boolean;
   trace?: 'off' | 'on-failure' | 'on';
-  lang?: 'zh' | 'en';
-  scenariosDir?: string;
-  good?: number;
   failUnder?: Partial<Record<'recognition' | 'completeness' | 'effectiveness', number>>;
   baseline?: string;
   maxDrop?: number;
   /** Share of conversations that may end in infrastructure errors before exit code 3. */
   maxErrorRate?: number;
-  /** Overrides of the embedded bank's options (benchmarks). */
-  embeddedOptions?: Record<string, unknown>;
   debug?: boolean;
   log?: (message: string) => void;
 }
@@ -57,7 +49,6 @@ export interface RunResult {
   interrupted: boolean;
 }
 
-const MANIFEST = 'run.json';
 const VERSION = JSON.parse(readFileSync(join(PACKAGE_ROOT, 'package.json'), 'utf8')).version as string;
 
 export async function runBenchmark(input: RunOptions): Promise<RunResult> {
@@ -69,24 +60,26 @@ export async function runBenchmark(input: RunOptions): Promise<RunResult> {
   const plan = buildPlan(profile, packs, opts);
   if (!plan.length) throw new HarnessError('E_USAGE', 'the plan is empty — no case matches the channel, scenario, case and tag filters');
 
-  const runDir = input.resume ? resolve(input.resume) : resolve(opts.out ?? join('runs', newRunId(profile.id, opts.shard)));
-  const manifestFile = join(runDir, MANIFEST);
-  if (!input.resume && existsSync(join(runDir, 'results.jsonl'))) {
-    throw new HarnessError('E_EXISTS', `${relative(process.cwd(), runDir)} already holds a run — resume it with --resume ${relative(process.cwd(), runDir)}, or choose another --out`);
+  const folder = new RunFolder(input.resume ? input.resume : (opts.out ?? join('runs', newRunId(profile.id, opts.shard))));
+  const runDir = folder.dir;
+  if (!input.resume && folder.has('journal')) {
+    throw new HarnessError('E_EXISTS', `${folder.shown} already holds a run — resume it with --resume ${folder.shown}, or choose another --out`);
   }
-  mkdirSync(runDir, { recursive: true });
-  const startedAt = input.resume && existsSync(manifestFile) ? JSON.parse(readFileSync(manifestFile, 'utf8')).startedAt : new Date().toISOString();
-  writeJsonAtomic(manifestFile, {
-    id: runIdOf(runDir),
+  folder.ensure();
+  const previous = input.resume && folder.has('manifest') ? folder.readManifest() : undefined;
+  const startedAt = previous?.startedAt ?? new Date().toISOString();
+  folder.writeManifest({
+    id: folder.id,
     version: VERSION,
     node: process.version,
     startedAt,
     bank: { id: profile.id, file: bank.file, sha256: sha256(readFileSync(bank.file)) },
-    packs: Object.fromEntries(packs.map((p) => [p.id, sha256(JSON.stringify(p))])),
+    packs: Object.fromEntries(packs.map((p) => [p.id, packHash(p)])),
     packsDir,
     options: storedOptions(opts),
     plan: plan.length,
   });
+  folder.writeSnapshot(packs, locale, profile, secretValues(bank.raw));
 
   if (input.resume) {
     const torn = repairJournal(runDir);
@@ -237,32 +230,16 @@ export function runIdOf(runDir: string): string {
 }
 
 /** What run.json keeps so --resume rebuilds the same plan. */
-function storedOptions(o: RunOptions) {
-  return {
-    bank: o.bank,
-    channels: o.channels,
-    scenarios: o.scenarios,
-    cases: o.cases,
-    tags: o.tags,
-    variants: o.variants,
-    repeat: o.repeat,
-    limit: o.limit,
-    shard: o.shard,
-    grader: o.grader,
-    judge: o.judge,
-    set: o.set,
-    scenariosDir: o.scenariosDir,
-    lang: o.lang,
-    good: o.good,
-    embeddedOptions: o.embeddedOptions,
-  };
+function storedOptions(o: RunOptions): StoredOptions {
+  const keys = Object.keys(storedOptionsSchema.shape) as (keyof StoredOptions)[];
+  return Object.fromEntries(keys.filter((k) => o[k] !== undefined).map((k) => [k, o[k]])) as StoredOptions;
 }
 
 function resumeOptions(input: RunOptions): RunOptions {
-  const file = join(resolve(input.resume!), MANIFEST);
-  if (!existsSync(file)) throw new HarnessError('E_NORUN', `${input.resume} has no ${MANIFEST} — pass the folder of a run started by harness run`);
-  const stored = JSON.parse(readFileSync(file, 'utf8')).options as RunOptions;
+  const folder = new RunFolder(input.resume!);
+  if (!folder.has('manifest')) throw new HarnessError('E_NORUN', `${input.resume} has no ${FILES.manifest} — pass the folder of a run started by harness run`);
+  const stored = folder.readManifest().options;
   // The plan comes from the stored options; how to run it (concurrency, progress, gates) from the command line.
   const defined = Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined));
-  return { ...defined, ...Object.fromEntries(Object.entries(stored).filter(([, v]) => v !== undefined)), resume: input.resume } as RunOptions;
+  return { ...defined, ...stored, resume: input.resume } as RunOptions;
 }

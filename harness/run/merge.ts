@@ -1,12 +1,12 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { loadBank, loadPacks } from '../config/load.ts';
 import { HarnessError } from '../errors.ts';
 import type { ConversationRecord } from '../types.ts';
 import { finishRun } from './finish.ts';
 import type { RunOptions, RunResult } from './index.ts';
-import { runIdOf } from './index.ts';
-import { RESULTS, readJournal, writeJsonAtomic } from './journal.ts';
+import { RESULTS, readJournal } from './journal.ts';
+import { RunFolder, type Manifest } from './folder.ts';
 import { buildPlan } from './plan.ts';
 
 // harness merge: join shard runs (Playwright's shard + merge-reports
@@ -15,13 +15,10 @@ import { buildPlan } from './plan.ts';
 
 export async function mergeRuns(dirs: string[], out: string, extra: { lang?: 'zh' | 'en' } = {}): Promise<RunResult> {
   if (!dirs.length) throw new HarnessError('E_USAGE', 'harness merge needs the shard run folders');
-  const manifests = dirs.map((d) => {
-    const file = join(d, 'run.json');
-    if (!existsSync(file)) throw new HarnessError('E_NORUN', `${d} has no run.json — pass folders written by harness run --shard`);
-    return JSON.parse(readFileSync(file, 'utf8'));
-  });
+  const folders = dirs.map((d) => new RunFolder(d));
+  const manifests = folders.map((f) => f.readManifest());
   const first = manifests[0];
-  const key = (m: any) => JSON.stringify({ ...m.options, shard: undefined, bank: m.bank.id, packs: m.packs });
+  const key = (m: Manifest) => JSON.stringify({ ...m.options, shard: undefined, bank: m.bank.id, packs: m.packs });
   for (let i = 1; i < manifests.length; i++) {
     if (key(manifests[i]) !== key(first)) {
       throw new HarnessError('E_MERGE', `${dirs[i]} was run with other options, bank or packs than ${dirs[0]} — only shards of one run can be merged`);
@@ -35,9 +32,9 @@ export async function mergeRuns(dirs: string[], out: string, extra: { lang?: 'zh
     }
   }
   const options: RunOptions = { ...first.options, shard: undefined, lang: extra.lang ?? first.options.lang };
-  const bank = loadBank(options.bank, options.set);
-  const { packs, locale } = loadPacks(options.scenariosDir);
-  const plan = buildPlan(bank.profile, packs, options);
+  // The shards' own snapshot: merging needs neither the profile file nor its secrets.
+  const { packs, locale, profile } = folders[0].hasSnapshot() ? folders[0].readSnapshot() : { ...loadPacks(options.scenariosDir), profile: loadBank(options.bank, options.set).profile };
+  const plan = buildPlan(profile, packs, options);
   const planIds = new Set(plan.map((p) => p.id));
   const missing = plan.filter((p) => !records.has(p.id)).length;
   const runDir = resolve(out);
@@ -48,8 +45,13 @@ export async function mergeRuns(dirs: string[], out: string, extra: { lang?: 'zh
   const ordered = [...records.values()].sort((a, b) => a.id.localeCompare(b.id));
   writeFileSync(join(runDir, RESULTS), ordered.map((r) => JSON.stringify(r) + '\n').join(''));
   const startedAt = manifests.map((m) => m.startedAt).sort()[0];
-  writeJsonAtomic(join(runDir, 'run.json'), { ...first, startedAt, options, plan: plan.length, mergedFrom: dirs.map((d) => resolve(d)) });
+  const merged = new RunFolder(runDir);
+  merged.writeManifest({ ...first, id: merged.id, startedAt, finishedAt: undefined, options, plan: plan.length, mergedFrom: dirs.map((d) => resolve(d)) });
+  if (folders[0].hasSnapshot()) {
+    merged.ensure();
+    for (const f of ['packs', 'profile'] as const) copyFileSync(folders[0].path(f), merged.path(f));
+  }
   const log = (m: string) => process.stderr.write(m + '\n');
   if (missing) log(`warning: ${missing} of ${plan.length} planned conversations are in none of the shards — was a shard left out or interrupted?`);
-  return finishRun({ runDir, runId: runIdOf(runDir), profile: bank.profile, packs, locale, planIds, startedAt, opts: options, good: options.good ?? 4, log });
+  return finishRun({ runDir, runId: merged.id, profile, packs, locale, planIds, startedAt, opts: options, good: options.good ?? 4, log });
 }

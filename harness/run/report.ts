@@ -5,18 +5,21 @@ import { HarnessError } from '../errors.ts';
 import type { Summary } from '../score/types.ts';
 import type { GradedConversation } from '../types.ts';
 import { finishRun } from './finish.ts';
+import { RunFolder, packHash } from './folder.ts';
+import type { BankProfile } from '../config/bank.ts';
+import type { Locale, Pack } from '../config/scenario.ts';
+import type { Lang } from '../score/types.ts';
 import type { RunOptions } from './index.ts';
-import { runIdOf } from './index.ts';
 import { gradeRun } from './grade-run.ts';
 import { readJournal } from './journal.ts';
 
 // harness report: one run → re-render its reports from the journal; several
 // runs → the banks' comparison; --baseline → a run-against-run diff.
 
-export async function reportCommand(runs: string[], o: { out?: string; baseline?: string; lang?: 'zh' | 'en'; grader?: 'rules' | 'llm' | 'both' }): Promise<string[]> {
+export async function reportCommand(runs: string[], o: { out?: string; baseline?: string; lang?: Lang; grader?: 'rules' | 'llm' | 'both'; regrade?: boolean }): Promise<string[]> {
   const log = (m: string) => process.stderr.write(m + '\n');
   if (runs.length === 1 && !o.baseline) {
-    const loaded = await loadRun(runs[0], o.lang);
+    const loaded = await loadRun(runs[0], o.lang, o.regrade);
     const opts = o.grader ? { ...loaded.finish.opts, grader: o.grader } : loaded.finish.opts;
     await finishRun({ ...loaded.finish, opts, log });
     return ['summary.json', 'report.md', 'index.html', 'junit.xml', 'results.csv'].map((f) => join(loaded.finish.runDir, f));
@@ -47,23 +50,53 @@ export async function reportCommand(runs: string[], o: { out?: string; baseline?
 }
 
 function readSummary(dir: string): Summary {
-  const file = join(dir, 'summary.json');
-  if (!existsSync(file)) throw new HarnessError('E_NORUN', `${dir} has no summary.json — finish or re-render that run first (harness report ${dir})`);
-  return JSON.parse(readFileSync(file, 'utf8'));
+  return new RunFolder(dir).readSummary();
 }
 
-async function loadRun(dir: string, lang?: 'zh' | 'en') {
-  const runDir = resolve(dir);
-  const manifestFile = join(runDir, 'run.json');
-  if (!existsSync(manifestFile)) throw new HarnessError('E_NORUN', `${dir} has no run.json — pass a folder written by harness run`);
-  const manifest = JSON.parse(readFileSync(manifestFile, 'utf8'));
+/**
+ * A run as it was: the packs and the redacted profile from its snapshot (so
+ * no secret and no profile file is needed), compared with the packs on disk
+ * now. With `regrade`, the packs on disk are used instead.
+ */
+async function loadRun(dir: string, lang?: Lang, regrade = false) {
+  const folder = new RunFolder(dir);
+  const manifest = folder.readManifest();
   const options: RunOptions = { ...manifest.options, lang: lang ?? manifest.options.lang };
-  const bank = loadBank(options.bank, options.set);
-  const { packs, locale } = loadPacks(options.scenariosDir);
-  const summary = existsSync(join(runDir, 'summary.json')) ? (JSON.parse(readFileSync(join(runDir, 'summary.json'), 'utf8')) as Summary) : undefined;
+  const log = (m: string) => process.stderr.write(m + '\n');
+  let packs: Pack[];
+  let locale: Locale;
+  let profile: BankProfile;
+  if (folder.hasSnapshot() && !regrade) {
+    ({ packs, locale, profile } = folder.readSnapshot());
+    const changed = changedPacks(manifest.packs, options.scenariosDir);
+    if (changed) log(`note: ${changed} — ${folder.shown} is rendered with the packs it ran with (grade it against today's packs with --regrade)`);
+  } else {
+    // A run from before snapshots, or --regrade: today's packs and profile.
+    if (!folder.hasSnapshot()) log(`note: ${folder.shown} keeps no snapshot of its packs; grading it with the packs and profile on disk`);
+    ({ packs, locale } = loadPacks(options.scenariosDir));
+    profile = folder.hasSnapshot() ? folder.readSnapshot().profile : loadBank(options.bank, options.set).profile;
+    const missing = readJournal(folder.dir).records.filter((r) => !packs.some((p) => p.id === r.pack && p.cases.some((c) => c.id === r.case)));
+    if (missing.length) log(`warning: ${missing.length} conversation(s) of ${folder.shown} belong to cases no longer in the packs (e.g. ${missing[0].pack}/${missing[0].case}) and are left out`);
+  }
+  const summary = folder.has('summary') ? folder.readSummary() : undefined;
   return {
     summary: summary!,
-    finish: { runDir, runId: runIdOf(runDir), profile: bank.profile, packs, locale, startedAt: manifest.startedAt, opts: options, good: options.good ?? 4 },
-    graded: (): Promise<GradedConversation[]> => gradeRun(readJournal(runDir).records, { packs, locale, grader: 'rules', good: options.good ?? 4 }),
+    finish: { runDir: folder.dir, runId: folder.id, profile, packs, locale, startedAt: manifest.startedAt, finishedAt: manifest.finishedAt, opts: options, good: options.good ?? 4 },
+    graded: (): Promise<GradedConversation[]> => gradeRun(readJournal(folder.dir).records, { packs, locale, grader: 'rules', good: options.good ?? 4 }),
   };
+}
+
+/** Which packs differ between a run and the scenario folder now, in words; undefined when none. */
+function changedPacks(hashes: Record<string, string>, scenariosDir?: string): string | undefined {
+  let now: Pack[];
+  try {
+    now = loadPacks(scenariosDir).packs;
+  } catch {
+    return `the scenario folder ${scenariosDir ?? 'scenarios/zh-CN'} cannot be loaded now`;
+  }
+  const byId = new Map(now.map((p) => [p.id, packHash(p)]));
+  const edited = Object.keys(hashes).filter((id) => byId.has(id) && byId.get(id) !== hashes[id]);
+  const gone = Object.keys(hashes).filter((id) => !byId.has(id));
+  if (!edited.length && !gone.length) return undefined;
+  return [edited.length ? `packs changed since the run: ${edited.join(', ')}` : '', gone.length ? `packs no longer on disk: ${gone.join(', ')}` : ''].filter(Boolean).join('; ');
 }

@@ -1,65 +1,82 @@
-import type { ChannelKind } from '../types.ts';
+import { z } from 'zod';
 
-// summary.json: a stable contract that CI scripts and --baseline read.
+// summary.json: a stable contract that CI scripts and --baseline read. The
+// zod schema is the contract; the types are inferred from it.
 
-export interface ScorePair {
-  recognition: number | null;
-  completeness: number | null;
+export const langs = ['zh', 'en'] as const;
+export const langSchema = z.enum(langs);
+/** The language reports, reasons and console text speak. */
+export type Lang = z.output<typeof langSchema>;
+
+const score = z.number().nullable();
+
+export const scorePairSchema = z.object({
+  recognition: score,
+  completeness: score,
   /** recognition + completeness, 0..10 */
-  effectiveness: number | null;
-}
+  effectiveness: score,
+});
+export type ScorePair = z.output<typeof scorePairSchema>;
 
-export interface ScenarioScore extends ScorePair {
-  n: number;
+export const scenarioScoreSchema = scorePairSchema.extend({
+  n: z.number().int(),
   /** Share of conversations that passed (recognition and completeness ≥ the good threshold). */
-  passRate: number | null;
-}
+  passRate: z.number().nullable(),
+});
+export type ScenarioScore = z.output<typeof scenarioScoreSchema>;
 
-export interface CaseScore extends ScorePair {
-  channel: string;
-  pack: string;
-  case: string;
-  n: number;
+export const caseScoreSchema = scorePairSchema.extend({
+  channel: z.string(),
+  pack: z.string(),
+  case: z.string(),
+  n: z.number().int(),
   /** With --repeat k > 1: all k repeats of a variant passed, averaged over variants. */
-  passK?: number;
+  passK: z.number().optional(),
   /** Wilson 95 % interval of the pass rate. */
-  wilson?: [number, number];
-}
+  wilson: z.tuple([z.number(), z.number()]).optional(),
+});
+export type CaseScore = z.output<typeof caseScoreSchema>;
 
-export interface ChannelScore extends ScorePair {
-  kind: ChannelKind;
+const metricValue = z.union([z.number(), z.boolean(), z.null()]);
+
+export const channelScoreSchema = scorePairSchema.extend({
+  kind: z.enum(['online', 'hotline']),
   /** The profile's display name for the channel. */
-  label?: string;
-  conversations: number;
-  errors: number;
-  simulated?: boolean;
-  latency: { firstMsP50: number | null; settledMsP50: number | null; settledMsP90: number | null };
-  scenarios: Record<string, ScenarioScore>;
+  label: z.string().optional(),
+  conversations: z.number().int(),
+  errors: z.number().int(),
+  simulated: z.boolean().optional(),
+  latency: z.object({ firstMsP50: z.number().nullable(), settledMsP50: z.number().nullable(), settledMsP90: z.number().nullable() }),
+  scenarios: z.record(z.string(), scenarioScoreSchema),
   /** Hotline IVR metrics averaged over calls, where measured. */
-  ivr?: Record<string, number | boolean | null>;
-}
+  ivr: z.record(z.string(), metricValue).optional(),
+});
+export type ChannelScore = z.output<typeof channelScoreSchema>;
 
-export interface Summary {
-  run: {
-    id: string;
-    bank: string;
-    bankName: string;
-    startedAt: string;
-    finishedAt: string;
-    grader: 'rules' | 'llm' | 'both';
-    conversations: number;
-    errors: number;
-    shard?: string;
-    lang: 'zh' | 'en';
-  };
-  channels: Record<string, ChannelScore>;
-  online: ScorePair & { n: number };
-  hotline: ScorePair & { n: number; ivr?: Record<string, number | boolean | null> };
-  bank: ScorePair & { score100: number | null };
-  scenarios: Record<string, ScenarioScore & { name: string }>;
-  cases: CaseScore[];
+export const summarySchema = z.object({
+  run: z.object({
+    id: z.string(),
+    bank: z.string(),
+    bankName: z.string(),
+    startedAt: z.string(),
+    finishedAt: z.string(),
+    grader: z.enum(['rules', 'llm', 'both']),
+    conversations: z.number().int(),
+    errors: z.number().int(),
+    shard: z.string().optional(),
+    lang: langSchema,
+  }),
+  channels: z.record(z.string(), channelScoreSchema),
+  online: scorePairSchema.extend({ n: z.number().int() }),
+  hotline: scorePairSchema.extend({ n: z.number().int(), ivr: z.record(z.string(), metricValue).optional() }),
+  bank: scorePairSchema.extend({ score100: z.number().nullable() }),
+  scenarios: z.record(z.string(), scenarioScoreSchema.extend({ name: z.string() })),
+  cases: z.array(caseScoreSchema),
   /** "Good" threshold used for pass rates and shares (default 4.0). */
-  good: number;
+  good: z.number(),
   /** Agreement between graders with --grader both. */
-  agreement?: { kappa: number; agreement: number; disagreements: number };
-}
+  agreement: z.object({ kappa: z.number(), agreement: z.number(), disagreements: z.number().int() }).optional(),
+  /** The run this one was compared with (--baseline), named so a reader knows what a drop is against. */
+  baseline: z.object({ id: z.string(), path: z.string() }).optional(),
+});
+export type Summary = z.output<typeof summarySchema>;
