@@ -1,7 +1,7 @@
 import { rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runBenchmark } from '../harness/run/index.ts';
+import { runBenchmark } from '../harness/commands/run.ts';
 
 // "What would my text bot score over the phone?" Runs the demo bank's hotline
 // at simulated character error rates 0, 0.05, 0.1 and 0.2 — both the caller's

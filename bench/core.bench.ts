@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadPacks } from '../harness/config/load.ts';
 import { readJournal } from '../harness/run/journal.ts';
-import { runBenchmark } from '../harness/run/index.ts';
+import { runBenchmark } from '../harness/commands/run.ts';
 
 // The engine's own speed against the demo bank's HTTP API:
 // 1. graded single-turn conversations per second at zero bot latency (target ≥300/s);

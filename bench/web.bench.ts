@@ -3,7 +3,7 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadPacks } from '../harness/config/load.ts';
 import { readJournal } from '../harness/run/journal.ts';
-import { runBenchmark } from '../harness/run/index.ts';
+import { runBenchmark } from '../harness/commands/run.ts';
 
 // The web channel in a real Chromium against the demo bank's widget:
 // 1. time to the first bot message, measured in the page, vs the widget's

@@ -61,7 +61,7 @@ export async function main(argv: string[]): Promise<number> {
     .action(async (o) => {
       if (!o.bank && !o.resume) throw new HarnessError('E_USAGE', 'harness run needs --bank <id> (or --resume <run folder>) — try: npx harness run --bank demo');
       const [{ runBenchmark }, { parseShard }, { parseFailUnder }] = await Promise.all([
-        import('./run/index.ts'),
+        import('./commands/run.ts'),
         import('./run/plan.ts'),
         import('./score/gate.ts'),
       ]);
@@ -130,7 +130,7 @@ export async function main(argv: string[]): Promise<number> {
     .requiredOption('-o, --out <dir>', 'the merged run folder')
     .addOption(new Option('--lang <lang>', 'report language').choices(['zh', 'en']))
     .action(async (runs: string[], o) => {
-      const { mergeRuns } = await import('./run/merge.ts');
+      const { mergeRuns } = await import('./commands/merge.ts');
       const result = await mergeRuns(runs, o.out, { lang: o.lang });
       exitCode = result.exitCode;
       printRunResult(result);
@@ -146,7 +146,7 @@ export async function main(argv: string[]): Promise<number> {
     .option('--regrade', "one run: grade it against the packs on disk now instead of the snapshot it ran with")
     .addOption(new Option('--lang <lang>', 'report language').choices(['zh', 'en']))
     .action(async (runs: string[], o) => {
-      const { reportCommand } = await import('./run/report.ts');
+      const { reportCommand } = await import('./commands/report.ts');
       const written = await reportCommand(runs, o);
       for (const f of written) process.stdout.write(`wrote ${rel(f)}\n`);
     });
@@ -157,7 +157,7 @@ export async function main(argv: string[]): Promise<number> {
     .requiredOption('--url <url>', 'the page with the chat widget')
     .option('--timeout <ms>', 'how long to look', int('--timeout'), 20000)
     .action(async (o) => {
-      const { probe } = await import('./probe.ts');
+      const { probe } = await import('./commands/probe.ts');
       const result = await probe(o.url, { timeoutMs: o.timeout });
       for (const n of result.notes) process.stderr.write(`# ${n}\n`);
       process.stdout.write(result.yaml);
@@ -170,7 +170,7 @@ export async function main(argv: string[]): Promise<number> {
     .addOption(new Option('--lang <lang>', 'output language').choices(['zh', 'en']).default('en'))
     .option('--fixtures <dir>', 'labelled replies', 'test/fixtures/calibration')
     .action(async (o) => {
-      const { calibrateCommand } = await import('./run/calibrate-command.ts');
+      const { calibrateCommand } = await import('./commands/calibrate.ts');
       exitCode = await calibrateCommand(o);
     });
 

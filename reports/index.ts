@@ -1,4 +1,4 @@
-import type { Renderer } from './types.ts';
+import type { CompareInput, DiffInput, Renderer, ViewRenderer } from './types.ts';
 import { csvRenderer } from './csv.ts';
 import { junitRenderer } from './junit.ts';
 import { markdownRenderer } from './markdown.ts';
@@ -14,4 +14,10 @@ export const renderers: Record<RendererKind, () => Promise<Renderer>> = {
   junit: async () => junitRenderer,
   csv: async () => csvRenderer,
   html: async () => (await import('./html/index.ts')).htmlRenderer,
+};
+
+/** Views over several runs: the banks' comparison and the run-against-run diff. */
+export const views = {
+  compare: async (): Promise<ViewRenderer<CompareInput>> => (await import('./compare/index.ts')).compareRenderer,
+  diff: async (): Promise<ViewRenderer<DiffInput>> => (await import('./diff/index.ts')).diffRenderer,
 };

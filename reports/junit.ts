@@ -1,4 +1,3 @@
-import { groupBy } from '../harness/score/rollup.ts';
 import type { RenderInput, Renderer } from './types.ts';
 
 // junit.xml: a testsuite per channel, a testcase per conversation. A
@@ -15,7 +14,9 @@ export const junitRenderer: Renderer = {
     let tests = 0;
     let failures = 0;
     let errors = 0;
-    for (const [channel, convs] of groupBy(conversations, (c) => c.record.channel)) {
+    const byChannel = new Map<string, typeof conversations>();
+    for (const c of conversations) byChannel.set(c.record.channel, [...(byChannel.get(c.record.channel) ?? []), c]);
+    for (const [channel, convs] of byChannel) {
       const cases: string[] = [];
       let f = 0;
       let e = 0;

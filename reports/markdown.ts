@@ -1,5 +1,6 @@
 import type { GradedConversation } from '../harness/types.ts';
-import { fmt, labels } from './labels.ts';
+import { labels } from './glossary.ts';
+import { fmt } from './html/escape.ts';
 import type { RenderInput, Renderer } from './types.ts';
 
 // report.md: per channel and per scenario tables, online vs hotline (even
@@ -28,9 +29,9 @@ export const markdownRenderer: Renderer = {
     out.push(`| **${L.bank}** | **${fmt(summary.bank.recognition)}** | **${fmt(summary.bank.completeness)}** | **${fmt(summary.bank.effectiveness)}** | **${fmt(summary.bank.score100, 1)}** | ${summary.run.conversations} |`, '');
 
     out.push(`## ${L.byChannel}`, '');
-    out.push(`| ${L.channel} | ${L.kind} | ${L.recognition} | ${L.completeness} | ${L.effectiveness} | ${L.conversations} | ${L.errors} | ${L.latency} |`, '|---|---|---|---|---|---|---|---|');
+    out.push(`| ${L.channel} | ${L.kind} | ${L.recognition} | ${L.completeness} | ${L.effectiveness} | ${L.conversations} | ${L.errors} | ${L.latencyP50} |`, '|---|---|---|---|---|---|---|---|');
     for (const [name, c] of Object.entries(summary.channels)) {
-      out.push(`| ${c.label ? `${c.label} (${name})` : name}${c.simulated ? L.simulated : ''} | ${c.kind === 'online' ? L.online : L.hotline} | ${fmt(c.recognition)} | ${fmt(c.completeness)} | ${fmt(c.effectiveness)} | ${c.conversations} | ${c.errors} | ${c.latency.settledMsP50 ?? '—'} |`);
+      out.push(`| ${c.label ? `${c.label} (${name})` : name}${c.simulated ? L.simulatedTag : ''} | ${c.kind === 'online' ? L.online : L.hotline} | ${fmt(c.recognition)} | ${fmt(c.completeness)} | ${fmt(c.effectiveness)} | ${c.conversations} | ${c.errors} | ${c.latency.settledMsP50 ?? '—'} |`);
     }
     out.push('');
 

@@ -1,5 +1,8 @@
 import type { Pack } from '../harness/config/scenario.ts';
-import type { Summary } from '../harness/score/types.ts';
+import type { Agreement } from '../harness/score/agreement.ts';
+import type { Comparison } from '../harness/score/compare.ts';
+import type { RunDiff } from '../harness/score/diff.ts';
+import type { Lang, Summary } from '../harness/score/types.ts';
 import type { GradedConversation } from '../harness/types.ts';
 
 // Renderers are pure functions of journal + summary: a report can be
@@ -11,9 +14,11 @@ export interface RenderInput {
   summary: Summary;
   conversations: GradedConversation[];
   packs: Pack[];
-  lang: 'zh' | 'en';
-  /** With --baseline: the other run's summary and conversations, for a diff. */
-  baseline?: { summary: Summary; conversations: GradedConversation[] };
+  lang: Lang;
+  /** With --baseline <run>: the run-against-run diff, computed by harness/score. */
+  diff?: RunDiff;
+  /** With --grader both: how far the two graders agree, computed by harness/score. */
+  agreement?: Agreement;
 }
 
 export interface Renderer {
@@ -22,8 +27,20 @@ export interface Renderer {
   render(input: RenderInput): string | Promise<string>;
 }
 
-/** Many banks' runs compared (harness report runs/a runs/b …). */
+/** Many banks' runs compared (harness report runs/a runs/b …), computed by harness/score. */
 export interface CompareInput {
-  runs: { dir: string; summary: Summary }[];
-  lang: 'zh' | 'en';
+  comparison: Comparison;
+  lang: Lang;
+}
+
+export interface DiffInput {
+  diff: RunDiff;
+  lang: Lang;
+}
+
+/** A renderer of several files from one input: the comparison and the diff views. */
+export interface ViewRenderer<I> {
+  /** File names written into the output folder. */
+  readonly files: readonly string[];
+  render(input: I): Record<string, string>;
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { renderComparison, compareRuns } from '../reports/compare/index.ts';
+import { renderComparison } from '../reports/compare/index.ts';
+import { compareRuns } from '../harness/score/compare.ts';
 import type { Summary } from '../harness/score/types.ts';
 import { conversations, summaryOf } from './fixtures/report-run.ts';
 
@@ -52,7 +53,7 @@ describe('comparing many banks', () => {
   });
 
   it('renders HTML with three charts and escaped names, and a Markdown table', () => {
-    const { html, markdown } = renderComparison({ runs, lang: 'zh' });
+    const { html, markdown } = renderComparison({ comparison: compareRuns(runs), lang: 'zh' });
     expect(html.match(/<svg /g)).toHaveLength(3);
     expect(html).not.toContain('城商银行D<script>');
     expect(html).toContain('城商银行D&lt;script&gt;');
@@ -61,7 +62,7 @@ describe('comparing many banks', () => {
     expect(markdown).toContain('| 1 (20%) | 1 (20%) | 2 (40%) | 1 (20%) |');
     expect(markdown).toContain('- 问题识别能力: 2/5 (40%)');
     expect(markdown).toContain('| 卡挂失 | 招商示例银行、农商银行B | 9.10 |');
-    const en = renderComparison({ runs, lang: 'en' });
+    const en = renderComparison({ comparison: compareRuns(runs), lang: 'en' });
     expect(en.markdown).toContain('## Ranking (AI effectiveness)');
   });
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { renderDiff, diffRuns } from '../reports/diff/index.ts';
+import { renderDiff } from '../reports/diff/index.ts';
+import { diffRuns } from '../harness/score/diff.ts';
 import { htmlRenderer } from '../reports/html/index.ts';
 import { conversations, packs, summaryOf } from './fixtures/report-run.ts';
 
@@ -33,12 +34,12 @@ describe('a run against its baseline', () => {
 
   it('renders the diff as Markdown and HTML, and inside index.html when a baseline is given', async () => {
     const { base, head } = runs();
-    const { markdown, html } = renderDiff(base, head, 'zh');
+    const { markdown, html } = renderDiff(diffRuns(base, head), 'zh');
     expect(markdown).toContain('# 与基线对比');
     expect(markdown).toContain('| api | card-loss/balance-dropped#0 | 8.00 | 3.50 | -4.50 | -2.50 | -2.00 |');
     expect(markdown).toContain('| hotline | balance-inquiry/channels#0 | 1.00 | 10.00 | +9.00 |');
     expect(html).toContain('变差 (1)');
-    const page = await htmlRenderer.render({ runDir: '/tmp', ...head, packs, lang: 'zh', baseline: base });
+    const page = await htmlRenderer.render({ runDir: '/tmp', ...head, packs, lang: 'zh', diff: diffRuns(base, head) });
     expect(page).toContain('id="baseline-diff"');
     expect(page).toContain('run-base');
   });

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { localeSchema } from '../harness/config/scenario.ts';
-import { agreement, agreementOfConversations, cohensKappa } from '../harness/grade/agreement.ts';
+import { agreement, agreementOfConversations, cohensKappa } from '../harness/score/agreement.ts';
 import { createLlmGrader } from '../harness/grade/llm/index.ts';
 import type { RecognitionLevel, TurnGrade } from '../harness/types.ts';
 import { startChatCompletionsServer, type ChatCompletionsServer } from './fixtures/chat-completions-server.ts';

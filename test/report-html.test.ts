@@ -5,6 +5,7 @@ import { pathToFileURL } from 'node:url';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { highlight } from '../reports/html/escape.ts';
+import { agreementOfConversations } from '../harness/score/agreement.ts';
 import { htmlRenderer } from '../reports/html/index.ts';
 import { conversations, hostileReply, packs, summaryOf } from './fixtures/report-run.ts';
 
@@ -31,7 +32,8 @@ beforeAll(async () => {
       writeFileSync(join(runDir, path), bytes);
     }
   }
-  const html = await htmlRenderer.render({ runDir, summary: summaryOf(list), conversations: list, packs, lang: 'zh' });
+  const agreement = list.some((c) => c.alt) ? agreementOfConversations(list) : undefined;
+  const html = await htmlRenderer.render({ runDir, summary: summaryOf(list), conversations: list, packs, lang: 'zh', agreement });
   writeFileSync(join(runDir, htmlRenderer.file), html);
   browser = await chromium.launch({ executablePath: process.env.HARNESS_CHROMIUM ?? '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu'] });
 }, 30_000);

@@ -50,4 +50,19 @@ describe('harness report on a saved run', () => {
     const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
     expect(summary.run.conversations).toBeLessThan(JSON.parse(before['summary.json'].toString()).run.conversations);
   }, 120_000);
+
+  it('shows the diff against a baseline run in index.html and names the baseline in summary.json', async () => {
+    const work = tempDir();
+    const common = ['run', '--bank', 'demo', '--channel', 'api', '--scenario', 'branch-lookup', '--progress', 'none'];
+    const base = join(work, 'base');
+    expect((await runCli([...common, '--out', base])).code).toBe(0);
+    const head = join(work, 'head');
+    const r = await runCli([...common, '--set', 'embeddedOptions.brain.quality=poor', '--out', head, '--baseline', base, '--max-drop', '5']);
+    expect(r.code, r.stderr).toBe(0);
+    const html = readFileSync(join(head, 'index.html'), 'utf8');
+    expect(html).toContain('id="baseline-diff"');
+    expect(html).toContain('变差');
+    const summary = JSON.parse(readFileSync(join(head, 'summary.json'), 'utf8'));
+    expect(summary.baseline).toEqual({ id: 'base', path: base });
+  }, 120_000);
 });

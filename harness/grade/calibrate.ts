@@ -5,7 +5,7 @@ import { z } from 'zod';
 import type { Locale, Pack, ScenarioCase } from '../config/scenario.ts';
 import type { BotReply, TurnGrade } from '../types.ts';
 import type { Grader } from './types.ts';
-import { cohensKappa, recognitionBucket } from './agreement.ts';
+import { cohensKappa, recognitionBucket } from '../score/agreement.ts';
 
 // Calibration: how far a grader agrees with hand-labelled replies. The labels
 // say what a careful human judge says; the grader is improved to meet them.

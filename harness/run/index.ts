@@ -7,6 +7,7 @@ import { secretValues } from '../config/interpolate.ts';
 import { PACKAGE_ROOT, loadBank, loadPacks } from '../config/load.ts';
 import { readYaml } from '../config/yaml.ts';
 import type { BankProfile, ChannelConfig } from '../config/bank.ts';
+import type { Locale, Pack } from '../config/scenario.ts';
 import { ConfigError, EXIT, HarnessError } from '../errors.ts';
 import { assessReply, gradeConversation, graders } from '../grade/index.ts';
 import { checkGate, type GateResult } from '../score/gate.ts';
@@ -19,7 +20,6 @@ import { FILES, RunFolder, packHash, storedOptionsSchema, type StoredOptions } f
 import { Journal, readJournal, repairJournal, dropFromJournal, writeJsonAtomic } from './journal.ts';
 import { buildPlan, type PlanFilter } from './plan.ts';
 import { createProgress } from './progress.ts';
-import { finishRun } from './finish.ts';
 import { executePlan } from './runner.ts';
 
 /** What a run is asked to do: the stored part (see folder.ts) plus how to run it this time. */
@@ -47,11 +47,29 @@ export interface RunResult {
   exitCode: number;
   gate: GateResult;
   interrupted: boolean;
+  /** Report files written. */
+  files: string[];
+}
+
+/** What the engine leaves for grading, scoring and rendering: the run folder and how it was planned. */
+export interface ExecutedRun {
+  runDir: string;
+  runId: string;
+  interrupted: boolean;
+  profile: BankProfile;
+  packs: Pack[];
+  locale: Locale;
+  planIds: Set<string>;
+  startedAt: string;
+  opts: RunOptions;
+  good: number;
+  log(message: string): void;
 }
 
 const VERSION = JSON.parse(readFileSync(join(PACKAGE_ROOT, 'package.json'), 'utf8')).version as string;
 
-export async function runBenchmark(input: RunOptions): Promise<RunResult> {
+/** The engine: plan, run every missing conversation, journal it. Grading and reports come after (harness/commands/run.ts). */
+export async function executeRun(input: RunOptions): Promise<ExecutedRun> {
   const opts = input.resume ? resumeOptions(input) : input;
   const log = opts.log ?? ((m: string) => process.stderr.write(m + '\n'));
   const bank = loadBank(opts.bank, opts.set);
@@ -102,9 +120,8 @@ export async function runBenchmark(input: RunOptions): Promise<RunResult> {
     const cmd = `npx harness run --resume ${relative(process.cwd(), runDir) || '.'}`;
     log(`\ninterrupted: ${readJournal(runDir).records.length}/${plan.length} conversations are saved in ${relative(process.cwd(), runDir)}/results.jsonl`);
     log(`resume with: ${cmd}`);
-    return { runDir, summary: undefined as unknown as Summary, exitCode: 130, gate: { failures: [] }, interrupted };
   }
-  return finishRun({ runDir, runId: runIdOf(runDir), profile, packs, locale, planIds: new Set(plan.map((p) => p.id)), startedAt, opts, good, log });
+  return { runDir, runId: runIdOf(runDir), interrupted, profile, packs, locale, planIds: new Set(plan.map((p) => p.id)), startedAt, opts, good, log };
 }
 
 interface ExecuteContext {

@@ -1,12 +1,12 @@
 import type { CompareInput } from '../types.ts';
 import { barChart } from '../html/charts.ts';
 import { esc, fmt, pct } from '../html/escape.ts';
-import { labels } from '../html/labels.ts';
+import { labels } from '../glossary.ts';
 import { page } from '../html/page.ts';
-import { compareRuns, type Comparison } from './compute.ts';
+import type { Comparison } from '../../harness/score/compare.ts';
+import type { Lang } from '../../harness/score/types.ts';
+import type { ViewRenderer } from '../types.ts';
 
-export { compareRuns } from './compute.ts';
-export type { Comparison, RankedBank } from './compute.ts';
 
 const words = {
   zh: {
@@ -21,7 +21,7 @@ const words = {
   },
 };
 
-function html(c: Comparison, lang: 'zh' | 'en'): string {
+function html(c: Comparison, lang: Lang): string {
   const W = words[lang];
   const L = labels(lang);
   const rankingChart = barChart({
@@ -63,7 +63,7 @@ function html(c: Comparison, lang: 'zh' | 'en'): string {
 
 const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 
-function markdown(c: Comparison, lang: 'zh' | 'en'): string {
+function markdown(c: Comparison, lang: Lang): string {
   const W = words[lang];
   const L = labels(lang);
   return [
@@ -103,6 +103,15 @@ function markdown(c: Comparison, lang: 'zh' | 'en'): string {
 
 /** `harness report runs/a runs/b …`: the CLI writes both into --out. */
 export function renderComparison(input: CompareInput): { html: string; markdown: string } {
-  const c = compareRuns(input.runs);
+  const c = input.comparison;
   return { html: html(c, input.lang), markdown: markdown(c, input.lang) };
 }
+
+/** The comparison view (harness report runs/a runs/b …): index.html and report.md. */
+export const compareRenderer: ViewRenderer<CompareInput> = {
+  files: ['index.html', 'report.md'],
+  render(input) {
+    const { html, markdown } = renderComparison(input);
+    return { 'index.html': html, 'report.md': markdown };
+  },
+};

@@ -1,10 +1,10 @@
 import { esc, fmt } from '../html/escape.ts';
-import { labels } from '../html/labels.ts';
+import { labels } from '../glossary.ts';
 import { page } from '../html/page.ts';
-import { diffRuns, type CaseDelta, type PairDelta, type RunData } from './compute.ts';
+import type { CaseDelta, PairDelta, RunDiff } from '../../harness/score/diff.ts';
+import type { Lang } from '../../harness/score/types.ts';
+import type { DiffInput, ViewRenderer } from '../types.ts';
 
-export { diffRuns } from './compute.ts';
-export type { RunDiff, CaseDelta, RunData } from './compute.ts';
 
 const words = {
   zh: { title: '与基线对比', better: '变好', worse: '变差', same: '未变', added: '新增', removed: '缺少', base: '基线', head: '本次', delta: '变化', bank: '银行整体', case: '案例', none: '无' },
@@ -13,18 +13,18 @@ const words = {
 
 const signed = (v: number | null | undefined) => (v === null || v === undefined ? '—' : `${v > 0 ? '+' : ''}${v.toFixed(2)}`);
 
-function metricLabel(name: string, lang: 'zh' | 'en'): string {
+function metricLabel(name: string, lang: Lang): string {
   const L = labels(lang);
   return name === 'recognition' ? L.recognition : name === 'completeness' ? L.completeness : L.effectiveness;
 }
 
-function pairRowsHtml(title: string, list: PairDelta[], lang: 'zh' | 'en'): string {
+function pairRowsHtml(title: string, list: PairDelta[], lang: Lang): string {
   return list
     .map((p, i) => `<tr>${i === 0 ? `<td rowspan="${list.length}">${esc(title)}</td>` : ''}<td>${esc(metricLabel(p.name, lang))}</td><td class="num">${fmt(p.base)}</td><td class="num">${fmt(p.head)}</td><td class="num">${signed(p.delta)}</td></tr>`)
     .join('');
 }
 
-function caseTableHtml(title: string, list: CaseDelta[], lang: 'zh' | 'en'): string {
+function caseTableHtml(title: string, list: CaseDelta[], lang: Lang): string {
   const W = words[lang];
   const L = labels(lang);
   if (!list.length) return `<h3>${esc(title)} (0)</h3>`;
@@ -35,14 +35,13 @@ function caseTableHtml(title: string, list: CaseDelta[], lang: 'zh' | 'en'): str
 }
 
 /** The diff as an HTML fragment (also embedded in index.html when a baseline is given). */
-export function diffSection(base: RunData, head: RunData, lang: 'zh' | 'en'): string {
+export function diffSection(d: RunDiff, lang: Lang): string {
   const W = words[lang];
   const L = labels(lang);
-  const d = diffRuns(base, head);
   const pairsTable = `<table><tr><th></th><th></th><th>${esc(W.base)}</th><th>${esc(W.head)}</th><th>${esc(W.delta)}</th></tr>
 ${pairRowsHtml(W.bank, d.bank, lang)}${d.channels.map((c) => pairRowsHtml(c.channel, c.pairs, lang)).join('')}</table>`;
   return `<section id="baseline-diff"><h2>${esc(W.title)}</h2>
-<p class="meta">${esc(W.base)}: ${esc(base.summary.run.id)} · ${esc(W.head)}: ${esc(head.summary.run.id)} · ${esc(W.better)} ${d.better.length} · ${esc(W.worse)} ${d.worse.length} · ${esc(W.same)} ${d.same.length}</p>
+<p class="meta">${esc(W.base)}: ${esc(d.baseId)} · ${esc(W.head)}: ${esc(d.headId)} · ${esc(W.better)} ${d.better.length} · ${esc(W.worse)} ${d.worse.length} · ${esc(W.same)} ${d.same.length}</p>
 ${pairsTable}
 ${caseTableHtml(W.worse, d.worse, lang)}
 ${caseTableHtml(W.better, d.better, lang)}
@@ -50,7 +49,7 @@ ${d.added.length ? caseTableHtml(W.added, d.added, lang) : ''}${d.removed.length
 <p class="meta">${esc(L.effectiveness)} 0–10</p></section>`;
 }
 
-function caseTableMd(title: string, list: CaseDelta[], lang: 'zh' | 'en'): string {
+function caseTableMd(title: string, list: CaseDelta[], lang: Lang): string {
   const W = words[lang];
   const L = labels(lang);
   if (!list.length) return `### ${title} (0)\n\n${W.none}\n`;
@@ -59,16 +58,15 @@ function caseTableMd(title: string, list: CaseDelta[], lang: 'zh' | 'en'): strin
   return [`### ${title} (${list.length})`, '', `| ${L.channel} | ${W.case} | ${W.base} | ${W.head} | ${L.effectiveness} ${W.delta} | ${L.recognition} ${W.delta} | ${L.completeness} ${W.delta} |`, '|---|---|---:|---:|---:|---:|---:|', ...rows, ''].join('\n');
 }
 
-export function renderDiff(base: RunData, head: RunData, lang: 'zh' | 'en' = 'zh'): { html: string; markdown: string } {
+export function renderDiff(d: RunDiff, lang: Lang = 'zh'): { html: string; markdown: string } {
   const W = words[lang];
-  const d = diffRuns(base, head);
   const pairLines = [{ title: W.bank, list: d.bank }, ...d.channels.map((c) => ({ title: c.channel, list: c.pairs }))].flatMap(({ title, list }) =>
     list.map((p) => `| ${title} | ${metricLabel(p.name, lang)} | ${fmt(p.base)} | ${fmt(p.head)} | ${signed(p.delta)} |`),
   );
   const markdown = [
     `# ${W.title}`,
     '',
-    `${W.base}: \`${base.summary.run.id}\` · ${W.head}: \`${head.summary.run.id}\` · ${W.better} ${d.better.length} · ${W.worse} ${d.worse.length} · ${W.same} ${d.same.length}`,
+    `${W.base}: \`${d.baseId}\` · ${W.head}: \`${d.headId}\` · ${W.better} ${d.better.length} · ${W.worse} ${d.worse.length} · ${W.same} ${d.same.length}`,
     '',
     `| | | ${W.base} | ${W.head} | ${W.delta} |`,
     '|---|---|---:|---:|---:|',
@@ -79,6 +77,15 @@ export function renderDiff(base: RunData, head: RunData, lang: 'zh' | 'en' = 'zh
     d.added.length ? caseTableMd(W.added, d.added, lang) : '',
     d.removed.length ? caseTableMd(W.removed, d.removed, lang) : '',
   ].join('\n');
-  const html = page({ lang, title: W.title, body: diffSection(base, head, lang), script: false });
+  const html = page({ lang, title: W.title, body: diffSection(d, lang), script: false });
   return { html, markdown };
 }
+
+/** The diff view (harness report <run> --baseline <run>): index.html and report.md. */
+export const diffRenderer: ViewRenderer<DiffInput> = {
+  files: ['index.html', 'report.md'],
+  render({ diff, lang }) {
+    const { html, markdown } = renderDiff(diff, lang);
+    return { 'index.html': html, 'report.md': markdown };
+  },
+};

@@ -1,5 +1,5 @@
 import * as echarts from 'echarts';
-import { chartFont } from './labels.ts';
+import { chartFont } from '../glossary.ts';
 
 // Charts are rendered on the server into inline SVG so the page needs no
 // script and no network to show them.

@@ -1,6 +1,6 @@
 import type { Renderer, RenderInput } from '../types.ts';
 import { esc } from './escape.ts';
-import { labels } from './labels.ts';
+import { labels } from '../glossary.ts';
 import { channelSection, chartsSection, overviewSection, scenarioTables } from './overview.ts';
 import { page } from './page.ts';
 import { reviewSection, transcriptsSection } from './transcript.ts';
@@ -21,8 +21,8 @@ export function renderHtml(input: RenderInput): string {
     channelSection(summary, L),
     chartsSection(summary, conversations, packs, L),
     scenarioTables(summary, packs, L),
-    input.baseline ? diffSection(input.baseline, { summary, conversations }, input.lang) : '',
-    reviewSection(conversations, L),
+    input.diff ? diffSection(input.diff, input.lang) : '',
+    input.agreement ? reviewSection(input.agreement, L) : '',
     transcriptsSection(conversations, summary, packs, L),
   ].join('\n');
   return page({ lang: input.lang, title: `${L.title} · ${run.bankName || run.bank}`, body });

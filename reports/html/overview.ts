@@ -3,7 +3,7 @@ import type { ChannelScore, Summary } from '../../harness/score/types.ts';
 import type { GradedConversation } from '../../harness/types.ts';
 import { barChart, heatmapChart, histogram, niceStep } from './charts.ts';
 import { esc, fmt, pct } from './escape.ts';
-import type { Labels } from './labels.ts';
+import type { Labels } from '../glossary.ts';
 
 // The summary half of the report: score cards, charts, per-scenario tables.
 

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { esc } from './escape.ts';
-import { fontStack } from './labels.ts';
+import { fontStack } from '../glossary.ts';
 
 // The page shell: inline CSS, the filter script and a Content-Security-Policy
 // that only lets that one script run, so bot text can never execute even if

@@ -2,9 +2,9 @@ import { createHash } from 'node:crypto';
 import type { Pack } from '../../harness/config/scenario.ts';
 import type { Summary } from '../../harness/score/types.ts';
 import type { BotReply, CaseGrade, GradedConversation, TurnGrade } from '../../harness/types.ts';
-import { agreementOfConversations } from '../../harness/grade/agreement.ts';
+import type { Agreement } from '../../harness/score/agreement.ts';
 import { esc, evidenceSrc, fmt, highlight } from './escape.ts';
-import type { Labels } from './labels.ts';
+import type { Labels } from '../glossary.ts';
 import { scenarioName } from './overview.ts';
 
 // Every conversation, whole: what the customer said, what the bot answered
@@ -99,9 +99,7 @@ ${conversations.map((c) => conversationBlock(c, summary, packs, L)).join('\n')}`
 }
 
 /** With --grader both: turns where the two graders differ by ≥3 points. */
-export function reviewSection(conversations: GradedConversation[], L: Labels): string {
-  if (!conversations.some((c) => c.alt)) return '';
-  const result = agreementOfConversations(conversations);
+export function reviewSection(result: Agreement, L: Labels): string {
   const flagged = result.disagreements.filter((d) => d.review);
   const rows = flagged
     .map((d) => `<tr><td><a href="#${anchorOf(d.conversation ?? '')}">${esc(d.conversation)}</a></td><td class="num">${d.turn + 1}</td>

@@ -7,12 +7,14 @@ import type { Locale, Pack } from '../config/scenario.ts';
 import { EXIT, HarnessError } from '../errors.ts';
 import { checkGate } from '../score/gate.ts';
 import { rollup } from '../score/rollup.ts';
-import type { Summary } from '../score/types.ts';
+import { summarySchema, type Summary } from '../score/types.ts';
 import type { GradedConversation } from '../types.ts';
-import { gradeRun } from './grade-run.ts';
-import { RunFolder } from './folder.ts';
-import { readJournal, writeJsonAtomic } from './journal.ts';
-import type { RunOptions, RunResult } from './index.ts';
+import { gradeRun } from '../run/grade-run.ts';
+import { RunFolder } from '../run/folder.ts';
+import { agreementOfConversations } from '../score/agreement.ts';
+import { diffRuns } from '../score/diff.ts';
+import { readJournal, writeJsonAtomic } from '../run/journal.ts';
+import type { RunOptions, RunResult } from '../run/index.ts';
 
 // After the conversations: grade the journal, roll up, write summary.json and
 // every report, then apply the CI gate. Pure replay: `harness report` and
@@ -60,23 +62,22 @@ export async function finishRun(x: FinishInput): Promise<RunResult> {
     shard: x.opts.shard ? `${x.opts.shard.index}/${x.opts.shard.total}` : undefined,
     lang,
   });
-  if (grader === 'both') {
-    const { agreementOfConversations } = await import('../grade/agreement.ts');
-    const a = agreementOfConversations(conversations);
-    summary.agreement = { kappa: a.kappa, agreement: a.agreement, disagreements: a.disagreements.length };
-  }
-  const baseline = x.opts.baseline ? loadBaseline(x.opts.baseline) : undefined;
+  const agreement = grader === 'both' ? agreementOfConversations(conversations) : undefined;
+  if (agreement) summary.agreement = { kappa: agreement.kappa, agreement: agreement.agreement, disagreements: agreement.disagreements.length };
+  const baseline = x.opts.baseline ? await loadBaseline(x.opts.baseline) : undefined;
+  if (baseline) summary.baseline = { id: baseline.summary.run.id, path: x.opts.baseline! };
+  const diff = baseline?.run ? diffRuns(baseline.run, { summary, conversations }) : undefined;
   const folder = new RunFolder(x.runDir);
   folder.writeSummary(summary);
   if (!x.finishedAt && folder.has('manifest')) folder.writeManifest({ ...folder.readManifest(), finishedAt: summary.run.finishedAt });
-  await renderAll({ runDir: x.runDir, summary, conversations, packs: x.packs, lang, baseline: baseline?.run }, x.log);
+  const files = await renderAll({ runDir: x.runDir, summary, conversations, packs: x.packs, lang, diff, agreement }, x.log);
 
   const gate = checkGate(summary, { failUnder: x.opts.failUnder, baseline: baseline?.summary, maxDrop: x.opts.maxDrop });
   const errorRate = summary.run.conversations ? summary.run.errors / summary.run.conversations : 0;
   let exitCode: number = EXIT.ok;
   if (gate.failures.length) exitCode = EXIT.gateFailed;
   if (errorRate > (x.opts.maxErrorRate ?? 0.1)) exitCode = EXIT.incomplete;
-  return { runDir: x.runDir, summary, exitCode, gate, interrupted: false };
+  return { runDir: x.runDir, summary, exitCode, gate, interrupted: false, files };
 }
 
 /** The LLM judge from the CLI, then the profile, then the OPENAI_* variables. */
@@ -96,28 +97,40 @@ async function judgeFor(x: FinishInput) {
   }
 }
 
-export async function renderAll(input: RenderInput, log: (m: string) => void): Promise<void> {
+/** Every run renderer of the registry, each into its own file; returns the files written. */
+export async function renderAll(input: RenderInput, log: (m: string) => void): Promise<string[]> {
+  const files: string[] = [];
   for (const kind of rendererKinds) {
     try {
       const renderer = await renderers[kind]();
       writeFileSync(join(input.runDir, renderer.file), await renderer.render(input));
+      files.push(join(input.runDir, renderer.file));
     } catch (err) {
       // One broken renderer must not cost the others (or the journal).
       log(`the ${kind} report could not be rendered: ${(err as Error).message}`);
     }
   }
+  return files;
 }
 
-/** --baseline takes a summary.json or a run folder (whose conversations enable a per-case diff). */
-export function loadBaseline(path: string): { summary: Summary; run?: { summary: Summary; conversations: GradedConversation[] } } {
+/** --baseline takes a summary.json or a run folder (whose conversations, graded as they were run, give a per-case diff). */
+export async function loadBaseline(path: string): Promise<{ summary: Summary; run?: { summary: Summary; conversations: GradedConversation[] } }> {
+  const folder = new RunFolder(path);
+  if (folder.has('summary') && folder.has('manifest') && folder.hasSnapshot()) {
+    const summary = folder.readSummary();
+    const { packs, locale } = folder.readSnapshot();
+    const conversations = await gradeRun(readJournal(folder.dir).records, { packs, locale, grader: 'rules', good: summary.good });
+    return { summary, run: { summary, conversations } };
+  }
   const file = existsSync(join(path, 'summary.json')) ? join(path, 'summary.json') : path;
   if (!existsSync(file)) throw new HarnessError('E_NOBASELINE', `--baseline ${path}: no summary.json there — pass a run folder or its summary.json`);
-  let summary: Summary;
+  let data: unknown;
   try {
-    summary = JSON.parse(readFileSync(file, 'utf8'));
+    data = JSON.parse(readFileSync(file, 'utf8'));
   } catch {
     throw new HarnessError('E_NOBASELINE', `--baseline ${file} is not valid JSON`);
   }
-  if (!summary?.channels || !summary.run) throw new HarnessError('E_NOBASELINE', `--baseline ${file} is not a harness summary.json`);
-  return { summary };
+  const parsed = summarySchema.safeParse(data);
+  if (!parsed.success) throw new HarnessError('E_NOBASELINE', `--baseline ${file} is not a harness summary.json (${parsed.error.issues[0].path.join('.')}: ${parsed.error.issues[0].message})`);
+  return { summary: parsed.data };
 }

@@ -4,10 +4,10 @@ import { loadBank, loadPacks } from '../config/load.ts';
 import { HarnessError } from '../errors.ts';
 import type { ConversationRecord } from '../types.ts';
 import { finishRun } from './finish.ts';
-import type { RunOptions, RunResult } from './index.ts';
-import { RESULTS, readJournal } from './journal.ts';
-import { RunFolder, type Manifest } from './folder.ts';
-import { buildPlan } from './plan.ts';
+import type { RunOptions, RunResult } from '../run/index.ts';
+import { RESULTS, readJournal } from '../run/journal.ts';
+import { RunFolder, type Manifest } from '../run/folder.ts';
+import { buildPlan } from '../run/plan.ts';
 
 // harness merge: join shard runs (Playwright's shard + merge-reports
 // convention). The merged journal is graded and rolled up from scratch, so

@@ -1,5 +1,5 @@
-import type { Summary } from '../../harness/score/types.ts';
-import { mean } from '../../harness/score/rollup.ts';
+import type { Summary } from './types.ts';
+import { mean } from './rollup.ts';
 
 // Many banks' runs side by side: the survey's tables (ranking, score
 // buckets, shares of "good" banks, online vs hotline) from measured runs.

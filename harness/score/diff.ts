@@ -1,5 +1,5 @@
-import type { ScorePair, Summary } from '../../harness/score/types.ts';
-import type { GradedConversation } from '../../harness/types.ts';
+import type { ScorePair, Summary } from './types.ts';
+import type { GradedConversation } from '../types.ts';
 
 // Run against run: cases matched by channel + pack/case#variant (repeats
 // averaged), so a release can be checked against the last one.
@@ -40,6 +40,8 @@ export interface PairDelta {
 }
 
 export interface RunDiff {
+  baseId: string;
+  headId: string;
   bank: PairDelta[];
   channels: { channel: string; pairs: PairDelta[] }[];
   better: CaseDelta[];
@@ -90,7 +92,7 @@ function pairs(base: ScorePair | undefined, head: ScorePair | undefined): PairDe
 export function diffRuns(base: RunData, head: RunData): RunDiff {
   const a = sides(base.conversations);
   const b = sides(head.conversations);
-  const result: RunDiff = { bank: pairs(base.summary.bank, head.summary.bank), channels: [], better: [], worse: [], same: [], added: [], removed: [] };
+  const result: RunDiff = { baseId: base.summary.run.id, headId: head.summary.run.id, bank: pairs(base.summary.bank, head.summary.bank), channels: [], better: [], worse: [], same: [], added: [], removed: [] };
   const channels = [...new Set([...Object.keys(base.summary.channels), ...Object.keys(head.summary.channels)])];
   result.channels = channels.map((channel) => ({ channel, pairs: pairs(base.summary.channels[channel], head.summary.channels[channel]) }));
   for (const key of new Set([...a.keys(), ...b.keys()])) {

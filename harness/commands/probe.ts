@@ -1,9 +1,9 @@
 import type { Frame, Page } from 'playwright-core';
 import { stringify } from 'yaml';
-import { SharedBrowser } from '../adapters/web/browser.ts';
-import type { OpenStep } from '../adapters/web/config.ts';
-import { probeHelpers } from '../adapters/web/probe-script.ts';
-import { sleep } from './util/sleep.ts';
+import { SharedBrowser } from '../../adapters/web/browser.ts';
+import type { OpenStep } from '../../adapters/web/config.ts';
+import { probeHelpers } from '../../adapters/web/probe-script.ts';
+import { sleep } from '../util/sleep.ts';
 
 // `harness probe --url`: open a bank's page, look for the usual chat-widget
 // patterns (a launcher, iframes, open shadow roots, a message box, a send

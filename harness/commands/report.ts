@@ -5,13 +5,18 @@ import { HarnessError } from '../errors.ts';
 import type { Summary } from '../score/types.ts';
 import type { GradedConversation } from '../types.ts';
 import { finishRun } from './finish.ts';
-import { RunFolder, packHash } from './folder.ts';
+
+import { compareRuns } from '../score/compare.ts';
+import { diffRuns } from '../score/diff.ts';
+import { views } from '../../reports/index.ts';
+import type { ViewRenderer } from '../../reports/types.ts';
+import { RunFolder, packHash } from '../run/folder.ts';
 import type { BankProfile } from '../config/bank.ts';
 import type { Locale, Pack } from '../config/scenario.ts';
 import type { Lang } from '../score/types.ts';
-import type { RunOptions } from './index.ts';
-import { gradeRun } from './grade-run.ts';
-import { readJournal } from './journal.ts';
+import type { RunOptions } from '../run/index.ts';
+import { gradeRun } from '../run/grade-run.ts';
+import { readJournal } from '../run/journal.ts';
 
 // harness report: one run → re-render its reports from the journal; several
 // runs → the banks' comparison; --baseline → a run-against-run diff.
@@ -21,32 +26,29 @@ export async function reportCommand(runs: string[], o: { out?: string; baseline?
   if (runs.length === 1 && !o.baseline) {
     const loaded = await loadRun(runs[0], o.lang, o.regrade);
     const opts = o.grader ? { ...loaded.finish.opts, grader: o.grader } : loaded.finish.opts;
-    await finishRun({ ...loaded.finish, opts, log });
-    return ['summary.json', 'report.md', 'index.html', 'junit.xml', 'results.csv'].map((f) => join(loaded.finish.runDir, f));
+    const result = await finishRun({ ...loaded.finish, opts, log });
+    return [join(loaded.finish.runDir, 'summary.json'), ...result.files];
   }
   if (o.baseline) {
     if (runs.length !== 1) throw new HarnessError('E_USAGE', '--baseline compares one run with another: pass one run folder');
     const [head, base] = await Promise.all([loadRun(runs[0], o.lang), loadRun(o.baseline, o.lang)]);
-    const { renderDiff } = await import('../../reports/diff/index.ts');
-    const lang = o.lang ?? head.summary.run.lang;
-    const diff = await renderDiff({ summary: base.summary, conversations: await base.graded() }, { summary: head.summary, conversations: await head.graded() }, lang);
-    const out = resolve(o.out ?? join(head.finish.runDir, 'diff'));
-    mkdirSync(out, { recursive: true });
-    writeFileSync(join(out, 'index.html'), diff.html);
-    writeFileSync(join(out, 'report.md'), diff.markdown);
-    return [join(out, 'index.html'), join(out, 'report.md')];
+    const diff = diffRuns({ summary: base.summary, conversations: await base.graded() }, { summary: head.summary, conversations: await head.graded() });
+    return writeView(await views.diff(), { diff, lang: o.lang ?? head.summary.run.lang }, resolve(o.out ?? join(head.finish.runDir, 'diff')));
   }
   const summaries = runs.map((dir) => ({ dir: resolve(dir), summary: readSummary(dir) }));
-  const { renderComparison } = await import('../../reports/compare/index.ts');
-  const lang = o.lang ?? summaries[0].summary.run.lang ?? 'zh';
-  const result = await renderComparison({ runs: summaries, lang });
+  const comparison = compareRuns(summaries);
   const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, '').replace('T', '-');
   const out = resolve(o.out ?? join('runs', `compare-${stamp}`));
-  mkdirSync(out, { recursive: true });
-  writeFileSync(join(out, 'index.html'), result.html);
-  writeFileSync(join(out, 'report.md'), result.markdown);
+  const written = await writeView(await views.compare(), { comparison, lang: o.lang ?? summaries[0].summary.run.lang ?? 'zh' }, out);
   writeFileSync(join(out, 'comparison.json'), JSON.stringify({ runs: summaries.map((s) => ({ dir: s.dir, run: s.summary.run, bank: s.summary.bank, online: s.summary.online, hotline: s.summary.hotline })) }, null, 2) + '\n');
-  return [join(out, 'index.html'), join(out, 'report.md'), join(out, 'comparison.json')];
+  return [...written, join(out, 'comparison.json')];
+}
+
+async function writeView<I>(view: ViewRenderer<I>, input: I, out: string): Promise<string[]> {
+  mkdirSync(out, { recursive: true });
+  const files = view.render(input);
+  for (const [name, text] of Object.entries(files)) writeFileSync(join(out, name), text);
+  return Object.keys(files).map((f) => join(out, f));
 }
 
 function readSummary(dir: string): Summary {

@@ -1,7 +1,25 @@
-// Report vocabulary: the survey's Chinese terms by default, English with --lang en.
+import type { Lang } from '../harness/score/types.ts';
+
+// The one glossary of every renderer (Markdown, HTML, JUnit, CSV, the
+// comparison and the diff): the survey's Chinese terms by default, English
+// with --lang en. A term has one wording everywhere in a run's reports.
 
 const zh = {
-  title: 'AI客服测评报告',
+  title: '银行智能客服评测报告',
+  compareTitle: '银行智能客服评测：多行对比',
+  byChannel: '分渠道',
+  byScenario: '分场景',
+  worst: '得分最低的会话',
+  noData: '本次评测无此类渠道',
+  errorsList: '未能完成的会话',
+  rank: '排名',
+  goodShare: '达到“良好”的银行占比',
+  bestPerScenario: '各场景最佳银行',
+  better: '变好',
+  worse: '变差',
+  latencyP50: '响应时延 P50（毫秒）',
+  simulatedTag: '（语音为模拟转写）',
+
   recognition: '问题识别能力',
   completeness: '问题解答能力',
   effectiveness: '智能服务有效性',
@@ -13,14 +31,14 @@ const zh = {
   kind: '类型',
   case: '案例',
   verdict: '结论',
-  pass: '通过',
-  fail: '未通过',
+  pass: '达标',
+  fail: '未达标',
   error: '出错',
   all: '全部',
   conversations: '会话数',
   errors: '错误数',
-  passRate: '通过率',
-  wilson: '通过率95%区间',
+  passRate: '达标率',
+  wilson: '达标率95%区间',
   n: '样本数',
   simulated: '模拟语音（未经真实通话）',
   simulatedNote: '以下渠道的语音识别为模拟：',
@@ -51,7 +69,7 @@ const zh = {
   callerAudio: '客户语音',
   review: '待复核（两种评分相差≥3分）',
   grader: '评分方式',
-  run: '运行',
+  run: '评测批次',
   bank: '银行',
   started: '开始',
   finished: '结束',
@@ -81,7 +99,21 @@ const zh = {
 export type Labels = typeof zh;
 
 const en: Labels = {
-  title: 'AI customer service benchmark',
+  title: 'Bank AI customer service evaluation',
+  compareTitle: 'Bank AI customer service: comparison of banks',
+  byChannel: 'By channel',
+  byScenario: 'By scenario',
+  worst: 'Lowest-scoring conversations',
+  noData: 'no channel of this kind in this run',
+  errorsList: 'Conversations that could not be completed',
+  rank: 'Rank',
+  goodShare: 'Share of banks rated "good"',
+  bestPerScenario: 'Best bank per scenario',
+  better: 'Better',
+  worse: 'Worse',
+  latencyP50: 'Latency P50 (ms)',
+  simulatedTag: ' (speech simulated)',
+
   recognition: 'Recognition',
   completeness: 'Completeness',
   effectiveness: 'AI effectiveness',
@@ -158,7 +190,7 @@ const en: Labels = {
   },
 };
 
-export function labels(lang: 'zh' | 'en'): Labels {
+export function labels(lang: Lang): Labels {
   return lang === 'en' ? en : zh;
 }
 
