@@ -105,22 +105,16 @@ export async function main(argv: string[]): Promise<number> {
     .description('check scenario packs, locale files and bank profiles; list every problem (exit 2)')
     .argument('[paths...]', 'files or folders', ['scenarios', 'banks'])
     .action(async (paths: string[]) => {
-      const { validatePaths } = await import('./config/load.ts');
-      const { formatProblem } = await import('./errors.ts');
-      const { files, problems } = validatePaths(paths);
-      for (const p of problems) process.stderr.write(formatProblem(p) + '\n');
-      if (problems.length) {
-        process.stderr.write(`\n${problems.length} problem(s) in ${files} file(s)\n`);
-        exitCode = EXIT.usage;
-      } else process.stdout.write(`${files} file(s) valid\n`);
+      const { validateCommand } = await import('./commands/validate.ts');
+      exitCode = validateCommand(paths);
     });
 
   program
     .command('schema')
     .description('write scenarios/schema.json and banks/schema.json from the zod schemas')
     .action(async () => {
-      const { writeSchemas } = await import('./config/jsonschema.ts');
-      for (const f of writeSchemas()) process.stdout.write(`wrote ${f}\n`);
+      const { schemaCommand } = await import('./commands/schema.ts');
+      schemaCommand();
     });
 
   program
@@ -157,10 +151,8 @@ export async function main(argv: string[]): Promise<number> {
     .requiredOption('--url <url>', 'the page with the chat widget')
     .option('--timeout <ms>', 'how long to look', int('--timeout'), 20000)
     .action(async (o) => {
-      const { probe } = await import('./commands/probe.ts');
-      const result = await probe(o.url, { timeoutMs: o.timeout });
-      for (const n of result.notes) process.stderr.write(`# ${n}\n`);
-      process.stdout.write(result.yaml);
+      const { probeCommand } = await import('./commands/probe.ts');
+      await probeCommand(o);
     });
 
   program

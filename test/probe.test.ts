@@ -3,7 +3,7 @@ import { parse } from 'yaml';
 import { webConfigSchema } from '../adapters/web/config.ts';
 import { createWebAdapter } from '../adapters/web/index.ts';
 import { createWebServer, type WebServer } from '../banks/demo/web/index.ts';
-import { probe } from '../harness/commands/probe.ts';
+import { probe } from '../adapters/web/probe.ts';
 import { never, say, testCtx, testEnv } from './web-helpers.ts';
 import { tinyBrain } from './web-tiny-brain.ts';
 

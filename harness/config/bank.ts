@@ -1,3 +1,4 @@
+import { embeddedKinds } from '../embedded.ts';
 import { z } from 'zod';
 import { adapterConfigSchemas, adapterKinds, type AdapterKind } from '../../adapters/registry.ts';
 import { channelKindSchema } from './scenario.ts';
@@ -28,7 +29,7 @@ export const bankSchema = z.strictObject({
   id: z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, 'use lower-case letters, digits, "_" and "-"'),
   name: z.string().min(1),
   locale: z.string().default('zh-CN'),
-  embedded: z.enum(['demo']).optional().describe('Start this embedded bank in-process on loopback for the run'),
+  embedded: z.enum(embeddedKinds).optional().describe('Start this embedded bank in-process on loopback for the run'),
   embeddedOptions: z.record(z.string(), z.unknown()).default({}).describe('Options for the embedded bank (latency, brain quality…)'),
   politeness: politenessSchema.default({ maxConcurrent: 2, minIntervalMs: 1000 }),
   timeouts: z

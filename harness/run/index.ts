@@ -16,6 +16,7 @@ import type { Adapter, AdapterEnv, ConversationRecord } from '../types.ts';
 import { sha256 } from '../util/hash.ts';
 import { createRedactor } from '../util/redact.ts';
 import { gradeContext } from './grade-run.ts';
+import { embeddedBanks, type EmbeddedBank } from '../embedded.ts';
 import { FILES, RunFolder, packHash, storedOptionsSchema, type StoredOptions } from './folder.ts';
 import { Journal, readJournal, repairJournal, dropFromJournal, writeJsonAtomic } from './journal.ts';
 import { buildPlan, type PlanFilter } from './plan.ts';
@@ -158,18 +159,18 @@ async function execute(todo: ReturnType<typeof buildPlan>, x: ExecuteContext): P
   process.on('SIGTERM', onSignal);
 
   const channels = [...new Set(todo.map((t) => t.channel))];
-  let embedded: { vars: Record<string, string>; close(): Promise<void> } | undefined;
+  let embedded: EmbeddedBank | undefined;
   const adapters = new Map<string, Adapter>();
   const journal = new Journal(runDir);
   const progress = createProgress(opts.progress ?? 'auto', x.plan, x.done);
   try {
     let channelConfigs: Record<string, ChannelConfig> = profile.channels;
     if (profile.embedded) {
-      const { startDemoBank, partFor } = await import('../../banks/demo/index.ts');
+      const bankDef = await embeddedBanks[profile.embedded]();
       // Start only the parts the run's channels talk to.
       const used = JSON.stringify(channels.map((c) => profile.channels[c])).matchAll(/\$\{embedded:([A-Za-z0-9_.-]+)/g);
-      const only = [...new Set([...used].map((m) => partFor(m[1])).filter((p): p is string => !!p))];
-      embedded = await startDemoBank({ ...profile.embeddedOptions, ...(opts.embeddedOptions ?? {}) } as any, only);
+      const only = [...new Set([...used].map((m) => bankDef.partFor(m[1])).filter((p): p is string => !!p))];
+      embedded = await bankDef.start({ ...profile.embeddedOptions, ...(opts.embeddedOptions ?? {}) }, only);
       const vars = embedded.vars;
       const running = Object.fromEntries(channels.map((c) => [c, profile.channels[c]]));
       const r = interpolate(running, ['embedded'], (_s, name) => vars[name]);
