@@ -1,13 +1,41 @@
 import { closeSync, existsSync, fsyncSync, ftruncateSync, openSync, readFileSync, renameSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { HarnessError } from '../errors.ts';
-import type { ConversationRecord } from '../types.ts';
+import { z } from 'zod';
+import { transportFaultKinds, type ConversationRecord } from '../types.ts';
 
 // results.jsonl: one line per finished conversation, appended with a single
 // write() so a conversation is in the journal whole or not at all. A kill can
 // at worst leave a torn last line, which reading drops and resuming truncates.
 
 export const RESULTS = 'results.jsonl';
+
+/** The contract of one journal line. Loose where adapters add evidence of their own. */
+export const recordSchema = z.looseObject({
+  id: z.string(),
+  bank: z.string(),
+  channel: z.string(),
+  kind: z.enum(['online', 'hotline']),
+  pack: z.string(),
+  case: z.string(),
+  variant: z.number().int(),
+  repeat: z.number().int(),
+  startedAt: z.string(),
+  durationMs: z.number(),
+  attempts: z.number().int(),
+  turns: z.array(
+    z.looseObject({
+      index: z.number().int(),
+      exchanges: z.array(
+        z.looseObject({
+          utterance: z.looseObject({ index: z.number().int(), text: z.string(), attempt: z.enum(['first', 'clarify-answer', 'rephrase', 'reply']) }),
+          reply: z.looseObject({ text: z.string(), messages: z.array(z.looseObject({ text: z.string() })), buttons: z.array(z.string()) }),
+        }),
+      ),
+    }),
+  ),
+  error: z.looseObject({ kind: z.enum([...transportFaultKinds, 'internal']), message: z.string() }).optional(),
+});
 
 export class Journal {
   private fd: number;
@@ -58,12 +86,19 @@ export function readJournal(dir: string): JournalRead {
     const line = text.slice(start, nl);
     start = nl + 1;
     if (!line.trim()) continue;
-    let record: ConversationRecord;
+    let data: unknown;
     try {
-      record = JSON.parse(line);
+      data = JSON.parse(line);
     } catch {
       throw new HarnessError('E_JOURNAL', `${file}:${lineNo}:1 is not valid JSON — the journal was edited or corrupted; remove that line and resume`);
     }
+    const parsed = recordSchema.safeParse(data);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      throw new HarnessError('E_JOURNAL', `${file}:${lineNo}:1 ${issue.path.join('.') || 'record'}: ${issue.message} — not a conversation record of this version of harness; remove that line and resume`);
+    }
+    // The schema checks what every reader relies on; adapters' evidence stays as written.
+    const record = data as ConversationRecord;
     if (seen.has(record.id)) continue;
     seen.add(record.id);
     records.push(record);
