@@ -1,20 +1,22 @@
 import type { CompareInput, DiffInput, Renderer, ViewRenderer } from './types.ts';
-import { csvRenderer } from './csv.ts';
-import { junitRenderer } from './junit.ts';
-import { markdownRenderer } from './markdown.ts';
 
-// Closed registry of per-run renderers (summary.json is written by the runner:
-// it is the contract, not a rendering). The HTML renderer loads lazily: it pulls in ECharts.
+// The registry of per-run renderers: a list of definitions, the kind union
+// derived from it, so adding a renderer is one new file and one line here.
+// summary.json is written by the engine: it is the contract, not a rendering.
+// The HTML renderer loads lazily: it pulls in ECharts.
 
-export const rendererKinds = ['markdown', 'junit', 'csv', 'html'] as const;
-export type RendererKind = (typeof rendererKinds)[number];
+export interface RendererDefinition {
+  readonly kind: string;
+  load(): Promise<Renderer>;
+}
 
-export const renderers: Record<RendererKind, () => Promise<Renderer>> = {
-  markdown: async () => markdownRenderer,
-  junit: async () => junitRenderer,
-  csv: async () => csvRenderer,
-  html: async () => (await import('./html/index.ts')).htmlRenderer,
-};
+export const runRenderers = [
+  { kind: 'markdown', load: async () => (await import('./markdown.ts')).markdownRenderer },
+  { kind: 'junit', load: async () => (await import('./junit.ts')).junitRenderer },
+  { kind: 'csv', load: async () => (await import('./csv.ts')).csvRenderer },
+  { kind: 'html', load: async () => (await import('./html/index.ts')).htmlRenderer },
+] as const satisfies readonly RendererDefinition[];
+export type RendererKind = (typeof runRenderers)[number]['kind'];
 
 /** Views over several runs: the banks' comparison and the run-against-run diff. */
 export const views = {

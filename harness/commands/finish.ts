@@ -1,6 +1,6 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { renderers, rendererKinds } from '../../reports/index.ts';
+import { runRenderers } from '../../reports/index.ts';
 import type { RenderInput } from '../../reports/types.ts';
 import type { BankProfile } from '../config/bank.ts';
 import type { Locale, Pack } from '../config/scenario.ts';
@@ -100,9 +100,9 @@ async function judgeFor(x: FinishInput) {
 /** Every run renderer of the registry, each into its own file; returns the files written. */
 export async function renderAll(input: RenderInput, log: (m: string) => void): Promise<string[]> {
   const files: string[] = [];
-  for (const kind of rendererKinds) {
+  for (const { kind, load } of runRenderers) {
     try {
-      const renderer = await renderers[kind]();
+      const renderer = await load();
       writeFileSync(join(input.runDir, renderer.file), await renderer.render(input));
       files.push(join(input.runDir, renderer.file));
     } catch (err) {
