@@ -132,6 +132,18 @@ describe('calibration fixtures: branch-lookup, feedback-lookup, complaint-sugges
     }
   });
 
+  it('a forbid phrase outside the forbidden category is a negation, labelled uncapped', () => {
+    // These replies contain a forbid phrase only inside a denial ("不存在无法投诉的情况").
+    const negations = new Set(['cs-63', 'ii-63']);
+    const found: string[] = [];
+    for (const e of all) {
+      if (e.category === 'forbidden') continue;
+      const text = e.then?.reply ?? e.reply;
+      if (turnOf(e)!.expect.forbid.some((f) => text.includes(f))) found.push(e.id);
+    }
+    expect(found.sort()).toEqual([...negations].sort());
+  });
+
   it.each(files)('%s: covers most categories at least twice', (file) => {
     const count = new Map<string, number>();
     for (const e of entries.get(file)!) count.set(e.category, (count.get(e.category) ?? 0) + 1);
