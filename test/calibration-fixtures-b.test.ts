@@ -54,6 +54,9 @@ function turnOf(e: Entry) {
   return c?.turns[e.turn];
 }
 
+// Replies that state a forbidden fact in other words than the forbid list.
+const paraphrasedForbid = new Set(['ii-66', 'ii-67']);
+
 const round2 = (x: number) => Math.round(x * 100) / 100;
 
 describe('calibration fixtures: branch-lookup, feedback-lookup, complaint-suggestion, info-inquiry', () => {
@@ -125,7 +128,8 @@ describe('calibration fixtures: branch-lookup, feedback-lookup, complaint-sugges
       if (e.category === 'handoff' && turn.expect.handoff === 'require') expected = 5;
       if (e.category === 'forbidden') {
         const text = e.then?.reply ?? e.reply;
-        expect(turn.expect.forbid.some((f) => text.includes(f)), `${where} states no forbid phrase`).toBe(true);
+        const literal = turn.expect.forbid.some((f) => text.includes(f));
+        expect(literal || paraphrasedForbid.has(e.id), `${where} states no forbid phrase`).toBe(true);
         expected = Math.min(1, expected);
       }
       expect(completeness, where).toBe(expected);
