@@ -1,6 +1,9 @@
 import { Command, CommanderError, Option } from 'commander';
 import { relative } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { ConfigError, EXIT, HarnessError } from './errors.ts';
+
+const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
 // Thin: parse argv, call into the modules, map errors to exit codes.
 // Heavy modules (runner, Playwright, speech, SIP) load only when a command needs them.
@@ -23,6 +26,7 @@ export async function main(argv: string[]): Promise<number> {
   let debug = argv.includes('--debug');
   const program = new Command('harness')
     .description('Benchmark the AI customer service of banks: web chat, WeChat, bot APIs and the hotline')
+    .version(VERSION, '-V, --version', 'print the version')
     .option('--debug', 'show stack traces and adapter logs')
     .exitOverride()
     .configureOutput({ outputError: (s, write) => write(s) });
@@ -48,9 +52,11 @@ export async function main(argv: string[]): Promise<number> {
     .option('--judge-model <model>', 'LLM judge model (default OPENAI_MODEL)')
     .option('--judge-concurrency <n>', 'LLM judge requests at once', int('--judge-concurrency'))
     .option('--set <path=value>', 'override a profile value, e.g. channels.api.url=http://…', (v: string, p: string[] = []) => [...p, v])
-    .option('--fail-under <spec>', 'exit 1 if a score is below: recognition=4,completeness=3.5,effectiveness=7')
-    .option('--baseline <run|summary.json>', 'compare with an earlier run; exit 1 on a drop beyond --max-drop')
+    .option('--fail-under <spec>', 'exit 1 if a score is below: recognition=4,completeness=3.5 (0–5), effectiveness=7 (0–10) or 70%')
+    .option('--baseline <run|summary.json>', 'compare with an earlier run of the same plan; exit 1 on a drop beyond --max-drop')
+    .option('--baseline-partial', 'with --baseline: gate on what both runs share when their channels or plans differ')
     .option('--max-drop <d>', 'largest allowed drop against --baseline', num('--max-drop'), 0.2)
+    .option('--force', 'replace a finished run in the --out folder')
     .option('--max-error-rate <r>', 'share of conversations that may end in errors before exit 3', num('--max-error-rate'), 0.1)
     .option('--good <x>', 'the "good" threshold on the 0–5 scales', num('--good'), 4)
     .addOption(new Option('--lang <lang>', 'report language').choices(['zh', 'en']))
@@ -60,6 +66,13 @@ export async function main(argv: string[]): Promise<number> {
     .option('--scenarios-dir <dir>', 'scenario folder', 'scenarios/zh-CN')
     .action(async (o) => {
       if (!o.bank && !o.resume) throw new HarnessError('E_USAGE', 'harness run needs --bank <id> (or --resume <run folder>) — try: npx harness run --bank demo');
+      if (o.resume) {
+        // The plan comes from the run folder: flags that would change it conflict with --resume.
+        const planFlags: [string, unknown][] = [['--bank', o.bank], ['--channel', o.channel], ['--scenario', o.scenario], ['--case', o.case], ['--tag', o.tag], ['--repeat', o.repeat], ['--limit', o.limit], ['--shard', o.shard], ['--set', o.set], ['--out', o.out], ['--force', o.force]];
+        const given = planFlags.filter(([, v]) => v !== undefined).map(([f]) => f);
+        if (program.commands.find((c) => c.name() === 'run')!.getOptionValueSource('variants') === 'cli') given.push('--variants');
+        if (given.length) throw new HarnessError('E_USAGE', `--resume continues the plan stored in ${o.resume}/run.json: ${given.join(', ')} cannot change it — drop ${given.length > 1 ? 'them' : 'it'}, or start a new run with --out`);
+      }
       const [{ runBenchmark }, { parseShard }, { parseFailUnder }] = await Promise.all([
         import('./commands/run.ts'),
         import('./run/plan.ts'),
@@ -85,6 +98,8 @@ export async function main(argv: string[]): Promise<number> {
         set: o.set,
         failUnder: o.failUnder ? parseFailUnder(o.failUnder) : undefined,
         baseline: o.baseline,
+        baselinePartial: o.baselinePartial,
+        force: o.force,
         maxDrop: o.maxDrop,
         maxErrorRate: o.maxErrorRate,
         good: o.good,
@@ -123,9 +138,14 @@ export async function main(argv: string[]): Promise<number> {
     .argument('<runs...>', 'shard run folders')
     .requiredOption('-o, --out <dir>', 'the merged run folder')
     .addOption(new Option('--lang <lang>', 'report language').choices(['zh', 'en']))
+    .option('--fail-under <spec>', 'exit 1 if a score is below (as harness run)')
+    .option('--baseline <run|summary.json>', 'exit 1 on a drop against an earlier run beyond --max-drop (as harness run)')
+    .option('--baseline-partial', 'with --baseline: gate on what both share')
+    .option('--max-drop <d>', 'largest allowed drop against --baseline', num('--max-drop'), 0.2)
+    .option('--max-error-rate <r>', 'share of conversations that may end in errors before exit 3', num('--max-error-rate'), 0.1)
     .action(async (runs: string[], o) => {
-      const { mergeRuns } = await import('./commands/merge.ts');
-      const result = await mergeRuns(runs, o.out, { lang: o.lang });
+      const [{ mergeRuns }, { parseFailUnder }] = await Promise.all([import('./commands/merge.ts'), import('./score/gate.ts')]);
+      const result = await mergeRuns(runs, o.out, { lang: o.lang, failUnder: o.failUnder ? parseFailUnder(o.failUnder) : undefined, baseline: o.baseline, baselinePartial: o.baselinePartial, maxDrop: o.maxDrop, maxErrorRate: o.maxErrorRate });
       exitCode = result.exitCode;
       printRunResult(result);
     });
@@ -139,10 +159,15 @@ export async function main(argv: string[]): Promise<number> {
     .addOption(new Option('--grader <kind>', 'one run: grade its journal again with this grader').choices(['rules', 'llm', 'both']))
     .option('--regrade', "one run: grade it against the packs on disk now instead of the snapshot it ran with")
     .addOption(new Option('--lang <lang>', 'report language').choices(['zh', 'en']))
+    .option('--fail-under <spec>', 'one run: exit 1 if a score is below (as harness run)')
+    .option('--max-drop <d>', 'with --baseline: exit 1 on a drop beyond this', num('--max-drop'))
+    .option('--baseline-partial', 'with --baseline: compare what both runs share when their plans differ')
     .action(async (runs: string[], o) => {
-      const { reportCommand } = await import('./commands/report.ts');
-      const written = await reportCommand(runs, o);
-      for (const f of written) process.stdout.write(`wrote ${rel(f)}\n`);
+      const [{ reportCommand }, { parseFailUnder }] = await Promise.all([import('./commands/report.ts'), import('./score/gate.ts')]);
+      const result = await reportCommand(runs, { ...o, failUnder: o.failUnder ? parseFailUnder(o.failUnder) : undefined });
+      for (const f of result.files) process.stdout.write(`wrote ${rel(f)}\n`);
+      for (const failure of result.failures) process.stdout.write(`gate failed: ${failure}\n`);
+      exitCode = result.exitCode;
     });
 
   program

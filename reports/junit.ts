@@ -1,15 +1,17 @@
 import type { RenderInput, Renderer } from './types.ts';
 
 // junit.xml: a testsuite per channel, a testcase per conversation. A
-// conversation that misses the "good" threshold is a failure; one that could
-// not be completed is an error. CI systems show these natively.
+// conversation is an error when it could not be completed, and a failure only
+// when a CI gate (--fail-under, --baseline) failed and it is part of why —
+// never merely for scoring below "good", so a green build shows green.
+// Properties carry every conversation's scores.
 
 const esc = (s: string) =>
   s.replace(/[&<>"']/g, (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[ch]!).replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, '');
 
 export const junitRenderer: Renderer = {
   file: 'junit.xml',
-  render({ summary, conversations }: RenderInput): string {
+  render({ summary, conversations, gate }: RenderInput): string {
     const suites: string[] = [];
     let tests = 0;
     let failures = 0;
@@ -27,15 +29,17 @@ export const junitRenderer: Renderer = {
         const name = `${r.pack}/${r.case}#${r.variant}.${r.repeat}`;
         const head = `    <testcase classname="${esc(`${r.bank}.${channel}.${r.pack}`)}" name="${esc(name)}" time="${(r.durationMs / 1000).toFixed(3)}">`;
         const score = `recognition ${c.grade.recognition.toFixed(2)}, completeness ${c.grade.completeness.toFixed(2)}`;
+        const prop = (name: string, value: string | number) => `        <property name="${name}" value="${esc(String(value))}"/>\n`;
+        const props = `      <properties>\n${prop('recognition', c.grade.recognition.toFixed(2))}${prop('completeness', c.grade.completeness.toFixed(2))}${prop('effectiveness', (c.grade.recognition + c.grade.completeness).toFixed(2))}${prop('good', c.grade.passed ? 'yes' : 'no')}      </properties>\n`;
         if (r.error) {
           e++;
           cases.push(`${head}\n      <error type="${esc(r.error.kind)}" message="${esc(r.error.message)}"/>\n    </testcase>`);
-        } else if (!c.grade.passed) {
+        } else if (gate?.byConversation?.[r.id]?.length) {
           f++;
           const reasons = c.grade.turns.flatMap((t) => t.reasons.map((x) => `turn ${t.index + 1}: ${x}`)).join('\n');
-          cases.push(`${head}\n      <failure type="below-threshold" message="${esc(`${score} (good ≥ ${summary.good})`)}">${esc(reasons)}</failure>\n    </testcase>`);
+          cases.push(`${head}\n${props}      <failure type="gate" message="${esc(gate.byConversation[r.id].join('; '))}">${esc(`${score}\n${reasons}`)}</failure>\n    </testcase>`);
         } else {
-          cases.push(`${head}\n      <system-out>${esc(score)}</system-out>\n    </testcase>`);
+          cases.push(`${head}\n${props}      <system-out>${esc(score)}</system-out>\n    </testcase>`);
         }
       }
       tests += convs.length;

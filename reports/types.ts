@@ -2,6 +2,7 @@ import type { Pack } from '../harness/config/scenario.ts';
 import type { Agreement } from '../harness/score/agreement.ts';
 import type { Comparison } from '../harness/score/compare.ts';
 import type { RunDiff } from '../harness/score/diff.ts';
+import type { GateResult } from '../harness/score/gate.ts';
 import type { Lang, Summary } from '../harness/score/types.ts';
 import type { GradedConversation } from '../harness/types.ts';
 
@@ -19,6 +20,8 @@ export interface RenderInput {
   diff?: RunDiff;
   /** With --grader both: how far the two graders agree, computed by harness/score. */
   agreement?: Agreement;
+  /** The CI gates: which failed, and the conversations each failure is made of. */
+  gate?: GateResult;
 }
 
 export interface Renderer {

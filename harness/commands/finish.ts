@@ -5,7 +5,7 @@ import type { RenderInput } from '../../reports/types.ts';
 import type { BankProfile } from '../config/bank.ts';
 import type { Locale, Pack } from '../config/scenario.ts';
 import { EXIT, HarnessError } from '../errors.ts';
-import { checkGate } from '../score/gate.ts';
+import { attributeGate, baselineMismatch, checkGate } from '../score/gate.ts';
 import { rollup } from '../score/rollup.ts';
 import { summarySchema, type Summary } from '../score/types.ts';
 import type { GradedConversation } from '../types.ts';
@@ -67,12 +67,20 @@ export async function finishRun(x: FinishInput): Promise<RunResult> {
   const baseline = x.opts.baseline ? await loadBaseline(x.opts.baseline) : undefined;
   if (baseline) summary.baseline = { id: baseline.summary.run.id, path: x.opts.baseline! };
   const diff = baseline?.run ? diffRuns(baseline.run, { summary, conversations }) : undefined;
+  // A gate compares like with like: the same bank, channels and plan, or (asked for) their overlap.
+  const mismatch = baseline ? baselineMismatch(summary, baseline.summary) : [];
+  if (mismatch.length && x.opts.baselinePartial) x.log(`--baseline-partial: comparing only what both runs share (${mismatch.join('; ')})`);
+  const gateOpts = { failUnder: x.opts.failUnder, baseline: mismatch.length && !x.opts.baselinePartial ? undefined : baseline?.summary, maxDrop: x.opts.maxDrop, partial: mismatch.length > 0 };
+  const checked = checkGate(summary, gateOpts);
+  const gate = { ...checked, byConversation: checked.failures.length ? attributeGate(summary, conversations, { ...gateOpts, worse: diff ? new Set(diff.worse.map((d) => d.key)) : undefined }) : {} };
   const folder = new RunFolder(x.runDir);
   folder.writeSummary(summary);
   if (!x.finishedAt && folder.has('manifest')) folder.writeManifest({ ...folder.readManifest(), finishedAt: summary.run.finishedAt });
-  const files = await renderAll({ runDir: x.runDir, summary, conversations, packs: x.packs, lang, diff, agreement }, x.log);
+  const files = await renderAll({ runDir: x.runDir, summary, conversations, packs: x.packs, lang, diff, agreement, gate }, x.log);
+  if (mismatch.length && !x.opts.baselinePartial) {
+    throw new HarnessError('E_BASELINE', `--baseline ${x.opts.baseline} is not comparable with this run:\n  ${mismatch.join('\n  ')}\ncompare like with like (same bank, channels, packs and plan), or pass --baseline-partial to gate on what both share; the run and its reports are saved in ${x.runDir}`, EXIT.usage);
+  }
 
-  const gate = checkGate(summary, { failUnder: x.opts.failUnder, baseline: baseline?.summary, maxDrop: x.opts.maxDrop });
   const errorRate = summary.run.conversations ? summary.run.errors / summary.run.conversations : 0;
   let exitCode: number = EXIT.ok;
   if (gate.failures.length) exitCode = EXIT.gateFailed;

@@ -13,7 +13,10 @@ import { buildPlan } from '../run/plan.ts';
 // convention). The merged journal is graded and rolled up from scratch, so
 // its scores equal an unsharded run's.
 
-export async function mergeRuns(dirs: string[], out: string, extra: { lang?: 'zh' | 'en' } = {}): Promise<RunResult> {
+/** The gates a merged run is checked against, as `harness run` takes them. */
+export type MergeOptions = Pick<RunOptions, 'lang' | 'failUnder' | 'baseline' | 'baselinePartial' | 'maxDrop' | 'maxErrorRate'>;
+
+export async function mergeRuns(dirs: string[], out: string, extra: MergeOptions = {}): Promise<RunResult> {
   if (!dirs.length) throw new HarnessError('E_USAGE', 'harness merge needs the shard run folders');
   const folders = dirs.map((d) => new RunFolder(d));
   const manifests = folders.map((f) => f.readManifest());
@@ -31,7 +34,7 @@ export async function mergeRuns(dirs: string[], out: string, extra: { lang?: 'zh
       records.set(r.id, r);
     }
   }
-  const options: RunOptions = { ...first.options, shard: undefined, lang: extra.lang ?? first.options.lang };
+  const options: RunOptions = { ...first.options, ...extra, shard: undefined, lang: extra.lang ?? first.options.lang };
   // The shards' own snapshot: merging needs neither the profile file nor its secrets.
   const { packs, locale, profile } = folders[0].hasSnapshot() ? folders[0].readSnapshot() : { ...loadPacks(options.scenariosDir), profile: loadBank(options.bank, options.set).profile };
   const plan = buildPlan(profile, packs, options);

@@ -1,7 +1,8 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { loadBank, loadPacks } from '../config/load.ts';
-import { HarnessError } from '../errors.ts';
+import { EXIT, HarnessError } from '../errors.ts';
+import { baselineMismatch, checkGate } from '../score/gate.ts';
 import type { Summary } from '../score/types.ts';
 import type { GradedConversation } from '../types.ts';
 import { finishRun } from './finish.ts';
@@ -21,19 +22,43 @@ import { readJournal } from '../run/journal.ts';
 // harness report: one run → re-render its reports from the journal; several
 // runs → the banks' comparison; --baseline → a run-against-run diff.
 
-export async function reportCommand(runs: string[], o: { out?: string; baseline?: string; lang?: Lang; grader?: 'rules' | 'llm' | 'both'; regrade?: boolean }): Promise<string[]> {
+export interface ReportOptions {
+  out?: string;
+  baseline?: string;
+  baselinePartial?: boolean;
+  lang?: Lang;
+  grader?: 'rules' | 'llm' | 'both';
+  regrade?: boolean;
+  failUnder?: RunOptions['failUnder'];
+  maxDrop?: number;
+}
+
+export interface ReportResult {
+  files: string[];
+  failures: string[];
+  exitCode: number;
+}
+
+export async function reportCommand(runs: string[], o: ReportOptions): Promise<ReportResult> {
   const log = (m: string) => process.stderr.write(m + '\n');
   if (runs.length === 1 && !o.baseline) {
     const loaded = await loadRun(runs[0], o.lang, o.regrade);
-    const opts = o.grader ? { ...loaded.finish.opts, grader: o.grader } : loaded.finish.opts;
+    const opts = { ...loaded.finish.opts, ...(o.grader ? { grader: o.grader } : {}), failUnder: o.failUnder };
     const result = await finishRun({ ...loaded.finish, opts, log });
-    return [join(loaded.finish.runDir, 'summary.json'), ...result.files];
+    return { files: [join(loaded.finish.runDir, 'summary.json'), ...result.files], failures: result.gate.failures, exitCode: result.exitCode };
   }
   if (o.baseline) {
     if (runs.length !== 1) throw new HarnessError('E_USAGE', '--baseline compares one run with another: pass one run folder');
     const [head, base] = await Promise.all([loadRun(runs[0], o.lang), loadRun(o.baseline, o.lang)]);
+    const mismatch = baselineMismatch(head.summary, base.summary);
+    if (mismatch.length && !o.baselinePartial) {
+      throw new HarnessError('E_BASELINE', `${o.baseline} is not comparable with ${runs[0]}:\n  ${mismatch.join('\n  ')}\ncompare like with like, or pass --baseline-partial to compare what both share`, EXIT.usage);
+    }
+    if (mismatch.length) log(`--baseline-partial: comparing only what both runs share (${mismatch.join('; ')})`);
     const diff = diffRuns({ summary: base.summary, conversations: await base.graded() }, { summary: head.summary, conversations: await head.graded() });
-    return writeView(await views.diff(), { diff, lang: o.lang ?? head.summary.run.lang }, resolve(o.out ?? join(head.finish.runDir, 'diff')));
+    const files = await writeView(await views.diff(), { diff, lang: o.lang ?? head.summary.run.lang }, resolve(o.out ?? join(head.finish.runDir, 'diff')));
+    const failures = checkGate(head.summary, { failUnder: o.failUnder, baseline: base.summary, maxDrop: o.maxDrop ?? Infinity, partial: mismatch.length > 0 }).failures;
+    return { files, failures, exitCode: failures.length ? EXIT.gateFailed : EXIT.ok };
   }
   const summaries = runs.map((dir) => ({ dir: resolve(dir), summary: readSummary(dir) }));
   const comparison = compareRuns(summaries);
@@ -41,7 +66,7 @@ export async function reportCommand(runs: string[], o: { out?: string; baseline?
   const out = resolve(o.out ?? join('runs', `compare-${stamp}`));
   const written = await writeView(await views.compare(), { comparison, lang: o.lang ?? summaries[0].summary.run.lang ?? 'zh' }, out);
   writeFileSync(join(out, 'comparison.json'), JSON.stringify({ runs: summaries.map((s) => ({ dir: s.dir, run: s.summary.run, bank: s.summary.bank, online: s.summary.online, hotline: s.summary.hotline })) }, null, 2) + '\n');
-  return [...written, join(out, 'comparison.json')];
+  return { files: [...written, join(out, 'comparison.json')], failures: [], exitCode: EXIT.ok };
 }
 
 async function writeView<I>(view: ViewRenderer<I>, input: I, out: string): Promise<string[]> {

@@ -1,5 +1,5 @@
 import { setMaxListeners } from 'node:events';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { adapterFactories } from '../../adapters/registry.ts';
 import { interpolate } from '../config/interpolate.ts';
@@ -30,11 +30,15 @@ export interface RunOptions extends PlanFilter, Omit<StoredOptions, keyof PlanFi
   resume?: string;
   /** With --resume: run errored conversations again too. */
   retryErrors?: boolean;
+  /** Replace a finished run in the --out folder. */
+  force?: boolean;
   progress?: 'auto' | 'bar' | 'lines' | 'none';
   screenshots?: boolean;
   trace?: 'off' | 'on-failure' | 'on';
   failUnder?: Partial<Record<'recognition' | 'completeness' | 'effectiveness', number>>;
   baseline?: string;
+  /** Gate on what the run and its baseline share when their plans differ. */
+  baselinePartial?: boolean;
   maxDrop?: number;
   /** Share of conversations that may end in infrastructure errors before exit code 3. */
   maxErrorRate?: number;
@@ -82,7 +86,9 @@ export async function executeRun(input: RunOptions): Promise<ExecutedRun> {
   const folder = new RunFolder(input.resume ? input.resume : (opts.out ?? join('runs', newRunId(profile.id, opts.shard))));
   const runDir = folder.dir;
   if (!input.resume && folder.has('journal')) {
-    throw new HarnessError('E_EXISTS', `${folder.shown} already holds a run — resume it with --resume ${folder.shown}, or choose another --out`);
+    if (!opts.force) throw new HarnessError('E_EXISTS', `${folder.shown} already holds a run — resume it with --resume ${folder.shown}, replace it with --force, or choose another --out`);
+    if (!folder.has('manifest')) throw new HarnessError('E_EXISTS', `${folder.shown} holds a results.jsonl but no run.json: not a harness run folder, so --force will not delete it — choose another --out`);
+    rmSync(folder.dir, { recursive: true, force: true });
   }
   folder.ensure();
   const previous = input.resume && folder.has('manifest') ? folder.readManifest() : undefined;

@@ -4,6 +4,7 @@ import type { Pack, ScenarioCase } from '../config/scenario.ts';
 import { HarnessError } from '../errors.ts';
 import type { ChannelKind } from '../types.ts';
 import { fnv1a } from '../util/hash.ts';
+import { distance } from 'fastest-levenshtein';
 
 // plan = banks × channels × packs × cases × variants × repeats. A
 // conversation id is stable: bank/channel/pack/case#variant.repeat.
@@ -80,6 +81,17 @@ export function buildPlan(profile: BankProfile, packs: Pack[], filter: PlanFilte
   if (filter.cases?.length && !items.length) {
     throw new HarnessError('E_USAGE', `no case matches --case ${filter.cases.join(',')} — case ids look like lost-card or card-loss/lost-card`);
   }
+  if (filter.tags?.length) {
+    const known = [...new Set(selectedPacks.flatMap((p) => p.cases.flatMap((c) => c.tags)))].sort();
+    const unknown = filter.tags.filter((t) => !known.includes(t));
+    if (unknown.length === filter.tags.length) {
+      const hints = unknown.map((t) => {
+        const near = closest(t, known);
+        return near ? `"${t}" (did you mean "${near}"?)` : `"${t}"`;
+      });
+      throw new HarnessError('E_USAGE', `no case has the tag ${hints.join(', ')} — the tags there are: ${known.join(', ')}`);
+    }
+  }
   const limited = filter.limit ? items.slice(0, filter.limit) : items;
   return filter.shard ? limited.filter((i) => inShard(i.id, filter.shard!)) : limited;
 }
@@ -97,6 +109,16 @@ export function parseShard(text: string): { index: number; total: number } {
     throw new HarnessError('E_USAGE', `--shard ${text}: write it as i/n with 1 ≤ i ≤ n, e.g. --shard 2/3`);
   }
   return { index, total };
+}
+
+function closest(word: string, candidates: string[]): string | undefined {
+  let best: string | undefined;
+  let bestD = Infinity;
+  for (const c of candidates) {
+    const d = distance(c, word);
+    if (d < bestD) [best, bestD] = [c, d];
+  }
+  return bestD <= Math.max(2, Math.floor(word.length / 3)) ? best : undefined;
 }
 
 function findPack(packs: Pack[], id: string): Pack {
