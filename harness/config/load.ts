@@ -6,6 +6,7 @@ import { ConfigError, HarnessError, type ConfigProblem } from '../errors.ts';
 import { bankSchema, type BankProfile } from './bank.ts';
 import { envLookup, interpolate, toProblems } from './interpolate.ts';
 import { localeSchema, packSchema, type Keypoint, type Locale, type Pack } from './scenario.ts';
+import { closest } from './suggest.ts';
 import { problem, readYaml, validateWith, type SourceFile } from './yaml.ts';
 
 export const PACKAGE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -23,41 +24,65 @@ export function loadPackFile(file: string): { pack?: Pack; problems: ConfigProbl
   const source = readYamlSafe(file);
   if ('problems' in source) return source;
   const { value, problems } = validateWith(source, packSchema);
-  if (!value) return { problems };
-  const resolved = resolvePack(source, value);
-  return resolved.problems.length ? { problems: resolved.problems } : { pack: resolved.pack, problems: [] };
+  // Cross-checks run on what was written, so a duplicate id shows up together with the schema's problems.
+  const known = new Set(problems.map((p) => p.path));
+  problems.push(...crossCheck(source).filter((p) => !known.has(p.path)));
+  if (problems.length || !value) return { problems: sortProblems(problems) };
+  return { pack: resolveKeypoints(value), problems: [] };
 }
 
-/** Duplicate ids and key-point references: what zod cannot see. */
-function resolvePack(source: SourceFile, parsed: any): { pack: Pack; problems: ConfigProblem[] } {
+/** Duplicate ids and key-point references: what zod cannot see. Tolerates a pack that failed the schema. */
+function crossCheck(source: SourceFile): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
-  const shared = new Map<string, Keypoint>();
-  parsed.keypoints.forEach((k: Keypoint, i: number) => {
-    if (shared.has(k.id)) problems.push(problem(source, ['keypoints', i, 'id'], false, `duplicate key-point id "${k.id}" — ids must be unique in the pack`));
-    shared.set(k.id, k);
+  const data = source.data as any;
+  if (!data || typeof data !== 'object') return problems;
+  const list = (v: unknown): any[] => (Array.isArray(v) ? v : []);
+  const idOf = (v: any): string | undefined => (v && typeof v === 'object' && typeof v.id === 'string' ? v.id : undefined);
+  const shared = new Set<string>();
+  list(data.keypoints).forEach((k, i) => {
+    const id = idOf(k);
+    if (id === undefined) return;
+    if (shared.has(id)) problems.push(problem(source, ['keypoints', i, 'id'], false, `duplicate key-point id "${id}" — ids must be unique in the pack`));
+    shared.add(id);
   });
   const caseIds = new Map<string, number>();
-  parsed.cases.forEach((c: any, ci: number) => {
-    if (caseIds.has(c.id)) {
-      problems.push(problem(source, ['cases', ci, 'id'], false, `duplicate case id "${c.id}" (first used by cases[${caseIds.get(c.id)}]) — rename one`));
-    } else caseIds.set(c.id, ci);
-    c.turns.forEach((t: any, ti: number) => {
+  list(data.cases).forEach((c, ci) => {
+    const id = idOf(c);
+    if (id !== undefined) {
+      if (caseIds.has(id)) problems.push(problem(source, ['cases', ci, 'id'], false, `duplicate case id "${id}" (first used by cases[${caseIds.get(id)}]) — rename one`));
+      else caseIds.set(id, ci);
+    }
+    list(c?.turns).forEach((t, ti) => {
       const seen = new Set<string>();
-      t.expect.keypoints = t.expect.keypoints.map((k: string | Keypoint, ki: number) => {
+      list(t?.expect?.keypoints).forEach((k, ki) => {
         const path = ['cases', ci, 'turns', ti, 'expect', 'keypoints', ki];
-        const kp = typeof k === 'string' ? shared.get(k) : k;
-        if (!kp) {
-          const known = [...shared.keys()];
-          problems.push(problem(source, path, false, `unknown key-point id "${k}" — define it in the pack's top-level keypoints${known.length ? ` (known: ${known.join(', ')})` : ''}`));
-          return { id: String(k), text: String(k), any: [String(k)], weight: 1 };
+        const kid = typeof k === 'string' ? k : idOf(k);
+        if (typeof k === 'string' && !shared.has(k)) {
+          const hint = closest(k, [...shared]);
+          const advice = hint ? `did you mean "${hint}"?` : `define it in the pack's top-level keypoints${shared.size ? ` (known: ${[...shared].join(', ')})` : ''}`;
+          problems.push(problem(source, path, false, `unknown key-point id "${k}" — ${advice}`));
+          return;
         }
-        if (seen.has(kp.id)) problems.push(problem(source, path, false, `duplicate key-point id "${kp.id}" in this turn`));
-        seen.add(kp.id);
-        return kp;
+        if (kid === undefined) return;
+        if (seen.has(kid)) problems.push(problem(source, path, false, `duplicate key-point id "${kid}" in this turn — list each key point once`));
+        seen.add(kid);
       });
     });
   });
-  return { pack: parsed as Pack, problems };
+  return problems;
+}
+
+/** Replace key-point ids by the pack-level key points they name (crossCheck has vouched for every id). */
+function resolveKeypoints(parsed: any): Pack {
+  const shared = new Map<string, Keypoint>(parsed.keypoints.map((k: Keypoint) => [k.id, k]));
+  for (const c of parsed.cases) {
+    for (const t of c.turns) t.expect.keypoints = t.expect.keypoints.map((k: string | Keypoint) => (typeof k === 'string' ? shared.get(k)! : k));
+  }
+  return parsed as Pack;
+}
+
+export function sortProblems(problems: ConfigProblem[]): ConfigProblem[] {
+  return [...problems].sort((a, b) => (a.file === b.file ? a.line - b.line || a.col - b.col : 0));
 }
 
 function readYamlSafe(file: string): SourceFile | { problems: ConfigProblem[] } {
