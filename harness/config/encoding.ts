@@ -84,8 +84,9 @@ function wideEncoding(b: Uint8Array): string | undefined {
       if (b[i] === 0) evenZero++;
       if (b[i + 1] === 0) oddZero++;
     }
-    if (oddZero > n / 4 && evenZero === 0) return 'UTF-16LE';
-    if (evenZero > n / 4 && oddZero === 0) return 'UTF-16BE';
+    // ASCII leaves a zero in every other byte; a CJK character (U+9700 需) may add a stray one.
+    if (oddZero > n / 4 && evenZero <= oddZero / 8) return 'UTF-16LE';
+    if (evenZero > n / 4 && oddZero <= evenZero / 8) return 'UTF-16BE';
   }
   return undefined;
 }

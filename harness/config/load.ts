@@ -6,8 +6,9 @@ import { ConfigError, HarnessError, type ConfigProblem } from '../errors.ts';
 import { bankSchema, type BankProfile } from './bank.ts';
 import { envLookup, interpolate, toProblems } from './interpolate.ts';
 import { localeSchema, packSchema, type Keypoint, type Locale, type Pack } from './scenario.ts';
+import { valueAt } from './issues.ts';
 import { closest } from './suggest.ts';
-import { problem, readYaml, validateWith, type SourceFile } from './yaml.ts';
+import { displayPath, problem, readYaml, validateWith, type SourceFile } from './yaml.ts';
 
 export const PACKAGE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -127,10 +128,20 @@ export function loadPacks(dir = 'scenarios/zh-CN'): LoadedPacks {
     problems.push(...r.problems);
     locale = r.locale;
   } else {
-    problems.push({ file: localeFile, line: 1, col: 1, path: '', message: 'missing locale file — every scenario folder needs _locale.yaml (fallback and handoff phrases)' });
+    problems.push(missingLocale(folder));
   }
   if (problems.length) throw new ConfigError(problems);
   return { packs: packs.sort((a, b) => a.id.localeCompare(b.id)), locale: locale!, dir: folder };
+}
+
+function missingLocale(folder: string): ConfigProblem {
+  return {
+    file: join(displayPath(folder), '_locale.yaml'),
+    line: 0,
+    col: 0,
+    path: '',
+    message: 'missing — every scenario folder needs a _locale.yaml (its fallback and handoff phrases); copy scenarios/zh-CN/_locale.yaml into this folder and adapt it',
+  };
 }
 
 export function loadLocaleFile(file: string): { locale?: Locale; problems: ConfigProblem[] } {
@@ -166,29 +177,83 @@ export function loadBank(bank: string, set: string[] = []): LoadedBank {
   const source = readYamlSafe(file);
   if ('problems' in source) throw new ConfigError(source.problems);
   let data = structuredClone(source.data);
-  for (const assignment of set) data = applySet(data, assignment);
+  const problems: ConfigProblem[] = [];
+  const applied: { flag: string; path: string; value: string }[] = [];
+  for (const assignment of set) {
+    try {
+      data = applySet(data, assignment);
+      const eq = assignment.indexOf('=');
+      applied.push({ flag: `--set ${assignment}`, path: assignment.slice(0, eq), value: assignment.slice(eq + 1) });
+    } catch (err) {
+      if (!(err instanceof SetError)) throw err;
+      problems.push({ file: `--set ${assignment}`, line: 0, col: 0, path: '', message: err.message });
+    }
+  }
   const env = interpolate(data, ['env'], envLookup);
-  const problems = toProblems(source.file, (p) => source.at(p), env);
+  problems.push(...toProblems(source.file, (p) => source.at(p), env));
   const { value, problems: schemaProblems } = validateWith(source, bankSchema, env.value);
-  problems.push(...schemaProblems);
+  problems.push(...schemaProblems.map((p) => blameSet(p, applied, source)));
   if (problems.length || !value) throw new ConfigError(problems);
   return { profile: value as BankProfile, file, raw: data };
 }
 
+class SetError extends Error {}
+
 /** `channels.hotline.speech.asr.cer=0.1`: a dot-path override, the value parsed as YAML. */
 export function applySet(data: unknown, assignment: string): unknown {
   const eq = assignment.indexOf('=');
-  if (eq < 1) throw new HarnessError('E_USAGE', `--set ${assignment}: write it as path.to.key=value`);
+  if (eq < 1) throw new SetError('write it as path.to.key=value, e.g. --set channels.api.url=http://127.0.0.1:8080/chat');
   const path = assignment.slice(0, eq).split('.');
-  const value = parseYamlValue(assignment.slice(eq + 1));
+  if (path.some((seg) => !seg)) throw new SetError(`"${assignment.slice(0, eq)}" has an empty part — write keys joined by single dots`);
+  let value: unknown;
+  try {
+    value = parseYamlValue(assignment.slice(eq + 1));
+  } catch (err) {
+    throw new SetError(`the value is not valid YAML (${(err as Error).message.split('\n')[0].replace(/:$/, '')}) — quote it: --set '${assignment.slice(0, eq)}="…"'`);
+  }
   const root: any = data && typeof data === 'object' ? data : {};
   let node = root;
-  for (const seg of path.slice(0, -1)) {
-    if (node[seg] == null || typeof node[seg] !== 'object') node[seg] = {};
+  for (let i = 0; i < path.length - 1; i++) {
+    const seg = path[i];
+    if (node[seg] == null) node[seg] = {};
+    else if (typeof node[seg] !== 'object') {
+      const at = path.slice(0, i + 1).join('.');
+      throw new SetError(`${at} is ${JSON.stringify(node[seg])} in the profile, not a map — set ${at} itself, or check the path`);
+    }
     node = node[seg];
   }
   node[path[path.length - 1]] = value;
   return root;
+}
+
+/** A problem on a path a `--set` wrote is that flag's doing, not the file's. */
+function blameSet(p: ConfigProblem, applied: { flag: string; path: string; value: string }[], source: SourceFile): ConfigProblem {
+  const norm = (s: string) => s.replace(/\[(\d+)\]/g, '.$1');
+  const segments = (s: string) => s.split('.').map((seg) => (/^\d+$/.test(seg) ? Number(seg) : seg));
+  const at = norm(p.path);
+  for (const { flag, path, value } of [...applied].reverse()) {
+    const set = norm(path);
+    const inside = at === set || at.startsWith(set + '.');
+    // A map the flag created (e.g. a misspelt key on its way): the file never had it.
+    const created = set.startsWith(at + '.') && !source.has(segments(at));
+    if (!inside && !created) continue;
+    const key = at.split('.').pop()!;
+    const parts = path.split('.');
+    const flagWith = (i: number, seg: string) => `--set ${[...parts.slice(0, i), seg, ...parts.slice(i + 1)].join('.')}=${value}`;
+    let message = p.message.replace(`write ${key}: `, `write --set ${path}=`).replace(`did you mean ${key}: `, `did you mean --set ${path}=`);
+    const misspelt = /unknown key "([^"]+)" — did you mean "([^"]+)"\?/.exec(message);
+    if (misspelt && parts.indexOf(misspelt[1]) >= 0) {
+      message = message.replace(`did you mean "${misspelt[2]}"?`, `did you mean ${flagWith(parts.indexOf(misspelt[1]), misspelt[2])}?`);
+    } else if (created) {
+      // The first part of the flag's path the profile does not have, e.g. a misspelt channel name.
+      const i = parts.findIndex((_, n) => !source.has(segments(parts.slice(0, n + 1).join('.'))));
+      const parent = valueAt(source.data, segments(parts.slice(0, i).join('.')));
+      const hint = parent && typeof parent === 'object' ? closest(parts[i], Object.keys(parent)) : undefined;
+      if (hint) message = `the profile has no "${parts.slice(0, i + 1).join('.')}" — did you mean ${flagWith(i, hint)}? (as written: ${message})`;
+    }
+    return { file: flag, line: 0, col: 0, path: p.path, message };
+  }
+  return p;
 }
 
 // ---------------------------------------------------------------- validate
@@ -205,6 +270,7 @@ export function validatePaths(paths: string[]): { files: number; problems: Confi
     }
     const list = statSync(target).isDirectory() ? yamlFiles(target, true) : [target];
     const packIds = new Map<string, string>();
+    const packDirs = new Set<string>();
     for (const file of list) {
       files++;
       const name = basename(file);
@@ -220,6 +286,7 @@ export function validatePaths(paths: string[]): { files: number; problems: Confi
       } else {
         const r = loadPackFile(file);
         problems.push(...r.problems);
+        packDirs.add(dirname(file));
         if (r.pack) {
           const dup = packIds.get(`${dirname(file)}:${r.pack.id}`);
           if (dup) problems.push(problem(readYaml(file), ['id'], false, `duplicate pack id "${r.pack.id}" (also in ${dup})`));
@@ -227,6 +294,8 @@ export function validatePaths(paths: string[]): { files: number; problems: Confi
         }
       }
     }
+    // `run` reads a folder's packs together with its _locale.yaml: a folder without one cannot run.
+    for (const dir of packDirs) if (!existsSync(join(dir, '_locale.yaml'))) problems.push(missingLocale(dir));
   }
   return { files, problems };
 }

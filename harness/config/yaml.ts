@@ -111,7 +111,7 @@ function describeYamlError(e: YAMLError, doc: Document, text: string): { offset:
     case 'TAB_AS_INDENT':
       return { offset: lineStart, message: 'a tab is used for indentation — YAML indents with spaces only; replace the tab with spaces' };
     case 'DUPLICATE_KEY': {
-      const key = text.slice(e.pos[0], e.pos[1]).split(/:\s/)[0].trim();
+      const key = /^[^:\n]*/.exec(text.slice(offset))![0].trim();
       return { offset, message: `duplicate key${key ? ` "${key}"` : ''} — a key may appear once per map; remove or merge one of them` };
     }
     case 'TAG_RESOLVE_FAILED': {
