@@ -51,10 +51,18 @@ const corpus: Record<string, [string, string, string][]> = {
   'two-documents': [['pack.yaml:27:1', '', 'a second YAML document ("---")']],
   'empty-file': [['pack.yaml:1:1', '', 'the file is empty — write a map with id:, name:, intent:, cases:']],
   'list-not-map': [['pack.yaml:1:1', '', 'expected the file to be a map (id:, name:, intent:, cases: …), got a list (2 items)']],
+  'id-number': [['pack.yaml:1:5', 'id', 'expected a string, got the number 1 — quote it: id: "001"']],
+  'say-number': [['pack.yaml:24:14', 'cases[1].turns[0].say', 'expected a string, got the number 1000 — quote it: say: "1e3"']],
+  'channel-kind-unknown': [['pack.yaml:3:20', 'channels[1]', 'expected one of online, hotline, got the string "phone"']],
+  'unknown-top-level-key': [['pack.yaml:3:1', 'description', 'unknown key "description" — remove it (allowed here: id, name, locale, intent, channels, keypoints, cases)']],
+  'deep-nesting': [['pack.yaml:2:71', '', 'brackets nested more than 64 deep here']],
   'bank-adapter-typo': [['bank.yaml:5:14', 'channels.api.adapter', 'expected one of http, web, wechat-h5, wechat-mp, hotline, got the string "htttp" — did you mean adapter: http?']],
   'bank-adapter-missing': [['bank.yaml:5:5', 'channels.api', 'missing required key "adapter" — add adapter: one of http, web, wechat-h5, wechat-mp, hotline']],
   'bank-method-lowercase': [['bank.yaml:7:13', 'channels.api.method', 'got the string "post" — did you mean method: POST?']],
   'bank-politeness-string': [['bank.yaml:3:30', 'politeness.maxConcurrent', 'expected a number, got the string "2" — write maxConcurrent: 2']],
+  'bank-web-open-typo': [['bank.yaml:9:9', 'channels.api.open[0].clik', 'unknown key "clik" — did you mean "click"? (one of: click, fill+value, press, waitFor, frame)']],
+  'bank-enabled-yes': [['bank.yaml:7:14', 'channels.api.enabled', 'expected true or false, got the string "yes" — write enabled: true']],
+  'bank-channel-name': [['bank.yaml:4:3', 'channels.API', 'invalid key "API" — channel names: lower-case letters, digits, "_", "-"; e.g. api']],
   'bank-timeout-fraction': [['bank.yaml:8:16', 'channels.api.timeoutMs', 'expected a whole number, got the number 1.5']],
 };
 
@@ -69,14 +77,20 @@ describe('the bad-pack corpus: every problem located, in one pass', () => {
     });
   }
 
-  it('passes the same pack as UTF-8, with a BOM, and reads its Chinese intact', () => {
-    for (const folder of ['good', 'utf8-bom']) {
+  it('passes the same pack as UTF-8, with a BOM, with CRLF lines, and reads its Chinese intact', () => {
+    for (const folder of ['good', 'utf8-bom', 'crlf']) {
       expect(validatePaths([join(CORPUS, folder)]).problems).toEqual([]);
       const { pack } = loadPackFile(join(CORPUS, folder, 'pack.yaml'));
       expect(pack!.name).toBe('卡挂失样例');
       expect(pack!.cases[0].turns[0].expect.keypoints.map((k) => k.id)).toEqual(['temporary-report', 'formal-report']);
     }
     expect(validatePaths([join(CORPUS, 'bank-good')]).problems).toEqual([]);
+  });
+
+  it('reads `<<: *anchor` merge keys', () => {
+    const { pack, problems } = loadPackFile(join(CORPUS, 'merge-key/pack.yaml'));
+    expect(problems).toEqual([]);
+    expect(pack!.keypoints.map((k) => [k.id, k.any.length])).toEqual([['temporary-report', 3], ['temporary-report-2', 3]]);
   });
 
   it('gives an iconv line that really converts a GBK or UTF-16 pack', () => {
@@ -99,7 +113,7 @@ describe('the bad-pack corpus: every problem located, in one pass', () => {
     const cases = Array.from({ length: Math.ceil((5 * 1024 * 1024 - Buffer.byteLength(base)) / Buffer.byteLength(one)) }, (_, i) => one.replace('wallet-lost', `wallet-lost-${i}`));
     writeFileSync(join(dir, 'pack.yaml'), base + cases.join(''));
     const { problems } = validatePaths([dir]);
-    expect(problems.map(formatProblem)).toEqual([expect.stringMatching(/pack\.yaml:1:1 the file is 5\.\d MB — config files are limited to 2\.0 MB; split the cases into several packs$/)]);
+    expect(problems.map(formatProblem)).toEqual([expect.stringMatching(/pack\.yaml:1:1 the file is 5\.\d MB — config files are limited to 1\.0 MB; split the cases into several packs$/)]);
   });
 
   it('stops `run` on a folder without _locale.yaml with the same message as validate', () => {

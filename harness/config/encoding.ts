@@ -4,8 +4,8 @@ import { basename } from 'node:path';
 // GBK/GB18030 or UTF-16 by default; read leniently, such a pack "passes" full of
 // mojibake, so anything else is refused with the exact command that converts it.
 
-/** The largest config file read: real packs are tens of KB; beyond this is a mistake or an attack. */
-export const MAX_CONFIG_BYTES = 2 * 1024 * 1024;
+/** The largest config file read: real packs are 10–20 KB; beyond this is a mistake or an attack (and YAML parsing gets slow). */
+export const MAX_CONFIG_BYTES = 1024 * 1024;
 
 export interface EncodingProblem {
   line: number;

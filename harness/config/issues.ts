@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import type { ConfigProblem } from '../errors.ts';
-import { closest, requiredKeys, suggestKey } from './suggest.ts';
+import { allowedKeys, closest, requiredKeys, suggestKey, unionForms } from './suggest.ts';
 import { formatPath, type SourceFile } from './yaml.ts';
 
 // zod issues → messages a researcher can act on: the key, what it expects, what
@@ -20,7 +20,9 @@ export function issueProblems(source: SourceFile, schema: z.ZodType, issue: Issu
     case 'unrecognized_keys':
       return issue.keys.map((k) => {
         const hint = suggestKey(schema, path, k);
-        return at([...path, k], true, `unknown key "${k}"${hint ? ` — did you mean "${hint}"?` : ' — remove it'}`);
+        const allowed = allowedKeys(schema, path);
+        const list = allowed.length ? ` (allowed here: ${allowed.slice(0, 12).join(', ')}${allowed.length > 12 ? ', …' : ''})` : '';
+        return at([...path, k], true, `unknown key "${k}"${hint ? ` — did you mean "${hint}"?` : ` — remove it${list}`}`);
       });
     case 'invalid_union': {
       const value = valueAt(data, path);
@@ -28,7 +30,13 @@ export function issueProblems(source: SourceFile, schema: z.ZodType, issue: Issu
       const branches = (issue.errors ?? []) as Issue[][];
       const fitting = branches.filter((b) => !b.some((i) => i.path.length === 0 && (i.code === 'invalid_type' || i.code === 'invalid_value')));
       if (fitting.length) {
-        const best = fitting.reduce((a, b) => (b.length < a.length ? b : a));
+        // The branch whose keys the value uses, then the one with the fewest complaints.
+        const unknownKeys = (b: Issue[]) => b.reduce((n, i) => n + (i.code === 'unrecognized_keys' && i.path.length === 0 ? i.keys.length : 0), 0);
+        const best = fitting.reduce((a, b) => {
+          const d = unknownKeys(b) - unknownKeys(a);
+          return d < 0 || (d === 0 && b.length < a.length) ? b : a;
+        });
+        if (unknownKeys(best) > 0) return [unionKeyProblem(schema, path, value, at)];
         return best.flatMap((sub) => issueProblems(source, schema, { ...sub, path: [...path, ...sub.path] } as Issue, data));
       }
       const values = branches.flatMap((b) => b.flatMap((i) => (i.code === 'invalid_value' && i.path.length === 0 ? i.values : [])));
@@ -38,9 +46,26 @@ export function issueProblems(source: SourceFile, schema: z.ZodType, issue: Issu
       const expected = [...new Set(branches.flatMap((b) => b.flatMap((i) => (i.code === 'invalid_type' && i.path.length === 0 ? [typeName(i.expected)] : []))))];
       return [at(path, false, `expected ${expected.join(' or ') || 'another form'}, got ${describeValue(value)}`)];
     }
+    case 'invalid_key': {
+      const name = String(path[path.length - 1]);
+      const lower = name.toLowerCase().replace(/[^a-z0-9_-]+/g, '-');
+      const why = issue.issues.map((i) => i.message).join('; ');
+      return [at(path, true, `invalid key "${name}" — ${why}${lower !== name && lower ? `; e.g. ${lower}` : ''}`)];
+    }
     default:
-      return [at(path, false, describeIssue(issue, path, data, schema))];
+      return [at(path, false, describeIssue(issue, path, data, schema, source.raw(path)))];
   }
+}
+
+/** A map no form of the union accepts: name the unknown key and the forms there are. */
+function unionKeyProblem(schema: z.ZodType, path: PropertyKey[], value: unknown, at: (p: PropertyKey[], key: boolean, m: string) => ConfigProblem): ConfigProblem {
+  const forms = unionForms(schema, path);
+  const keys = value && typeof value === 'object' ? Object.keys(value) : [];
+  const known = new Set(forms.flatMap((f) => f.split('+')));
+  const unknown = keys.find((k) => !known.has(k)) ?? keys[0] ?? '';
+  const hint = suggestKey(schema, path, unknown);
+  const list = `(one of: ${forms.join(', ')})`;
+  return at([...path, unknown], true, `unknown key "${unknown}" — ${hint ? `did you mean "${hint}"? ${list}` : `write one of the forms ${list}`}`);
 }
 
 function discriminatorProblem(issue: any, path: PropertyKey[], data: unknown, at: (p: PropertyKey[], key: boolean, m: string) => ConfigProblem): ConfigProblem {
@@ -55,7 +80,7 @@ function discriminatorProblem(issue: any, path: PropertyKey[], data: unknown, at
   return at(full, false, enumMessage(key, options, value));
 }
 
-function describeIssue(issue: Issue, path: PropertyKey[], data: unknown, schema: z.ZodType): string {
+function describeIssue(issue: Issue, path: PropertyKey[], data: unknown, schema: z.ZodType, raw: string | undefined): string {
   const key = keyOf(path);
   const value = valueAt(data, path);
   switch (issue.code) {
@@ -71,7 +96,7 @@ function describeIssue(issue: Issue, path: PropertyKey[], data: unknown, schema:
         const keys = requiredKeys(schema, path);
         return `expected the file to be a map${keys.length ? ` (${keys.map((k) => `${k}:`).join(', ')} …)` : ''}, got ${describeValue(value)}`;
       }
-      const fix = typeFix(key, issue.expected, value);
+      const fix = typeFix(key, issue.expected, value, raw);
       return `expected ${typeName(issue.expected)}, got ${describeValue(value)}${fix ? ` — ${fix}` : ''}`;
     }
     case 'invalid_value':
@@ -96,8 +121,6 @@ function describeIssue(issue: Issue, path: PropertyKey[], data: unknown, schema:
     }
     case 'custom':
       return value === undefined ? issue.message : `${issue.message} — got ${describeValue(value)}`;
-    case 'invalid_key':
-      return `invalid key — ${issue.issues.map((i) => i.message).join('; ')}`;
     default:
       return issue.message;
   }
@@ -106,11 +129,13 @@ function describeIssue(issue: Issue, path: PropertyKey[], data: unknown, schema:
 function enumMessage(key: string, values: readonly unknown[], value: unknown): string {
   const allowed = values.map((v) => (typeof v === 'string' ? v : JSON.stringify(v)));
   const hint = typeof value === 'string' ? closest(value, allowed) : undefined;
-  const head = allowed.length === 1 ? `expected ${key} to be ${allowed[0]}` : `expected one of ${allowed.join(', ')}`;
-  return `${head}, got ${describeValue(value)}${hint ? ` — did you mean ${key}: ${hint}?` : ` — write ${key}: ${allowed[0]}${allowed.length > 1 ? ` (or ${allowed.slice(1).join(', ')})` : ''}`}`;
+  const head = allowed.length === 1 ? `expected ${allowed[0]}` : `expected one of ${allowed.join(', ')}`;
+  const item = /^\[\d+\]$/.test(key);
+  const write = (v: string) => (item ? v : `${key}: ${v}`);
+  return `${head}, got ${describeValue(value)}${hint ? ` — did you mean ${write(hint)}?` : ` — write ${write(allowed[0])}${allowed.length > 1 ? ` (or ${allowed.slice(1).join(', ')})` : ''}`}`;
 }
 
-function typeFix(key: string, expected: string, value: unknown): string | undefined {
+function typeFix(key: string, expected: string, value: unknown, raw = String(value)): string | undefined {
   const item = /^\[\d+\]$/.test(key);
   const write = (v: string) => (item ? `write the item as ${v}` : `write ${key}: ${v}`);
   if ((expected === 'number' || expected === 'int') && typeof value === 'string' && value.trim() !== '' && Number.isFinite(Number(value))) {
@@ -124,7 +149,7 @@ function typeFix(key: string, expected: string, value: unknown): string | undefi
   }
   if (expected === 'array' && (typeof value === 'string' || typeof value === 'number')) return write(`[${value}]`);
   if (expected === 'array' && value === null) return write('[ … ] (a list)');
-  if (expected === 'string' && (typeof value === 'number' || typeof value === 'boolean')) return `quote it: ${item ? '' : `${key}: `}"${value}"`;
+  if (expected === 'string' && (typeof value === 'number' || typeof value === 'boolean')) return `quote it: ${item ? '' : `${key}: `}"${raw}"`;
   if (value === null) return `fill in the value after "${item ? '-' : `${key}:`}" or remove the line`;
   return undefined;
 }

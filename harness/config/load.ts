@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse as parseYamlValue } from 'yaml';
@@ -21,8 +21,8 @@ export function locate(path: string): string {
 
 // ---------------------------------------------------------------- packs
 
-export function loadPackFile(file: string): { pack?: Pack; problems: ConfigProblem[] } {
-  const source = readYamlSafe(file);
+export function loadPackFile(file: string, read: SourceFile | { problems: ConfigProblem[] } = readYamlSafe(file)): { pack?: Pack; problems: ConfigProblem[] } {
+  const source = read;
   if ('problems' in source) return source;
   const { value, problems } = validateWith(source, packSchema);
   // Cross-checks run on what was written, so a duplicate id shows up together with the schema's problems.
@@ -265,7 +265,7 @@ export function validatePaths(paths: string[]): { files: number; problems: Confi
   for (const p of paths) {
     const target = locate(p);
     if (!existsSync(target)) {
-      problems.push({ file: p, line: 1, col: 1, path: '', message: 'no such file or folder' });
+      problems.push({ file: p, line: 0, col: 0, path: '', message: 'no such file or folder — check the path' });
       continue;
     }
     const list = statSync(target).isDirectory() ? yamlFiles(target, true) : [target];
@@ -276,7 +276,10 @@ export function validatePaths(paths: string[]): { files: number; problems: Confi
       const name = basename(file);
       if (name.startsWith('_locale')) {
         problems.push(...loadLocaleFile(file).problems);
-      } else if (isBankFile(file)) {
+        continue;
+      }
+      const source = basename(dirname(file)) === 'banks' ? undefined : readYamlSafe(file);
+      if (!source || isBankData(source)) {
         try {
           loadBank(file);
         } catch (err) {
@@ -284,9 +287,9 @@ export function validatePaths(paths: string[]): { files: number; problems: Confi
           else throw err;
         }
       } else {
-        const r = loadPackFile(file);
+        const r = loadPackFile(file, source);
         problems.push(...r.problems);
-        packDirs.add(dirname(file));
+        if (!('problems' in source) || !looksLikeBank(file)) packDirs.add(dirname(file));
         if (r.pack) {
           const dup = packIds.get(`${dirname(file)}:${r.pack.id}`);
           if (dup) problems.push(problem(readYaml(file), ['id'], false, `duplicate pack id "${r.pack.id}" (also in ${dup})`));
@@ -300,14 +303,17 @@ export function validatePaths(paths: string[]): { files: number; problems: Confi
   return { files, problems };
 }
 
-function isBankFile(file: string): boolean {
-  if (basename(dirname(file)) === 'banks') return true;
-  try {
-    const data = readYaml(file).data as Record<string, unknown> | null;
-    return !!data && typeof data === 'object' && 'channels' in data && !('cases' in data);
-  } catch {
-    return false;
-  }
+/** For a file that did not parse: does its text read like a profile rather than a pack? */
+function looksLikeBank(file: string): boolean {
+  const text = readFileSync(file, 'latin1');
+  return /^channels\s*:/m.test(text) && !/^cases\s*:/m.test(text);
+}
+
+/** A profile has channels and no cases; everything else is treated as a pack. */
+function isBankData(source: SourceFile | { problems: ConfigProblem[] }): boolean {
+  if ('problems' in source) return false;
+  const data = source.data as Record<string, unknown> | null;
+  return !!data && typeof data === 'object' && 'channels' in data && !('cases' in data);
 }
 
 function yamlFiles(dir: string, recursive = false): string[] {

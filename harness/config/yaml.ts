@@ -27,6 +27,8 @@ export interface SourceFile {
   at(path: PropertyKey[], key?: boolean): { line: number; col: number };
   /** Whether `path` names a node written in the file (not one added later, e.g. by --set). */
   has(path: PropertyKey[]): boolean;
+  /** The scalar at `path` as written (`001`, not 1), if there is one. */
+  raw(path: PropertyKey[]): string | undefined;
 }
 
 /** Values an alias may expand to in one file: well past any real pack, far below a "billion laughs". */
@@ -48,8 +50,16 @@ export function readYaml(file: string, text?: string): SourceFile {
     if ('problem' in decoded) throw new ConfigError([{ file: shown, path: '', ...decoded.problem }]);
     text = decoded.text;
   }
+  const deep = tooDeep(text);
+  if (deep !== undefined) {
+    const p = new LineCounter();
+    p.addNewLine(0);
+    for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) p.addNewLine(i + 1);
+    throw new ConfigError([{ file: shown, ...p.linePos(deep), path: '', message: `brackets nested more than ${MAX_FLOW_DEPTH} deep here — look for a run of unclosed [ or {` }]);
+  }
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  // `<<: *defaults` merge keys are a common YAML idiom; the alias check below bounds them too.
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, merge: true });
   const pos = (offset: number) => lineCounter.linePos(offset);
   const problems: ConfigProblem[] = [];
   const seen = new Set<number>();
@@ -70,8 +80,27 @@ export function readYaml(file: string, text?: string): SourceFile {
     return { line: p.line, col: p.col };
   };
   const has = (path: PropertyKey[]) => nodeAt(doc, path, false).exact;
+  const raw = (path: PropertyKey[]) => {
+    const { node, exact } = nodeAt(doc, path, false);
+    return exact && isScalar(node) && node.range ? text!.slice(node.range[0], node.range[1]) : undefined;
+  };
   // The alias check above bounds the expansion, so yaml's own (much stricter) count can go.
-  return { file: shown, doc, data: doc.toJS({ maxAliasCount: -1 }), at, has };
+  return { file: shown, doc, data: doc.toJS({ maxAliasCount: -1 }), at, has, raw };
+}
+
+/** Flow brackets ([ {) open at once: real configs use two or three; the parser slows down badly past a few hundred. */
+export const MAX_FLOW_DEPTH = 64;
+
+/** The offset of the first bracket nested deeper than MAX_FLOW_DEPTH (brackets inside text count too: a real file never gets near). */
+function tooDeep(text: string): number | undefined {
+  let depth = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x5b || c === 0x7b) {
+      if (++depth > MAX_FLOW_DEPTH) return i;
+    } else if ((c === 0x5d || c === 0x7d) && depth > 0) depth--;
+  }
+  return undefined;
 }
 
 /** The offset to point at and a message that says how to fix it. */
@@ -126,6 +155,7 @@ function describeYamlError(e: YAMLError, doc: Document, text: string): { offset:
     case 'MULTILINE_IMPLICIT_KEY':
       return { offset, message: `${first} — a value that contains ": " must be quoted; otherwise check the indentation of this line` };
     default:
+      if (/call stack/i.test(first)) return { offset, message: 'nested too deeply to read — real configs nest a few levels; look for runaway indentation or brackets' };
       return { offset, message: `${first} — check the indentation and quoting around this line` };
   }
 }
