@@ -48,6 +48,8 @@ const corpus: Record<string, [string, string, string][]> = {
   'unresolved-alias': [['pack.yaml:26:22', '', 'alias *shared refers to no anchor — define &shared above it']],
   'js-function-tag': [['pack.yaml:18:21', '', 'unknown YAML tag !!js/function — config files are plain YAML; remove the tag']],
   'custom-tag': [['pack.yaml:24:14', '', 'unknown YAML tag !secret']],
+  'set-tag': [['pack.yaml:19:20', '', 'unknown YAML tag !!set — config files are plain YAML; remove the tag']],
+  'merge-scalar': [['pack.yaml:11:5', '', '"<<" merges a map into this one, but its value is not a map']],
   'two-documents': [['pack.yaml:27:1', '', 'a second YAML document ("---")']],
   'empty-file': [['pack.yaml:1:1', '', 'the file is empty — write a map with id:, name:, intent:, cases:']],
   'list-not-map': [['pack.yaml:1:1', '', 'expected the file to be a map (id:, name:, intent:, cases: …), got a list (2 items)']],

@@ -59,7 +59,12 @@ export function readYaml(file: string, text?: string): SourceFile {
   }
   const lineCounter = new LineCounter();
   // `<<: *defaults` merge keys are a common YAML idiom; the alias check below bounds them too.
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, merge: true });
+  let doc: Document;
+  try {
+    doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, merge: true });
+  } catch (err) {
+    throw new ConfigError([{ file: shown, ...unreadable(err, text, lineCounter) }]);
+  }
   const pos = (offset: number) => lineCounter.linePos(offset);
   const problems: ConfigProblem[] = [];
   const seen = new Set<number>();
@@ -71,7 +76,7 @@ export function readYaml(file: string, text?: string): SourceFile {
     problems.push({ file: shown, line: p.line, col: p.col, path: '', message });
   }
   if (!problems.length) {
-    for (const a of aliasProblems(doc)) problems.push({ file: shown, ...pos(a.offset), path: '', message: a.message });
+    for (const a of [...nodeProblems(doc, text), ...aliasProblems(doc)]) problems.push({ file: shown, ...pos(a.offset), path: '', message: a.message });
   }
   if (problems.length) throw new ConfigError(problems.sort((a, b) => a.line - b.line || a.col - b.col));
   const at = (path: PropertyKey[], key = false) => {
@@ -85,7 +90,23 @@ export function readYaml(file: string, text?: string): SourceFile {
     return exact && isScalar(node) && node.range ? text!.slice(node.range[0], node.range[1]) : undefined;
   };
   // The alias check above bounds the expansion, so yaml's own (much stricter) count can go.
-  return { file: shown, doc, data: doc.toJS({ maxAliasCount: -1 }), at, has, raw };
+  let data: unknown;
+  try {
+    data = doc.toJS({ maxAliasCount: -1 });
+  } catch (err) {
+    throw new ConfigError([{ file: shown, ...unreadable(err, text, lineCounter) }]);
+  }
+  return { file: shown, doc, data, at, has, raw };
+}
+
+/** The yaml package throws (rather than reports) on a few inputs, e.g. `<<: 5`. */
+function unreadable(err: unknown, text: string, lineCounter: LineCounter): Omit<ConfigProblem, 'file'> {
+  const merge = /Merge sources/.test((err as Error).message) ? /<<\s*:/.exec(text) : null;
+  const p = lineCounter.linePos(merge?.index ?? 0);
+  const message = merge
+    ? '"<<" merges a map into this one, but its value is not a map (or an alias of one) — write <<: *anchor-of-a-map'
+    : `cannot read this YAML (${(err as Error).message.split('\n')[0]}) — check the indentation and quoting`;
+  return { line: p.line, col: p.col, path: '', message };
 }
 
 /** Flow brackets ([ {) open at once: real configs use two or three; the parser slows down badly past a few hundred. */
@@ -144,7 +165,9 @@ function describeYamlError(e: YAMLError, doc: Document, text: string): { offset:
       return { offset, message: `duplicate key${key ? ` "${key}"` : ''} — a key may appear once per map; remove or merge one of them` };
     }
     case 'TAG_RESOLVE_FAILED': {
-      const tag = (/Unresolved tag: (\S+)/.exec(first)?.[1] ?? '').replace(/^tag:yaml\.org,2002:/, '!!');
+      const full = /Unresolved tag: (\S+)/.exec(first)?.[1] ?? '';
+      const tag = shortTag(full);
+      if (CORE_TAGS.has(full)) return { offset: e.pos[0], message: `the value does not fit its tag ${tag} — remove the tag, or fix the value` };
       return { offset: e.pos[0], message: `unknown YAML tag ${tag} — config files are plain YAML; remove the tag (quote the value if it is text)` };
     }
     case 'MULTIPLE_DOCS':
@@ -167,6 +190,37 @@ function unclosed(doc: Document, errorOffset: number, match: (n: unknown) => boo
     if (match(n) && (n as Node).range && (n as Node).range![1] >= errorOffset && found === undefined) found = (n as Node).range![0];
   });
   return found;
+}
+
+const CORE_TAGS = new Set(['str', 'int', 'float', 'bool', 'null', 'map', 'seq'].map((t) => `tag:yaml.org,2002:${t}`));
+const shortTag = (tag: string) => tag.replace(/^tag:yaml\.org,2002:/, '!!');
+
+/** What parses but a plain config must not hold: type tags (!!set, !!binary), keys that are maps or lists, merges of non-maps. */
+function nodeProblems(doc: Document, text: string): { offset: number; message: string }[] {
+  const problems: { offset: number; message: string }[] = [];
+  visit(doc, (_, n) => {
+    if (isScalar(n) || isCollection(n)) {
+      if (n.tag && !CORE_TAGS.has(n.tag)) {
+        const start = n.range?.[0] ?? 0;
+        const lineStart = text.lastIndexOf('\n', start - 1) + 1;
+        const tag = /!\S*\s*$/.exec(text.slice(lineStart, start));
+        const offset = tag ? lineStart + tag.index : start;
+        problems.push({ offset, message: `unknown YAML tag ${shortTag(n.tag)} — config files are plain YAML; remove the tag` });
+      }
+    }
+    if (isPair(n)) {
+      const key = n.key as Node | null;
+      if (isCollection(key)) problems.push({ offset: key.range?.[0] ?? 0, message: 'a key that is a list or a map — keys are plain text; write the key as text' });
+      if (isScalar(key) && key.value === '<<') {
+        const target = isAlias(n.value) ? n.value.resolve(doc) : n.value;
+        const sources = isSeq(target) ? target.items.map((i) => (isAlias(i) ? i.resolve(doc) : i)) : [target];
+        if (!sources.every((x) => isMap(x))) {
+          problems.push({ offset: key.range?.[0] ?? 0, message: '"<<" merges a map into this one, but its value is not a map (or an alias of one) — write <<: *anchor-of-a-map' });
+        }
+      }
+    }
+  });
+  return problems;
 }
 
 /** Unresolved aliases and aliases that expand past MAX_ALIAS_EXPANSION values (a "billion laughs"). */
