@@ -174,6 +174,21 @@ describe('--set mistakes are the flag\'s, not a line of the profile', () => {
   });
 });
 
+describe('a value from ${env:…} is never echoed in an error', () => {
+  it('names the placeholder instead of the secret', () => {
+    const dir = tempDir();
+    const file = join(dir, 'bank.yaml');
+    writeFileSync(file, readFileSync(join(CORPUS, 'bank-good/bank.yaml'), 'utf8').replace('method: POST', 'method: ${env:HARNESS_TEST_METHOD}'));
+    process.env.HARNESS_TEST_METHOD = 'sk-live-0123456789';
+    try {
+      expect(() => loadBank(file)).toThrow(/bank\.yaml:7:13 channels\.api\.method: expected one of POST, PUT, GET, got the value of \$\{env:HARNESS_TEST_METHOD\}/);
+      expect(() => loadBank(file)).not.toThrow(/sk-live/);
+    } finally {
+      delete process.env.HARNESS_TEST_METHOD;
+    }
+  });
+});
+
 describe('harness validate and run on the corpus (the real CLI)', () => {
   it('exits 2 and prints each located problem, no stack trace', async () => {
     const folders = ['weight-string', 'unclosed-quote', 'gbk', 'alias-bomb', 'js-function-tag', 'missing-locale', 'bank-adapter-typo', 'good'];

@@ -26,7 +26,7 @@ export function issueProblems(source: SourceFile, schema: z.ZodType, issue: Issu
       });
     case 'invalid_union': {
       const value = valueAt(data, path);
-      if ('discriminator' in issue && issue.discriminator) return [discriminatorProblem(issue, path, data, at)];
+      if ('discriminator' in issue && issue.discriminator) return [discriminatorProblem(issue, path, data, at, (p) => source.raw(p))];
       const branches = (issue.errors ?? []) as Issue[][];
       const fitting = branches.filter((b) => !b.some((i) => i.path.length === 0 && (i.code === 'invalid_type' || i.code === 'invalid_value')));
       if (fitting.length) {
@@ -41,10 +41,10 @@ export function issueProblems(source: SourceFile, schema: z.ZodType, issue: Issu
       }
       const values = branches.flatMap((b) => b.flatMap((i) => (i.code === 'invalid_value' && i.path.length === 0 ? i.values : [])));
       if (values.length && branches.every((b) => b.some((i) => i.code === 'invalid_value'))) {
-        return [at(path, false, enumMessage(keyOf(path), values, value))];
+        return [at(path, false, enumMessage(keyOf(path), values, value, source.raw(path)))];
       }
       const expected = [...new Set(branches.flatMap((b) => b.flatMap((i) => (i.code === 'invalid_type' && i.path.length === 0 ? [typeName(i.expected)] : []))))];
-      return [at(path, false, `expected ${expected.join(' or ') || 'another form'}, got ${describeValue(value)}`)];
+      return [at(path, false, `expected ${expected.join(' or ') || 'another form'}, got ${describeValue(value, source.raw(path))}`)];
     }
     case 'invalid_key': {
       const name = String(path[path.length - 1]);
@@ -68,7 +68,7 @@ function unionKeyProblem(schema: z.ZodType, path: PropertyKey[], value: unknown,
   return at([...path, unknown], true, `unknown key "${unknown}" — ${hint ? `did you mean "${hint}"? ${list}` : `write one of the forms ${list}`}`);
 }
 
-function discriminatorProblem(issue: any, path: PropertyKey[], data: unknown, at: (p: PropertyKey[], key: boolean, m: string) => ConfigProblem): ConfigProblem {
+function discriminatorProblem(issue: any, path: PropertyKey[], data: unknown, at: (p: PropertyKey[], key: boolean, m: string) => ConfigProblem, raw: (p: PropertyKey[]) => string | undefined): ConfigProblem {
   const key = String(issue.discriminator);
   const options: string[] = (issue.options ?? []).map(String);
   // zod puts the discriminator on the path; older shapes leave it off.
@@ -77,7 +77,7 @@ function discriminatorProblem(issue: any, path: PropertyKey[], data: unknown, at
   if (value === undefined) {
     return at(full.slice(0, -1), false, `missing required key "${key}" — add ${key}: one of ${options.join(', ')}`);
   }
-  return at(full, false, enumMessage(key, options, value));
+  return at(full, false, enumMessage(key, options, value, raw(full)));
 }
 
 function describeIssue(issue: Issue, path: PropertyKey[], data: unknown, schema: z.ZodType, raw: string | undefined): string {
@@ -94,13 +94,13 @@ function describeIssue(issue: Issue, path: PropertyKey[], data: unknown, schema:
       }
       if (path.length === 0) {
         const keys = requiredKeys(schema, path);
-        return `expected the file to be a map${keys.length ? ` (${keys.map((k) => `${k}:`).join(', ')} …)` : ''}, got ${describeValue(value)}`;
+        return `expected the file to be a map${keys.length ? ` (${keys.map((k) => `${k}:`).join(', ')} …)` : ''}, got ${describeValue(value, raw)}`;
       }
-      const fix = typeFix(key, issue.expected, value, raw);
-      return `expected ${typeName(issue.expected)}, got ${describeValue(value)}${fix ? ` — ${fix}` : ''}`;
+      const fix = raw?.includes('${env:') ? undefined : typeFix(key, issue.expected, value, raw);
+      return `expected ${typeName(issue.expected)}, got ${describeValue(value, raw)}${fix ? ` — ${fix}` : ''}`;
     }
     case 'invalid_value':
-      return enumMessage(key, issue.values, value);
+      return enumMessage(key, issue.values, value, raw);
     case 'too_small':
     case 'too_big': {
       if (!/^Too (small|big)/.test(issue.message)) return issue.message;
@@ -108,31 +108,31 @@ function describeIssue(issue: Issue, path: PropertyKey[], data: unknown, schema:
       const inclusive = issue.inclusive !== false;
       const op = issue.code === 'too_small' ? (inclusive ? '≥' : '>') : inclusive ? '≤' : '<';
       if (issue.origin === 'array' || issue.origin === 'set') {
-        return `must have ${issue.code === 'too_small' ? 'at least' : 'at most'} ${bound} item(s), got ${Array.isArray(value) ? value.length : describeValue(value)}`;
+        return `must have ${issue.code === 'too_small' ? 'at least' : 'at most'} ${bound} item(s), got ${Array.isArray(value) ? value.length : describeValue(value, raw)}`;
       }
       if (issue.origin === 'string') {
         return Number(bound) <= 1 && issue.code === 'too_small' ? 'must not be empty' : `must be ${op} ${bound} characters long, got ${String(value).length}`;
       }
-      return `must be ${op} ${bound}, got ${describeValue(value)}`;
+      return `must be ${op} ${bound}, got ${describeValue(value, raw)}`;
     }
     case 'invalid_format': {
       const generic = /^Invalid (string|URL|email|input)/i.test(issue.message);
-      return generic ? `expected ${formatName(issue.format)}, got ${describeValue(value)}` : `${issue.message} — got ${describeValue(value)}`;
+      return generic ? `expected ${formatName(issue.format)}, got ${describeValue(value, raw)}` : `${issue.message} — got ${describeValue(value, raw)}`;
     }
     case 'custom':
-      return value === undefined ? issue.message : `${issue.message} — got ${describeValue(value)}`;
+      return value === undefined ? issue.message : `${issue.message} — got ${describeValue(value, raw)}`;
     default:
       return issue.message;
   }
 }
 
-function enumMessage(key: string, values: readonly unknown[], value: unknown): string {
+function enumMessage(key: string, values: readonly unknown[], value: unknown, raw?: string): string {
   const allowed = values.map((v) => (typeof v === 'string' ? v : JSON.stringify(v)));
   const hint = typeof value === 'string' ? closest(value, allowed) : undefined;
   const head = allowed.length === 1 ? `expected ${allowed[0]}` : `expected one of ${allowed.join(', ')}`;
   const item = /^\[\d+\]$/.test(key);
   const write = (v: string) => (item ? v : `${key}: ${v}`);
-  return `${head}, got ${describeValue(value)}${hint ? ` — did you mean ${write(hint)}?` : ` — write ${write(allowed[0])}${allowed.length > 1 ? ` (or ${allowed.slice(1).join(', ')})` : ''}`}`;
+  return `${head}, got ${describeValue(value, raw)}${hint ? ` — did you mean ${write(hint)}?` : ` — write ${write(allowed[0])}${allowed.length > 1 ? ` (or ${allowed.slice(1).join(', ')})` : ''}`}`;
 }
 
 function typeFix(key: string, expected: string, value: unknown, raw = String(value)): string | undefined {
@@ -177,7 +177,9 @@ function formatName(format: string): string {
   return ({ url: 'a URL (https://…)', email: 'an e-mail address', regex: 'text of another form' } as Record<string, string>)[format] ?? `a ${format}`;
 }
 
-export function describeValue(value: unknown): string {
+export function describeValue(value: unknown, raw?: string): string {
+  // A value from ${env:…} may be a secret: name the placeholder, never the value.
+  if (raw && /\$\{env:/.test(raw)) return `the value of ${raw.trim()}`;
   if (value === undefined) return 'nothing';
   if (value === null) return 'an empty value';
   if (typeof value === 'string') return `the string ${JSON.stringify(value.length > 40 ? value.slice(0, 40) + '…' : value)}`;
