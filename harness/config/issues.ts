@@ -89,7 +89,6 @@ function describeIssue(issue: Issue, path: PropertyKey[], data: unknown, schema:
         return `the file is empty — write a map with ${requiredKeys(schema, path).map((k) => `${k}:`).join(', ') || 'its keys'}`;
       }
       if (value === undefined) {
-        if (path.length === 0) return `the file is empty — write a map with ${requiredKeys(schema, path).join(', ') || 'its keys'}`;
         return `missing required key "${key}" (${typeName(issue.expected)}) — add ${key}: ${example(issue.expected)}`;
       }
       if (path.length === 0) {

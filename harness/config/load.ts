@@ -21,8 +21,8 @@ export function locate(path: string): string {
 
 // ---------------------------------------------------------------- packs
 
-export function loadPackFile(file: string, read: SourceFile | { problems: ConfigProblem[] } = readYamlSafe(file)): { pack?: Pack; problems: ConfigProblem[] } {
-  const source = read;
+/** Load one pack; `source` when the caller has already read the file. */
+export function loadPackFile(file: string, source: SourceFile | { problems: ConfigProblem[] } = readYamlSafe(file)): { pack?: Pack; problems: ConfigProblem[] } {
   if ('problems' in source) return source;
   const { value, problems } = validateWith(source, packSchema);
   // Cross-checks run on what was written, so a duplicate id shows up together with the schema's problems.
