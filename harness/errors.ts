@@ -15,7 +15,10 @@ export class HarnessError extends Error {
   }
 }
 
-/** One problem in a file, pointing at file:line:col. */
+/**
+ * One problem in a file, pointing at file:line:col. Line 0 means no position:
+ * a file that is missing, or a command-line flag (`file` is then "--set …").
+ */
 export interface ConfigProblem {
   file: string;
   line: number;
@@ -25,7 +28,8 @@ export interface ConfigProblem {
 }
 
 export function formatProblem(p: ConfigProblem): string {
-  return `${p.file}:${p.line}:${p.col} ${p.path ? p.path + ': ' : ''}${p.message}`;
+  const where = p.line > 0 ? `${p.file}:${p.line}:${p.col}` : `${p.file}:`;
+  return `${where} ${p.path ? p.path + ': ' : ''}${p.message}`;
 }
 
 /** Every problem found in one or more files; exit code 2. */

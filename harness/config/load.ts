@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse as parseYamlValue } from 'yaml';
@@ -6,7 +6,9 @@ import { ConfigError, HarnessError, type ConfigProblem } from '../errors.ts';
 import { bankSchema, type BankProfile } from './bank.ts';
 import { envLookup, interpolate, toProblems } from './interpolate.ts';
 import { localeSchema, packSchema, type Keypoint, type Locale, type Pack } from './scenario.ts';
-import { problem, readYaml, validateWith, type SourceFile } from './yaml.ts';
+import { valueAt } from './issues.ts';
+import { closest } from './suggest.ts';
+import { displayPath, problem, readYaml, validateWith, type SourceFile } from './yaml.ts';
 
 export const PACKAGE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -19,45 +21,69 @@ export function locate(path: string): string {
 
 // ---------------------------------------------------------------- packs
 
-export function loadPackFile(file: string): { pack?: Pack; problems: ConfigProblem[] } {
-  const source = readYamlSafe(file);
+/** Load one pack; `source` when the caller has already read the file. */
+export function loadPackFile(file: string, source: SourceFile | { problems: ConfigProblem[] } = readYamlSafe(file)): { pack?: Pack; problems: ConfigProblem[] } {
   if ('problems' in source) return source;
   const { value, problems } = validateWith(source, packSchema);
-  if (!value) return { problems };
-  const resolved = resolvePack(source, value);
-  return resolved.problems.length ? { problems: resolved.problems } : { pack: resolved.pack, problems: [] };
+  // Cross-checks run on what was written, so a duplicate id shows up together with the schema's problems.
+  const known = new Set(problems.map((p) => p.path));
+  problems.push(...crossCheck(source).filter((p) => !known.has(p.path)));
+  if (problems.length || !value) return { problems: sortProblems(problems) };
+  return { pack: resolveKeypoints(value), problems: [] };
 }
 
-/** Duplicate ids and key-point references: what zod cannot see. */
-function resolvePack(source: SourceFile, parsed: any): { pack: Pack; problems: ConfigProblem[] } {
+/** Duplicate ids and key-point references: what zod cannot see. Tolerates a pack that failed the schema. */
+function crossCheck(source: SourceFile): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
-  const shared = new Map<string, Keypoint>();
-  parsed.keypoints.forEach((k: Keypoint, i: number) => {
-    if (shared.has(k.id)) problems.push(problem(source, ['keypoints', i, 'id'], false, `duplicate key-point id "${k.id}" — ids must be unique in the pack`));
-    shared.set(k.id, k);
+  const data = source.data as any;
+  if (!data || typeof data !== 'object') return problems;
+  const list = (v: unknown): any[] => (Array.isArray(v) ? v : []);
+  const idOf = (v: any): string | undefined => (v && typeof v === 'object' && typeof v.id === 'string' ? v.id : undefined);
+  const shared = new Set<string>();
+  list(data.keypoints).forEach((k, i) => {
+    const id = idOf(k);
+    if (id === undefined) return;
+    if (shared.has(id)) problems.push(problem(source, ['keypoints', i, 'id'], false, `duplicate key-point id "${id}" — ids must be unique in the pack`));
+    shared.add(id);
   });
   const caseIds = new Map<string, number>();
-  parsed.cases.forEach((c: any, ci: number) => {
-    if (caseIds.has(c.id)) {
-      problems.push(problem(source, ['cases', ci, 'id'], false, `duplicate case id "${c.id}" (first used by cases[${caseIds.get(c.id)}]) — rename one`));
-    } else caseIds.set(c.id, ci);
-    c.turns.forEach((t: any, ti: number) => {
+  list(data.cases).forEach((c, ci) => {
+    const id = idOf(c);
+    if (id !== undefined) {
+      if (caseIds.has(id)) problems.push(problem(source, ['cases', ci, 'id'], false, `duplicate case id "${id}" (first used by cases[${caseIds.get(id)}]) — rename one`));
+      else caseIds.set(id, ci);
+    }
+    list(c?.turns).forEach((t, ti) => {
       const seen = new Set<string>();
-      t.expect.keypoints = t.expect.keypoints.map((k: string | Keypoint, ki: number) => {
+      list(t?.expect?.keypoints).forEach((k, ki) => {
         const path = ['cases', ci, 'turns', ti, 'expect', 'keypoints', ki];
-        const kp = typeof k === 'string' ? shared.get(k) : k;
-        if (!kp) {
-          const known = [...shared.keys()];
-          problems.push(problem(source, path, false, `unknown key-point id "${k}" — define it in the pack's top-level keypoints${known.length ? ` (known: ${known.join(', ')})` : ''}`));
-          return { id: String(k), text: String(k), any: [String(k)], weight: 1 };
+        const kid = typeof k === 'string' ? k : idOf(k);
+        if (typeof k === 'string' && !shared.has(k)) {
+          const hint = closest(k, [...shared]);
+          const advice = hint ? `did you mean "${hint}"?` : `define it in the pack's top-level keypoints${shared.size ? ` (known: ${[...shared].join(', ')})` : ''}`;
+          problems.push(problem(source, path, false, `unknown key-point id "${k}" — ${advice}`));
+          return;
         }
-        if (seen.has(kp.id)) problems.push(problem(source, path, false, `duplicate key-point id "${kp.id}" in this turn`));
-        seen.add(kp.id);
-        return kp;
+        if (kid === undefined) return;
+        if (seen.has(kid)) problems.push(problem(source, path, false, `duplicate key-point id "${kid}" in this turn — list each key point once`));
+        seen.add(kid);
       });
     });
   });
-  return { pack: parsed as Pack, problems };
+  return problems;
+}
+
+/** Replace key-point ids by the pack-level key points they name (crossCheck has vouched for every id). */
+function resolveKeypoints(parsed: any): Pack {
+  const shared = new Map<string, Keypoint>(parsed.keypoints.map((k: Keypoint) => [k.id, k]));
+  for (const c of parsed.cases) {
+    for (const t of c.turns) t.expect.keypoints = t.expect.keypoints.map((k: string | Keypoint) => (typeof k === 'string' ? shared.get(k)! : k));
+  }
+  return parsed as Pack;
+}
+
+export function sortProblems(problems: ConfigProblem[]): ConfigProblem[] {
+  return [...problems].sort((a, b) => (a.file === b.file ? a.line - b.line || a.col - b.col : 0));
 }
 
 function readYamlSafe(file: string): SourceFile | { problems: ConfigProblem[] } {
@@ -102,10 +128,20 @@ export function loadPacks(dir = 'scenarios/zh-CN'): LoadedPacks {
     problems.push(...r.problems);
     locale = r.locale;
   } else {
-    problems.push({ file: localeFile, line: 1, col: 1, path: '', message: 'missing locale file — every scenario folder needs _locale.yaml (fallback and handoff phrases)' });
+    problems.push(missingLocale(folder));
   }
   if (problems.length) throw new ConfigError(problems);
   return { packs: packs.sort((a, b) => a.id.localeCompare(b.id)), locale: locale!, dir: folder };
+}
+
+function missingLocale(folder: string): ConfigProblem {
+  return {
+    file: join(displayPath(folder), '_locale.yaml'),
+    line: 0,
+    col: 0,
+    path: '',
+    message: 'missing — every scenario folder needs a _locale.yaml (its fallback and handoff phrases); copy scenarios/zh-CN/_locale.yaml into this folder and adapt it',
+  };
 }
 
 export function loadLocaleFile(file: string): { locale?: Locale; problems: ConfigProblem[] } {
@@ -141,29 +177,83 @@ export function loadBank(bank: string, set: string[] = []): LoadedBank {
   const source = readYamlSafe(file);
   if ('problems' in source) throw new ConfigError(source.problems);
   let data = structuredClone(source.data);
-  for (const assignment of set) data = applySet(data, assignment);
+  const problems: ConfigProblem[] = [];
+  const applied: { flag: string; path: string; value: string }[] = [];
+  for (const assignment of set) {
+    try {
+      data = applySet(data, assignment);
+      const eq = assignment.indexOf('=');
+      applied.push({ flag: `--set ${assignment}`, path: assignment.slice(0, eq), value: assignment.slice(eq + 1) });
+    } catch (err) {
+      if (!(err instanceof SetError)) throw err;
+      problems.push({ file: `--set ${assignment}`, line: 0, col: 0, path: '', message: err.message });
+    }
+  }
   const env = interpolate(data, ['env'], envLookup);
-  const problems = toProblems(source.file, (p) => source.at(p), env);
+  problems.push(...toProblems(source.file, (p) => source.at(p), env));
   const { value, problems: schemaProblems } = validateWith(source, bankSchema, env.value);
-  problems.push(...schemaProblems);
+  problems.push(...schemaProblems.map((p) => blameSet(p, applied, source)));
   if (problems.length || !value) throw new ConfigError(problems);
   return { profile: value as BankProfile, file, raw: data };
 }
 
+class SetError extends Error {}
+
 /** `channels.hotline.speech.asr.cer=0.1`: a dot-path override, the value parsed as YAML. */
 export function applySet(data: unknown, assignment: string): unknown {
   const eq = assignment.indexOf('=');
-  if (eq < 1) throw new HarnessError('E_USAGE', `--set ${assignment}: write it as path.to.key=value`);
+  if (eq < 1) throw new SetError('write it as path.to.key=value, e.g. --set channels.api.url=http://127.0.0.1:8080/chat');
   const path = assignment.slice(0, eq).split('.');
-  const value = parseYamlValue(assignment.slice(eq + 1));
+  if (path.some((seg) => !seg)) throw new SetError(`"${assignment.slice(0, eq)}" has an empty part — write keys joined by single dots`);
+  let value: unknown;
+  try {
+    value = parseYamlValue(assignment.slice(eq + 1));
+  } catch (err) {
+    throw new SetError(`the value is not valid YAML (${(err as Error).message.split('\n')[0].replace(/:$/, '')}) — quote it: --set '${assignment.slice(0, eq)}="…"'`);
+  }
   const root: any = data && typeof data === 'object' ? data : {};
   let node = root;
-  for (const seg of path.slice(0, -1)) {
-    if (node[seg] == null || typeof node[seg] !== 'object') node[seg] = {};
+  for (let i = 0; i < path.length - 1; i++) {
+    const seg = path[i];
+    if (node[seg] == null) node[seg] = {};
+    else if (typeof node[seg] !== 'object') {
+      const at = path.slice(0, i + 1).join('.');
+      throw new SetError(`${at} is ${JSON.stringify(node[seg])} in the profile, not a map — set ${at} itself, or check the path`);
+    }
     node = node[seg];
   }
   node[path[path.length - 1]] = value;
   return root;
+}
+
+/** A problem on a path a `--set` wrote is that flag's doing, not the file's. */
+function blameSet(p: ConfigProblem, applied: { flag: string; path: string; value: string }[], source: SourceFile): ConfigProblem {
+  const norm = (s: string) => s.replace(/\[(\d+)\]/g, '.$1');
+  const segments = (s: string) => s.split('.').map((seg) => (/^\d+$/.test(seg) ? Number(seg) : seg));
+  const at = norm(p.path);
+  for (const { flag, path, value } of [...applied].reverse()) {
+    const set = norm(path);
+    const inside = at === set || at.startsWith(set + '.');
+    // A map the flag created (e.g. a misspelt key on its way): the file never had it.
+    const created = set.startsWith(at + '.') && !source.has(segments(at));
+    if (!inside && !created) continue;
+    const key = at.split('.').pop()!;
+    const parts = path.split('.');
+    const flagWith = (i: number, seg: string) => `--set ${[...parts.slice(0, i), seg, ...parts.slice(i + 1)].join('.')}=${value}`;
+    let message = p.message.replace(`write ${key}: `, `write --set ${path}=`).replace(`did you mean ${key}: `, `did you mean --set ${path}=`);
+    const misspelt = /unknown key "([^"]+)" — did you mean "([^"]+)"\?/.exec(message);
+    if (misspelt && parts.indexOf(misspelt[1]) >= 0) {
+      message = message.replace(`did you mean "${misspelt[2]}"?`, `did you mean ${flagWith(parts.indexOf(misspelt[1]), misspelt[2])}?`);
+    } else if (created) {
+      // The first part of the flag's path the profile does not have, e.g. a misspelt channel name.
+      const i = parts.findIndex((_, n) => !source.has(segments(parts.slice(0, n + 1).join('.'))));
+      const parent = valueAt(source.data, segments(parts.slice(0, i).join('.')));
+      const hint = parent && typeof parent === 'object' ? closest(parts[i], Object.keys(parent)) : undefined;
+      if (hint) message = `the profile has no "${parts.slice(0, i + 1).join('.')}" — did you mean ${flagWith(i, hint)}? (as written: ${message})`;
+    }
+    return { file: flag, line: 0, col: 0, path: p.path, message };
+  }
+  return p;
 }
 
 // ---------------------------------------------------------------- validate
@@ -175,17 +265,21 @@ export function validatePaths(paths: string[]): { files: number; problems: Confi
   for (const p of paths) {
     const target = locate(p);
     if (!existsSync(target)) {
-      problems.push({ file: p, line: 1, col: 1, path: '', message: 'no such file or folder' });
+      problems.push({ file: p, line: 0, col: 0, path: '', message: 'no such file or folder — check the path' });
       continue;
     }
     const list = statSync(target).isDirectory() ? yamlFiles(target, true) : [target];
     const packIds = new Map<string, string>();
+    const packDirs = new Set<string>();
     for (const file of list) {
       files++;
       const name = basename(file);
       if (name.startsWith('_locale')) {
         problems.push(...loadLocaleFile(file).problems);
-      } else if (isBankFile(file)) {
+        continue;
+      }
+      const source = basename(dirname(file)) === 'banks' ? undefined : readYamlSafe(file);
+      if (!source || isBankData(source)) {
         try {
           loadBank(file);
         } catch (err) {
@@ -193,8 +287,9 @@ export function validatePaths(paths: string[]): { files: number; problems: Confi
           else throw err;
         }
       } else {
-        const r = loadPackFile(file);
+        const r = loadPackFile(file, source);
         problems.push(...r.problems);
+        if (!('problems' in source) || !looksLikeBank(file)) packDirs.add(dirname(file));
         if (r.pack) {
           const dup = packIds.get(`${dirname(file)}:${r.pack.id}`);
           if (dup) problems.push(problem(readYaml(file), ['id'], false, `duplicate pack id "${r.pack.id}" (also in ${dup})`));
@@ -202,18 +297,23 @@ export function validatePaths(paths: string[]): { files: number; problems: Confi
         }
       }
     }
+    // `run` reads a folder's packs together with its _locale.yaml: a folder without one cannot run.
+    for (const dir of packDirs) if (!existsSync(join(dir, '_locale.yaml'))) problems.push(missingLocale(dir));
   }
   return { files, problems };
 }
 
-function isBankFile(file: string): boolean {
-  if (basename(dirname(file)) === 'banks') return true;
-  try {
-    const data = readYaml(file).data as Record<string, unknown> | null;
-    return !!data && typeof data === 'object' && 'channels' in data && !('cases' in data);
-  } catch {
-    return false;
-  }
+/** For a file that did not parse: does its text read like a profile rather than a pack? */
+function looksLikeBank(file: string): boolean {
+  const text = readFileSync(file, 'latin1');
+  return /^channels\s*:/m.test(text) && !/^cases\s*:/m.test(text);
+}
+
+/** A profile has channels and no cases; everything else is treated as a pack. */
+function isBankData(source: SourceFile | { problems: ConfigProblem[] }): boolean {
+  if ('problems' in source) return false;
+  const data = source.data as Record<string, unknown> | null;
+  return !!data && typeof data === 'object' && 'channels' in data && !('cases' in data);
 }
 
 function yamlFiles(dir: string, recursive = false): string[] {

@@ -5,15 +5,42 @@ import type { z } from 'zod';
 // to the object that rejected the key, and offer its closest allowed key.
 
 export function suggestKey(schema: z.ZodType, path: PropertyKey[], key: string): string | undefined {
-  const candidates = new Set<string>();
-  for (const obj of objectsAt(schema, path)) for (const k of Object.keys(obj)) candidates.add(k);
+  return closest(key, allowedKeys(schema, path));
+}
+
+/** Every key the object(s) at `path` accept. */
+export function allowedKeys(schema: z.ZodType, path: PropertyKey[]): string[] {
+  const out = new Set<string>();
+  for (const obj of objectsAt(schema, path)) for (const k of Object.keys(obj)) if (k !== '$schema') out.add(k);
+  return [...out];
+}
+
+/** The candidate nearest to `word` (typos, case), if it is near enough to be what was meant. */
+export function closest(word: string, candidates: string[]): string | undefined {
   let best: string | undefined;
   let bestD = Infinity;
   for (const c of candidates) {
-    const d = distance(c.toLowerCase(), key.toLowerCase());
+    const d = distance(c.toLowerCase(), word.toLowerCase());
     if (d < bestD) [best, bestD] = [c, d];
   }
-  return best !== undefined && bestD <= Math.max(2, Math.floor(key.length / 3)) ? best : undefined;
+  return best !== undefined && bestD <= Math.max(2, Math.floor(word.length / 3)) && bestD < Math.max(word.length, 1) ? best : undefined;
+}
+
+/** Keys the object at `path` cannot do without: what an empty file or a missing map needs. */
+export function requiredKeys(schema: z.ZodType, path: PropertyKey[]): string[] {
+  const out = new Set<string>();
+  for (const shape of objectsAt(schema, path)) {
+    for (const [k, s] of Object.entries(shape)) if (!(s as z.ZodType).safeParse(undefined).success) out.add(k);
+  }
+  return [...out];
+}
+
+/** The forms of a union of maps at `path`, each as its required keys: "click", "fill+value". */
+export function unionForms(schema: z.ZodType, path: PropertyKey[]): string[] {
+  return [...new Set(objectsAt(schema, path).map((shape) => {
+    const required = Object.entries(shape).filter(([, s]) => !(s as z.ZodType).safeParse(undefined).success).map(([k]) => k);
+    return (required.length ? required : Object.keys(shape)).join('+');
+  }))];
 }
 
 function objectsAt(schema: unknown, path: PropertyKey[]): Record<string, unknown>[] {
