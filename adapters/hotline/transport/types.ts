@@ -3,8 +3,7 @@
 // 160 samples — and does its own wire encoding (μ-law/A-law, RTP, WebSocket
 // JSON). The hotline adapter, speech engines and IVR logic never see the wire.
 
-export const FRAME_SAMPLES = 160;
-export const SAMPLE_RATE = 8000;
+export { FRAME_SAMPLES, SAMPLE_RATE } from '../../../lib/telephony/audio/frames.ts';
 
 export interface CallEnd {
   by: 'local' | 'remote';
