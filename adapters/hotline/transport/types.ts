@@ -1,3 +1,5 @@
+import type { z } from 'zod';
+
 // A hotline transport carries one phone call. Every transport speaks the same
 // internal frame model — 8 kHz mono linear PCM (Int16Array) in 20-ms frames of
 // 160 samples — and does its own wire encoding (μ-law/A-law, RTP, WebSocket
@@ -38,4 +40,15 @@ export interface Transport {
    */
   dial(options: DialOptions): Promise<Call>;
   dispose(): Promise<void>;
+}
+
+/**
+ * A transport as the registry knows it: the `type:` value a profile names,
+ * the strict schema of its config (checked when the profile loads) and a
+ * factory that imports the transport's code only when a run dials.
+ */
+export interface TransportDefinition<K extends string = string, S extends z.ZodType = z.ZodType> {
+  kind: K;
+  schema: S;
+  create(config: z.output<S>): Promise<Transport>;
 }

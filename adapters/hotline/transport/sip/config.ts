@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { TransportDefinition } from '../types.ts';
 
 // How the harness calls a hotline over SIP. Secrets (the password) come from
 // `${env:VAR}` in the bank profile, interpolated before this schema runs.
@@ -37,3 +38,9 @@ export const sipTransportConfigSchema = z.strictObject({
 });
 
 export type SipTransportConfig = z.output<typeof sipTransportConfigSchema>;
+
+export const sipTransportDefinition: TransportDefinition<'sip', typeof sipTransportConfigSchema> = {
+  kind: 'sip',
+  schema: sipTransportConfigSchema,
+  create: async (c) => (await import('./index.ts')).sipTransport(c),
+};
