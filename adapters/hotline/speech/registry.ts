@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { commandAsr, commandTts } from './engines/command.ts';
 import { espeakTts } from './engines/espeak.ts';
+import { fileTts } from './engines/file.ts';
 import { openaiAsr, openaiTts } from './engines/openai.ts';
 import { simulatedAsr, simulatedTts } from './engines/simulated.ts';
 import type { AsrEngineDefinition, Recognizer, Synthesizer, TtsEngineDefinition } from './types.ts';
@@ -16,6 +17,7 @@ export const ttsEngines = [
   espeakTts,
   commandTts,
   simulatedTts,
+  fileTts,
 ] as const;
 
 export const asrEngines = [
