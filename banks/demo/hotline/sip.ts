@@ -84,6 +84,7 @@ export async function startSipUas(opts: SipUasOptions): Promise<SipUas> {
       codecs: [{ codec: neg.codec, payloadType: neg.payloadType }],
       dtmfPayloadType: neg.dtmfPayloadType,
       sessionId: Math.floor(Math.random() * 2 ** 31),
+      name: 'demo-bank',
     });
     call.answer = sip.makeResponse(rq, 200, 'OK', { headers: { to, contact, 'content-type': 'application/sdp' }, content: sdp });
     ep.respond(call.answer);

@@ -50,6 +50,7 @@ export function invite({ cfg, ep, rtpPort, signal, log }: InviteOptions): Promis
       codecs: cfg.codecs.map((codec) => ({ codec, payloadType: STATIC_PT[codec] })),
       dtmfPayloadType: cfg.dtmfPayloadType,
       sessionId: randomInt(1, 2 ** 31),
+      name: 'harness',
     });
     let cseq = 1;
     let current!: SipMessage;
