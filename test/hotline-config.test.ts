@@ -58,4 +58,10 @@ describe('hotline channel config', () => {
       codecs: [PCMA]`);
     expect(validatePaths([file]).problems).toEqual([]);
   });
+
+  it("accepts an embedded bank's address, filled in when the bank starts", () => {
+    const file = profile(`      type: sip
+      uri: \${embedded:hotline-sip}`);
+    expect(validatePaths([file]).problems).toEqual([]);
+  });
 });
