@@ -10,6 +10,9 @@ import ts from 'typescript';
 //                not built from the client that tests it)
 //   reports      import types only from outside reports/
 //   harness/run  imports no renderer (reports/)
+//   harness      reaches adapters through adapters/registry.ts (and the
+//                definition types) only, and an embedded bank through
+//                harness/embedded.ts only
 // Every import counts: static, `export … from`, dynamic import(). Packages
 // (npm, node:) are always allowed. Prints `file:line imports X (rule)` for
 // each violation and exits 1 if there is any.
@@ -53,6 +56,16 @@ export const rules: Rule[] = [
   },
   { name: 'reports import types only', from: under('reports'), allows: (t, ref) => under('reports')(t) || ref.typeOnly },
   { name: 'harness/run imports no renderer', from: under('harness/run'), allows: (t) => !under('reports')(t) },
+  {
+    name: 'harness reaches adapters through adapters/registry.ts only',
+    from: under('harness'),
+    allows: (t) => !under('adapters')(t) || t === 'adapters/registry.ts' || t === 'adapters/types.ts',
+  },
+  {
+    name: 'harness reaches embedded banks through harness/embedded.ts only',
+    from: (f) => under('harness')(f) && f !== 'harness/embedded.ts',
+    allows: (t) => !under('banks')(t),
+  },
 ];
 
 const SCANNED = ['lib', 'adapters', 'banks', 'reports', 'harness'];

@@ -29,11 +29,16 @@ describe('layer lint', () => {
       'reports/junit.ts': "import type { Summary } from '../harness/score/types.ts';\nimport { groupBy } from '../harness/score/rollup.ts';\n",
       'harness/run/finish.ts': "import { readFile } from 'node:fs/promises';\nexport { renderAll } from '../../reports/index.ts';\n",
       'harness/util/hash.ts': "export { fnv1a } from '../../lib/hash.ts';\n",
+      'harness/probe.ts': "import { adapters } from '../adapters/registry.ts';\nimport { SharedBrowser } from '../adapters/web/browser.ts';\n",
+      'harness/embedded.ts': "export const embedded = { demo: () => import('../banks/demo/index.ts') };\n",
+      'harness/run/index.ts': "const { startDemoBank } = await import('../../banks/demo/index.ts');\n",
     });
     expect(lintLayers(root).map(formatViolation)).toEqual([
       'adapters/hotline/index.ts:3 imports harness/grade/rules.ts (adapters import lib, harness/types and harness/util only)',
       'banks/demo/hotline/sip.ts:3 imports adapters/hotline/transport/sip/dialog.ts (banks/demo imports lib and harness/util only)',
+      'harness/probe.ts:2 imports adapters/web/browser.ts (harness reaches adapters through adapters/registry.ts only)',
       'harness/run/finish.ts:2 imports reports/index.ts (harness/run imports no renderer)',
+      'harness/run/index.ts:1 imports banks/demo/index.ts (harness reaches embedded banks through harness/embedded.ts only)',
       'lib/telephony/g711.ts:2 imports harness/util/sleep.ts (lib imports nothing of ours)',
       'reports/junit.ts:2 imports harness/score/rollup.ts (reports import types only)',
     ]);

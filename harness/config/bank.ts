@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { adapterConfigSchemas, adapterKinds, type AdapterKind } from '../../adapters/registry.ts';
+import { embeddedBanks, type EmbeddedBankId } from '../embedded.ts';
 import { channelKindSchema } from './scenario.ts';
 
 // Bank profiles: banks/<id>.yaml. Real banks get a low default politeness
@@ -28,7 +29,7 @@ export const bankSchema = z.strictObject({
   id: z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, 'use lower-case letters, digits, "_" and "-"'),
   name: z.string().min(1),
   locale: z.string().default('zh-CN'),
-  embedded: z.enum(['demo']).optional().describe('Start this embedded bank in-process on loopback for the run'),
+  embedded: z.enum(Object.keys(embeddedBanks) as [EmbeddedBankId, ...EmbeddedBankId[]]).optional().describe('Start this embedded bank in-process on loopback for the run'),
   embeddedOptions: z.record(z.string(), z.unknown()).default({}).describe('Options for the embedded bank (latency, brain quality…)'),
   politeness: politenessSchema.default({ maxConcurrent: 2, minIntervalMs: 1000 }),
   timeouts: z

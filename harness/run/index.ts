@@ -2,6 +2,7 @@ import { setMaxListeners } from 'node:events';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { adapterFactories } from '../../adapters/registry.ts';
+import { embeddedBanks } from '../embedded.ts';
 import { interpolate } from '../config/interpolate.ts';
 import { secretValues } from '../config/interpolate.ts';
 import { PACKAGE_ROOT, loadBank, loadPacks } from '../config/load.ts';
@@ -155,7 +156,7 @@ async function execute(todo: ReturnType<typeof buildPlan>, x: ExecuteContext): P
   try {
     let channelConfigs: Record<string, ChannelConfig> = profile.channels;
     if (profile.embedded) {
-      const { startDemoBank, partFor } = await import('../../banks/demo/index.ts');
+      const { startDemoBank, partFor } = await embeddedBanks[profile.embedded]();
       // Start only the parts the run's channels talk to.
       const used = JSON.stringify(channels.map((c) => profile.channels[c])).matchAll(/\$\{embedded:([A-Za-z0-9_.-]+)/g);
       const only = [...new Set([...used].map((m) => partFor(m[1])).filter((p): p is string => !!p))];
