@@ -1,30 +1,32 @@
-import type { z } from 'zod';
 import type { AdapterFactory } from '../harness/types.ts';
-import { hotlineConfigSchema } from './hotline/config.ts';
-import { httpConfigSchema } from './http/config.ts';
-import { webConfigSchema } from './web/config.ts';
-import { wechatH5ConfigSchema } from './wechat-h5/config.ts';
-import { wechatMpConfigSchema } from './wechat-mp/config.ts';
+import { hotlineAdapter } from './hotline/plugin.ts';
+import { httpAdapter } from './http/plugin.ts';
+import type { AdapterDefinition } from './types.ts';
+import { webAdapter } from './web/plugin.ts';
+import { wechatH5Adapter } from './wechat-h5/plugin.ts';
+import { wechatMpAdapter } from './wechat-mp/plugin.ts';
 
-// Closed registry: every adapter kind has a config schema (loaded eagerly, it
-// is small) and a factory (loaded lazily: Playwright, speech and SIP code load
-// only when a run needs them). A kind without both does not compile.
+// The adapter kinds a channel may use. Each is one definition (kind, schema,
+// create) in adapters/<kind>/plugin.ts; schemas load eagerly (they are small),
+// adapter code lazily (Playwright, speech and SIP load only when a run needs
+// them). The kind union and the lookups below derive from this list.
 
-export const adapterKinds = ['http', 'web', 'wechat-h5', 'wechat-mp', 'hotline'] as const;
-export type AdapterKind = (typeof adapterKinds)[number];
+export const adapters = [
+  httpAdapter,
+  webAdapter,
+  wechatH5Adapter,
+  wechatMpAdapter,
+  hotlineAdapter,
+] as const;
 
-export const adapterConfigSchemas = {
-  http: httpConfigSchema,
-  web: webConfigSchema,
-  'wechat-h5': wechatH5ConfigSchema,
-  'wechat-mp': wechatMpConfigSchema,
-  hotline: hotlineConfigSchema,
-} satisfies Record<AdapterKind, z.ZodType>;
+export type AdapterKind = (typeof adapters)[number]['kind'];
+export const adapterKinds = adapters.map((a) => a.kind) as AdapterKind[];
 
-export const adapterFactories: Record<AdapterKind, () => Promise<AdapterFactory<any>>> = {
-  http: async () => (await import('./http/index.ts')).createHttpAdapter,
-  web: async () => (await import('./web/index.ts')).createWebAdapter,
-  'wechat-h5': async () => (await import('./wechat-h5/index.ts')).createWechatH5Adapter,
-  'wechat-mp': async () => (await import('./wechat-mp/index.ts')).createWechatMpAdapter,
-  hotline: async () => (await import('./hotline/index.ts')).createHotlineAdapter,
+export const adapterConfigSchemas = Object.fromEntries(adapters.map((a) => [a.kind, a.schema])) as {
+  [A in (typeof adapters)[number] as A['kind']]: A['schema'];
 };
+
+/** The factory of each kind, for the runner: `await adapterFactories[kind]()`. */
+export const adapterFactories = Object.fromEntries(
+  adapters.map((a) => [a.kind, async () => (a as AdapterDefinition).create as AdapterFactory<any>]),
+) as Record<AdapterKind, () => Promise<AdapterFactory<any>>>;

@@ -3,11 +3,11 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { condition } from '../adapters/hotline/audio/condition.ts';
-import { rms } from '../adapters/hotline/audio/frames.ts';
-import { resample } from '../adapters/hotline/audio/resample.ts';
-import { splitUtterances } from '../adapters/hotline/audio/vad.ts';
-import { readWav, writeWav } from '../adapters/hotline/audio/wav.ts';
+import { condition } from '../lib/telephony/audio/condition.ts';
+import { rms } from '../lib/telephony/audio/frames.ts';
+import { resample } from '../lib/telephony/audio/resample.ts';
+import { splitUtterances } from '../lib/telephony/audio/vad.ts';
+import { readWav, writeWav } from '../lib/telephony/audio/wav.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'audio-vad-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { mentions, mentionsLoosely, offersHuman } from '../adapters/hotline/ivr.ts';
-import { applyAsrErrors } from '../adapters/hotline/speech/asr-errors.ts';
+import { applyAsrErrors } from '../lib/telephony/simulated/asr-errors.ts';
 import { MENU_1 } from '../banks/demo/hotline/bot.ts';
 
 describe('reading IVR prompts', () => {

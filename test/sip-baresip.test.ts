@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { demodulate, modulate } from '../adapters/hotline/speech/modem.ts';
+import { demodulate, modulate } from '../lib/telephony/simulated/modem.ts';
 import { sipTransport } from '../adapters/hotline/transport/sip/index.ts';
 import { createBrain } from '../banks/demo/brain/index.ts';
 import { createCallHandler, MENU_1 } from '../banks/demo/hotline/bot.ts';

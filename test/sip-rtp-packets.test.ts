@@ -1,6 +1,6 @@
 import dgram from 'node:dgram';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { decodeDtmfEvent, decodeRtp, type RtpPacket } from '../adapters/hotline/rtp/packet.ts';
+import { decodeDtmfEvent, decodeRtp, type RtpPacket } from '../lib/telephony/rtp/packet.ts';
 import { sipTransport } from '../adapters/hotline/transport/sip/index.ts';
 import { answerSdp, startResponder, type Responder } from './fixtures/sipp/responder.ts';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { rms } from '../adapters/hotline/audio/frames.ts';
+import { rms } from '../lib/telephony/audio/frames.ts';
 import { createRecognizer, createSynthesizer, asrConfigSchema, ttsConfigSchema } from '../adapters/hotline/speech/registry.ts';
-import { modulate } from '../adapters/hotline/speech/modem.ts';
+import { modulate } from '../lib/telephony/simulated/modem.ts';
 
 describe('espeak-ng engine (real local Mandarin TTS)', () => {
   it('speaks Mandarin as 8 kHz audio of plausible length and loudness', async () => {

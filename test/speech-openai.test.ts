@@ -1,7 +1,7 @@
 import OpenAI, { toFile } from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { rms } from '../adapters/hotline/audio/frames.ts';
-import { writeWav } from '../adapters/hotline/audio/wav.ts';
+import { rms } from '../lib/telephony/audio/frames.ts';
+import { writeWav } from '../lib/telephony/audio/wav.ts';
 import { asrConfigSchema, createRecognizer, createSynthesizer, ttsConfigSchema } from '../adapters/hotline/speech/registry.ts';
 import { startOpenAiAudioServer, type OpenAiAudioServer } from './fixtures/openai-audio-server.ts';
 

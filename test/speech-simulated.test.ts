@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { decodeG711, encodeG711 } from '../adapters/hotline/audio/g711.ts';
-import { splitUtterances } from '../adapters/hotline/audio/vad.ts';
-import { applyAsrErrors, characterErrorRate, commonCharacters, homophonesOf, syllable } from '../adapters/hotline/speech/asr-errors.ts';
-import { demodulate, modulate } from '../adapters/hotline/speech/modem.ts';
+import { decodeG711, encodeG711 } from '../lib/telephony/audio/g711.ts';
+import { splitUtterances } from '../lib/telephony/audio/vad.ts';
+import { applyAsrErrors, characterErrorRate, commonCharacters, homophonesOf, syllable } from '../lib/telephony/simulated/asr-errors.ts';
+import { demodulate, modulate } from '../lib/telephony/simulated/modem.ts';
 import { createRecognizer, createSynthesizer } from '../adapters/hotline/speech/registry.ts';
 
 const prompt = '欢迎致电示例银行。智能语音服务请按1，人工服务请按0。Card No. 6222-xxxx ✓';

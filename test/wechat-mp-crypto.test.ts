@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { decrypt, encrypt, msgSignature, pkcs7Pad, pkcs7Unpad, signature } from '../adapters/wechat-mp/crypto.ts';
-import { buildNewsXml, parseArticles, parseFields } from '../adapters/wechat-mp/xml.ts';
+import { decrypt, encrypt, msgSignature, pkcs7Pad, pkcs7Unpad, signature } from '../lib/wechat/crypto.ts';
+import { buildNewsXml, parseArticles, parseFields } from '../lib/wechat/xml.ts';
 
 const sampleKey = 'abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG';
 // The WXBizMsgCrypt sample message (token spamtest, timestamp 1409735669, nonce 1320562132).

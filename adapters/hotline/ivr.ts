@@ -1,6 +1,6 @@
 import { pinyin } from 'pinyin-pro';
 import { TransportFault } from '../../harness/types.ts';
-import { hashSeed } from './audio/rng.ts';
+import { hashSeed } from '../../lib/telephony/audio/rng.ts';
 import type { Listener } from './listener.ts';
 import type { Recognizer } from './speech/types.ts';
 import type { Call } from './transport/types.ts';

@@ -1,5 +1,5 @@
-import type { Utterance, VadOptions } from './audio/vad.ts';
-import { UtteranceDetector } from './audio/vad.ts';
+import type { Utterance, VadOptions } from '../../lib/telephony/audio/vad.ts';
+import { UtteranceDetector } from '../../lib/telephony/audio/vad.ts';
 import type { Call, CallEnd } from './transport/types.ts';
 
 // The harness's ear on a call: every received frame goes through the VAD,

@@ -2,8 +2,8 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { Adapter, AdapterContext, AdapterEnv, BotMessage, BotReply, Session, Utterance } from '../../harness/types.ts';
 import { TransportFault } from '../../harness/types.ts';
 import type { WechatMpConfig } from './config.ts';
-import { decrypt, encrypt, msgSignature, signature } from './crypto.ts';
-import { buildXml, parseArticles, parseFields } from './xml.ts';
+import { decrypt, encrypt, msgSignature, signature } from '../../lib/wechat/crypto.ts';
+import { buildXml, parseArticles, parseFields } from '../../lib/wechat/xml.ts';
 
 // The harness plays the WeChat platform: it verifies the URL once, then pushes
 // each customer message as signed (and, in safe/compatible mode, encrypted)

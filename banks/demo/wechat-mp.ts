@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { decrypt, encrypt, msgSignature, signature } from '../../adapters/wechat-mp/crypto.ts';
-import { buildNewsXml, buildXml, parseFields } from '../../adapters/wechat-mp/xml.ts';
+import { decrypt, encrypt, msgSignature, signature } from '../../lib/wechat/crypto.ts';
+import { buildNewsXml, buildXml, parseFields } from '../../lib/wechat/xml.ts';
 import type { Brain, BrainReply, BrainSession } from './brain/types.ts';
 import type { DemoOptions, DemoPart } from './part.ts';
 

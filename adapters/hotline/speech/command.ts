@@ -1,8 +1,8 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { resample } from '../audio/resample.ts';
-import { readWav, writeWav } from '../audio/wav.ts';
+import { resample } from '../../../lib/telephony/audio/resample.ts';
+import { readWav, writeWav } from '../../../lib/telephony/audio/wav.ts';
 import { runBinary } from './espeak.ts';
 import type { Recognizer, Synthesizer } from './types.ts';
 

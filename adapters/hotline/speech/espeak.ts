@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
-import { resample } from '../audio/resample.ts';
-import { readWav } from '../audio/wav.ts';
+import { resample } from '../../../lib/telephony/audio/resample.ts';
+import { readWav } from '../../../lib/telephony/audio/wav.ts';
 import type { Synthesizer } from './types.ts';
 
 // Local Mandarin TTS: `espeak-ng -v cmn -s <rate> --stdout` writes a 22050-Hz

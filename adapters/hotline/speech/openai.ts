@@ -1,6 +1,6 @@
 import OpenAI, { toFile } from 'openai';
-import { resample } from '../audio/resample.ts';
-import { pcm16leToSamples, readWav, writeWav } from '../audio/wav.ts';
+import { resample } from '../../../lib/telephony/audio/resample.ts';
+import { pcm16leToSamples, readWav, writeWav } from '../../../lib/telephony/audio/wav.ts';
 import type { Recognizer, Synthesizer } from './types.ts';
 
 // Any OpenAI-compatible audio endpoint (OpenAI, Azure, self-hosted

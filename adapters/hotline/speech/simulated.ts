@@ -1,6 +1,6 @@
-import { hashSeed } from '../audio/rng.ts';
-import { applyAsrErrors } from './asr-errors.ts';
-import { demodulate, modulate } from './modem.ts';
+import { hashSeed } from '../../../lib/telephony/audio/rng.ts';
+import { applyAsrErrors } from '../../../lib/telephony/simulated/asr-errors.ts';
+import { demodulate, modulate } from '../../../lib/telephony/simulated/modem.ts';
 import type { Recognizer, Synthesizer } from './types.ts';
 
 // Simulated speech: no real audio. The synthesiser modulates the text into

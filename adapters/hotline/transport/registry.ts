@@ -1,40 +1,29 @@
 import { z } from 'zod';
-import type { Transport } from './types.ts';
-import { websocketTransportConfigSchema } from './websocket-config.ts';
+import { sipTransportDefinition } from './sip/config.ts';
+import type { Transport, TransportDefinition } from './types.ts';
+import { websocketTransportDefinition } from './websocket-config.ts';
 
-// Closed registry of hotline transports. The SIP transport's schema and code
-// load only when a profile uses it.
+// The hotline transports a profile may pick with `transport: { type: … }`.
+// Each is one definition (kind, schema, create); the config union derives from
+// this list and is checked in full when the profile loads, while a
+// transport's code (SIP stack, WebSocket client) loads only when a run dials.
 
-export const transportKinds = ['websocket', 'sip'] as const;
-export type TransportKind = (typeof transportKinds)[number];
+export const transports = [
+  websocketTransportDefinition,
+  sipTransportDefinition,
+] as const;
 
-type Loaded = { schema: z.ZodType; create: (config: any) => Transport | Promise<Transport> };
+export type TransportKind = (typeof transports)[number]['kind'];
+export const transportKinds = transports.map((t) => t.kind) as TransportKind[];
 
-export const transportLoaders: Record<TransportKind, () => Promise<Loaded>> = {
-  websocket: async () => {
-    const m = await import('./websocket.ts');
-    return { schema: m.websocketTransportConfigSchema, create: m.websocketTransport };
-  },
-  sip: async () => {
-    const m = await import('./sip/index.ts');
-    return { schema: m.sipTransportConfigSchema, create: m.sipTransport };
-  },
-};
+type Schemas<T extends readonly { schema: z.ZodType }[]> = { -readonly [I in keyof T]: T[I]['schema'] };
 
-/**
- * The hotline config keeps `transport` loose (`type` + any keys) so the SIP
- * module loads only when used; the transport's own strict schema checks the
- * rest when the adapter starts.
- */
-export const transportConfigSchema = z.looseObject({ type: z.enum(transportKinds) }).superRefine((value, ctx) => {
-  if (value.type === 'websocket') {
-    const r = websocketTransportConfigSchema.safeParse(value);
-    if (!r.success) for (const issue of r.error.issues) ctx.addIssue({ code: 'custom', message: issue.message, path: issue.path });
-  }
-});
+export const transportConfigSchema = z.discriminatedUnion('type', transports.map((t) => t.schema) as Schemas<typeof transports>);
 export type TransportConfig = z.output<typeof transportConfigSchema>;
 
+/** Builds the transport a parsed config names. */
 export async function createTransport(config: TransportConfig): Promise<Transport> {
-  const { schema, create } = await transportLoaders[config.type]();
-  return create(schema.parse(config));
+  const def = transports.find((t) => t.kind === config.type) as TransportDefinition | undefined;
+  if (!def) throw new Error(`unknown transport "${config.type}" (known: ${transportKinds.join(', ')})`);
+  return def.create(config);
 }

@@ -1,10 +1,11 @@
+import type { z } from 'zod';
+
 // A hotline transport carries one phone call. Every transport speaks the same
 // internal frame model — 8 kHz mono linear PCM (Int16Array) in 20-ms frames of
 // 160 samples — and does its own wire encoding (μ-law/A-law, RTP, WebSocket
 // JSON). The hotline adapter, speech engines and IVR logic never see the wire.
 
-export const FRAME_SAMPLES = 160;
-export const SAMPLE_RATE = 8000;
+export { FRAME_SAMPLES, SAMPLE_RATE } from '../../../lib/telephony/audio/frames.ts';
 
 export interface CallEnd {
   by: 'local' | 'remote';
@@ -39,4 +40,15 @@ export interface Transport {
    */
   dial(options: DialOptions): Promise<Call>;
   dispose(): Promise<void>;
+}
+
+/**
+ * A transport as the registry knows it: the `type:` value a profile names,
+ * the strict schema of its config (checked when the profile loads) and a
+ * factory that imports the transport's code only when a run dials.
+ */
+export interface TransportDefinition<K extends string = string, S extends z.ZodType = z.ZodType> {
+  kind: K;
+  schema: S;
+  create(config: z.output<S>): Promise<Transport>;
 }

@@ -1,6 +1,8 @@
 import { z } from 'zod';
+import type { TransportDefinition } from './types.ts';
 
-// Config of the WebSocket media-stream transport (code in websocket.ts).
+// The WebSocket media-stream transport: its config and its definition for the
+// registry (code in websocket.ts).
 
 export const websocketTransportConfigSchema = z.strictObject({
   type: z.literal('websocket'),
@@ -12,3 +14,9 @@ export const websocketTransportConfigSchema = z.strictObject({
 });
 export type WebsocketTransportConfig = z.output<typeof websocketTransportConfigSchema>;
 
+
+export const websocketTransportDefinition: TransportDefinition<'websocket', typeof websocketTransportConfigSchema> = {
+  kind: 'websocket',
+  schema: websocketTransportConfigSchema,
+  create: async (c) => (await import('./websocket.ts')).websocketTransport(c),
+};

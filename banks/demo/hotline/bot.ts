@@ -1,10 +1,9 @@
-import { hashSeed, mulberry32 } from '../../../adapters/hotline/audio/rng.ts';
-import { UtteranceDetector } from '../../../adapters/hotline/audio/vad.ts';
-import { createSimulatedRecognizer, createSimulatedSynthesizer } from '../../../adapters/hotline/speech/simulated.ts';
-import type { Recognizer, Synthesizer } from '../../../adapters/hotline/speech/types.ts';
+import { hashSeed, mulberry32 } from '../../../lib/telephony/audio/rng.ts';
+import { UtteranceDetector } from '../../../lib/telephony/audio/vad.ts';
 import type { Brain, BrainSession } from '../brain/types.ts';
 import type { DemoOptions } from '../part.ts';
 import type { CallHandler, MediaLeg } from './leg.ts';
+import { simulatedEars, simulatedMouth, type Ears, type Mouth } from './voice.ts';
 
 // The demo bank's hotline, transport-free: a two-level IVR menu, a simulated
 // human agent, and the voice bot that hears the caller through its own
@@ -16,8 +15,8 @@ export interface DemoHotlineOptions {
   /** Silence (ms) that ends the caller's utterance for the demo bot. */
   hangoverMs?: number;
   /** Real speech engines instead of simulated audio (tests of real audio paths). */
-  tts?: Synthesizer;
-  asr?: Recognizer;
+  tts?: Mouth;
+  asr?: Ears;
 }
 
 export const MENU_1 = '欢迎致电示例银行。智能语音服务请按1，人工服务请按0。';
@@ -37,8 +36,8 @@ function asksForHuman(text: string): boolean {
 
 export function createCallHandler(brain: Brain, options: Partial<DemoOptions> = {}): CallHandler {
   const hotline = (options.hotline ?? {}) as DemoHotlineOptions;
-  const tts = hotline.tts ?? createSimulatedSynthesizer({ minMs: 120 });
-  const asr = hotline.asr ?? createSimulatedRecognizer({ cer: hotline.cer ?? 0.08, substitutionShare: 0.7 });
+  const tts = hotline.tts ?? simulatedMouth(120);
+  const asr = hotline.asr ?? simulatedEars(hotline.cer ?? 0.08, 0.7);
   const latencyMs = options.latencyMs ?? 0;
   const jitterMs = options.jitterMs ?? 0;
 

@@ -1,9 +1,9 @@
 import * as sip from 'sip';
 import type { SipMessage } from 'sip';
-import { buildSdp, negotiate, parseSdp, type G711Codec } from '../../../adapters/hotline/rtp/sdp.ts';
-import { RtpSession } from '../../../adapters/hotline/rtp/session.ts';
-import { inDialogRequest, newTag, type Dialog } from '../../../adapters/hotline/transport/sip/dialog.ts';
-import { listenEndpoint, type Remote, type SipEndpoint } from '../../../adapters/hotline/transport/sip/endpoint.ts';
+import { buildSdp, negotiate, parseSdp, type G711Codec } from '../../../lib/telephony/rtp/sdp.ts';
+import { RtpSession } from '../../../lib/telephony/rtp/session.ts';
+import { inDialogRequest, newTag, type Dialog } from '../../../lib/telephony/sip/dialog.ts';
+import { listenEndpoint, type Remote, type SipEndpoint } from '../../../lib/telephony/sip/endpoint.ts';
 import type { DemoPart } from '../part.ts';
 import type { CallHandler, MediaLeg } from './leg.ts';
 
@@ -84,6 +84,7 @@ export async function startSipUas(opts: SipUasOptions): Promise<SipUas> {
       codecs: [{ codec: neg.codec, payloadType: neg.payloadType }],
       dtmfPayloadType: neg.dtmfPayloadType,
       sessionId: Math.floor(Math.random() * 2 ** 31),
+      name: 'demo-bank',
     });
     call.answer = sip.makeResponse(rq, 200, 'OK', { headers: { to, contact, 'content-type': 'application/sdp' }, content: sdp });
     ep.respond(call.answer);

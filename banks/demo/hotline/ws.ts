@@ -1,7 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { paceFrames, toFrames } from '../../../adapters/hotline/audio/frames.ts';
-import { decodeG711, encodeG711, type G711Codec } from '../../../adapters/hotline/audio/g711.ts';
+import { paceFrames, toFrames } from '../../../lib/telephony/audio/frames.ts';
+import { decodeG711, encodeG711, type G711Codec } from '../../../lib/telephony/audio/g711.ts';
 import type { Brain } from '../brain/types.ts';
 import type { DemoOptions, DemoPart } from '../part.ts';
 import { createCallHandler } from './bot.ts';

@@ -2,11 +2,11 @@ import { performance } from 'node:perf_hooks';
 import * as sip from 'sip';
 import type { SipMessage } from 'sip';
 import { TransportFault } from '../../../../harness/types.ts';
-import type { RtpSession } from '../../rtp/session.ts';
+import type { RtpSession } from '../../../../lib/telephony/rtp/session.ts';
 import type { Call, CallEnd } from '../types.ts';
 import type { SipTransportConfig } from './config.ts';
-import { inDialogRequest } from './dialog.ts';
-import type { SipEndpoint } from './endpoint.ts';
+import { inDialogRequest } from '../../../../lib/telephony/sip/dialog.ts';
+import type { SipEndpoint } from '../../../../lib/telephony/sip/endpoint.ts';
 import type { Established } from './invite.ts';
 
 // An answered call: RTP both ways, BYE from either side, answers to what the

@@ -1,14 +1,21 @@
 import { z } from 'zod';
+import type { TransportDefinition } from '../types.ts';
 
 // How the harness calls a hotline over SIP. Secrets (the password) come from
-// `${env:VAR}` in the bank profile, interpolated before this schema runs.
+// `${env:VAR}` in the bank profile, interpolated before this schema runs; an
+// embedded bank's address (`${embedded:hotline-sip}`) is filled in only when
+// the bank starts, so the URI check lets it through at load and the transport
+// checks the real URI again when it is created.
+
+/** A SIP URI, or an embedded bank's address still to be filled in. */
+const sipUri = (example: string) => z.string().regex(/^(sips?:\S+|\$\{embedded:[^}]+\}\S*)$/, `a SIP URI such as ${example}`);
 
 export const sipTransportConfigSchema = z.strictObject({
   type: z.literal('sip'),
   /** Who to call: `sip:bot@127.0.0.1:5070`, `sip:95588@sbc.example.com;transport=tcp`. */
-  uri: z.string().regex(/^sips?:[^\s]+$/, 'a SIP URI such as sip:bot@127.0.0.1:5070'),
+  uri: sipUri('sip:bot@127.0.0.1:5070'),
   /** Our address of record in From (default sip:harness@<localAddress>). */
-  from: z.string().regex(/^sips?:[^\s]+$/, 'a SIP URI such as sip:harness@example.com').optional(),
+  from: sipUri('sip:harness@example.com').optional(),
   displayName: z.string().optional(),
   auth: z
     .strictObject({
@@ -20,7 +27,7 @@ export const sipTransportConfigSchema = z.strictObject({
     .optional(),
   register: z
     .strictObject({
-      registrar: z.string().regex(/^sips?:[^\s]+$/, 'a SIP URI such as sip:pbx.example.com'),
+      registrar: sipUri('sip:pbx.example.com'),
       expires: z.number().int().positive().default(3600),
     })
     .optional(),
@@ -37,3 +44,9 @@ export const sipTransportConfigSchema = z.strictObject({
 });
 
 export type SipTransportConfig = z.output<typeof sipTransportConfigSchema>;
+
+export const sipTransportDefinition: TransportDefinition<'sip', typeof sipTransportConfigSchema> = {
+  kind: 'sip',
+  schema: sipTransportConfigSchema,
+  create: async (c) => (await import('./index.ts')).sipTransport(c),
+};

@@ -1,8 +1,8 @@
-import { RtpSession } from '../../rtp/session.ts';
+import { RtpSession } from '../../../../lib/telephony/rtp/session.ts';
 import type { Call, DialOptions, Transport } from '../types.ts';
 import { sipTransportConfigSchema, type SipTransportConfig } from './config.ts';
-import { resolveUri } from './dialog.ts';
-import { connectEndpoint } from './endpoint.ts';
+import { resolveUri } from './resolve.ts';
+import { connectEndpoint } from '../../../../lib/telephony/sip/endpoint.ts';
 import { invite } from './invite.ts';
 import { startCall } from './call.ts';
 import { register, type Registration } from './register.ts';

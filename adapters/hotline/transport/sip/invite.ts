@@ -3,10 +3,10 @@ import * as sip from 'sip';
 import type { SipAor, SipMessage } from 'sip';
 import * as digest from 'sip/digest';
 import { TransportFault } from '../../../../harness/types.ts';
-import { buildSdp, negotiate, parseSdp, SdpError, STATIC_PT, type Negotiated } from '../../rtp/sdp.ts';
+import { buildSdp, negotiate, parseSdp, SdpError, STATIC_PT, type Negotiated } from '../../../../lib/telephony/rtp/sdp.ts';
 import type { SipTransportConfig } from './config.ts';
-import { ackFor2xx, contactUri, inDialogRequest, newCallId, newTag, type Dialog } from './dialog.ts';
-import type { SipEndpoint } from './endpoint.ts';
+import { ackFor2xx, contactUri, inDialogRequest, newCallId, newTag, type Dialog } from '../../../../lib/telephony/sip/dialog.ts';
+import type { SipEndpoint } from '../../../../lib/telephony/sip/endpoint.ts';
 import { faultForStatus, unreachable } from './faults.ts';
 
 // The caller's INVITE transaction, from offer to answer: digest
@@ -50,6 +50,7 @@ export function invite({ cfg, ep, rtpPort, signal, log }: InviteOptions): Promis
       codecs: cfg.codecs.map((codec) => ({ codec, payloadType: STATIC_PT[codec] })),
       dtmfPayloadType: cfg.dtmfPayloadType,
       sessionId: randomInt(1, 2 ** 31),
+      name: 'harness',
     });
     let cseq = 1;
     let current!: SipMessage;

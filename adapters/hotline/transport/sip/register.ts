@@ -3,8 +3,9 @@ import type { SipAor, SipMessage } from 'sip';
 import * as digest from 'sip/digest';
 import { TransportFault } from '../../../../harness/types.ts';
 import type { SipTransportConfig } from './config.ts';
-import { newCallId, newTag, resolveUri } from './dialog.ts';
-import { connectEndpoint, type SipEndpoint } from './endpoint.ts';
+import { newCallId, newTag } from '../../../../lib/telephony/sip/dialog.ts';
+import { resolveUri } from './resolve.ts';
+import { connectEndpoint, type SipEndpoint } from '../../../../lib/telephony/sip/endpoint.ts';
 import { faultForStatus, unreachable } from './faults.ts';
 
 // Optional REGISTER before calling, for platforms that only accept calls from

@@ -1,10 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import dns from 'node:dns/promises';
-import net from 'node:net';
 import * as sip from 'sip';
 import type { SipAor, SipMessage } from 'sip';
-import { TransportFault } from '../../../../harness/types.ts';
-import type { Protocol, Remote } from './endpoint.ts';
 
 // The dialog state both sides of a call keep (RFC 3261 12) and the requests
 // built from it: in-dialog requests and the ACK of a 2xx.
@@ -62,22 +58,4 @@ export function ackFor2xx(d: Dialog, inviteSeq: number): SipMessage {
       'max-forwards': 70,
     },
   };
-}
-
-/** Where to send a request for `uri`: the host (resolved), port and protocol. */
-export async function resolveUri(uri: string, protocol: 'udp' | 'tcp'): Promise<Remote & { protocol: Protocol }> {
-  const u = sip.parseUri(uri);
-  if (!u) throw new TransportFault('protocol', `not a SIP URI: ${uri}`, { retryable: false });
-  const transport = (u.params.transport ?? protocol).toUpperCase();
-  if (transport !== 'UDP' && transport !== 'TCP') {
-    throw new TransportFault('protocol', `${uri}: transport ${transport} is not supported (use udp or tcp)`, { retryable: false });
-  }
-  const port = Number.isFinite(u.port) && u.port ? u.port : 5060;
-  if (net.isIP(u.host)) return { address: u.host, port, protocol: transport };
-  try {
-    const { address } = await dns.lookup(u.host);
-    return { address, port, protocol: transport };
-  } catch (err) {
-    throw new TransportFault('not-found', `host not found: ${u.host} (${uri})`, { cause: err, retryable: false });
-  }
 }

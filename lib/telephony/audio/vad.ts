@@ -1,5 +1,4 @@
-import { FRAME_SAMPLES } from '../transport/types.ts';
-import { concatPcm, dbfs } from './frames.ts';
+import { concatPcm, dbfs, FRAME_SAMPLES } from './frames.ts';
 
 // Energy voice-activity detection with hangover: an utterance starts at the
 // first frame above the threshold and ends after `hangoverMs` of frames below

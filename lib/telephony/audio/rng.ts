@@ -1,4 +1,4 @@
-import { fnv1a } from '../../../harness/util/hash.ts';
+import { fnv1a } from '../../hash.ts';
 
 // Seeded randomness: every random choice in the hotline (noise, ASR errors)
 // is reproducible from the conversation's seed.

@@ -1,5 +1,9 @@
-import { sleep } from '../../../harness/util/sleep.ts';
-import { FRAME_SAMPLES } from '../transport/types.ts';
+import { sleep } from '../../sleep.ts';
+
+// The telephone frame model every transport speaks: 8 kHz mono linear PCM
+// (Int16Array) in 20-ms frames of 160 samples.
+export const FRAME_SAMPLES = 160;
+export const SAMPLE_RATE = 8000;
 
 /** Splits PCM into 20-ms frames; the last frame is padded with silence. */
 export function toFrames(pcm: Int16Array, frameSamples = FRAME_SAMPLES): Int16Array[] {

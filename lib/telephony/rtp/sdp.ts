@@ -112,6 +112,8 @@ export interface SdpParams {
   dtmfPayloadType?: number;
   sessionId: number;
   version?: number;
+  /** Who is speaking, in the origin (o=) and session name (s=) lines. */
+  name: string;
 }
 
 export function buildSdp(p: SdpParams): string {
@@ -119,8 +121,8 @@ export function buildSdp(p: SdpParams): string {
   if (p.dtmfPayloadType !== undefined) formats.push(p.dtmfPayloadType);
   const lines = [
     'v=0',
-    `o=harness ${p.sessionId} ${p.version ?? p.sessionId} IN IP4 ${p.address}`,
-    's=harness',
+    `o=${p.name} ${p.sessionId} ${p.version ?? p.sessionId} IN IP4 ${p.address}`,
+    `s=${p.name}`,
     `c=IN IP4 ${p.address}`,
     't=0 0',
     `m=audio ${p.port} RTP/AVP ${formats.join(' ')}`,
