@@ -30,3 +30,8 @@ export const adapterConfigSchemas = Object.fromEntries(adapters.map((a) => [a.ki
 export const adapterFactories = Object.fromEntries(
   adapters.map((a) => [a.kind, async () => (a as AdapterDefinition).create as AdapterFactory<any>]),
 ) as Record<AdapterKind, () => Promise<AdapterFactory<any>>>;
+
+/** `harness probe`: the web adapter finds a page's chat widget and drafts its channels.web block. */
+export async function probeChatWidget(url: string, options: { timeoutMs?: number }) {
+  return (await import('./web/probe.ts')).probe(url, options);
+}

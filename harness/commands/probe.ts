@@ -3,8 +3,8 @@
 // this command only prints.
 
 export async function probeCommand(o: { url: string; timeout: number }): Promise<void> {
-  const { probe } = await import('../../adapters/web/probe.ts');
-  const result = await probe(o.url, { timeoutMs: o.timeout });
+  const { probeChatWidget } = await import('../../adapters/registry.ts');
+  const result = await probeChatWidget(o.url, { timeoutMs: o.timeout });
   for (const n of result.notes) process.stderr.write(`# ${n}\n`);
   process.stdout.write(result.yaml);
 }
