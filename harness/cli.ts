@@ -58,6 +58,7 @@ export async function main(argv: string[]): Promise<number> {
     .addOption(new Option('--trace <when>', 'Playwright traces').choices(['off', 'on-failure', 'on']).default('on-failure'))
     .addOption(new Option('--progress <mode>', 'progress display').choices(['auto', 'bar', 'lines', 'none']).default('auto'))
     .option('--scenarios-dir <dir>', 'scenario folder', 'scenarios/zh-CN')
+    .option('--no-preflight', 'skip the one-question check of each channel before the run')
     .action(async (o) => {
       if (!o.bank && !o.resume) throw new HarnessError('E_USAGE', 'harness run needs --bank <id> (or --resume <run folder>) — try: npx harness run --bank demo');
       const [{ runBenchmark }, { parseShard }, { parseFailUnder }] = await Promise.all([
@@ -93,11 +94,12 @@ export async function main(argv: string[]): Promise<number> {
         trace: o.trace,
         progress: o.progress,
         scenariosDir: o.scenariosDir,
+        preflight: o.preflight,
         debug,
       });
       exitCode = result.exitCode;
       if (result.interrupted) return;
-      printRunResult(result);
+      await printRunResult(result);
     });
 
   program
@@ -133,7 +135,7 @@ export async function main(argv: string[]): Promise<number> {
       const { mergeRuns } = await import('./run/merge.ts');
       const result = await mergeRuns(runs, o.out, { lang: o.lang });
       exitCode = result.exitCode;
-      printRunResult(result);
+      await printRunResult(result);
     });
 
   program
@@ -186,7 +188,8 @@ export async function main(argv: string[]): Promise<number> {
   return exitCode;
 }
 
-function printRunResult(result: { runDir: string; summary: import('./score/types.ts').Summary; gate: { failures: string[] }; exitCode: number }) {
+async function printRunResult(result: import('./run/index.ts').RunResult) {
+  const { formatProblems } = await import('./run/finish.ts');
   const s = result.summary;
   const f = (x: number | null) => (x === null ? '—' : x.toFixed(2));
   const out = process.stdout;
@@ -197,7 +200,12 @@ function printRunResult(result: { runDir: string; summary: import('./score/types
   out.write(`  online  recognition ${f(s.online.recognition)}  completeness ${f(s.online.completeness)}\n`);
   out.write(`  hotline recognition ${f(s.hotline.recognition)}  completeness ${f(s.hotline.completeness)}\n`);
   for (const failure of result.gate.failures) out.write(`gate failed: ${failure}\n`);
-  if (result.exitCode === EXIT.incomplete) out.write(`too many conversations ended in errors (${s.run.errors}/${s.run.conversations}): exit 3\n`);
+  for (const line of formatProblems(result)) out.write(line + '\n');
+  if (result.exitCode === EXIT.incomplete) {
+    const stopped = result.stopped ?? [];
+    if (stopped.length) out.write(`stopped: ${stopped.map((c) => `${c.channel} (${c.kind})`).join(', ')}: exit 3\n`);
+    else out.write(`too many conversations ended in errors (${s.run.errors}/${s.run.conversations}): exit 3\n`);
+  }
   out.write(`\nreport: ${rel(result.runDir)}/report.md\n        ${rel(result.runDir)}/index.html\n`);
 }
 

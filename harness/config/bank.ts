@@ -44,6 +44,19 @@ export const bankSchema = z.strictObject({
       maxMs: z.number().int().min(0).default(20_000),
     })
     .default({ max: 3, baseMs: 500, maxMs: 20_000 }),
+  preflight: z
+    .strictObject({
+      enabled: z.boolean().default(true).describe('Send one question per channel before the run fans out; stop a channel whose setup is broken'),
+      timeoutMs: z.number().int().positive().default(10_000).describe('How long the preflight question may take (opening the chat included); raise it for a slow bot'),
+    })
+    .default({ enabled: true, timeoutMs: 10_000 })
+    .describe('The check before a run: refused, 401/403/404, TLS, timeout, or a path/selector that extracts nothing stops the channel'),
+  breaker: z
+    .strictObject({
+      consecutiveFaults: z.number().int().min(0).default(5).describe('Stop a channel after this many transport faults in a row (0: never)'),
+    })
+    .default({ consecutiveFaults: 5 })
+    .describe('The circuit breaker: a channel that keeps failing stops, the rest of the run goes on'),
   judge: z
     .strictObject({
       baseURL: z.string().optional().describe('OpenAI-compatible endpoint (default: OPENAI_BASE_URL)'),

@@ -8,7 +8,8 @@ import { EXIT, HarnessError } from '../errors.ts';
 import { checkGate } from '../score/gate.ts';
 import { rollup } from '../score/rollup.ts';
 import type { Summary } from '../score/types.ts';
-import type { GradedConversation } from '../types.ts';
+import type { ConversationRecord, GradedConversation } from '../types.ts';
+import { setupProblems, type StopRecord } from '../score/setup.ts';
 import { gradeRun } from './grade-run.ts';
 import { readJournal, writeJsonAtomic } from './journal.ts';
 import type { RunOptions, RunResult } from './index.ts';
@@ -62,6 +63,9 @@ export async function finishRun(x: FinishInput): Promise<RunResult> {
     const a = agreementOfConversations(conversations);
     summary.agreement = { kappa: a.kappa, agreement: a.agreement, disagreements: a.disagreements.length };
   }
+  const stopped = readStopped(x.runDir);
+  const setup = setupProblems(inPlan, stopped, x.opts.bank);
+  if (setup.length) summary.setup = setup;
   const baseline = x.opts.baseline ? loadBaseline(x.opts.baseline) : undefined;
   writeJsonAtomic(join(x.runDir, 'summary.json'), summary);
   await renderAll({ runDir: x.runDir, summary, conversations, packs: x.packs, lang, baseline: baseline?.run }, x.log);
@@ -71,8 +75,68 @@ export async function finishRun(x: FinishInput): Promise<RunResult> {
   let exitCode: number = EXIT.ok;
   if (gate.failures.length) exitCode = EXIT.gateFailed;
   if (errorRate > (x.opts.maxErrorRate ?? 0.1)) exitCode = EXIT.incomplete;
-  return { runDir: x.runDir, summary, exitCode, gate, interrupted: false };
+  // A stopped channel was not benchmarked: the run is incomplete, whatever the others scored.
+  if (stopped.length) exitCode = EXIT.incomplete;
+  return { runDir: x.runDir, summary, exitCode, gate, interrupted: false, stopped, errorCauses: errorCauses(inPlan) };
 }
+
+/** Channels stopped by preflight or the breaker, as kept in run.json. */
+function readStopped(runDir: string): StopRecord[] {
+  const file = join(runDir, 'run.json');
+  if (!existsSync(file)) return [];
+  try {
+    const stopped = JSON.parse(readFileSync(file, 'utf8')).stopped;
+    return Array.isArray(stopped) ? stopped : [];
+  } catch {
+    return [];
+  }
+}
+
+export interface ErrorCause {
+  channel: string;
+  kind: string;
+  count: number;
+  /** One message of this kind, as an example. */
+  example: string;
+}
+
+/** Conversations that ended in errors, grouped by channel and kind, most frequent first. */
+export function errorCauses(records: ConversationRecord[]): ErrorCause[] {
+  const by = new Map<string, ErrorCause>();
+  for (const r of records) {
+    if (!r.error) continue;
+    const key = `${r.channel}\0${r.error.kind}`;
+    const c = by.get(key);
+    if (c) c.count++;
+    else by.set(key, { channel: r.channel, kind: r.error.kind, count: 1, example: r.error.message });
+  }
+  return [...by.values()].sort((a, b) => b.count - a.count);
+}
+
+/** The console's end-of-run lines about what went wrong: stopped channels, error causes, setup flags. */
+export function formatProblems(result: Pick<RunResult, 'summary' | 'stopped' | 'errorCauses'>): string[] {
+  const out: string[] = [];
+  const causes = result.errorCauses ?? [];
+  if (causes.length) {
+    out.push('errors by cause:');
+    for (const c of causes) out.push(`  ${c.channel.padEnd(12)} ${c.kind.padEnd(13)} ×${c.count}  e.g. ${oneLine(c.example, 160)}`);
+  }
+  for (const p of result.summary.setup ?? []) {
+    if (p.problem === 'stopped') {
+      out.push(`channel ${p.channel} was stopped (${p.by === 'breaker' ? 'circuit breaker' : 'preflight'}): ${p.kind}: ${oneLine(p.cause, 300)}`);
+      for (const f of p.fix.split('\n')) out.push(`  fix: ${f}`);
+    } else {
+      out.push(`channel ${p.channel}: likely a setup problem — ${p.cause}`);
+      out.push(`  check it with: ${p.tryCommand}`);
+    }
+  }
+  return out;
+}
+
+const oneLine = (s: string, max: number) => {
+  const t = s.replace(/\s+/g, ' ').trim();
+  return t.length > max ? `${t.slice(0, max)}…` : t;
+};
 
 /** The LLM judge from the CLI, then the profile, then the OPENAI_* variables. */
 async function judgeFor(x: FinishInput) {

@@ -1,25 +1,24 @@
 import { setMaxListeners } from 'node:events';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
-import { adapterFactories } from '../../adapters/registry.ts';
-import { interpolate } from '../config/interpolate.ts';
 import { secretValues } from '../config/interpolate.ts';
 import { PACKAGE_ROOT, loadBank, loadPacks } from '../config/load.ts';
-import { readYaml } from '../config/yaml.ts';
-import type { BankProfile, ChannelConfig } from '../config/bank.ts';
-import { ConfigError, EXIT, HarnessError } from '../errors.ts';
+import type { BankProfile } from '../config/bank.ts';
+import { HarnessError } from '../errors.ts';
 import { assessReply, gradeConversation, graders } from '../grade/index.ts';
 import { checkGate, type GateResult } from '../score/gate.ts';
 import type { Summary } from '../score/types.ts';
-import type { Adapter, AdapterEnv, ConversationRecord } from '../types.ts';
+import type { ConversationRecord } from '../types.ts';
 import { sha256 } from '../util/hash.ts';
 import { createRedactor } from '../util/redact.ts';
 import { gradeContext } from './grade-run.ts';
 import { Journal, readJournal, repairJournal, dropFromJournal, writeJsonAtomic } from './journal.ts';
 import { buildPlan, type PlanFilter } from './plan.ts';
 import { createProgress } from './progress.ts';
-import { finishRun } from './finish.ts';
+import { finishRun, type ErrorCause } from './finish.ts';
 import { executePlan } from './runner.ts';
+import { startChannels, type StartedChannels } from './channels.ts';
+import { faultFix, formatStop, runPreflight, type ChannelStop } from './preflight.ts';
 
 export interface RunOptions extends PlanFilter {
   bank: string;
@@ -46,6 +45,8 @@ export interface RunOptions extends PlanFilter {
   /** Overrides of the embedded bank's options (benchmarks). */
   embeddedOptions?: Record<string, unknown>;
   debug?: boolean;
+  /** false: skip the one-question check of each channel before the run (--no-preflight). */
+  preflight?: boolean;
   log?: (message: string) => void;
 }
 
@@ -55,6 +56,10 @@ export interface RunResult {
   exitCode: number;
   gate: GateResult;
   interrupted: boolean;
+  /** Channels stopped by preflight or the circuit breaker, with cause and fix. */
+  stopped?: ChannelStop[];
+  /** Conversations that ended in errors, by channel and kind, with one example each. */
+  errorCauses?: ErrorCause[];
 }
 
 const MANIFEST = 'run.json';
@@ -103,7 +108,10 @@ export async function runBenchmark(input: RunOptions): Promise<RunResult> {
 
   let interrupted = false;
   if (todo.length) {
-    interrupted = await execute(todo, { profile, bankFile: bank.file, opts, runDir, log, plan: plan.length, done: done.size, packs, locale, redact, good });
+    const r = await execute(todo, { profile, bankFile: bank.file, opts, runDir, log, plan: plan.length, done: done.size, packs, locale, redact, good });
+    interrupted = r.interrupted;
+    // Kept with the run, so reports (and harness report later) show why a channel has no scores.
+    writeJsonAtomic(manifestFile, { ...JSON.parse(readFileSync(manifestFile, 'utf8')), stopped: r.stops });
   }
   if (interrupted) {
     const cmd = `npx harness run --resume ${relative(process.cwd(), runDir) || '.'}`;
@@ -128,8 +136,8 @@ interface ExecuteContext {
   good: number;
 }
 
-/** Start the embedded bank and the adapters, run the conversations, close everything. Returns true when interrupted. */
-async function execute(todo: ReturnType<typeof buildPlan>, x: ExecuteContext): Promise<boolean> {
+/** Start the embedded bank and the adapters, preflight each channel, run the conversations, close everything. */
+async function execute(todo: ReturnType<typeof buildPlan>, x: ExecuteContext): Promise<{ interrupted: boolean; stops: ChannelStop[] }> {
   const { profile, opts, runDir, log } = x;
   const controller = new AbortController();
   // Every in-flight conversation listens for the run's abort.
@@ -148,50 +156,41 @@ async function execute(todo: ReturnType<typeof buildPlan>, x: ExecuteContext): P
   process.on('SIGTERM', onSignal);
 
   const channels = [...new Set(todo.map((t) => t.channel))];
-  let embedded: { vars: Record<string, string>; close(): Promise<void> } | undefined;
-  const adapters = new Map<string, Adapter>();
+  let started: StartedChannels | undefined;
   const journal = new Journal(runDir);
-  const progress = createProgress(opts.progress ?? 'auto', x.plan, x.done);
+  const stops = new Map<string, ChannelStop>();
+  let progress: ReturnType<typeof createProgress> | undefined;
   try {
-    let channelConfigs: Record<string, ChannelConfig> = profile.channels;
-    if (profile.embedded) {
-      const { startDemoBank, partFor } = await import('../../banks/demo/index.ts');
-      // Start only the parts the run's channels talk to.
-      const used = JSON.stringify(channels.map((c) => profile.channels[c])).matchAll(/\$\{embedded:([A-Za-z0-9_.-]+)/g);
-      const only = [...new Set([...used].map((m) => partFor(m[1])).filter((p): p is string => !!p))];
-      embedded = await startDemoBank({ ...profile.embeddedOptions, ...(opts.embeddedOptions ?? {}) } as any, only);
-      const vars = embedded.vars;
-      const running = Object.fromEntries(channels.map((c) => [c, profile.channels[c]]));
-      const r = interpolate(running, ['embedded'], (_s, name) => vars[name]);
-      if (r.problems.length) {
-        const source = readYaml(x.bankFile);
-        throw new ConfigError(r.problems.map((p) => ({ file: source.file, ...source.at(['channels', ...p.path]), path: `channels.${p.path.join('.')}`, message: p.message })));
-      }
-      channelConfigs = r.value as Record<string, ChannelConfig>;
-    }
-    const env: AdapterEnv = {
+    started = await startChannels(profile, x.bankFile, channels, {
       runDir,
-      profileDir: PACKAGE_ROOT,
-      options: {
-        screenshots: opts.screenshots ?? false,
-        trace: opts.trace ?? 'on-failure',
-        turnTimeoutMs: profile.timeouts.turnMs,
-        debug: opts.debug ?? false,
-      },
-      log: (m) => progress.log(m),
-    };
-    const simulated = new Set<string>();
-    for (const name of channels) {
-      const config = channelConfigs[name];
-      const factory = await adapterFactories[config.adapter]();
-      const adapter = await factory(config, env);
-      adapters.set(name, adapter);
-      if (adapter.simulated) simulated.add(name);
+      screenshots: opts.screenshots ?? false,
+      trace: opts.trace ?? 'on-failure',
+      turnTimeoutMs: profile.timeouts.turnMs,
+      debug: opts.debug ?? false,
+      embeddedOptions: opts.embeddedOptions,
+      log: (m) => (progress ? progress.log(m) : log(m)),
+    });
+    const { adapters, simulated } = started;
+    if (opts.preflight !== false && profile.preflight.enabled) {
+      const found = await runPreflight(todo, adapters, {
+        runDir,
+        timeoutMs: profile.preflight.timeoutMs,
+        signal: controller.signal,
+        log: (m) => (opts.debug ? log(m) : undefined),
+        bank: opts.bank,
+        configs: started.configs,
+        say: log,
+      });
+      for (const [ch, stop] of found) stops.set(ch, stop);
+      if (controller.signal.aborted) return { interrupted: true, stops: [...stops.values()] };
     }
+    const runnable = todo.filter((t) => !stops.has(t.channel));
+    progress = createProgress(opts.progress ?? 'auto', x.plan - (todo.length - runnable.length), x.done);
     const gradeCtx = gradeContext(x.packs, x.locale);
     const rules = await graders.rules();
     const packs = new Map(x.packs.map((p) => [p.id, p]));
-    await executePlan(todo, {
+    const bar = progress;
+    await executePlan(runnable, {
       profile,
       adapters,
       journal,
@@ -202,25 +201,36 @@ async function execute(todo: ReturnType<typeof buildPlan>, x: ExecuteContext): P
       redact: x.redact,
       signal: controller.signal,
       simulated,
-      log: (m) => (opts.debug ? progress.log(m) : undefined),
+      log: (m) => (opts.debug ? bar.log(m) : undefined),
+      breakerFaults: profile.breaker.consecutiveFaults,
+      onTrip: (channel, fault) => {
+        const stop: ChannelStop = {
+          channel,
+          by: 'breaker',
+          kind: fault.kind,
+          cause: `${profile.breaker.consecutiveFaults} transport faults in a row; the last: ${x.redact(fault.message)}`,
+          fix: `${faultFix(fault.kind, fault.message, channel, profile.timeouts.turnMs, 'breaker')}\nsee what comes back with: npx harness try --bank ${opts.bank} --channel ${channel}`,
+        };
+        stops.set(channel, stop);
+        bar.log(formatStop(stop));
+      },
       onDone: (record: ConversationRecord) => {
         // A live verdict for the progress counts; the final grades come after the run.
-        if (record.error) return progress.done(record, false);
+        if (record.error) return bar.done(record, false);
         gradeConversation(record, packs.get(record.pack)!, rules, gradeCtx, x.good).then(
-          (g) => progress.done(record, g.passed),
-          () => progress.done(record, false),
+          (g) => bar.done(record, g.passed),
+          () => bar.done(record, false),
         );
       },
     });
   } finally {
-    progress.stop();
+    progress?.stop();
     journal.close();
-    await Promise.allSettled([...adapters.values()].map((a) => a.dispose()));
-    await embedded?.close();
+    await started?.close();
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   }
-  return controller.signal.aborted;
+  return { interrupted: controller.signal.aborted, stops: [...stops.values()] };
 }
 
 function newRunId(bank: string, shard?: { index: number; total: number }): string {

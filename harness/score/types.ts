@@ -62,4 +62,21 @@ export interface Summary {
   good: number;
   /** Agreement between graders with --grader both. */
   agreement?: { kappa: number; agreement: number; disagreements: number };
+  /** Channels whose results say more about the setup than about the bot; reports show them first. */
+  setup?: SetupProblem[];
+}
+
+/** A channel stopped (preflight, circuit breaker) or whose replies were mostly empty. */
+export interface SetupProblem {
+  channel: string;
+  problem: 'stopped' | 'empty-replies';
+  /** For a stop: preflight or breaker, and the fault kind. */
+  by?: 'preflight' | 'breaker';
+  kind?: string;
+  cause: string;
+  fix: string;
+  /** For empty replies: the share of replies that were empty or hit the wait limit. */
+  share?: number;
+  /** The command that shows what the channel sends back. */
+  tryCommand: string;
 }

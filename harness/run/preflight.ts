@@ -1,0 +1,210 @@
+import { join, relative } from 'node:path';
+import type { ChannelConfig } from '../config/bank.ts';
+import type { Adapter, BotReply, ReplyInspection, Session, Utterance } from '../types.ts';
+import { TransportFault } from '../types.ts';
+import { fnv1a } from '../util/hash.ts';
+import { sleep } from '../util/sleep.ts';
+import { stringLeaves } from '../util/path-suggest.ts';
+import type { PlanItem } from './plan.ts';
+import { turnText } from './plan.ts';
+
+// One question to one channel, everything seen on the way kept: what
+// `harness try` prints, and what preflight reads before a run fans out to
+// tell a broken setup (refused, 401, wrong path or selector, a hanging bot)
+// from a bot that answers badly. Never journalled.
+
+export interface ProbeResult {
+  channel: string;
+  utterance: Utterance;
+  reply?: BotReply;
+  inspection?: ReplyInspection;
+  error?: { kind: string; message: string };
+  timings: { openMs: number | null; sendMs: number | null; totalMs: number };
+  /** The folder evidence files of the probe were written to. */
+  evidenceDir: string;
+}
+
+export interface ProbeOptions {
+  runDir: string;
+  /** open + first reply must fit in this. */
+  timeoutMs: number;
+  signal: AbortSignal;
+  log(message: string): void;
+  /** Send this instead of the case's first turn. */
+  text?: string;
+}
+
+/** Open a session on `adapter`, send the first turn of `item`, close. Never throws for a fault of the bot. */
+export async function probeChannel(adapter: Adapter, item: PlanItem, o: ProbeOptions): Promise<ProbeResult> {
+  const text = o.text ?? turnText(item.case, 0, item.variant);
+  const utterance: Utterance = { index: 0, text, attempt: 'first', ...(o.text === undefined && item.case.turns[0].click ? { click: item.case.turns[0].click } : {}) };
+  const evidenceDir = join(o.runDir, 'preflight', item.channel);
+  const controller = new AbortController();
+  const onAbort = () => controller.abort(o.signal.reason);
+  o.signal.addEventListener('abort', onAbort, { once: true });
+  const fault = new TransportFault('timeout', `no reply within ${o.timeoutMs} ms`);
+  const timer = setTimeout(() => controller.abort(fault), o.timeoutMs);
+  const timedOut = new Promise<never>((_, reject) => controller.signal.addEventListener('abort', () => reject(controller.signal.reason), { once: true }));
+  timedOut.catch(() => undefined);
+  const t0 = performance.now();
+  const result: ProbeResult = { channel: item.channel, utterance, timings: { openMs: null, sendMs: null, totalMs: 0 }, evidenceDir };
+  let session: Session | undefined;
+  let opening: Promise<Session> | undefined;
+  try {
+    opening = adapter.open({
+      conversationId: `${item.bank}/${item.channel}/preflight`,
+      bank: item.bank,
+      channel: item.channel,
+      evidenceDir,
+      relative: (p) => relative(o.runDir, p),
+      seed: fnv1a(item.id),
+      signal: controller.signal,
+      log: (m) => o.log(`${item.channel}: ${m}`),
+    });
+    session = await Promise.race([opening, timedOut]);
+    result.timings.openMs = Math.round(performance.now() - t0);
+    const t1 = performance.now();
+    result.reply = await Promise.race([session.send(utterance, controller.signal), timedOut]);
+    result.timings.sendMs = Math.round(performance.now() - t1);
+  } catch (err) {
+    result.error =
+      err instanceof TransportFault
+        ? { kind: err.kind, message: err.message }
+        : { kind: 'internal', message: String((err as Error)?.message ?? err).split('\n')[0] };
+  } finally {
+    clearTimeout(timer);
+    o.signal.removeEventListener('abort', onAbort);
+    result.timings.totalMs = Math.round(performance.now() - t0);
+    // A session that opened after the deadline is closed all the same.
+    if (!session && opening) opening.then((s) => s.close({ failed: true }), () => undefined);
+    result.inspection = session?.inspect?.();
+    await session?.close({ failed: !!result.error }).catch((e) => o.log(`${item.channel}: closing the session failed: ${(e as Error).message}`));
+  }
+  return result;
+}
+
+/** Why a channel cannot be benchmarked as configured, and how to fix it. */
+export interface ChannelStop {
+  channel: string;
+  /** Where it was found: before the run, or by the breaker during it. */
+  by: 'preflight' | 'breaker';
+  kind: string;
+  cause: string;
+  fix: string;
+}
+
+const TRANSIENT = new Set(['server-error', 'rate-limited', 'dropped', 'crashed']);
+const TEXT_FIELD = /(^|\.)(text|messages?|botMessage|reply)$/i;
+
+/**
+ * What a probe says about the setup: a stop (transport fault, or text in the
+ * raw response that no configured path or selector extracted), a warning, or nothing.
+ */
+export function diagnose(p: ProbeResult, x: { config: ChannelConfig; timeoutMs: number; bank: string }): { stop?: ChannelStop; warning?: string } {
+  const ch = p.channel;
+  const tryCmd = `npx harness try --bank ${x.bank} --channel ${ch}`;
+  if (p.error) {
+    return { stop: { channel: ch, by: 'preflight', kind: p.error.kind, cause: p.error.message, fix: faultFix(p.error.kind, p.error.message, ch, x.timeoutMs, 'preflight') } };
+  }
+  const reply = p.reply!;
+  if (reply.text.trim()) return {};
+  const i = p.inspection;
+  const body = i?.response?.body ?? '';
+  const empty = (i?.extracted ?? []).filter((e) => !e.values.length);
+  const textEmpty = empty.filter((e) => TEXT_FIELD.test(e.field));
+  const culprits = textEmpty.length ? textEmpty : empty;
+  if (i && culprits.length && hasText(body)) {
+    const what = culprits.map((e) => `${e.field} \`${e.rule}\``).join(', ');
+    return {
+      stop: {
+        channel: ch,
+        by: 'preflight',
+        kind: 'extraction',
+        cause: `${what} matched nothing, but the bot did answer (${i.response?.status ? `HTTP ${i.response.status}, ` : ''}${body.length} chars)`,
+        fix: [...(i.suggestions ?? []), `see what came back with: ${tryCmd}`].join('\n'),
+      },
+    };
+  }
+  return { warning: `${ch}: the bot's first reply was empty — if that is not the bot's doing, check the channel with: ${tryCmd}` };
+}
+
+/** A body holds text: JSON with a non-empty string somewhere, or any non-blank non-JSON text. */
+function hasText(body: string): boolean {
+  if (!body.trim()) return false;
+  try {
+    return stringLeaves(JSON.parse(body), 1).length > 0;
+  } catch {
+    return true;
+  }
+}
+
+/** The fix for a transport fault, as specific as the fault allows. */
+export function faultFix(kind: string, message: string, channel: string, timeoutMs: number, by: 'preflight' | 'breaker'): string {
+  const status = /HTTP (\d{3})/.exec(message)?.[1];
+  const at = `channels.${channel}`;
+  if (status === '401' || status === '403') return `the bot refused the credentials: check ${at}.headers (Authorization, an API key from \${env:…}) and that the key is valid`;
+  if (status === '404') return `nothing answers at that path: check ${at}.url`;
+  if (status === '405') return `the endpoint does not take this method: check ${at}.method`;
+  if (status && status.startsWith('4')) return `the bot rejected the request: check ${at}.request (the body template) and ${at}.headers`;
+  if (/CERT|SSL|TLS|self[- ]signed/i.test(message)) return `the TLS handshake failed: check the certificate of the host in ${at}.url (or the https/http scheme)`;
+  switch (kind) {
+    case 'refused':
+      return `nothing listens there: is the bot running? check the host and port in ${at}`;
+    case 'unreachable':
+      return `the host cannot be reached: check the host name in ${at} (DNS, proxy, VPN)`;
+    case 'timeout':
+      return by === 'preflight'
+        ? `the bot did not answer within ${timeoutMs} ms: check that it is up; if it is only slow, raise preflight.timeoutMs in the profile (e.g. --set preflight.timeoutMs=${Math.max(30_000, timeoutMs * 3)}) or skip the check with --no-preflight`
+        : `the bot keeps timing out: check that it is up, or raise timeouts.turnMs in the profile`;
+    case 'protocol':
+      return `the bot's answer was not what ${at} expects: check the URL, request template and response paths`;
+    case 'not-found':
+    case 'declined':
+    case 'busy':
+    case 'no-answer':
+      return `the call did not reach the bot: check the number or URI in ${at}.transport`;
+    default:
+      return `check ${at}; see what comes back with: harness try --channel ${channel}`;
+  }
+}
+
+export interface PreflightOptions extends Omit<ProbeOptions, 'text'> {
+  bank: string;
+  configs: Record<string, ChannelConfig>;
+  /** Called with each channel's outcome line as it is known. */
+  say(message: string): void;
+}
+
+/**
+ * One probe per channel, all at once. Transient faults (5xx, 429, a dropped
+ * connection) get one more try inside the same time budget.
+ */
+export async function runPreflight(items: PlanItem[], adapters: Map<string, Adapter>, o: PreflightOptions): Promise<Map<string, ChannelStop>> {
+  const firsts = new Map<string, PlanItem>();
+  for (const it of items) if (!firsts.has(it.channel)) firsts.set(it.channel, it);
+  const stops = new Map<string, ChannelStop>();
+  await Promise.all(
+    [...firsts.values()].map(async (item) => {
+      const t0 = performance.now();
+      let p = await probeChannel(adapters.get(item.channel)!, item, o);
+      const left = o.timeoutMs - (performance.now() - t0);
+      if (p.error && TRANSIENT.has(p.error.kind) && left > 1000 && !o.signal.aborted) {
+        await sleep(500, o.signal).catch(() => undefined);
+        p = await probeChannel(adapters.get(item.channel)!, item, { ...o, timeoutMs: Math.max(1000, left - 500) });
+      }
+      if (o.signal.aborted) return;
+      const d = diagnose(p, { config: o.configs[item.channel], timeoutMs: o.timeoutMs, bank: o.bank });
+      if (d.stop) {
+        stops.set(item.channel, d.stop);
+        o.say(formatStop(d.stop));
+      } else if (d.warning) o.say(`preflight: ${d.warning}`);
+      else o.say(`preflight ${item.channel}: ok (first reply in ${p.timings.sendMs} ms)`);
+    }),
+  );
+  return stops;
+}
+
+export function formatStop(s: ChannelStop): string {
+  const head = s.by === 'preflight' ? `preflight ${s.channel}: STOPPED — ${s.kind}: ${s.cause}` : `channel ${s.channel}: STOPPED by the circuit breaker — ${s.kind}: ${s.cause}`;
+  return `${head}\n${s.fix.split('\n').map((l) => `  fix: ${l}`).join('\n')}`;
+}

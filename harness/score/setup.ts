@@ -1,0 +1,49 @@
+import type { ConversationRecord } from '../types.ts';
+import type { SetupProblem } from './types.ts';
+
+// A run of zeros is never blamed on the bot without a word: a channel that
+// was stopped, or whose replies were mostly empty (or ran into the wait
+// limit), is named at the top of the report as a likely setup problem.
+
+/** Share of replies above which a channel's emptiness is flagged. */
+export const EMPTY_SHARE = 0.5;
+
+export interface StopRecord {
+  channel: string;
+  by: 'preflight' | 'breaker';
+  kind: string;
+  cause: string;
+  fix: string;
+}
+
+export function setupProblems(records: ConversationRecord[], stopped: StopRecord[], bank: string): SetupProblem[] {
+  const tryCommand = (ch: string) => `npx harness try --bank ${bank} --channel ${ch}`;
+  const out: SetupProblem[] = stopped.map((s) => ({ channel: s.channel, problem: 'stopped', by: s.by, kind: s.kind, cause: s.cause, fix: s.fix, tryCommand: tryCommand(s.channel) }));
+  const replies = new Map<string, { n: number; empty: number; maxWait: number }>();
+  for (const r of records) {
+    if (r.error || out.some((p) => p.channel === r.channel)) continue;
+    const c = replies.get(r.channel) ?? { n: 0, empty: 0, maxWait: 0 };
+    for (const t of r.turns) {
+      for (const e of t.exchanges) {
+        c.n++;
+        const hitLimit = (e.reply.evidence?.raw as { ended?: unknown } | undefined)?.ended === 'max-wait';
+        if (hitLimit) c.maxWait++;
+        if (hitLimit || !e.reply.text.trim()) c.empty++;
+      }
+    }
+    replies.set(r.channel, c);
+  }
+  for (const [channel, c] of replies) {
+    if (!c.n || c.empty / c.n <= EMPTY_SHARE) continue;
+    const share = Math.round((c.empty / c.n) * 100) / 100;
+    out.push({
+      channel,
+      problem: 'empty-replies',
+      cause: `${c.empty} of ${c.n} replies were empty${c.maxWait ? ` (${c.maxWait} ran into the wait limit)` : ''}`,
+      fix: 'a wrong response path or bot-message selector reads nothing, or the bot never answers: check what it sends back',
+      share,
+      tryCommand: tryCommand(channel),
+    });
+  }
+  return out;
+}
