@@ -103,6 +103,33 @@ export async function main(argv: string[]): Promise<number> {
     });
 
   program
+    .command('try')
+    .description('send one question to one channel and print everything seen: request, raw response, what each path or selector extracted, timings, the grade')
+    .argument('[question]', "what to ask (default: the first quick case's question)")
+    .requiredOption('-b, --bank <id|file>', 'bank profile: an id in banks/ or a path to a YAML file')
+    .requiredOption('-c, --channel <name>', 'the channel to try')
+    .option('--case <id>', 'grade the reply against this case (id or pack/id; default: the first quick case)')
+    .option('--set <path=value>', 'override a profile value, e.g. channels.api.response.text=data.answers[*].content', (v: string, p: string[] = []) => [...p, v])
+    .option('--timeout <ms>', "how long to wait for the reply (default: the profile's timeouts.turnMs)", int('--timeout'))
+    .option('-o, --out <dir>', 'where screenshots and audio go (default: a new temporary folder)')
+    .option('--scenarios-dir <dir>', 'scenario folder', 'scenarios/zh-CN')
+    .action(async (question: string | undefined, o) => {
+      const { tryCommand } = await import('./commands/try.ts');
+      exitCode = await tryCommand({
+        bank: o.bank,
+        channel: o.channel,
+        question,
+        case: o.case,
+        set: o.set,
+        timeoutMs: o.timeout,
+        out: o.out,
+        scenariosDir: o.scenariosDir,
+        debug,
+        write: (t) => process.stdout.write(t),
+      });
+    });
+
+  program
     .command('validate')
     .description('check scenario packs, locale files and bank profiles; list every problem (exit 2)')
     .argument('[paths...]', 'files or folders', ['scenarios', 'banks'])

@@ -87,8 +87,11 @@ class HttpSession implements Session {
     if (!reply.text.trim() && raw.trim()) {
       // Text in the body but none extracted: a path in the profile is wrong, not the bot silent.
       const empty = inspection.extracted.filter((e) => (e.field === 'response.text' || e.field === 'response.messages') && !e.values.length);
+      const offered = new Set<string>();
       const suggestions = empty.flatMap((e) =>
-        suggestPaths(data, e.rule, 2).map((s) => `${e.field} \`${e.rule}\` matched nothing; the body has ${s.example} (${JSON.stringify(excerpt(s.value, 40))}) — did you mean \`${s.path}\`?`),
+        suggestPaths(data, e.rule, 2)
+          .filter((s) => !offered.has(s.path) && offered.add(s.path))
+          .map((s) => `${e.field} \`${e.rule}\` matched nothing; the body has ${s.example} (${JSON.stringify(excerpt(s.value, 40))}) — did you mean \`${s.path}\`?`),
       );
       if (suggestions.length) inspection.suggestions = suggestions;
     }

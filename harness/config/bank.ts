@@ -47,9 +47,10 @@ export const bankSchema = z.strictObject({
   preflight: z
     .strictObject({
       enabled: z.boolean().default(true).describe('Send one question per channel before the run fans out; stop a channel whose setup is broken'),
-      timeoutMs: z.number().int().positive().default(10_000).describe('How long the preflight question may take (opening the chat included); raise it for a slow bot'),
+      timeoutMs: z.number().int().positive().default(10_000).describe('How long the reply to the preflight question may take; raise it for a slow bot'),
+      openTimeoutMs: z.number().int().positive().default(30_000).describe('How long opening the chat may take (a browser starting, a call through the IVR)'),
     })
-    .default({ enabled: true, timeoutMs: 10_000 })
+    .default({ enabled: true, timeoutMs: 10_000, openTimeoutMs: 30_000 })
     .describe('The check before a run: refused, 401/403/404, TLS, timeout, or a path/selector that extracts nothing stops the channel'),
   breaker: z
     .strictObject({

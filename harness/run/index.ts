@@ -175,6 +175,7 @@ async function execute(todo: ReturnType<typeof buildPlan>, x: ExecuteContext): P
       const found = await runPreflight(todo, adapters, {
         runDir,
         timeoutMs: profile.preflight.timeoutMs,
+        openTimeoutMs: profile.preflight.openTimeoutMs,
         signal: controller.signal,
         log: (m) => (opts.debug ? log(m) : undefined),
         bank: opts.bank,

@@ -26,8 +26,10 @@ export interface ProbeResult {
 
 export interface ProbeOptions {
   runDir: string;
-  /** open + first reply must fit in this. */
+  /** The first reply must come within this. */
   timeoutMs: number;
+  /** Opening the session must fit in this (default timeoutMs). */
+  openTimeoutMs?: number;
   signal: AbortSignal;
   log(message: string): void;
   /** Send this instead of the case's first turn. */
@@ -42,8 +44,12 @@ export async function probeChannel(adapter: Adapter, item: PlanItem, o: ProbeOpt
   const controller = new AbortController();
   const onAbort = () => controller.abort(o.signal.reason);
   o.signal.addEventListener('abort', onAbort, { once: true });
-  const fault = new TransportFault('timeout', `no reply within ${o.timeoutMs} ms`);
-  const timer = setTimeout(() => controller.abort(fault), o.timeoutMs);
+  // Opening (a browser starting, a call through the IVR) has its own, longer budget; the reply has timeoutMs.
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = (ms: number, what: string) => {
+    clearTimeout(timer);
+    timer = setTimeout(() => controller.abort(new TransportFault('timeout', `${what} within ${ms} ms`)), ms);
+  };
   const timedOut = new Promise<never>((_, reject) => controller.signal.addEventListener('abort', () => reject(controller.signal.reason), { once: true }));
   timedOut.catch(() => undefined);
   const t0 = performance.now();
@@ -51,6 +57,7 @@ export async function probeChannel(adapter: Adapter, item: PlanItem, o: ProbeOpt
   let session: Session | undefined;
   let opening: Promise<Session> | undefined;
   try {
+    deadline(o.openTimeoutMs ?? o.timeoutMs, 'the chat did not open');
     opening = adapter.open({
       conversationId: `${item.bank}/${item.channel}/preflight`,
       bank: item.bank,
@@ -64,6 +71,7 @@ export async function probeChannel(adapter: Adapter, item: PlanItem, o: ProbeOpt
     session = await Promise.race([opening, timedOut]);
     result.timings.openMs = Math.round(performance.now() - t0);
     const t1 = performance.now();
+    deadline(o.timeoutMs, 'no reply');
     result.reply = await Promise.race([session.send(utterance, controller.signal), timedOut]);
     result.timings.sendMs = Math.round(performance.now() - t1);
   } catch (err) {
@@ -153,6 +161,7 @@ export function faultFix(kind: string, message: string, channel: string, timeout
     case 'unreachable':
       return `the host cannot be reached: check the host name in ${at} (DNS, proxy, VPN)`;
     case 'timeout':
+      if (/did not open/.test(message)) return `the chat did not open in time: check ${at} (URL, open steps, the call's transport); if it is only slow, raise preflight.openTimeoutMs in the profile`;
       return by === 'preflight'
         ? `the bot did not answer within ${timeoutMs} ms: check that it is up; if it is only slow, raise preflight.timeoutMs in the profile (e.g. --set preflight.timeoutMs=${Math.max(30_000, timeoutMs * 3)}) or skip the check with --no-preflight`
         : `the bot keeps timing out: check that it is up, or raise timeouts.turnMs in the profile`;
@@ -185,9 +194,8 @@ export async function runPreflight(items: PlanItem[], adapters: Map<string, Adap
   const stops = new Map<string, ChannelStop>();
   await Promise.all(
     [...firsts.values()].map(async (item) => {
-      const t0 = performance.now();
       let p = await probeChannel(adapters.get(item.channel)!, item, o);
-      const left = o.timeoutMs - (performance.now() - t0);
+      const left = o.timeoutMs - (p.timings.sendMs ?? p.timings.totalMs);
       if (p.error && TRANSIENT.has(p.error.kind) && left > 1000 && !o.signal.aborted) {
         await sleep(500, o.signal).catch(() => undefined);
         p = await probeChannel(adapters.get(item.channel)!, item, { ...o, timeoutMs: Math.max(1000, left - 500) });
