@@ -213,7 +213,8 @@ async function execute(todo: ReturnType<typeof buildPlan>, x: ExecuteContext): P
           fix: `${faultFix(fault.kind, fault.message, channel, profile.timeouts.turnMs, 'breaker')}\nsee what comes back with: npx harness try --bank ${opts.bank} --channel ${channel}`,
         };
         stops.set(channel, stop);
-        bar.log(formatStop(stop));
+        // Said even with --progress none: the cause must not wait for the end of the run.
+        (opts.progress === 'none' ? log : bar.log)(formatStop(stop));
       },
       onDone: (record: ConversationRecord) => {
         // A live verdict for the progress counts; the final grades come after the run.

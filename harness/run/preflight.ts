@@ -165,6 +165,14 @@ export function faultFix(kind: string, message: string, channel: string, timeout
       return by === 'preflight'
         ? `the bot did not answer within ${timeoutMs} ms: check that it is up; if it is only slow, raise preflight.timeoutMs in the profile (e.g. --set preflight.timeoutMs=${Math.max(30_000, timeoutMs * 3)}) or skip the check with --no-preflight`
         : `the bot keeps timing out: check that it is up, or raise timeouts.turnMs in the profile`;
+    case 'server-error':
+      return `the bot's server keeps failing (HTTP 5xx): check that the bot is healthy and that ${at}.url points at the bot, not at a gateway in front of a stopped service`;
+    case 'rate-limited':
+      return `the bot limits the request rate: lower politeness.maxConcurrent or raise politeness.minIntervalMs for ${at}`;
+    case 'dropped':
+      return `the bot keeps dropping the connection: check the bot and any proxy in front of it (${at})`;
+    case 'crashed':
+      return `the browser keeps crashing on the page: check ${at}.url and run harness try --channel ${channel} --debug`;
     case 'protocol':
       return `the bot's answer was not what ${at} expects: check the URL, request template and response paths`;
     case 'not-found':
@@ -173,7 +181,7 @@ export function faultFix(kind: string, message: string, channel: string, timeout
     case 'no-answer':
       return `the call did not reach the bot: check the number or URI in ${at}.transport`;
     default:
-      return `check ${at}; see what comes back with: harness try --channel ${channel}`;
+      return `check ${at}`;
   }
 }
 
