@@ -215,7 +215,7 @@ describe('harness try', () => {
     expect(r.stdout).toContain(`request: POST ${b.url}`);
     expect(r.stdout).toContain('"text":"我的银行卡丢了怎么办"');
     // Credentials are masked.
-    expect(r.stdout).toContain('authorization: Bearer ***1234');
+    expect(r.stdout).toContain('Authorization: Bearer ***1234');
     expect(r.stdout).not.toContain('abcdefghijklmnop');
     expect(r.stdout).toContain('response: HTTP 200');
     expect(r.stdout).toContain('"content": "您好，银行卡丢失');
