@@ -168,7 +168,7 @@ async function execute(todo: ReturnType<typeof buildPlan>, x: ExecuteContext): P
       turnTimeoutMs: profile.timeouts.turnMs,
       debug: opts.debug ?? false,
       embeddedOptions: opts.embeddedOptions,
-      log: (m) => (progress ? progress.log(m) : log(m)),
+      log: (m) => (progress && opts.progress !== 'none' ? progress.log(x.redact(m)) : log(x.redact(m))),
     });
     const { adapters, simulated } = started;
     if (opts.preflight !== false && profile.preflight.enabled) {
@@ -177,7 +177,7 @@ async function execute(todo: ReturnType<typeof buildPlan>, x: ExecuteContext): P
         timeoutMs: profile.preflight.timeoutMs,
         openTimeoutMs: profile.preflight.openTimeoutMs,
         signal: controller.signal,
-        log: (m) => (opts.debug ? log(m) : undefined),
+        log: (m) => (opts.debug ? log(x.redact(m)) : undefined),
         bank: opts.bank,
         configs: started.configs,
         say: log,
@@ -191,6 +191,8 @@ async function execute(todo: ReturnType<typeof buildPlan>, x: ExecuteContext): P
     const rules = await graders.rules();
     const packs = new Map(x.packs.map((p) => [p.id, p]));
     const bar = progress;
+    // Through the progress display (so a bar is not torn), but never swallowed by --progress none.
+    const say = (m: string) => (opts.progress === 'none' ? log(m) : bar.log(m));
     await executePlan(runnable, {
       profile,
       adapters,
@@ -202,7 +204,7 @@ async function execute(todo: ReturnType<typeof buildPlan>, x: ExecuteContext): P
       redact: x.redact,
       signal: controller.signal,
       simulated,
-      log: (m) => (opts.debug ? bar.log(m) : undefined),
+      log: (m) => (opts.debug ? say(x.redact(m)) : undefined),
       breakerFaults: profile.breaker.consecutiveFaults,
       onTrip: (channel, fault) => {
         const stop: ChannelStop = {
@@ -214,7 +216,7 @@ async function execute(todo: ReturnType<typeof buildPlan>, x: ExecuteContext): P
         };
         stops.set(channel, stop);
         // Said even with --progress none: the cause must not wait for the end of the run.
-        (opts.progress === 'none' ? log : bar.log)(formatStop(stop));
+        say(formatStop(stop));
       },
       onDone: (record: ConversationRecord) => {
         // A live verdict for the progress counts; the final grades come after the run.
