@@ -64,7 +64,7 @@ export async function finishRun(x: FinishInput): Promise<RunResult> {
     summary.agreement = { kappa: a.kappa, agreement: a.agreement, disagreements: a.disagreements.length };
   }
   const stopped = readStopped(x.runDir);
-  const setup = setupProblems(inPlan, stopped, x.opts.bank);
+  const setup = setupProblems(inPlan, stopped, x.opts.bank, x.opts.set);
   if (setup.length) summary.setup = setup;
   const baseline = x.opts.baseline ? loadBaseline(x.opts.baseline) : undefined;
   writeJsonAtomic(join(x.runDir, 'summary.json'), summary);

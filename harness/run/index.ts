@@ -18,6 +18,7 @@ import { createProgress } from './progress.ts';
 import { finishRun, type ErrorCause } from './finish.ts';
 import { executePlan } from './runner.ts';
 import { startChannels, type StartedChannels } from './channels.ts';
+import { tryCommandFor } from '../score/setup.ts';
 import { faultFix, formatStop, runPreflight, type ChannelStop } from './preflight.ts';
 
 export interface RunOptions extends PlanFilter {
@@ -179,6 +180,7 @@ async function execute(todo: ReturnType<typeof buildPlan>, x: ExecuteContext): P
         signal: controller.signal,
         log: (m) => (opts.debug ? log(x.redact(m)) : undefined),
         bank: opts.bank,
+        set: opts.set,
         configs: started.configs,
         say: log,
       });
@@ -212,7 +214,7 @@ async function execute(todo: ReturnType<typeof buildPlan>, x: ExecuteContext): P
           by: 'breaker',
           kind: fault.kind,
           cause: `${profile.breaker.consecutiveFaults} transport faults in a row; the last: ${x.redact(fault.message)}`,
-          fix: `${faultFix(fault.kind, fault.message, channel, profile.timeouts.turnMs, 'breaker')}\nsee what comes back with: npx harness try --bank ${opts.bank} --channel ${channel}`,
+          fix: `${faultFix(fault.kind, fault.message, channel, profile.timeouts.turnMs, 'breaker')}\nsee what comes back with: ${tryCommandFor(opts.bank, channel, opts.set)}`,
         };
         stops.set(channel, stop);
         // Said even with --progress none: the cause must not wait for the end of the run.

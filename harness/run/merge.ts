@@ -48,7 +48,9 @@ export async function mergeRuns(dirs: string[], out: string, extra: { lang?: 'zh
   const ordered = [...records.values()].sort((a, b) => a.id.localeCompare(b.id));
   writeFileSync(join(runDir, RESULTS), ordered.map((r) => JSON.stringify(r) + '\n').join(''));
   const startedAt = manifests.map((m) => m.startedAt).sort()[0];
-  writeJsonAtomic(join(runDir, 'run.json'), { ...first, startedAt, options, plan: plan.length, mergedFrom: dirs.map((d) => resolve(d)) });
+  // A channel stopped in any shard was not benchmarked there: the merged run says so too.
+  const stopped = [...new Map(manifests.flatMap((m) => (Array.isArray(m.stopped) ? m.stopped : [])).map((s: { channel: string }) => [s.channel, s])).values()];
+  writeJsonAtomic(join(runDir, 'run.json'), { ...first, startedAt, options, plan: plan.length, mergedFrom: dirs.map((d) => resolve(d)), stopped });
   const log = (m: string) => process.stderr.write(m + '\n');
   if (missing) log(`warning: ${missing} of ${plan.length} planned conversations are in none of the shards — was a shard left out or interrupted?`);
   return finishRun({ runDir, runId: runIdOf(runDir), profile: bank.profile, packs, locale, planIds, startedAt, opts: options, good: options.good ?? 4, log });

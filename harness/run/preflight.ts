@@ -5,6 +5,7 @@ import { TransportFault } from '../types.ts';
 import { fnv1a } from '../util/hash.ts';
 import { sleep } from '../util/sleep.ts';
 import { stringLeaves } from '../util/path-suggest.ts';
+import { tryCommandFor } from '../score/setup.ts';
 import type { PlanItem } from './plan.ts';
 import { turnText } from './plan.ts';
 
@@ -108,9 +109,9 @@ const TEXT_FIELD = /(^|\.)(text|messages?|botMessage|reply)$/i;
  * What a probe says about the setup: a stop (transport fault, or text in the
  * raw response that no configured path or selector extracted), a warning, or nothing.
  */
-export function diagnose(p: ProbeResult, x: { config: ChannelConfig; timeoutMs: number; bank: string }): { stop?: ChannelStop; warning?: string } {
+export function diagnose(p: ProbeResult, x: { config: ChannelConfig; timeoutMs: number; bank: string; set?: string[] }): { stop?: ChannelStop; warning?: string } {
   const ch = p.channel;
-  const tryCmd = `npx harness try --bank ${x.bank} --channel ${ch}`;
+  const tryCmd = tryCommandFor(x.bank, ch, x.set);
   if (p.error) {
     return { stop: { channel: ch, by: 'preflight', kind: p.error.kind, cause: p.error.message, fix: faultFix(p.error.kind, p.error.message, ch, x.timeoutMs, 'preflight') } };
   }
@@ -187,6 +188,7 @@ export function faultFix(kind: string, message: string, channel: string, timeout
 
 export interface PreflightOptions extends Omit<ProbeOptions, 'text'> {
   bank: string;
+  set?: string[];
   configs: Record<string, ChannelConfig>;
   /** Called with each channel's outcome line as it is known. */
   say(message: string): void;
@@ -209,7 +211,7 @@ export async function runPreflight(items: PlanItem[], adapters: Map<string, Adap
         p = await probeChannel(adapters.get(item.channel)!, item, { ...o, timeoutMs: Math.max(1000, left - 500) });
       }
       if (o.signal.aborted) return;
-      const d = diagnose(p, { config: o.configs[item.channel], timeoutMs: o.timeoutMs, bank: o.bank });
+      const d = diagnose(p, { config: o.configs[item.channel], timeoutMs: o.timeoutMs, bank: o.bank, set: o.set });
       if (d.stop) {
         stops.set(item.channel, d.stop);
         o.say(formatStop(d.stop));

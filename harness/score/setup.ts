@@ -16,8 +16,14 @@ export interface StopRecord {
   fix: string;
 }
 
-export function setupProblems(records: ConversationRecord[], stopped: StopRecord[], bank: string): SetupProblem[] {
-  const tryCommand = (ch: string) => `npx harness try --bank ${bank} --channel ${ch}`;
+/** The harness try command for a channel, with the run's --set overrides so it tries the same profile. */
+export function tryCommandFor(bank: string, channel: string, set: string[] = []): string {
+  const q = (v: string) => (/^[\w./:@=-]+$/.test(v) ? v : `'${v.replace(/'/g, `'\\''`)}'`);
+  return [`npx harness try --bank ${q(bank)} --channel ${channel}`, ...set.map((s) => `--set ${q(s)}`)].join(' ');
+}
+
+export function setupProblems(records: ConversationRecord[], stopped: StopRecord[], bank: string, set: string[] = []): SetupProblem[] {
+  const tryCommand = (ch: string) => tryCommandFor(bank, ch, set);
   const out: SetupProblem[] = stopped.map((s) => ({ channel: s.channel, problem: 'stopped', by: s.by, kind: s.kind, cause: s.cause, fix: s.fix, tryCommand: tryCommand(s.channel) }));
   const replies = new Map<string, { n: number; empty: number; maxWait: number }>();
   for (const r of records) {
