@@ -4,7 +4,7 @@ import type { Adapter, BotReply, ReplyInspection, Session, Utterance } from '../
 import { TransportFault } from '../types.ts';
 import { fnv1a } from '../util/hash.ts';
 import { sleep } from '../util/sleep.ts';
-import { stringLeaves } from '../util/path-suggest.ts';
+import { isProse, stringLeaves } from '../util/path-suggest.ts';
 import { tryCommandFor } from '../score/setup.ts';
 import type { PlanItem } from './plan.ts';
 import { turnText } from './plan.ts';
@@ -112,39 +112,46 @@ const TEXT_FIELD = /(^|\.)(text|messages?|botMessage|reply)$/i;
 export function diagnose(p: ProbeResult, x: { config: ChannelConfig; timeoutMs: number; bank: string; set?: string[] }): { stop?: ChannelStop; warning?: string } {
   const ch = p.channel;
   const tryCmd = tryCommandFor(x.bank, ch, x.set);
-  if (p.error) {
-    return { stop: { channel: ch, by: 'preflight', kind: p.error.kind, cause: p.error.message, fix: faultFix(p.error.kind, p.error.message, ch, x.timeoutMs, 'preflight') } };
-  }
-  const reply = p.reply!;
-  if (reply.text.trim()) return {};
   const i = p.inspection;
   const body = i?.response?.body ?? '';
   const empty = (i?.extracted ?? []).filter((e) => !e.values.length);
   const textEmpty = empty.filter((e) => TEXT_FIELD.test(e.field));
   const culprits = textEmpty.length ? textEmpty : empty;
-  if (i && culprits.length && hasText(body)) {
+  // Text on the way that no path or selector read: the profile, not the bot. (A web chat
+  // whose message selector reads nothing waits until it times out: the same cause.)
+  const misread = !!i && culprits.length > 0 && hasText(body) && (!p.error || p.error.kind === 'timeout') && !p.reply?.text.trim();
+  if (misread) {
     const what = culprits.map((e) => `${e.field} \`${e.rule}\``).join(', ');
     return {
       stop: {
         channel: ch,
         by: 'preflight',
         kind: 'extraction',
-        cause: `${what} matched nothing, but the bot did answer (${i.response?.status ? `HTTP ${i.response.status}, ` : ''}${body.length} chars)`,
-        fix: [...(i.suggestions ?? []), `see what came back with: ${tryCmd}`].join('\n'),
+        cause: `${what} matched nothing, but the bot did answer (${i!.response?.status ? `HTTP ${i!.response.status}, ` : ''}${body.length} chars)${p.error ? `; ${p.error.message}` : ''}`,
+        fix: [...(i!.suggestions ?? []), `see what came back with: ${tryCmd}`].join('\n'),
       },
     };
   }
+  if (p.error) {
+    return { stop: { channel: ch, by: 'preflight', kind: p.error.kind, cause: p.error.message, fix: faultFix(p.error.kind, p.error.message, ch, x.timeoutMs, 'preflight') } };
+  }
+  if (p.reply!.text.trim()) return {};
   return { warning: `${ch}: the bot's first reply was empty — if that is not the bot's doing, check the channel with: ${tryCmd}` };
 }
 
-/** A body holds text: JSON with a non-empty string somewhere, or any non-blank non-JSON text. */
+/**
+ * A body holds a reply: JSON with prose somewhere (ids, codes and "ok" are not
+ * a reply), or any non-blank text (a chat area's DOM text, a transcript).
+ */
 function hasText(body: string): boolean {
   if (!body.trim()) return false;
+  let data: unknown;
   try {
-    return stringLeaves(JSON.parse(body), 1).length > 0;
+    data = JSON.parse(body);
   } catch {
     return true;
   }
+  return stringLeaves(data).some((l) => isProse(l.value));
 }
 
 /** The fix for a transport fault, as specific as the fault allows. */
