@@ -19,7 +19,7 @@ import { finishRun, type ErrorCause } from './finish.ts';
 import { executePlan } from './runner.ts';
 import { startChannels, type StartedChannels } from './channels.ts';
 import { tryCommandFor } from '../score/setup.ts';
-import { faultFix, formatStop, runPreflight, type ChannelStop } from './preflight.ts';
+import { faultFix, formatStop, preflightChannel, type ChannelStop } from './preflight.ts';
 
 export interface RunOptions extends PlanFilter {
   bank: string;
@@ -172,30 +172,51 @@ async function execute(todo: ReturnType<typeof buildPlan>, x: ExecuteContext): P
       log: (m) => (progress && opts.progress !== 'none' ? progress.log(x.redact(m)) : log(x.redact(m))),
     });
     const { adapters, simulated } = started;
+    progress = createProgress(opts.progress ?? 'auto', x.plan, x.done);
+    const bar = progress;
+    // Through the progress display (so a bar is not torn), but never swallowed by --progress none.
+    const say = (m: string) => (opts.progress === 'none' ? log(m) : bar.log(m));
+    const left = new Map<string, number>();
+    for (const t of todo) left.set(t.channel, (left.get(t.channel) ?? 0) + 1);
+    const stop = (s: ChannelStop) => {
+      stops.set(s.channel, s);
+      bar.skip(left.get(s.channel) ?? 0);
+    };
+    // Each channel fans out as soon as its own preflight passes; a slow or broken one holds up no other.
+    const ready = new Map<string, Promise<boolean>>();
     if (opts.preflight !== false && profile.preflight.enabled) {
-      const found = await runPreflight(todo, adapters, {
+      const pre = {
         runDir,
         timeoutMs: profile.preflight.timeoutMs,
         openTimeoutMs: profile.preflight.openTimeoutMs,
         signal: controller.signal,
-        log: (m) => (opts.debug ? log(x.redact(m)) : undefined),
+        log: (m: string) => (opts.debug ? say(x.redact(m)) : undefined),
         bank: opts.bank,
         set: opts.set,
         configs: started.configs,
-        say: log,
-      });
-      for (const [ch, stop] of found) stops.set(ch, stop);
-      if (controller.signal.aborted) return { interrupted: true, stops: [...stops.values()] };
+        say: (m: string) => say(x.redact(m)),
+      };
+      for (const ch of channels) {
+        const first = todo.find((t) => t.channel === ch)!;
+        ready.set(
+          ch,
+          preflightChannel(first, adapters.get(ch)!, pre).then(
+            (s) => {
+              if (s) stop(s);
+              return !s;
+            },
+            (err) => {
+              say(`preflight ${ch}: the check itself failed (${(err as Error)?.message}); running the channel anyway`);
+              return true;
+            },
+          ),
+        );
+      }
     }
-    const runnable = todo.filter((t) => !stops.has(t.channel));
-    progress = createProgress(opts.progress ?? 'auto', x.plan - (todo.length - runnable.length), x.done);
     const gradeCtx = gradeContext(x.packs, x.locale);
     const rules = await graders.rules();
     const packs = new Map(x.packs.map((p) => [p.id, p]));
-    const bar = progress;
-    // Through the progress display (so a bar is not torn), but never swallowed by --progress none.
-    const say = (m: string) => (opts.progress === 'none' ? log(m) : bar.log(m));
-    await executePlan(runnable, {
+    await executePlan(todo, {
       profile,
       adapters,
       journal,
@@ -208,19 +229,21 @@ async function execute(todo: ReturnType<typeof buildPlan>, x: ExecuteContext): P
       simulated,
       log: (m) => (opts.debug ? say(x.redact(m)) : undefined),
       breakerFaults: profile.breaker.consecutiveFaults,
+      ready: (channel) => ready.get(channel) ?? Promise.resolve(true),
       onTrip: (channel, fault) => {
-        const stop: ChannelStop = {
+        const s: ChannelStop = {
           channel,
           by: 'breaker',
           kind: fault.kind,
           cause: `${profile.breaker.consecutiveFaults} transport faults in a row; the last: ${x.redact(fault.message)}`,
           fix: `${faultFix(fault.kind, fault.message, channel, profile.timeouts.turnMs, 'breaker')}\nsee what comes back with: ${tryCommandFor(opts.bank, channel, opts.set)}`,
         };
-        stops.set(channel, stop);
-        // Said even with --progress none: the cause must not wait for the end of the run.
-        say(formatStop(stop));
+        stop(s);
+        // Said at once, even with --progress none: the cause must not wait for the end of the run.
+        say(formatStop(s));
       },
       onDone: (record: ConversationRecord) => {
+        left.set(record.channel, (left.get(record.channel) ?? 1) - 1);
         // A live verdict for the progress counts; the final grades come after the run.
         if (record.error) return bar.done(record, false);
         gradeConversation(record, packs.get(record.pack)!, rules, gradeCtx, x.good).then(

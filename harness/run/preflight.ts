@@ -202,31 +202,23 @@ export interface PreflightOptions extends Omit<ProbeOptions, 'text'> {
 }
 
 /**
- * One probe per channel, all at once. Transient faults (5xx, 429, a dropped
- * connection) get one more try inside the same time budget.
+ * One channel's check: its first plan item's first question. Transient faults
+ * (5xx, 429, a dropped connection) get one more try inside the same time budget.
+ * Resolves to the stop, or undefined when the channel may run.
  */
-export async function runPreflight(items: PlanItem[], adapters: Map<string, Adapter>, o: PreflightOptions): Promise<Map<string, ChannelStop>> {
-  const firsts = new Map<string, PlanItem>();
-  for (const it of items) if (!firsts.has(it.channel)) firsts.set(it.channel, it);
-  const stops = new Map<string, ChannelStop>();
-  await Promise.all(
-    [...firsts.values()].map(async (item) => {
-      let p = await probeChannel(adapters.get(item.channel)!, item, o);
-      const left = o.timeoutMs - (p.timings.sendMs ?? p.timings.totalMs);
-      if (p.error && TRANSIENT.has(p.error.kind) && left > 1000 && !o.signal.aborted) {
-        await sleep(500, o.signal).catch(() => undefined);
-        p = await probeChannel(adapters.get(item.channel)!, item, { ...o, timeoutMs: Math.max(1000, left - 500) });
-      }
-      if (o.signal.aborted) return;
-      const d = diagnose(p, { config: o.configs[item.channel], timeoutMs: o.timeoutMs, bank: o.bank, set: o.set });
-      if (d.stop) {
-        stops.set(item.channel, d.stop);
-        o.say(formatStop(d.stop));
-      } else if (d.warning) o.say(`preflight: ${d.warning}`);
-      else o.say(`preflight ${item.channel}: ok (first reply in ${p.timings.sendMs} ms)`);
-    }),
-  );
-  return stops;
+export async function preflightChannel(item: PlanItem, adapter: Adapter, o: PreflightOptions): Promise<ChannelStop | undefined> {
+  let p = await probeChannel(adapter, item, o);
+  const left = o.timeoutMs - (p.timings.sendMs ?? p.timings.totalMs);
+  if (p.error && TRANSIENT.has(p.error.kind) && left > 1000 && !o.signal.aborted) {
+    await sleep(500, o.signal).catch(() => undefined);
+    p = await probeChannel(adapter, item, { ...o, timeoutMs: Math.max(1000, left - 500) });
+  }
+  if (o.signal.aborted) return undefined;
+  const d = diagnose(p, { config: o.configs[item.channel], timeoutMs: o.timeoutMs, bank: o.bank, set: o.set });
+  if (d.stop) o.say(formatStop(d.stop));
+  else if (d.warning) o.say(`preflight: ${d.warning}`);
+  else o.say(`preflight ${item.channel}: ok (first reply in ${p.timings.sendMs} ms)`);
+  return d.stop;
 }
 
 export function formatStop(s: ChannelStop): string {

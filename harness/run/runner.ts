@@ -33,6 +33,8 @@ export interface ExecuteOptions {
   breakerFaults?: number;
   /** Called once when the breaker stops a channel, with the fault that tripped it. */
   onTrip?(channel: string, fault: TransportFault): void;
+  /** A channel's items start once this resolves true (its preflight passed); false drops them. */
+  ready?(channel: string): Promise<boolean>;
 }
 
 /**
@@ -86,7 +88,8 @@ export async function executePlan(items: PlanItem[], opts: ExecuteOptions): Prom
     return gate;
   };
   await Promise.all(
-    items.map((item) => {
+    items.map(async (item) => {
+      if (opts.ready && !(await opts.ready(item.channel))) return;
       const gate = gateFor(item.channel);
       const breaker = breakerFor(item.channel);
       return gate.limit(() =>
