@@ -171,7 +171,7 @@ export function faultFix(kind: string, message: string, channel: string, timeout
     case 'timeout':
       if (/did not open/.test(message)) return `the chat did not open in time: check ${at} (URL, open steps, the call's transport); if it is only slow, raise preflight.openTimeoutMs in the profile`;
       return by === 'preflight'
-        ? `the bot did not answer within ${timeoutMs} ms: check that it is up; if it is only slow, raise preflight.timeoutMs in the profile (e.g. --set preflight.timeoutMs=${Math.max(30_000, timeoutMs * 3)}) or skip the check with --no-preflight`
+        ? `the bot did not answer within ${timeoutMs} ms: check that it is up (a web chat: that the bot-message selector matches its replies — harness try --channel ${channel} shows what it reads); if it is only slow, raise preflight.timeoutMs in the profile (e.g. --set preflight.timeoutMs=${Math.max(30_000, timeoutMs * 3)}) or skip the check with --no-preflight`
         : `the bot keeps timing out: check that it is up, or raise timeouts.turnMs in the profile`;
     case 'server-error':
       return `the bot's server keeps failing (HTTP 5xx): check that the bot is healthy and that ${at}.url points at the bot, not at a gateway in front of a stopped service`;
