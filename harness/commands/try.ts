@@ -77,7 +77,7 @@ export async function tryCommand(o: TryOptions): Promise<number> {
   if (probe.error) {
     w();
     w(`FAULT ${probe.error.kind}: ${probe.error.message}`);
-    w(`  fix: ${faultFix(probe.error.kind, probe.error.message, o.channel, timeoutMs, 'preflight').replace('raise preflight.timeoutMs in the profile', 'pass --timeout')}`);
+    w(`  fix: ${faultFix(probe.error.kind, probe.error.message, o.channel, timeoutMs, 'preflight', config.adapter).replace('raise preflight.timeoutMs in the profile', 'pass --timeout')}`);
     printTimings(probe, w);
     if (logs.length) w(`\nadapter log:\n${logs.map((l) => `  ${l}`).join('\n')}`);
     return EXIT.incomplete;

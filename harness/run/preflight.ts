@@ -133,7 +133,7 @@ export function diagnose(p: ProbeResult, x: { config: ChannelConfig; timeoutMs: 
     };
   }
   if (p.error) {
-    return { stop: { channel: ch, by: 'preflight', kind: p.error.kind, cause: p.error.message, fix: faultFix(p.error.kind, p.error.message, ch, x.timeoutMs, 'preflight') } };
+    return { stop: { channel: ch, by: 'preflight', kind: p.error.kind, cause: p.error.message, fix: faultFix(p.error.kind, p.error.message, ch, x.timeoutMs, 'preflight', x.config?.adapter) } };
   }
   if (p.reply!.text.trim()) return {};
   return { warning: `${ch}: the bot's first reply was empty — if that is not the bot's doing, check the channel with: ${tryCmd}` };
@@ -155,7 +155,7 @@ function hasText(body: string): boolean {
 }
 
 /** The fix for a transport fault, as specific as the fault allows. */
-export function faultFix(kind: string, message: string, channel: string, timeoutMs: number, by: 'preflight' | 'breaker'): string {
+export function faultFix(kind: string, message: string, channel: string, timeoutMs: number, by: 'preflight' | 'breaker', adapter?: string): string {
   const status = /HTTP (\d{3})/.exec(message)?.[1];
   const at = `channels.${channel}`;
   if (status === '401' || status === '403') return `the bot refused the credentials: check ${at}.headers (Authorization, an API key from \${env:…}) and that the key is valid`;
@@ -171,7 +171,7 @@ export function faultFix(kind: string, message: string, channel: string, timeout
     case 'timeout':
       if (/did not open/.test(message)) return `the chat did not open in time: check ${at} (URL, open steps, the call's transport); if it is only slow, raise preflight.openTimeoutMs in the profile`;
       return by === 'preflight'
-        ? `the bot did not answer within ${timeoutMs} ms: check that it is up (a web chat: that the bot-message selector matches its replies — harness try --channel ${channel} shows what it reads); if it is only slow, raise preflight.timeoutMs in the profile (e.g. --set preflight.timeoutMs=${Math.max(30_000, timeoutMs * 3)}) or skip the check with --no-preflight`
+        ? `the bot did not answer within ${timeoutMs} ms: check that it is up${adapter === 'web' || adapter === 'wechat-h5' ? ` and that selectors.botMessage matches its replies (harness try --channel ${channel} shows what it reads)` : ''}; if it is only slow, raise preflight.timeoutMs in the profile (e.g. --set preflight.timeoutMs=${Math.max(30_000, timeoutMs * 3)}) or skip the check with --no-preflight`
         : `the bot keeps timing out: check that it is up, or raise timeouts.turnMs in the profile`;
     case 'server-error':
       return `the bot's server keeps failing (HTTP 5xx): check that the bot is healthy and that ${at}.url points at the bot, not at a gateway in front of a stopped service`;
