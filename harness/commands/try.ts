@@ -77,7 +77,11 @@ export async function tryCommand(o: TryOptions): Promise<number> {
   if (probe.error) {
     w();
     w(`FAULT ${probe.error.kind}: ${probe.error.message}`);
-    w(`  fix: ${faultFix(probe.error.kind, probe.error.message, o.channel, timeoutMs, 'preflight', config.adapter).replace('raise preflight.timeoutMs in the profile', 'pass --timeout')}`);
+    const fix =
+      probe.error.kind === 'timeout' && !/did not open/.test(probe.error.message)
+        ? `no reply within ${timeoutMs} ms: check that the bot is up; if it is only slow, pass --timeout ${Math.max(60_000, timeoutMs * 2)}`
+        : faultFix(probe.error.kind, probe.error.message, o.channel, timeoutMs, 'preflight', config.adapter);
+    w(`  fix: ${fix}`);
     printTimings(probe, w);
     if (logs.length) w(`\nadapter log:\n${logs.map((l) => `  ${l}`).join('\n')}`);
     return EXIT.incomplete;
