@@ -108,7 +108,7 @@ export async function main(argv: string[]): Promise<number> {
     .argument('[question]', "what to ask (default: the first quick case's question)")
     .requiredOption('-b, --bank <id|file>', 'bank profile: an id in banks/ or a path to a YAML file')
     .requiredOption('-c, --channel <name>', 'the channel to try')
-    .option('--case <id>', 'grade the reply against this case (id or pack/id; default: the first quick case)')
+    .option('--case <id>', 'grade the reply against this case (id or pack/id; default: the case closest to the question, else the first quick case)')
     .option('--set <path=value>', 'override a profile value, e.g. channels.api.response.text=data.answers[*].content', (v: string, p: string[] = []) => [...p, v])
     .option('--timeout <ms>', "how long to wait for the reply (default: the profile's timeouts.turnMs)", int('--timeout'))
     .option('-o, --out <dir>', 'where screenshots and audio go (default: a new temporary folder)')
