@@ -64,6 +64,7 @@ export async function main(argv: string[]): Promise<number> {
     .addOption(new Option('--trace <when>', 'Playwright traces').choices(['off', 'on-failure', 'on']).default('on-failure'))
     .addOption(new Option('--progress <mode>', 'progress display').choices(['auto', 'bar', 'lines', 'none']).default('auto'))
     .option('--scenarios-dir <dir>', 'scenario folder', 'scenarios/zh-CN')
+    .option('--no-preflight', 'skip the one-question check of each channel before the run')
     .action(async (o) => {
       if (!o.bank && !o.resume) throw new HarnessError('E_USAGE', 'harness run needs --bank <id> (or --resume <run folder>) — try: npx harness run --bank demo');
       if (o.resume) {
@@ -108,11 +109,39 @@ export async function main(argv: string[]): Promise<number> {
         trace: o.trace,
         progress: o.progress,
         scenariosDir: o.scenariosDir,
+        preflight: o.preflight,
         debug,
       });
       exitCode = result.exitCode;
       if (result.interrupted) return;
-      printRunResult(result);
+      await printRunResult(result);
+    });
+
+  program
+    .command('try')
+    .description('send one question to one channel and print everything seen: request, raw response, what each path or selector extracted, timings, the grade')
+    .argument('[question]', "what to ask (default: the first quick case's question)")
+    .requiredOption('-b, --bank <id|file>', 'bank profile: an id in banks/ or a path to a YAML file')
+    .requiredOption('-c, --channel <name>', 'the channel to try')
+    .option('--case <id>', 'grade the reply against this case (id or pack/id; default: the case closest to the question, else the first quick case)')
+    .option('--set <path=value>', 'override a profile value, e.g. channels.api.response.text=data.answers[*].content', (v: string, p: string[] = []) => [...p, v])
+    .option('--timeout <ms>', "how long to wait for the reply (default: the profile's timeouts.turnMs)", int('--timeout'))
+    .option('-o, --out <dir>', 'where screenshots and audio go (default: a new temporary folder)')
+    .option('--scenarios-dir <dir>', 'scenario folder', 'scenarios/zh-CN')
+    .action(async (question: string | undefined, o) => {
+      const { tryCommand } = await import('./commands/try.ts');
+      exitCode = await tryCommand({
+        bank: o.bank,
+        channel: o.channel,
+        question,
+        case: o.case,
+        set: o.set,
+        timeoutMs: o.timeout,
+        out: o.out,
+        scenariosDir: o.scenariosDir,
+        debug,
+        write: (t) => process.stdout.write(t),
+      });
     });
 
   program
@@ -147,7 +176,7 @@ export async function main(argv: string[]): Promise<number> {
       const [{ mergeRuns }, { parseFailUnder }] = await Promise.all([import('./commands/merge.ts'), import('./score/gate.ts')]);
       const result = await mergeRuns(runs, o.out, { lang: o.lang, failUnder: o.failUnder ? parseFailUnder(o.failUnder) : undefined, baseline: o.baseline, baselinePartial: o.baselinePartial, maxDrop: o.maxDrop, maxErrorRate: o.maxErrorRate });
       exitCode = result.exitCode;
-      printRunResult(result);
+      await printRunResult(result);
     });
 
   program
@@ -204,7 +233,8 @@ export async function main(argv: string[]): Promise<number> {
   return exitCode;
 }
 
-function printRunResult(result: { runDir: string; summary: import('./score/types.ts').Summary; gate: { failures: string[] }; exitCode: number }) {
+async function printRunResult(result: import('./run/index.ts').RunResult) {
+  const { formatProblems } = await import('./commands/finish.ts');
   const s = result.summary;
   const f = (x: number | null) => (x === null ? '—' : x.toFixed(2));
   const out = process.stdout;
@@ -215,7 +245,12 @@ function printRunResult(result: { runDir: string; summary: import('./score/types
   out.write(`  online  recognition ${f(s.online.recognition)}  completeness ${f(s.online.completeness)}\n`);
   out.write(`  hotline recognition ${f(s.hotline.recognition)}  completeness ${f(s.hotline.completeness)}\n`);
   for (const failure of result.gate.failures) out.write(`gate failed: ${failure}\n`);
-  if (result.exitCode === EXIT.incomplete) out.write(`too many conversations ended in errors (${s.run.errors}/${s.run.conversations}): exit 3\n`);
+  for (const line of formatProblems(result)) out.write(line + '\n');
+  if (result.exitCode === EXIT.incomplete) {
+    const stopped = result.stopped ?? [];
+    if (stopped.length) out.write(`stopped: ${stopped.map((c) => `${c.channel} (${c.kind})`).join(', ')}: exit 3\n`);
+    else out.write(`too many conversations ended in errors (${s.run.errors}/${s.run.conversations}): exit 3\n`);
+  }
   out.write(`\nreport: ${rel(result.runDir)}/report.md\n        ${rel(result.runDir)}/index.html\n`);
 }
 

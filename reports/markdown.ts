@@ -2,6 +2,7 @@ import type { GradedConversation } from '../harness/types.ts';
 import { labels } from './glossary.ts';
 import { fmt } from './html/escape.ts';
 import type { RenderInput, Renderer } from './types.ts';
+import { setupLabels, setupLines, setupTitle } from './setup.ts';
 
 // report.md: per channel and per scenario tables, online vs hotline (even
 // while one side is empty), IVR metrics, and the worst cases with their
@@ -20,6 +21,17 @@ export const markdownRenderer: Renderer = {
       `${L.run}: \`${summary.run.id}\` · ${summary.run.startedAt} · ${L.grader}: ${summary.run.grader} · ${L.conversations}: ${summary.run.conversations} · ${L.errors}: ${summary.run.errors}${summary.run.shard ? ` · shard ${summary.run.shard}` : ''}`,
       '',
     );
+    const setup = setupLines(summary);
+    if (setup.length) {
+      const S = setupLabels(lang);
+      out.push(`> **⚠ ${setupTitle(lang)}**`, '>');
+      for (const p of setup) {
+        out.push(`> - **${p.channel}**: ${p.headline}`, `>   - ${S.cause}: ${oneLine(p.cause)}`);
+        for (const f of p.fixes) out.push(`>   - ${S.fix}: ${oneLine(f)}`);
+        out.push(`>   - ${S.check}: \`${p.check}\``);
+      }
+      out.push('');
+    }
     out.push(`## ${L.overview}`, '');
     out.push(`| | ${L.recognition} | ${L.completeness} | ${L.effectiveness} | ${L.score100} | ${L.conversations} |`, '|---|---|---|---|---|---|');
     for (const [name, side] of [[L.online, summary.online], [L.hotline, summary.hotline]] as const) {

@@ -82,12 +82,14 @@ describe('harness run --bank demo --channel api', () => {
     expect(same.code).toBe(0);
   });
 
-  it('exits 3 when the bot cannot be reached, with every conversation recorded as an error', async () => {
+  it('without preflight or breaker, exits 3 when the bot cannot be reached, with every conversation recorded as an error and the cause named', async () => {
     const out = join(tempDir(), 'run');
     const port = await closedPort();
-    const r = await runCli(['run', '--bank', 'demo', '--channel', 'api', '--scenario', 'card-loss', '--out', out, '--progress', 'none', '--set', `channels.api.url=http://127.0.0.1:${port}/api/chat`, '--set', 'retries.max=1', '--set', 'retries.baseMs=1']);
+    const r = await runCli(['run', '--bank', 'demo', '--channel', 'api', '--scenario', 'card-loss', '--out', out, '--progress', 'none', '--no-preflight', '--set', 'breaker.consecutiveFaults=0', '--set', `channels.api.url=http://127.0.0.1:${port}/api/chat`, '--set', 'retries.max=1', '--set', 'retries.baseMs=1']);
     expect(r.code).toBe(3);
     const results = lines(join(out, 'results.jsonl'));
+    expect(results.length).toBeGreaterThan(1);
+    expect(r.stdout).toMatch(new RegExp(`errors by cause:\\n\\s+api\\s+refused\\s+×${results.length}\\s+e\\.g\\. connection refused`));
     expect(results.every((x: any) => x.error?.kind === 'refused')).toBe(true);
     expect(results.every((x: any) => x.attempts === 2)).toBe(true);
     expect(readFileSync(join(out, 'report.md'), 'utf8')).toContain('refused');

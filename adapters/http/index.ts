@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import type { Adapter, AdapterContext, AdapterEnv, AdapterFactory, BotReply, Session, Utterance } from '../../harness/types.ts';
+import type { Adapter, AdapterContext, AdapterEnv, AdapterFactory, BotReply, Extraction, ReplyInspection, Session, Utterance } from '../../harness/types.ts';
 import { TransportFault } from '../../harness/types.ts';
 import { fillTemplate, getPath } from '../../harness/util/jsonpath.ts';
+import { suggestPaths } from '../../harness/util/path-suggest.ts';
 import type { HttpConfig } from './config.ts';
 import { Agents, request, type HttpResponse } from './request.ts';
 
@@ -28,6 +29,7 @@ class HttpSession implements Session {
   private sessionId: string;
   private cookies = new Map<string, string>();
   private turn = 0;
+  private last: ReplyInspection | undefined;
 
   constructor(
     private readonly config: HttpConfig,
@@ -49,14 +51,21 @@ class HttpSession implements Session {
     const url = config.method === 'GET' ? withQuery(config.url, fillTemplate(config.request, vars)) : config.url;
     const timeout = AbortSignal.timeout(config.timeoutMs ?? this.env.options.turnTimeoutMs);
     const started = performance.now();
+    const inspection: ReplyInspection = { request: { method: config.method, url, headers: maskHeaders(headers), body }, extracted: [] };
+    this.last = inspection;
+    this.debug(`→ ${config.method} ${url}${body ? ` ${excerpt(body, 500)}` : ''}`);
     let res: HttpResponse;
     try {
       res = await request(this.agents, url, { method: config.method, headers, body, signal: AbortSignal.any([signal, timeout]) });
     } catch (err) {
-      throw classifyError(err, timeout.aborted);
+      const fault = classifyError(err, timeout.aborted);
+      this.debug(`✗ ${fault.kind}: ${fault.message}`);
+      throw fault;
     }
     const raw = res.body;
     const elapsed = Math.round(performance.now() - started);
+    inspection.response = { status: res.status, headers: flatHeaders(res.headers), body: excerpt(raw, INSPECT_BODY) };
+    this.debug(`← ${res.status} in ${elapsed} ms ${excerpt(raw, 500)}`);
     if (res.status === 429 || res.status === 503) {
       throw new TransportFault(res.status === 429 ? 'rate-limited' : 'server-error', `HTTP ${res.status} from ${config.url}`, {
         retryAfterMs: parseRetryAfter(header(res.headers['retry-after'])),
@@ -73,7 +82,40 @@ class HttpSession implements Session {
     } catch {
       throw new TransportFault('protocol', `the bot API answered with non-JSON: ${JSON.stringify(raw.slice(0, 120))}`, { retryable: false });
     }
-    return this.toReply(data, elapsed);
+    const reply = this.toReply(data, elapsed);
+    inspection.extracted = this.extractions(data);
+    if (!reply.text.trim() && raw.trim()) {
+      // Text in the body but none extracted: a path in the profile is wrong, not the bot silent.
+      const empty = inspection.extracted.filter((e) => (e.field === 'response.text' || e.field === 'response.messages') && !e.values.length);
+      const offered = new Set<string>();
+      const suggestions = empty.flatMap((e) =>
+        suggestPaths(data, e.rule, 2)
+          .filter((s) => !offered.has(s.path) && offered.add(s.path))
+          .map((s) => `${e.field} \`${e.rule}\` matched nothing; the body has ${s.example} (${JSON.stringify(excerpt(s.value, 40))}) — did you mean \`${s.path}\`?`),
+      );
+      if (suggestions.length) inspection.suggestions = suggestions;
+    }
+    return reply;
+  }
+
+  inspect(): ReplyInspection | undefined {
+    return this.last;
+  }
+
+  /** What each configured response path extracts from the body. */
+  private extractions(data: unknown): Extraction[] {
+    const out: Extraction[] = [];
+    for (const [field, rule] of Object.entries(this.config.response)) {
+      if (typeof rule !== 'string') continue;
+      const v = getPath(data, rule);
+      const list = Array.isArray(v) ? v : v == null ? [] : [v];
+      out.push({ field: `response.${field}`, rule, values: list.map((x) => (typeof x === 'string' ? x : JSON.stringify(x))).filter((x) => x !== '') });
+    }
+    return out;
+  }
+
+  private debug(message: string): void {
+    if (this.env.options.debug) this.ctx.log(`http: ${message}`);
   }
 
   private toReply(data: unknown, elapsed: number): BotReply {
@@ -112,6 +154,29 @@ class HttpSession implements Session {
   }
 
   async close(): Promise<void> {}
+}
+
+/** How much of a response body an inspection keeps. */
+const INSPECT_BODY = 8192;
+
+const excerpt = (s: string, max: number) => (s.length > max ? `${s.slice(0, max)}… (${s.length} chars)` : s);
+
+const SECRET_HEADER = /authorization|cookie|token|secret|api[-_]?key|signature/i;
+
+/** Headers as shown by harness try and --debug: credentials masked. */
+function maskHeaders(headers: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, SECRET_HEADER.test(k) ? mask(v) : v]));
+}
+
+const mask = (v: string) => {
+  const scheme = /^(Bearer|Basic|Token)\s+/i.exec(v)?.[0] ?? '';
+  return `${scheme}***${v.length - scheme.length > 12 ? v.slice(-4) : ''}`;
+};
+
+function flatHeaders(h: HttpResponse['headers']): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(h)) if (v !== undefined) out[k] = SECRET_HEADER.test(k) ? mask(Array.isArray(v) ? v.join(', ') : v) : Array.isArray(v) ? v.join(', ') : v;
+  return out;
 }
 
 function withQuery(url: string, params: unknown): string {

@@ -12,6 +12,7 @@ import type { GradedConversation } from '../types.ts';
 import { gradeRun } from '../run/grade-run.ts';
 import { RunFolder } from '../run/folder.ts';
 import { agreementOfConversations } from '../score/agreement.ts';
+import { errorCauses, setupProblems } from '../score/setup.ts';
 import { diffRuns } from '../score/diff.ts';
 import { readJournal, writeJsonAtomic } from '../run/journal.ts';
 import type { RunOptions, RunResult } from '../run/index.ts';
@@ -62,6 +63,9 @@ export async function finishRun(x: FinishInput): Promise<RunResult> {
     shard: x.opts.shard ? `${x.opts.shard.index}/${x.opts.shard.total}` : undefined,
     lang,
   });
+  const stopped = new RunFolder(x.runDir).has('manifest') ? (new RunFolder(x.runDir).readManifest().stopped ?? []) : [];
+  const setup = setupProblems(inPlan, stopped, x.opts.bank, x.opts.set);
+  if (setup.length) summary.setup = setup;
   const agreement = grader === 'both' ? agreementOfConversations(conversations) : undefined;
   if (agreement) summary.agreement = { kappa: agreement.kappa, agreement: agreement.agreement, disagreements: agreement.disagreements.length };
   const baseline = x.opts.baseline ? await loadBaseline(x.opts.baseline) : undefined;
@@ -85,8 +89,37 @@ export async function finishRun(x: FinishInput): Promise<RunResult> {
   let exitCode: number = EXIT.ok;
   if (gate.failures.length) exitCode = EXIT.gateFailed;
   if (errorRate > (x.opts.maxErrorRate ?? 0.1)) exitCode = EXIT.incomplete;
-  return { runDir: x.runDir, summary, exitCode, gate, interrupted: false, files };
+  // A stopped channel was not benchmarked: the run is incomplete, whatever the others scored.
+  if (stopped.length) exitCode = EXIT.incomplete;
+  return { runDir: x.runDir, summary, exitCode, gate, interrupted: false, files, stopped, errorCauses: errorCauses(inPlan) };
 }
+
+/** The console's end-of-run lines about what went wrong: stopped channels, error causes, setup flags. */
+export function formatProblems(result: Pick<RunResult, 'summary' | 'stopped' | 'errorCauses'>): string[] {
+  const out: string[] = [];
+  const causes = result.errorCauses ?? [];
+  if (causes.length) {
+    out.push('errors by cause:');
+    for (const c of causes) out.push(`  ${c.channel.padEnd(12)} ${c.kind.padEnd(13)} ×${c.count}  e.g. ${oneLine(c.example, 160)}`);
+  }
+  for (const p of result.summary.setup ?? []) {
+    if (p.problem === 'stopped') {
+      out.push(`channel ${p.channel} was stopped (${p.by === 'breaker' ? 'circuit breaker' : 'preflight'}): ${p.kind}: ${oneLine(p.cause, 300)}`);
+      for (const f of p.fix.split('\n')) out.push(`  fix: ${f}`);
+    } else {
+      out.push(`channel ${p.channel}: likely a setup problem — ${p.cause}`);
+      out.push(`  check it with: ${p.tryCommand}`);
+    }
+  }
+  return out;
+}
+
+const oneLine = (s: string, max: number) => {
+  const t = s.replace(/\s+/g, ' ').trim();
+  return t.length > max ? `${t.slice(0, max)}…` : t;
+};
+
+
 
 /** The LLM judge from the CLI, then the profile, then the OPENAI_* variables. */
 async function judgeFor(x: FinishInput) {

@@ -49,7 +49,9 @@ export async function mergeRuns(dirs: string[], out: string, extra: MergeOptions
   writeFileSync(join(runDir, RESULTS), ordered.map((r) => JSON.stringify(r) + '\n').join(''));
   const startedAt = manifests.map((m) => m.startedAt).sort()[0];
   const merged = new RunFolder(runDir);
-  merged.writeManifest({ ...first, id: merged.id, startedAt, finishedAt: undefined, options, plan: plan.length, mergedFrom: dirs.map((d) => resolve(d)) });
+  // A channel stopped in any shard was not benchmarked there: the merged run says so too.
+  const stopped = [...new Map(manifests.flatMap((m) => m.stopped ?? []).map((s) => [s.channel, s])).values()];
+  merged.writeManifest({ ...first, id: merged.id, startedAt, finishedAt: undefined, options, plan: plan.length, mergedFrom: dirs.map((d) => resolve(d)), stopped });
   if (folders[0].hasSnapshot()) {
     merged.ensure();
     for (const f of ['packs', 'profile'] as const) copyFileSync(folders[0].path(f), merged.path(f));

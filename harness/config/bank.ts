@@ -45,6 +45,20 @@ export const bankSchema = z.strictObject({
       maxMs: z.number().int().min(0).default(20_000),
     })
     .default({ max: 3, baseMs: 500, maxMs: 20_000 }),
+  preflight: z
+    .strictObject({
+      enabled: z.boolean().default(true).describe('Send one question per channel before the run fans out; stop a channel whose setup is broken'),
+      timeoutMs: z.number().int().positive().default(10_000).describe('How long the reply to the preflight question may take; raise it for a slow bot'),
+      openTimeoutMs: z.number().int().positive().default(30_000).describe('How long opening the chat may take (a browser starting, a call through the IVR)'),
+    })
+    .default({ enabled: true, timeoutMs: 10_000, openTimeoutMs: 30_000 })
+    .describe('The check before a run: refused, 401/403/404, TLS, timeout, or a path/selector that extracts nothing stops the channel'),
+  breaker: z
+    .strictObject({
+      consecutiveFaults: z.number().int().min(0).default(5).describe('Stop a channel after this many transport faults in a row (0: never)'),
+    })
+    .default({ consecutiveFaults: 5 })
+    .describe('The circuit breaker: a channel that keeps failing stops, the rest of the run goes on'),
   judge: z
     .strictObject({
       baseURL: z.string().optional().describe('OpenAI-compatible endpoint (default: OPENAI_BASE_URL)'),

@@ -1,18 +1,15 @@
 import { setMaxListeners } from 'node:events';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
-import { adapterFactories } from '../../adapters/registry.ts';
-import { interpolate } from '../config/interpolate.ts';
 import { secretValues } from '../config/interpolate.ts';
 import { PACKAGE_ROOT, loadBank, loadPacks } from '../config/load.ts';
-import { readYaml } from '../config/yaml.ts';
-import type { BankProfile, ChannelConfig } from '../config/bank.ts';
+import type { BankProfile } from '../config/bank.ts';
 import type { Locale, Pack } from '../config/scenario.ts';
-import { ConfigError, EXIT, HarnessError } from '../errors.ts';
+import { HarnessError } from '../errors.ts';
 import { assessReply, gradeConversation, graders } from '../grade/index.ts';
 import { checkGate, type GateResult } from '../score/gate.ts';
 import type { Summary } from '../score/types.ts';
-import type { Adapter, AdapterEnv, ConversationRecord } from '../types.ts';
+import type { ConversationRecord } from '../types.ts';
 import { sha256 } from '../util/hash.ts';
 import { createRedactor } from '../util/redact.ts';
 import { gradeContext } from './grade-run.ts';
@@ -21,7 +18,11 @@ import { FILES, RunFolder, packHash, storedOptionsSchema, type StoredOptions } f
 import { Journal, readJournal, repairJournal, dropFromJournal, writeJsonAtomic } from './journal.ts';
 import { buildPlan, type PlanFilter } from './plan.ts';
 import { createProgress } from './progress.ts';
+import type { ErrorCause } from '../score/setup.ts';
 import { executePlan } from './runner.ts';
+import { startChannels, type StartedChannels } from './channels.ts';
+import { tryCommandFor } from '../score/setup.ts';
+import { faultFix, formatStop, preflightChannel, type ChannelStop } from './preflight.ts';
 
 /** What a run is asked to do: the stored part (see folder.ts) plus how to run it this time. */
 export interface RunOptions extends PlanFilter, Omit<StoredOptions, keyof PlanFilter> {
@@ -43,6 +44,8 @@ export interface RunOptions extends PlanFilter, Omit<StoredOptions, keyof PlanFi
   /** Share of conversations that may end in infrastructure errors before exit code 3. */
   maxErrorRate?: number;
   debug?: boolean;
+  /** false: skip the one-question check of each channel before the run (--no-preflight). */
+  preflight?: boolean;
   log?: (message: string) => void;
 }
 
@@ -54,6 +57,10 @@ export interface RunResult {
   interrupted: boolean;
   /** Report files written. */
   files: string[];
+  /** Channels stopped by preflight or the circuit breaker, with cause and fix. */
+  stopped?: ChannelStop[];
+  /** Conversations that ended in errors, by channel and kind, with one example each. */
+  errorCauses?: ErrorCause[];
 }
 
 /** What the engine leaves for grading, scoring and rendering: the run folder and how it was planned. */
@@ -121,7 +128,10 @@ export async function executeRun(input: RunOptions): Promise<ExecutedRun> {
 
   let interrupted = false;
   if (todo.length) {
-    interrupted = await execute(todo, { profile, bankFile: bank.file, opts, runDir, log, plan: plan.length, done: done.size, packs, locale, redact, good });
+    const r = await execute(todo, { profile, bankFile: bank.file, opts, runDir, log, plan: plan.length, done: done.size, packs, locale, redact, good });
+    interrupted = r.interrupted;
+    // Kept with the run, so reports (and harness report later) show why a channel has no scores.
+    folder.writeManifest({ ...folder.readManifest(), stopped: r.stops });
   }
   if (interrupted) {
     const cmd = `npx harness run --resume ${relative(process.cwd(), runDir) || '.'}`;
@@ -145,8 +155,8 @@ interface ExecuteContext {
   good: number;
 }
 
-/** Start the embedded bank and the adapters, run the conversations, close everything. Returns true when interrupted. */
-async function execute(todo: ReturnType<typeof buildPlan>, x: ExecuteContext): Promise<boolean> {
+/** Start the embedded bank and the adapters, preflight each channel, run the conversations, close everything. */
+async function execute(todo: ReturnType<typeof buildPlan>, x: ExecuteContext): Promise<{ interrupted: boolean; stops: ChannelStop[] }> {
   const { profile, opts, runDir, log } = x;
   const controller = new AbortController();
   // Every in-flight conversation listens for the run's abort.
@@ -165,45 +175,61 @@ async function execute(todo: ReturnType<typeof buildPlan>, x: ExecuteContext): P
   process.on('SIGTERM', onSignal);
 
   const channels = [...new Set(todo.map((t) => t.channel))];
-  let embedded: EmbeddedBank | undefined;
-  const adapters = new Map<string, Adapter>();
+  let started: StartedChannels | undefined;
   const journal = new Journal(runDir);
-  const progress = createProgress(opts.progress ?? 'auto', x.plan, x.done);
+  const stops = new Map<string, ChannelStop>();
+  let progress: ReturnType<typeof createProgress> | undefined;
   try {
-    let channelConfigs: Record<string, ChannelConfig> = profile.channels;
-    if (profile.embedded) {
-      const bankDef = await embeddedBanks[profile.embedded]();
-      // Start only the parts the run's channels talk to.
-      const used = JSON.stringify(channels.map((c) => profile.channels[c])).matchAll(/\$\{embedded:([A-Za-z0-9_.-]+)/g);
-      const only = [...new Set([...used].map((m) => bankDef.partFor(m[1])).filter((p): p is string => !!p))];
-      embedded = await bankDef.start({ ...profile.embeddedOptions, ...(opts.embeddedOptions ?? {}) }, only);
-      const vars = embedded.vars;
-      const running = Object.fromEntries(channels.map((c) => [c, profile.channels[c]]));
-      const r = interpolate(running, ['embedded'], (_s, name) => vars[name]);
-      if (r.problems.length) {
-        const source = readYaml(x.bankFile);
-        throw new ConfigError(r.problems.map((p) => ({ file: source.file, ...source.at(['channels', ...p.path]), path: `channels.${p.path.join('.')}`, message: p.message })));
-      }
-      channelConfigs = r.value as Record<string, ChannelConfig>;
-    }
-    const env: AdapterEnv = {
+    started = await startChannels(profile, x.bankFile, channels, {
       runDir,
-      profileDir: PACKAGE_ROOT,
-      options: {
-        screenshots: opts.screenshots ?? false,
-        trace: opts.trace ?? 'on-failure',
-        turnTimeoutMs: profile.timeouts.turnMs,
-        debug: opts.debug ?? false,
-      },
-      log: (m) => progress.log(m),
+      screenshots: opts.screenshots ?? false,
+      trace: opts.trace ?? 'on-failure',
+      turnTimeoutMs: profile.timeouts.turnMs,
+      debug: opts.debug ?? false,
+      embeddedOptions: opts.embeddedOptions,
+      log: (m) => (progress && opts.progress !== 'none' ? progress.log(x.redact(m)) : log(x.redact(m))),
+    });
+    const { adapters, simulated } = started;
+    progress = createProgress(opts.progress ?? 'auto', x.plan, x.done);
+    const bar = progress;
+    // Through the progress display (so a bar is not torn), but never swallowed by --progress none.
+    const say = (m: string) => (opts.progress === 'none' ? log(m) : bar.log(m));
+    const left = new Map<string, number>();
+    for (const t of todo) left.set(t.channel, (left.get(t.channel) ?? 0) + 1);
+    const stop = (s: ChannelStop) => {
+      stops.set(s.channel, s);
+      bar.skip(left.get(s.channel) ?? 0);
     };
-    const simulated = new Set<string>();
-    for (const name of channels) {
-      const config = channelConfigs[name];
-      const factory = await adapterFactories[config.adapter]();
-      const adapter = await factory(config, env);
-      adapters.set(name, adapter);
-      if (adapter.simulated) simulated.add(name);
+    // Each channel fans out as soon as its own preflight passes; a slow or broken one holds up no other.
+    const ready = new Map<string, Promise<boolean>>();
+    if (opts.preflight !== false && profile.preflight.enabled) {
+      const pre = {
+        runDir,
+        timeoutMs: profile.preflight.timeoutMs,
+        openTimeoutMs: profile.preflight.openTimeoutMs,
+        signal: controller.signal,
+        log: (m: string) => (opts.debug ? say(x.redact(m)) : undefined),
+        bank: opts.bank,
+        set: opts.set,
+        configs: started.configs,
+        say: (m: string) => say(x.redact(m)),
+      };
+      for (const ch of channels) {
+        const first = todo.find((t) => t.channel === ch)!;
+        ready.set(
+          ch,
+          preflightChannel(first, adapters.get(ch)!, pre).then(
+            (s) => {
+              if (s) stop(s);
+              return !s;
+            },
+            (err) => {
+              say(`preflight ${ch}: the check itself failed (${(err as Error)?.message}); running the channel anyway`);
+              return true;
+            },
+          ),
+        );
+      }
     }
     const gradeCtx = gradeContext(x.packs, x.locale);
     const rules = await graders.rules();
@@ -219,25 +245,39 @@ async function execute(todo: ReturnType<typeof buildPlan>, x: ExecuteContext): P
       redact: x.redact,
       signal: controller.signal,
       simulated,
-      log: (m) => (opts.debug ? progress.log(m) : undefined),
+      log: (m) => (opts.debug ? say(x.redact(m)) : undefined),
+      breakerFaults: profile.breaker.consecutiveFaults,
+      ready: (channel) => ready.get(channel) ?? Promise.resolve(true),
+      onTrip: (channel, fault) => {
+        const s: ChannelStop = {
+          channel,
+          by: 'breaker',
+          kind: fault.kind,
+          cause: `${profile.breaker.consecutiveFaults} transport faults in a row; the last: ${x.redact(fault.message)}`,
+          fix: `${faultFix(fault.kind, fault.message, channel, profile.timeouts.turnMs, 'breaker')}\nsee what comes back with: ${tryCommandFor(opts.bank, channel, opts.set)}`,
+        };
+        stop(s);
+        // Said at once, even with --progress none: the cause must not wait for the end of the run.
+        say(formatStop(s));
+      },
       onDone: (record: ConversationRecord) => {
+        left.set(record.channel, (left.get(record.channel) ?? 1) - 1);
         // A live verdict for the progress counts; the final grades come after the run.
-        if (record.error) return progress.done(record, false);
+        if (record.error) return bar.done(record, false);
         gradeConversation(record, packs.get(record.pack)!, rules, gradeCtx, x.good).then(
-          (g) => progress.done(record, g.passed),
-          () => progress.done(record, false),
+          (g) => bar.done(record, g.passed),
+          () => bar.done(record, false),
         );
       },
     });
   } finally {
-    progress.stop();
+    progress?.stop();
     journal.close();
-    await Promise.allSettled([...adapters.values()].map((a) => a.dispose()));
-    await embedded?.close();
+    await started?.close();
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   }
-  return controller.signal.aborted;
+  return { interrupted: controller.signal.aborted, stops: [...stops.values()] };
 }
 
 function newRunId(bank: string, shard?: { index: number; total: number }): string {

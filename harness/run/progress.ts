@@ -7,6 +7,8 @@ import type { ConversationRecord } from '../types.ts';
 export interface Progress {
   done(record: ConversationRecord, passed: boolean | undefined): void;
   log(message: string): void;
+  /** n conversations will not run after all (their channel was stopped): take them off the total. */
+  skip(n: number): void;
   stop(): void;
 }
 
@@ -23,7 +25,7 @@ export function createProgress(mode: 'auto' | 'bar' | 'lines' | 'none', total: n
     else fail++;
   };
   if (mode === 'none') {
-    return { done: count1, log: () => {}, stop: () => {} };
+    return { done: count1, log: () => {}, skip: () => {}, stop: () => {} };
   }
   if (useBar) {
     const bar = new cliProgress.SingleBar(
@@ -45,6 +47,10 @@ export function createProgress(mode: 'auto' | 'bar' | 'lines' | 'none', total: n
       log(message) {
         stream.write(`\r\x1b[K${message}\n`);
       },
+      skip(n) {
+        total = Math.max(count, total - n);
+        bar.setTotal(total);
+      },
       stop() {
         bar.stop();
       },
@@ -61,6 +67,9 @@ export function createProgress(mode: 'auto' | 'bar' | 'lines' | 'none', total: n
   return {
     done: count1,
     log: (message) => stream.write(message + '\n'),
+    skip(n) {
+      total = Math.max(count, total - n);
+    },
     stop() {
       clearInterval(timer);
       if (count > already) line();

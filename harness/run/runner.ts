@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { mkdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import pLimit from 'p-limit';
@@ -28,12 +29,55 @@ export interface ExecuteOptions {
   onDone(record: ConversationRecord): void;
   log(message: string): void;
   simulated: Set<string>;
+  /** The circuit breaker: stop a channel after this many transport faults in a row (0 or absent: never). */
+  breakerFaults?: number;
+  /** Called once when the breaker stops a channel, with the fault that tripped it. */
+  onTrip?(channel: string, fault: TransportFault): void;
+  /** A channel's items start once this resolves true (its preflight passed); false drops them. */
+  ready?(channel: string): Promise<boolean>;
+}
+
+/**
+ * Per channel: transport faults in a row. When it trips, the channel's
+ * in-flight conversations are aborted and nothing more of it is journalled,
+ * so --resume runs them once the channel is fixed.
+ */
+class Breaker {
+  private faults = 0;
+  readonly controller = new AbortController();
+  constructor(
+    private readonly limit: number,
+    private readonly onTrip: (fault: TransportFault) => void,
+  ) {}
+  get tripped(): boolean {
+    return this.controller.signal.aborted;
+  }
+  fault(err: unknown): void {
+    if (!(err instanceof TransportFault) || this.tripped || this.limit <= 0) return;
+    if (++this.faults >= this.limit) {
+      this.controller.abort(err);
+      this.onTrip(err);
+    }
+  }
+  ok(): void {
+    this.faults = 0;
+  }
 }
 
 /** Run every plan item once; each finished conversation is journalled at once. */
 export async function executePlan(items: PlanItem[], opts: ExecuteOptions): Promise<void> {
   const global = pLimit(Math.max(1, opts.concurrency));
   const gates = new Map<string, ChannelGate>();
+  const breakers = new Map<string, Breaker>();
+  const breakerFor = (channel: string) => {
+    let b = breakers.get(channel);
+    if (!b) {
+      b = new Breaker(opts.breakerFaults ?? 0, (fault) => opts.onTrip?.(channel, fault));
+      setMaxListeners(0, b.controller.signal);
+      breakers.set(channel, b);
+    }
+    return b;
+  };
   const gateFor = (channel: string) => {
     let gate = gates.get(channel);
     if (!gate) {
@@ -44,14 +88,16 @@ export async function executePlan(items: PlanItem[], opts: ExecuteOptions): Prom
     return gate;
   };
   await Promise.all(
-    items.map((item) => {
+    items.map(async (item) => {
+      if (opts.ready && !(await opts.ready(item.channel))) return;
       const gate = gateFor(item.channel);
+      const breaker = breakerFor(item.channel);
       return gate.limit(() =>
         global(async () => {
-          if (opts.signal.aborted) return;
-          const record = await runWithRetries(item, gate, opts);
+          if (opts.signal.aborted || breaker.tripped) return;
+          const record = await runWithRetries(item, gate, opts, breaker);
           // An interrupted conversation is not journalled: --resume runs it again whole.
-          if (!record || opts.signal.aborted) return;
+          if (!record || opts.signal.aborted || breaker.tripped) return;
           opts.journal.append(record);
           opts.onDone(record);
         }),
@@ -60,7 +106,7 @@ export async function executePlan(items: PlanItem[], opts: ExecuteOptions): Prom
   );
 }
 
-async function runWithRetries(item: PlanItem, gate: ChannelGate, opts: ExecuteOptions): Promise<ConversationRecord | undefined> {
+async function runWithRetries(item: PlanItem, gate: ChannelGate, opts: ExecuteOptions, breaker: Breaker): Promise<ConversationRecord | undefined> {
   const { profile } = opts;
   const startedAt = new Date().toISOString();
   const t0 = performance.now();
@@ -69,19 +115,22 @@ async function runWithRetries(item: PlanItem, gate: ChannelGate, opts: ExecuteOp
   for (;;) {
     attempt++;
     try {
-      const turns = await runOnce(item, gate, opts);
+      const turns = await runOnce(item, gate, opts, breaker.controller.signal);
+      breaker.ok();
       return {
         ...base(item, startedAt, t0, attempt, opts),
         turns: turns.turns,
         metrics: turns.metrics,
       };
     } catch (err) {
-      if (opts.signal.aborted) return undefined;
+      if (opts.signal.aborted || breaker.tripped) return undefined;
+      breaker.fault(err);
+      if (breaker.tripped) return undefined;
       if (isRetryable(err) && attempt <= policy.max) {
         const wait = backoffMs(policy, attempt, err);
         opts.log(`${item.id}: ${(err as Error).message} — retry ${attempt}/${policy.max} in ${wait} ms`);
         try {
-          await sleep(wait, opts.signal);
+          await sleep(wait, AbortSignal.any([opts.signal, breaker.controller.signal]));
         } catch {
           return undefined;
         }
@@ -115,12 +164,13 @@ function base(item: PlanItem, startedAt: string, t0: number, attempts: number, o
   };
 }
 
-async function runOnce(item: PlanItem, gate: ChannelGate, opts: ExecuteOptions) {
+async function runOnce(item: PlanItem, gate: ChannelGate, opts: ExecuteOptions, channelSignal: AbortSignal) {
   const adapter = opts.adapters.get(item.channel)!;
   const conversationMs = opts.profile.timeouts.conversationMs;
   const controller = new AbortController();
-  const onAbort = () => controller.abort(opts.signal.reason);
-  opts.signal.addEventListener('abort', onAbort, { once: true });
+  const outer = AbortSignal.any([opts.signal, channelSignal]);
+  const onAbort = () => controller.abort(outer.reason);
+  outer.addEventListener('abort', onAbort, { once: true });
   const timer = setTimeout(() => controller.abort(new TransportFault('timeout', `conversation exceeded ${conversationMs} ms`)), conversationMs);
   const evidenceDir = join(opts.runDir, 'evidence', safeName(item.id));
   let session: Session | undefined;
@@ -152,7 +202,7 @@ async function runOnce(item: PlanItem, gate: ChannelGate, opts: ExecuteOptions) 
     throw err;
   } finally {
     clearTimeout(timer);
-    opts.signal.removeEventListener('abort', onAbort);
+    outer.removeEventListener('abort', onAbort);
     await session?.close({ failed }).catch((e) => opts.log(`${item.id}: closing the session failed: ${(e as Error).message}`));
   }
 }

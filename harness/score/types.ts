@@ -53,6 +53,22 @@ export const channelScoreSchema = scorePairSchema.extend({
 });
 export type ChannelScore = z.output<typeof channelScoreSchema>;
 
+/** A channel stopped (preflight, circuit breaker) or whose replies were mostly empty. */
+export const setupProblemSchema = z.object({
+  channel: z.string(),
+  problem: z.enum(['stopped', 'empty-replies']),
+  /** For a stop: preflight or breaker, and the fault kind. */
+  by: z.enum(['preflight', 'breaker']).optional(),
+  kind: z.string().optional(),
+  cause: z.string(),
+  fix: z.string(),
+  /** For empty replies: the share of replies that were empty or hit the wait limit. */
+  share: z.number().optional(),
+  /** The command that shows what the channel sends back. */
+  tryCommand: z.string(),
+});
+export type SetupProblem = z.output<typeof setupProblemSchema>;
+
 export const summarySchema = z.object({
   run: z.object({
     id: z.string(),
@@ -76,6 +92,8 @@ export const summarySchema = z.object({
   good: z.number(),
   /** Agreement between graders with --grader both. */
   agreement: z.object({ kappa: z.number(), agreement: z.number(), disagreements: z.number().int() }).optional(),
+  /** Channels whose results say more about the setup than about the bot; reports show them first. */
+  setup: z.array(z.lazy(() => setupProblemSchema)).optional(),
   /** The run this one was compared with (--baseline), named so a reader knows what a drop is against. */
   baseline: z.object({ id: z.string(), path: z.string() }).optional(),
 });

@@ -4,6 +4,7 @@ import type { GradedConversation } from '../../harness/types.ts';
 import { barChart, heatmapChart, histogram, niceStep } from './charts.ts';
 import { esc, fmt, pct } from './escape.ts';
 import type { Labels } from '../glossary.ts';
+import { setupLabels, setupLines, setupTitle } from '../setup.ts';
 
 // The summary half of the report: score cards, charts, per-scenario tables.
 
@@ -18,7 +19,7 @@ function chart(title: string, svg: string, note = ''): string {
 export function overviewSection(summary: Summary, L: Labels): string {
   const card = (label: string, value: string) => `<div class="card">${esc(label)}<b>${esc(value)}</b></div>`;
   const simulated = Object.entries(summary.channels).filter(([, c]) => c.simulated).map(([name]) => name);
-  return `<h2>${esc(L.overview)}</h2>
+  return `${setupBanner(summary)}<h2>${esc(L.overview)}</h2>
 <div class="cards">
 ${card(L.recognition, fmt(summary.bank.recognition))}
 ${card(L.completeness, fmt(summary.bank.completeness))}
@@ -28,6 +29,19 @@ ${card(L.conversations, String(summary.run.conversations))}
 ${card(L.errors, String(summary.run.errors))}
 </div>
 ${simulated.length ? `<p class="note">${esc(L.simulatedNote)} ${simulated.map(esc).join(', ')}</p>` : ''}`;
+}
+
+/** Channels stopped or mostly silent: named first, with cause, fix and the harness try command. */
+function setupBanner(summary: Summary): string {
+  const lines = setupLines(summary);
+  if (!lines.length) return '';
+  const lang = summary.run.lang === 'en' ? 'en' : 'zh';
+  const S = setupLabels(lang);
+  const items = lines
+    .map((p) => `<li><b>${esc(p.channel)}</b>: ${esc(p.headline)}<br>${esc(S.cause)}: ${esc(p.cause)}${p.fixes.map((f) => `<br>${esc(S.fix)}: ${esc(f)}`).join('')}<br>${esc(S.check)}: <code>${esc(p.check)}</code></li>`)
+    .join('');
+  return `<section class="note setup-problems" role="alert"><h2>⚠ ${esc(setupTitle(lang))}</h2><ul>${items}</ul></section>
+`;
 }
 
 export function channelSection(summary: Summary, L: Labels): string {
