@@ -88,7 +88,13 @@ describe('a web component chat read through its shadow hosts', () => {
   });
 
   it('when botMessage matches nothing, names the elements that hold the new text, through their hosts', async () => {
-    const s = await adapter({ maxWaitMs: 2500 }, { botMessage: 'bank-chat .answer-text' }).open(testCtx());
+    const warnings: string[] = [];
+    const a = createWebAdapter(
+      webConfigSchema.parse({ url: widget.url, selectors: { ...hostSelectors, botMessage: 'bank-chat .answer-text' }, settleMs: 400, maxWaitMs: 2500 }),
+      { ...testEnv(), log: (m) => warnings.push(m) },
+    );
+    adapters.push(a);
+    const s = await a.open(testCtx());
     const r = await s.send(say('怎么查余额'), never());
     expect(r.text).toBe('');
     const seen = s.inspect!()!;
@@ -97,11 +103,23 @@ describe('a web component chat read through its shadow hosts', () => {
     expect(hint).toContain('selectors.botMessage `bank-chat .answer-text` matched nothing, but new text appeared in: `bank-chat chat-message div.bubble.bot-bubble`');
     expect(hint).toContain('open shadow root of <chat-message>');
     expect(hint).not.toContain('user-bubble'); // the customer's own message is not a candidate
+    // The run says so on the console, once, instead of grading silence.
+    await s.send(say('怎么挂失', 1), never());
+    expect(warnings.filter((w) => w.startsWith('warning: web: no reply was read within 2500 ms: selectors.botMessage'))).toHaveLength(1);
     await s.close({ failed: false });
   });
 
   it('refuses a Playwright engine selector for reading, naming the field', async () => {
     await expect(adapter({}, { botMessage: 'text=您好' }).open(testCtx())).rejects.toThrow(/selectors\.botMessage "text=您好": Playwright engines/);
+  });
+});
+
+describe('selectors.frame', () => {
+  const parse = (frame: unknown) => webConfigSchema.parse({ url: 'http://x', selectors: { input: 'a', botMessage: 'b', frame } }).selectors.frame;
+  it('takes one iframe selector or a chain', () => {
+    expect(parse('#support-frame')).toEqual(['#support-frame']);
+    expect(parse(['#outer', '#chat'])).toEqual(['#outer', '#chat']);
+    expect(webConfigSchema.safeParse({ url: 'http://x', selectors: { input: 'a', botMessage: 'b', frame: 3 } }).success).toBe(false);
   });
 });
 

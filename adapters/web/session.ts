@@ -18,6 +18,9 @@ import {
   type ObservedReply,
 } from './observer.ts';
 
+/** Tells the user once per adapter (key) about a profile problem seen in a conversation. */
+export type Warn = (key: string, message: string) => void;
+
 /** What a variant of the web channel (WeChat H5…) changes about the browser. */
 export interface WebFlavour {
   contextOptions?: BrowserContextOptions;
@@ -31,7 +34,6 @@ export class WebSession implements Session {
   private shots = 0;
   private closed = false;
   private seen: TurnSeen | undefined;
-  private warned = false;
 
   private constructor(
     private readonly config: WebConfig,
@@ -40,13 +42,14 @@ export class WebSession implements Session {
     private readonly context: BrowserContext,
     private readonly page: Page,
     private frame: Frame,
+    private readonly warn: Warn,
   ) {}
 
-  static async open(pages: BlankPages, config: WebConfig, env: AdapterEnv, ctx: AdapterContext): Promise<WebSession> {
+  static async open(pages: BlankPages, config: WebConfig, env: AdapterEnv, ctx: AdapterContext, warn: Warn = () => {}): Promise<WebSession> {
     const { context, page, tracing, crashed, frame: warm } = await pages.take();
     try {
       const frame = warm ?? (await openChat(page, config, crashed));
-      const session = new WebSession(config, env, ctx, context, page, frame);
+      const session = new WebSession(config, env, ctx, context, page, frame, warn);
       page.on('crash', () => (session.crashed = true));
       session.crashed = crashed();
       if (session.crashed) throw new TransportFault('crashed', 'the page crashed while the chat was opening');
@@ -104,12 +107,9 @@ export class WebSession implements Session {
       const counts = await this.frame.evaluate(countExpression(candidates)).catch(() => []) as number[];
       candidates.forEach((c, i) => this.verified.set(c, counts[i] ?? 0));
     }
-    if (!this.warned && observed?.ended === 'max-wait') {
+    if (observed?.ended === 'max-wait') {
       const hint = inspection(this.config, seen, this.verified).suggestions?.find((x) => x.startsWith('selectors.botMessage'));
-      if (hint) {
-        this.warned = true;
-        this.ctx.log(`web: no reply was read in ${this.config.maxWaitMs} ms: ${hint}`);
-      }
+      if (hint) this.warn('botMessage', `${this.ctx.channel}: no reply was read within ${this.config.maxWaitMs} ms: ${hint}`);
     }
   }
 
