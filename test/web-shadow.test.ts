@@ -1,3 +1,6 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveChromium } from '../adapters/web/browser.ts';
@@ -79,11 +82,15 @@ describe('a web component chat read through its shadow hosts', () => {
   });
 
   it('enters the iframe named by a single frame selector', async () => {
-    const s = await adapter({ url: `${widget.url}/framed` }, { frame: '#support-frame' }).open(testCtx());
+    const evidence = mkdtempSync(join(tmpdir(), 'harness-shadow-'));
+    const s = await adapter({ url: `${widget.url}/framed`, screenshots: true }, { frame: '#support-frame' }).open(testCtx(evidence, evidence));
     const r = await s.send(say('怎么查余额'), never());
     expect(r.text).toBe((await apiReply('怎么查余额')).reply.messages.map((m) => m.text).join('\n'));
-    const frame = s.inspect!()!.extracted.find((e) => e.field === 'selectors.frame[0]')!;
-    expect(frame.values[0]).toBe(`${widget.url}/`);
+    const seen = s.inspect!()!;
+    expect(seen.extracted.find((e) => e.field === 'selectors.frame[0]')!.values).toEqual([`${widget.url}/`]);
+    // The turn's screenshot, by absolute path, for a user to open.
+    expect(readFileSync(seen.files!.screenshot).subarray(1, 4).toString()).toBe('PNG');
+    rmSync(evidence, { recursive: true, force: true });
     await s.close({ failed: false });
   });
 
@@ -107,6 +114,11 @@ describe('a web component chat read through its shadow hosts', () => {
     await s.send(say('怎么挂失', 1), never());
     expect(warnings.filter((w) => w.startsWith('warning: web: no reply was read within 2500 ms: selectors.botMessage'))).toHaveLength(1);
     await s.close({ failed: false });
+  });
+
+  it('when the input matches nothing, the fault names the selector and the text boxes that are there', async () => {
+    const err = await adapter({ maxWaitMs: 2000 }, { input: 'bank-chat textarea' }).open(testCtx()).catch((e: Error) => e);
+    expect(String(err)).toContain('selectors.input `bank-chat textarea` matched no visible element; text boxes here: `bank-chat div.editor`');
   });
 
   it('refuses a Playwright engine selector for reading, naming the field', async () => {

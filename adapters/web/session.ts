@@ -6,7 +6,7 @@ import { TransportFault } from '../../harness/types.ts';
 import type { OpenStep, WebConfig } from './config.ts';
 import { toFault } from './faults.ts';
 import type { BlankPages } from './pool.ts';
-import { candidateSelectors, inspection, type TurnSeen } from './inspect.ts';
+import { candidateSelectors, devtoolsSelector, inspection, type TurnSeen } from './inspect.ts';
 import {
   countExpression,
   installExpression,
@@ -200,7 +200,6 @@ export async function openChat(page: Page, config: WebConfig, crashed: () => boo
   await runSteps(page, config.open);
   let frame: Frame = page.mainFrame();
   for (const sel of config.selectors.frame ?? []) frame = await enterFrame(frame, sel);
-  await frame.locator(config.selectors.input).first().waitFor({ state: 'visible' });
   let installed: InstallResult;
   try {
     installed = (await frame.evaluate(installExpression(observerSelectors(config)))) as InstallResult;
@@ -208,6 +207,17 @@ export async function openChat(page: Page, config: WebConfig, crashed: () => boo
     throw toFault(err, 'reading the chat', crashed());
   }
   checkInstall(installed);
+  try {
+    await frame.locator(config.selectors.input).first().waitFor({ state: 'visible' });
+  } catch (err) {
+    const fault = toFault(err, 'waiting for the message box', crashed());
+    if (fault.kind === 'crashed') throw fault;
+    const look = (await frame.evaluate(lookExpression({ input: config.selectors.input }, 0)).catch(() => undefined)) as ChatLook | undefined;
+    const boxes = look?.inputs.map((e) => `\`${devtoolsSelector(e.path)}\``).join(', ');
+    throw new TransportFault(fault.kind, `selectors.input \`${config.selectors.input}\` matched no visible element${boxes ? `; text boxes here: ${boxes}` : ''} (${fault.message})`, {
+      cause: err,
+    });
+  }
   try {
     await frame.evaluate(waitExpression(config.settleMs, Math.min(config.maxWaitMs, 2 * config.settleMs + 1000), 'any'));
   } catch (err) {
@@ -247,7 +257,13 @@ async function runSteps(page: Page, steps: OpenStep[]): Promise<void> {
 }
 
 async function enterFrame(scope: Frame, selector: string): Promise<Frame> {
-  const handle = await scope.locator(selector).first().elementHandle();
+  let handle;
+  try {
+    handle = await scope.locator(selector).first().elementHandle();
+  } catch (err) {
+    const fault = toFault(err, 'entering the iframe');
+    throw new TransportFault(fault.kind, `${selector} matched no iframe (selectors.frame / open frame step): ${fault.message}`, { cause: err });
+  }
   const frame = await handle?.contentFrame();
   if (!frame) throw new TransportFault('protocol', `${selector} is not an iframe (selectors.frame / open frame step)`, { retryable: false });
   await frame.waitForLoadState('domcontentloaded');
