@@ -1,7 +1,9 @@
 import { z } from 'zod';
 
-// A bank's web chat driven in a real browser. Selectors are Playwright CSS:
-// they pierce open shadow roots; iframes are entered with `selectors.frame`.
+// A bank's web chat driven in a real browser. A selector is CSS as Playwright
+// reads it: a descendant or child combinator steps from a shadow host into its
+// open shadow root, so `x-chat .bubble` written as DevTools shows it works for
+// typing and reading alike. Iframes are entered with `selectors.frame`.
 
 export const openStepSchema = z.union([
   z.strictObject({ click: z.string().describe('Click this element (launcher button, privacy 同意)') }),
@@ -15,7 +17,11 @@ export const openStepSchema = z.union([
 export type OpenStep = z.output<typeof openStepSchema>;
 
 export const webSelectorsSchema = z.strictObject({
-  frame: z.array(z.string()).optional().describe("The iframe chain to the chat, outermost first, e.g. ['#chat-frame']"),
+  frame: z
+    .union([z.string().min(1), z.array(z.string().min(1))])
+    .transform((f) => (typeof f === 'string' ? [f] : f))
+    .optional()
+    .describe("The iframe holding the chat ('#chat-frame'), or the chain of iframes to it, outermost first (['#outer', '#chat-frame'])"),
   input: z.string().describe('The message box (textarea, input or contenteditable)'),
   send: z.string().optional().describe('The send button; without it the harness presses Enter'),
   botMessage: z.string().describe("One of the bot's message bubbles (not the customer's)"),

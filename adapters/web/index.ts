@@ -10,8 +10,14 @@ import { WebSession, openChat, type WebFlavour } from './session.ts';
 export function createWebAdapter(config: WebConfig, env: AdapterEnv, flavour: WebFlavour = {}): Adapter {
   const browser = new SharedBrowser(env.log);
   const pages = new BlankPages(browser, config, env, flavour, config.prewarm ? (page, crashed) => openChat(page, config, crashed) : undefined);
+  const told = new Set<string>();
+  const warn = (key: string, message: string) => {
+    if (told.has(key)) return;
+    told.add(key);
+    env.log(`warning: ${message}`);
+  };
   return {
-    open: (ctx) => WebSession.open(pages, config, env, ctx),
+    open: (ctx) => WebSession.open(pages, config, env, ctx, warn),
     dispose: async () => {
       await pages.close();
       await browser.close();

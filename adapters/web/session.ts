@@ -1,12 +1,25 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { BrowserContext, BrowserContextOptions, Frame, Page } from 'playwright-core';
-import type { AdapterContext, AdapterEnv, BotReply, Session, Utterance } from '../../harness/types.ts';
+import type { AdapterContext, AdapterEnv, BotReply, ReplyInspection, Session, Utterance } from '../../harness/types.ts';
 import { TransportFault } from '../../harness/types.ts';
 import type { OpenStep, WebConfig } from './config.ts';
 import { toFault } from './faults.ts';
 import type { BlankPages } from './pool.ts';
-import { installExpression, markExpression, waitExpression, type ObservedReply } from './observer.ts';
+import { candidateSelectors, devtoolsSelector, inspection, type TurnSeen } from './inspect.ts';
+import {
+  countExpression,
+  installExpression,
+  lookExpression,
+  markExpression,
+  waitExpression,
+  type ChatLook,
+  type InstallResult,
+  type ObservedReply,
+} from './observer.ts';
+
+/** Tells the user once per adapter (key) about a profile problem seen in a conversation. */
+export type Warn = (key: string, message: string) => void;
 
 /** What a variant of the web channel (WeChat H5…) changes about the browser. */
 export interface WebFlavour {
@@ -20,6 +33,7 @@ export class WebSession implements Session {
   private crashed = false;
   private shots = 0;
   private closed = false;
+  private seen: TurnSeen | undefined;
 
   private constructor(
     private readonly config: WebConfig,
@@ -28,13 +42,14 @@ export class WebSession implements Session {
     private readonly context: BrowserContext,
     private readonly page: Page,
     private frame: Frame,
+    private readonly warn: Warn,
   ) {}
 
-  static async open(pages: BlankPages, config: WebConfig, env: AdapterEnv, ctx: AdapterContext): Promise<WebSession> {
+  static async open(pages: BlankPages, config: WebConfig, env: AdapterEnv, ctx: AdapterContext, warn: Warn = () => {}): Promise<WebSession> {
     const { context, page, tracing, crashed, frame: warm } = await pages.take();
     try {
       const frame = warm ?? (await openChat(page, config, crashed));
-      const session = new WebSession(config, env, ctx, context, page, frame);
+      const session = new WebSession(config, env, ctx, context, page, frame, warn);
       page.on('crash', () => (session.crashed = true));
       session.crashed = crashed();
       if (session.crashed) throw new TransportFault('crashed', 'the page crashed while the chat was opening');
@@ -55,16 +70,57 @@ export class WebSession implements Session {
   }
 
   private async install(): Promise<void> {
-    await this.evaluate(installExpression(observerSelectors(this.config)));
+    checkInstall(await this.evaluate<InstallResult>(installExpression(observerSelectors(this.config))));
+  }
+
+  inspect(): ReplyInspection | undefined {
+    return this.seen && inspection(this.config, this.seen, this.verified);
+  }
+
+  private verified = new Map<string, number>();
+
+  /** What the chat shows now; never fails the turn (inspection is a by-product). */
+  private async look(): Promise<ChatLook | undefined> {
+    try {
+      const all: Record<string, string> = {};
+      for (const [k, v] of Object.entries(this.config.selectors)) if (typeof v === 'string') all[k] = v;
+      return (await this.frame.evaluate(`window.__harnessChat ? ${lookExpression(all, 4000)} : undefined`)) as ChatLook | undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  private frameChain(): TurnSeen['frames'] {
+    const urls: string[] = [];
+    for (let f: Frame | null = this.frame; f && f !== this.page.mainFrame(); f = f.parentFrame()) urls.unshift(f.url());
+    return (this.config.selectors.frame ?? []).map((selector, i) => ({ selector, src: urls[i] ?? null }));
+  }
+
+  /** Record what this turn saw, for inspect(); checks candidate selectors and warns once when replies cannot be read. */
+  private async record(seen: TurnSeen): Promise<void> {
+    this.seen = seen;
+    this.verified = new Map();
+    const { look, observed } = seen;
+    if (!look || (observed && observed.messages.length) || (look.matched.botMessage?.count ?? 0) > 0) return;
+    const candidates = candidateSelectors(look.added, seen.said).map((c) => c.selector).slice(0, 6);
+    if (candidates.length) {
+      const counts = await this.frame.evaluate(countExpression(candidates)).catch(() => []) as number[];
+      candidates.forEach((c, i) => this.verified.set(c, counts[i] ?? 0));
+    }
+    if (observed?.ended === 'max-wait') {
+      const hint = inspection(this.config, seen, this.verified).suggestions?.find((x) => x.startsWith('selectors.botMessage'));
+      if (hint) this.warn('botMessage', `${this.ctx.channel}: no reply was read within ${this.config.maxWaitMs} ms: ${hint}`);
+    }
   }
 
   async send(utterance: Utterance, signal: AbortSignal): Promise<BotReply> {
     if (this.crashed) throw new TransportFault('crashed', 'the page had crashed before this turn');
     const { selectors, settleMs, maxWaitMs } = this.config;
+    const base = { said: utterance.text, url: this.page.url(), frames: this.frameChain() };
+    let clicked = false;
     try {
       if (!(await this.frame.evaluate('!!window.__harnessChat'))) await this.install(); // the chat frame reloaded
       await this.evaluate(markExpression);
-      let clicked = false;
       if (utterance.click && selectors.buttons) {
         const button = this.frame
           .locator(selectors.buttons)
@@ -84,10 +140,14 @@ export class WebSession implements Session {
         else await input.press('Enter');
       }
     } catch (err) {
-      throw toFault(err, 'sending the message', this.crashed);
+      const fault = toFault(err, 'sending the message', this.crashed);
+      if (!this.crashed) await this.record({ ...base, look: await this.look(), failure: fault.message });
+      throw fault;
     }
     const observed = await abortable(this.evaluate<ObservedReply>(waitExpression(settleMs, maxWaitMs, 'new')), signal, this.ctx.signal);
-    const screenshot = (this.config.screenshots ?? this.env.options.screenshots) ? await this.screenshot(utterance) : undefined;
+    const shot = (this.config.screenshots ?? this.env.options.screenshots) ? await this.screenshot(utterance) : undefined;
+    const screenshot = shot && this.ctx.relative(shot);
+    await this.record({ ...base, clicked: clicked ? utterance.click : undefined, observed, look: await this.look(), screenshot: shot });
     return {
       text: observed.messages.map((m) => m.text).join('\n'),
       messages: observed.messages.map((m) => ({ text: m.text, atMs: m.atMs ?? undefined, kind: 'text' as const })),
@@ -103,7 +163,7 @@ export class WebSession implements Session {
       await mkdir(this.ctx.evidenceDir, { recursive: true });
       const path = join(this.ctx.evidenceDir, `turn-${u.index}-${++this.shots}.png`);
       await this.page.screenshot({ path });
-      return this.ctx.relative(path);
+      return path;
     } catch (err) {
       this.ctx.log(`web: screenshot failed: ${(err as Error).message.split('\n')[0]}`);
       return undefined;
@@ -119,6 +179,13 @@ export class WebSession implements Session {
 
 const observerSelectors = ({ selectors: { botMessage, typing, buttons, handoff } }: WebConfig) => ({ botMessage, typing, buttons, handoff });
 
+/** A selector the page cannot read is a profile error: no retry fixes it. */
+function checkInstall(r: InstallResult): void {
+  if (!r.errors.length) return;
+  const lines = r.errors.map((e) => `selectors.${e.field} ${e.message}`);
+  throw new TransportFault('protocol', lines.join('; '), { retryable: false });
+}
+
 /** From a blank page to a chat ready for input, with the welcome text settled (it is not part of any reply). */
 export async function openChat(page: Page, config: WebConfig, crashed: () => boolean): Promise<Frame> {
   let response;
@@ -133,9 +200,25 @@ export async function openChat(page: Page, config: WebConfig, crashed: () => boo
   await runSteps(page, config.open);
   let frame: Frame = page.mainFrame();
   for (const sel of config.selectors.frame ?? []) frame = await enterFrame(frame, sel);
-  await frame.locator(config.selectors.input).first().waitFor({ state: 'visible' });
+  let installed: InstallResult;
   try {
-    await frame.evaluate(installExpression(observerSelectors(config)));
+    installed = (await frame.evaluate(installExpression(observerSelectors(config)))) as InstallResult;
+  } catch (err) {
+    throw toFault(err, 'reading the chat', crashed());
+  }
+  checkInstall(installed);
+  try {
+    await frame.locator(config.selectors.input).first().waitFor({ state: 'visible' });
+  } catch (err) {
+    const fault = toFault(err, 'waiting for the message box', crashed());
+    if (fault.kind === 'crashed') throw fault;
+    const look = (await frame.evaluate(lookExpression({ input: config.selectors.input }, 0)).catch(() => undefined)) as ChatLook | undefined;
+    const boxes = look?.inputs.map((e) => `\`${devtoolsSelector(e.path)}\``).join(', ');
+    throw new TransportFault(fault.kind, `selectors.input \`${config.selectors.input}\` matched no visible element${boxes ? `; text boxes here: ${boxes}` : ''} (${fault.message})`, {
+      cause: err,
+    });
+  }
+  try {
     await frame.evaluate(waitExpression(config.settleMs, Math.min(config.maxWaitMs, 2 * config.settleMs + 1000), 'any'));
   } catch (err) {
     throw toFault(err, 'reading the chat', crashed());
@@ -174,7 +257,13 @@ async function runSteps(page: Page, steps: OpenStep[]): Promise<void> {
 }
 
 async function enterFrame(scope: Frame, selector: string): Promise<Frame> {
-  const handle = await scope.locator(selector).first().elementHandle();
+  let handle;
+  try {
+    handle = await scope.locator(selector).first().elementHandle();
+  } catch (err) {
+    const fault = toFault(err, 'entering the iframe');
+    throw new TransportFault(fault.kind, `${selector} matched no iframe (selectors.frame / open frame step): ${fault.message}`, { cause: err });
+  }
   const frame = await handle?.contentFrame();
   if (!frame) throw new TransportFault('protocol', `${selector} is not an iframe (selectors.frame / open frame step)`, { retryable: false });
   await frame.waitForLoadState('domcontentloaded');
