@@ -2,6 +2,7 @@ import { pinyin } from 'pinyin-pro';
 import type { Keypoint, Locale } from '../config/scenario.ts';
 import type { KeypointHit, MatchHow } from '../types.ts';
 import { normalise } from './normalise.ts';
+import { findWord } from './seg.ts';
 
 /** A synonym, normalised once, with what fuzzy and pinyin matching need. */
 export interface PreparedTerm {
@@ -175,7 +176,7 @@ export function replySyllablesOf(replyNorm: string): string[] {
 
 /** Does this one synonym occur in the (normalised) reply, and how. */
 export function matchTerm(replyNorm: string, term: PreparedTerm, opts: MatchOptions): TermMatch | null {
-  if (replyNorm.includes(term.norm)) return { how: 'synonym', matched: term.text, term: term.text };
+  if (findWord(replyNorm, term.norm) >= 0) return { how: 'synonym', matched: term.text, term: term.text };
   const threshold = opts.fuzzyThreshold ?? DEFAULT_FUZZY;
   if (term.norm.length >= FUZZY_MIN_CHARS) {
     const d = bestDice(replyNorm, term);
@@ -195,7 +196,7 @@ const rank: Record<TermMatch['how'], number> = { synonym: 0, fuzzy: 1, pinyin: 2
 export function matchAnyTerm(replyNorm: string, terms: PreparedTerm[], opts: MatchOptions): TermMatch | null {
   let best: TermMatch | null = null;
   for (const t of terms) {
-    if (replyNorm.includes(t.norm)) return { how: 'synonym', matched: t.text, term: t.text };
+    if (findWord(replyNorm, t.norm) >= 0) return { how: 'synonym', matched: t.text, term: t.text };
   }
   for (const t of terms) {
     const m = matchTerm(replyNorm, t, opts);
