@@ -251,7 +251,7 @@ export function analyseReply(reply: BotReply, input: AnalyseInput, ctx: GradeCon
   // The question's focus: a reply that shares only generic words with the key
   // points (身份证, 网点, 手机银行) answers some other question.
   const focus = turnFocus(input.pack, input.case, input.turnIndex, ctx.packs, ctx.locale);
-  if (focus.words.length && !addressesFocus(norm, focus, input.pack, ctx.packs, ctx.locale, transcribed)) {
+  if (focus.words.length && !focus.followUp && !addressesFocus(norm, focus, input.pack, ctx.packs, ctx.locale, transcribed)) {
     const share = totalWeight > 0 ? hitWeight / totalWeight : 0;
     // Off the focus and on another scenario's specific words: the answer to another question.
     const elsewhere = specificShare < 0.5 ? otherScenarioNames(norm, input.pack, ctx.packs, ctx.locale) : [];

@@ -67,7 +67,8 @@ const MAX_OPTION_CHARS = 24;
  */
 export function menuOptions(text: string, asks: boolean): string[] {
   if (!asks) return [];
-  const t = text.normalize('NFKC');
+  // Full-width digits and marks as ASCII; circled numbers stay (NFKC would make ① a bare 1).
+  const t = text.replace(/[\uff01-\uff5e]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0));
   const out: string[] = [];
   const marks = [...t.matchAll(MENU_MARK)];
   if (marks.length >= 2) {

@@ -70,6 +70,11 @@ export function gradeTurnSync(input: TurnGradeInput, ctx: GradeContext): TurnGra
     return { ...base, recognition: 0, completeness: 0, level: 'handoff', hits: emptyHits, forbidHits, reasons };
   }
 
+  // Only ever asked for data, never answered: nothing was recognised yet.
+  if (firstOn >= 0 && !analyses.some((a) => a.kind === 'on-topic')) {
+    reasons.push(...[...new Set(analyses.filter((a) => a.kind === 'ask-data').map((a) => a.why))].map((w) => m.recognition0(w)), m.notRecognised);
+    return { ...base, recognition: 0, completeness: 0, level: 'fallback', hits: emptyHits, forbidHits, reasons };
+  }
   if (firstOn < 0) {
     // Never on topic: the best failure wins (a wrong-topic answer is still an answer).
     const off = analyses.findIndex((a) => a.kind === 'off-topic');

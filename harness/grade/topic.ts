@@ -253,6 +253,8 @@ export function topicVerdict(
 export interface Focus {
   words: string[];
   explicit: boolean;
+  /** A follow-up turn ("收费吗？") lives in the context the first turn set: its answers are not held to it. */
+  followUp?: boolean;
 }
 
 /** Question words and courtesies: never the focus. */
@@ -270,9 +272,6 @@ export function turnFocus(pack: Pack, scenarioCase: ScenarioCaseLike, turnIndex:
   if (f) return f;
   if (turn.focus?.length) {
     f = { words: [...new Set(turn.focus.map((w) => normalise(w, locale)).filter(Boolean))], explicit: true };
-  } else if (turnIndex > 0) {
-    // A follow-up ("收费吗？") lives in the context the first turn set.
-    f = { words: [], explicit: false };
   } else {
     const index = topicIndex(all.includes(pack) ? all : [...all, pack], locale);
     const n = index.clusterText.length;
@@ -290,7 +289,7 @@ export function turnFocus(pack: Pack, scenarioCase: ScenarioCaseLike, turnIndex:
     let words = usable.filter((w) => df(w) <= 1);
     if (!words.length) words = usable.filter((w) => df(w) <= maxDf);
     words = [...new Set([...names, ...words])];
-    f = { words, explicit: false };
+    f = { words, explicit: false, followUp: turnIndex > 0 };
   }
   byTurn.set(turn, f);
   return f;
