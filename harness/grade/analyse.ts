@@ -110,7 +110,7 @@ function shapeOfBody(body: string, ctx: GradeContext, transcribed: boolean): Omi
     else kept.push(s);
   }
   // Numbered or quoted items are choices only when the bot asks to choose; otherwise they are steps of an answer.
-  const items = menuOptions(body, clarifyPhrase !== undefined || CHOICE_QUESTION.test(body.trim()) || /[：:]\s*$/.test(body.split(/[1-9①][.、)）]?/)[0] ?? ''));
+  const items = menuOptions(body, clarifyPhrase !== undefined || CHOICE_QUESTION.test(body.trim()));
   let ownText = kept.join('');
   for (const item of items) ownText = ownText.replace(item, '');
   let handoffPhrase: string | undefined;
