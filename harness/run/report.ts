@@ -64,6 +64,6 @@ async function loadRun(dir: string, lang?: 'zh' | 'en') {
   return {
     summary: summary!,
     finish: { runDir, runId: runIdOf(runDir), profile: bank.profile, packs, locale, startedAt: manifest.startedAt, opts: options, good: options.good ?? 4 },
-    graded: (): Promise<GradedConversation[]> => gradeRun(readJournal(runDir).records, { packs, locale, grader: 'rules', good: options.good ?? 4 }),
+    graded: (): Promise<GradedConversation[]> => gradeRun(readJournal(runDir).records, { packs, locale, grader: 'rules', good: options.good ?? 4, lang: options.lang }),
   };
 }
