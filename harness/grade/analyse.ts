@@ -7,7 +7,7 @@ import { askCueIn, dataWords, findPhrase, localePhrases, menuOptions } from './p
 import { clip, fallbackVerdict } from './fallback.ts';
 import { plainText } from './markup.ts';
 import { messagesFor } from './messages.ts';
-import { addressesFocus, optionAddresses, otherScenarioNames, bestSpecificity, isServiceWord, SPECIFIC, termSpecificity, topicIndex, topicVerdict, turnFocus, type TopicVerdict } from './topic.ts';
+import { addressesFocus, foreignProducts, optionAddresses, otherFocusIn, otherScenarioNames, bestSpecificity, isServiceWord, SPECIFIC, termSpecificity, topicIndex, topicVerdict, turnFocus, type TopicVerdict } from './topic.ts';
 
 // One reading of one bot reply against the turn it answers; the live
 // assessment and the grader both use it, so they never disagree.
@@ -221,7 +221,7 @@ export function analyseReply(reply: BotReply, input: AnalyseInput, ctx: GradeCon
           : m.numberedMenu;
     // Guesses that all miss the question are a wrong answer, not a question back.
     const focus = turnFocus(input.pack, input.case, input.turnIndex, ctx.packs, ctx.locale);
-    const optionsMiss = menu && !shape.options.some((o) => optionAddresses(normalise(o, ctx.locale), focus, input.pack, ctx.packs, ctx.locale, transcribed));
+    const optionsMiss = menu && !shape.options.some((o) => optionAddresses(normalise(o, ctx.locale), focus, input.pack, input.case, input.turnIndex, ctx.packs, ctx.locale, transcribed));
     return { ...base, kind: 'clarify', topic: null, why, optionsMiss };
   }
   const whenWords = input.case.replies.flatMap((r) => r.when).map((w) => normalise(w, ctx.locale));
@@ -254,12 +254,18 @@ export function analyseReply(reply: BotReply, input: AnalyseInput, ctx: GradeCon
   if (focus.words.length && !focus.followUp && !addressesFocus(norm, focus, input.pack, ctx.packs, ctx.locale, transcribed)) {
     const share = totalWeight > 0 ? hitWeight / totalWeight : 0;
     // Off the focus and on another scenario's specific words: the answer to another question.
-    const elsewhere = specificShare < 0.5 ? otherScenarioNames(norm, input.pack, ctx.packs, ctx.locale) : [];
-    if ((specificShare === 0 && (focus.explicit || ((topic.otherSpecific ?? 0) >= 1 && share < 1))) || elsewhere.length) {
+    // Another scenario's name or question words, or a product nobody asked about.
+    const elsewhere = [
+      ...otherScenarioNames(norm, input.pack, ctx.packs, ctx.locale),
+      ...otherFocusIn(norm, input.pack, ctx.packs, ctx.locale),
+      ...foreignProducts(norm, input.case, input.turnIndex, input.pack, ctx.locale),
+    ];
+    if ((specificShare === 0 && (focus.explicit || ((topic.otherSpecific ?? 0) >= 1 && share < 1))) || (elsewhere.length && share < 1)) {
       return { ...base, kind: 'off-topic', topic: { ...topic, offTopic: true }, why: m.offFocus(focus.words.slice(0, 4)) };
     }
   }
-  if (topic.unrelated && totalWeight > 0 && !anyHit) {
+  // Courtesies alone ("抱歉给您带来不便，请问您遇到了什么问题？") address nothing.
+  if (topic.unrelated && totalWeight > 0 && !substantive) {
     return { ...base, kind: 'fallback', topic, why: m.unrelated(clip(text)) };
   }
   return { ...base, kind: 'on-topic', topic, why: m.onTopic(anyHit) };

@@ -338,15 +338,43 @@ export function otherScenarioNames(norm: string, ownPack: Pack, packs: Pack[], l
   return [...new Set(out)];
 }
 
-/** Does a menu option speak of the own scenario: a focus word or a specific word of its vocabulary. */
-export function optionAddresses(optionNorm: string, focus: Focus, ownPack: Pack, packs: Pack[], locale: Locale, transcribed: boolean): boolean {
-  if (addressesFocus(optionNorm, focus, ownPack, packs, locale, transcribed)) return true;
+/**
+ * Products a bank bot confuses with the question ("贷款余额查询" for a balance
+ * question, "信用卡年费" for a loss fee): named in a reply or an option but
+ * not in the question, they make it about something else.
+ */
+const productWords = ['信用卡', '贷款', '房贷', '车贷', '话费', '理财', '基金', '外汇', '保险', '社保卡', '养老金', '积分', '额度', '黄金', '股票', '国债', '存单', '医保', '公积金', 'etc'];
+
+export function foreignProducts(norm: string, scenarioCase: ScenarioCaseLike, turnIndex: number, pack: Pack, locale: Locale): string[] {
+  const turn = scenarioCase.turns[turnIndex];
+  if (!turn) return [];
+  const asked = [turn.say, ...turn.paraphrases, pack.name].map((t) => normalise(t, locale)).join('|');
+  return productWords.filter((w) => norm.includes(w) && !asked.includes(w));
+}
+
+/** Does a menu option fit the question: it names the question's focus and no product the question did not ask about. */
+export function optionAddresses(optionNorm: string, focus: Focus, ownPack: Pack, scenarioCase: ScenarioCaseLike, turnIndex: number, packs: Pack[], locale: Locale, transcribed: boolean): boolean {
+  if (foreignProducts(optionNorm, scenarioCase, turnIndex, ownPack, locale).length) return false;
+  return addressesFocus(optionNorm, focus, ownPack, packs, locale, transcribed);
+}
+
+/**
+ * A focus word of another scenario's question, unique to it, in the reply
+ * ("预留手机号" in a reply to a lost card): the reply answers that question.
+ */
+export function otherFocusIn(norm: string, ownPack: Pack, packs: Pack[], locale: Locale): string[] {
   const all = packs.includes(ownPack) ? packs : [...packs, ownPack];
   const index = topicIndex(all, locale);
   const ownCluster = index.packs.find((p) => p.id === ownPack.id)?.cluster;
-  for (const p of index.packs) {
-    if (p.cluster !== ownCluster) continue;
-    for (const w of p.vocabulary) if ((index.specificity.get(w) ?? 0) >= SPECIFIC && [...w].length >= 2 && optionNorm.includes(w)) return true;
-  }
-  return false;
+  const ownText = index.clusterText[[...new Set(index.packs.map((p) => p.cluster))].indexOf(ownCluster!)] ?? '';
+  const out = new Set<string>();
+  all.forEach((p, i) => {
+    if (index.packs[i].cluster === ownCluster) return;
+    for (const c of p.cases) {
+      for (const w of turnFocus(p, c, 0, all, locale).words) {
+        if ([...w].length >= 3 && !ownText.includes(w) && norm.includes(w) && mentions(norm, w)) out.add(w);
+      }
+    }
+  });
+  return [...out];
 }
