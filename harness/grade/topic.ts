@@ -331,7 +331,7 @@ export function otherScenarioNames(norm: string, ownPack: Pack, packs: Pack[], l
   for (const p of index.packs) {
     if (p.cluster === ownCluster) continue;
     for (const t of nameTerms(p.name).map((x) => normalise(x, locale))) {
-      if ([...t].length < 2 || ownVocabulary.has(t) || ownNames.has(t) || serviceWords.has(t)) continue;
+      if ([...t].length < 2 || ownVocabulary.has(t) || ownNames.has(t) || serviceWords.has(t) || (index.specificity.get(t) ?? 1) < SPECIFIC) continue;
       if (norm.includes(t) && mentions(norm, t)) out.push(t);
     }
   }
@@ -367,12 +367,18 @@ export function otherFocusIn(norm: string, ownPack: Pack, packs: Pack[], locale:
   const index = topicIndex(all, locale);
   const ownCluster = index.packs.find((p) => p.id === ownPack.id)?.cluster;
   const ownText = index.clusterText[[...new Set(index.packs.map((p) => p.cluster))].indexOf(ownCluster!)] ?? '';
+  const ownVocabulary = index.packs.filter((p) => p.cluster === ownCluster).flatMap((p) => p.vocabulary).filter((o) => [...o].length >= 2);
   const out = new Set<string>();
   all.forEach((p, i) => {
     if (index.packs[i].cluster === ownCluster) return;
+    // Only the other scenario's own key-point words, specific ones: "预留手机号", not "处理中".
+    const theirs = new Set(index.packs[i].vocabulary.filter((w) => (index.specificity.get(w) ?? 0) >= SPECIFIC));
     for (const c of p.cases) {
       for (const w of turnFocus(p, c, 0, all, locale).words) {
-        if ([...w].length >= 3 && !ownText.includes(w) && norm.includes(w) && mentions(norm, w)) out.add(w);
+        if ([...w].length < 3 || !theirs.has(w) || ownText.includes(w) || !norm.includes(w)) continue;
+        // "当地网点" holds the own scenario's 网点: shared talk, not another topic.
+        if (ownVocabulary.some((o) => o.includes(w) || w.includes(o))) continue;
+        if (mentions(norm, w)) out.add(w);
       }
     }
   });
