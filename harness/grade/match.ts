@@ -163,10 +163,24 @@ function syllablesCached(reply: string): string[] {
  */
 export function findSyllables(hay: string[], needle: string[][]): number {
   outer: for (let i = 0; i + needle.length <= hay.length; i++) {
-    for (let j = 0; j < needle.length; j++) if (!needle[j].includes(hay[i + j])) continue outer;
+    for (let j = 0; j < needle.length; j++) if (!needle[j].includes(hay[i + j]) && !needle[j].some((r) => loose(r) === loose(hay[i + j]))) continue outer;
     return i;
   }
   return -1;
+}
+
+const looseCache = new Map<string, string>();
+/**
+ * A syllable as a recogniser (or a southern speaker) may blur it: zh/ch/sh
+ * as z/c/s, n as l, -ng as -n, h as f before u ("fu"/"hu").
+ */
+export function loose(syllable: string): string {
+  let l = looseCache.get(syllable);
+  if (l === undefined) {
+    l = syllable.replace(/^([zcs])h/, '$1').replace(/^n(?!g)/, 'l').replace(/([aeiu])ng$/, '$1n').replace(/ing$/, 'in').replace(/^hu/, 'fu');
+    looseCache.set(syllable, l);
+  }
+  return l;
 }
 
 /** The reply's syllables, read in context (cached: one reply meets many synonyms). */
