@@ -77,6 +77,7 @@ interface Shape {
   options: string[];
   /** Body without clarifying sentences, handoff clauses and menu items: what the bot says of its own. */
   own: string;
+  ownNorm: string;
   clarifyPhrase?: string;
   handoffPhrase?: string;
 }
@@ -101,27 +102,34 @@ function shapeOf(text: string, buttons: string[], ctx: GradeContext, transcribed
 function shapeOfBody(body: string, ctx: GradeContext, transcribed: boolean): Omit<Shape, 'related' | 'options'> & { items: string[]; ownLen: number } {
   const phrases = localePhrases(ctx.locale);
   const heard = transcribed ? phrases : undefined;
-  const sentences = body.split(SENTENCE);
-  let clarifyPhrase: string | undefined;
+  const whole = normalise(body, ctx.locale);
+  // Sentence by sentence only when there is something to set aside (most replies are plain answers).
+  let clarifyPhrase = findPhrase(whole, phrases.clarify, heard);
   const kept: string[] = [];
-  for (const s of sentences) {
-    const p = findPhrase(normalise(s, ctx.locale), phrases.clarify, heard);
-    if (p) clarifyPhrase ??= p;
-    else kept.push(s);
+  if (clarifyPhrase) {
+    clarifyPhrase = undefined;
+    for (const s of body.split(SENTENCE)) {
+      const p = findPhrase(normalise(s, ctx.locale), phrases.clarify, heard);
+      if (p) clarifyPhrase ??= p;
+      else kept.push(s);
+    }
+  } else {
+    kept.push(body);
   }
   // Numbered or quoted items are choices only when the bot asks to choose; otherwise they are steps of an answer.
   const items = menuOptions(body, clarifyPhrase !== undefined || CHOICE_QUESTION.test(body.trim()));
   let ownText = kept.join('');
   for (const item of items) ownText = ownText.replace(item, '');
-  let handoffPhrase: string | undefined;
-  const clauses = ownText.split(CLAUSE).filter((c) => {
-    const p = findPhrase(normalise(c, ctx.locale), phrases.handoff, heard);
-    if (p) handoffPhrase ??= p;
-    return !p;
-  });
-  if (!handoffPhrase) handoffPhrase = findPhrase(normalise(body, ctx.locale), phrases.handoff, heard);
-  const own = clauses.join('');
-  return { body, own, items, clarifyPhrase, handoffPhrase, ownLen: [...normalise(own, ctx.locale)].length };
+  let handoffPhrase = findPhrase(whole, phrases.handoff, heard);
+  let own = ownText;
+  if (handoffPhrase) {
+    own = ownText
+      .split(CLAUSE)
+      .filter((c) => !findPhrase(normalise(c, ctx.locale), phrases.handoff, heard))
+      .join('');
+  }
+  const ownNorm = own === body ? whole : normalise(own, ctx.locale);
+  return { body, own, ownNorm, items, clarifyPhrase, handoffPhrase, ownLen: [...ownNorm].length };
 }
 
 function findRelatedCue(text: string, cues: string[]): number {
@@ -159,7 +167,7 @@ export function analyseReply(reply: BotReply, input: AnalyseInput, ctx: GradeCon
   const shape = shapeOf(text, buttons, ctx, transcribed);
   // Key points count in what the bot says, never in the related questions it offers after.
   const norm = normalise(shape.body, ctx.locale);
-  const ownNorm = normalise(shape.own, ctx.locale);
+  const ownNorm = shape.ownNorm;
 
   const hits: KeypointHit[] = [];
   let hitWeight = 0;
@@ -182,7 +190,7 @@ export function analyseReply(reply: BotReply, input: AnalyseInput, ctx: GradeCon
       if (spec >= SPECIFIC) specificWeight += p.weight;
       const serviceOnly = isServiceWord(term.norm);
       if (!serviceOnly) substantive = true;
-      if (!serviceOnly && ownNorm && matchAnyTerm(ownNorm, p.any, opts)) ownHits++;
+      if (!serviceOnly && ownNorm && (ownNorm === norm || matchAnyTerm(ownNorm, p.any, opts))) ownHits++;
     } else {
       hits.push({ id: p.id, weight: p.weight, hit: false });
     }

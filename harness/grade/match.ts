@@ -161,9 +161,16 @@ function syllablesCached(reply: string): string[] {
  * in context; the needle may be heard in any of its readings, because a
  * recogniser that wrote 银腥卡 heard yin-xing-ka, one reading of 银行卡.
  */
+const looseHays = new WeakMap<string[], string[]>();
+const looseNeedles = new WeakMap<string[][], string[][]>();
+
 export function findSyllables(hay: string[], needle: string[][]): number {
+  let lh = looseHays.get(hay);
+  if (!lh) looseHays.set(hay, (lh = hay.map(loose)));
+  let ln = looseNeedles.get(needle);
+  if (!ln) looseNeedles.set(needle, (ln = needle.map((r) => r.map(loose))));
   outer: for (let i = 0; i + needle.length <= hay.length; i++) {
-    for (let j = 0; j < needle.length; j++) if (!needle[j].includes(hay[i + j]) && !needle[j].some((r) => loose(r) === loose(hay[i + j]))) continue outer;
+    for (let j = 0; j < needle.length; j++) if (!ln[j].includes(lh[i + j])) continue outer;
     return i;
   }
   return -1;

@@ -321,7 +321,17 @@ export function addressesFocus(norm: string, focus: Focus, _pack: Pack, _packs: 
  * Scenario names of other scenarios the reply speaks of ("开户" in a reply to
  * a closing question), leaving out words the own scenario uses itself.
  */
+const otherNamesCache = new WeakMap<Pack[], WeakMap<Pack, string[]>>();
+
 export function otherScenarioNames(norm: string, ownPack: Pack, packs: Pack[], locale: Locale): string[] {
+  let byPack = otherNamesCache.get(packs);
+  if (!byPack) otherNamesCache.set(packs, (byPack = new WeakMap()));
+  let candidates = byPack.get(ownPack);
+  if (!candidates) byPack.set(ownPack, (candidates = otherNameCandidates(ownPack, packs, locale)));
+  return candidates.filter((t) => norm.includes(t) && mentions(norm, t));
+}
+
+function otherNameCandidates(ownPack: Pack, packs: Pack[], locale: Locale): string[] {
   const all = packs.includes(ownPack) ? packs : [...packs, ownPack];
   const index = topicIndex(all, locale);
   const ownCluster = index.packs.find((p) => p.id === ownPack.id)?.cluster;
@@ -332,7 +342,7 @@ export function otherScenarioNames(norm: string, ownPack: Pack, packs: Pack[], l
     if (p.cluster === ownCluster) continue;
     for (const t of nameTerms(p.name).map((x) => normalise(x, locale))) {
       if ([...t].length < 2 || ownVocabulary.has(t) || ownNames.has(t) || serviceWords.has(t) || (index.specificity.get(t) ?? 1) < SPECIFIC) continue;
-      if (norm.includes(t) && mentions(norm, t)) out.push(t);
+      out.push(t);
     }
   }
   return [...new Set(out)];
@@ -362,7 +372,17 @@ export function optionAddresses(optionNorm: string, focus: Focus, ownPack: Pack,
  * A focus word of another scenario's question, unique to it, in the reply
  * ("预留手机号" in a reply to a lost card): the reply answers that question.
  */
+const otherFocusCache = new WeakMap<Pack[], WeakMap<Pack, string[]>>();
+
 export function otherFocusIn(norm: string, ownPack: Pack, packs: Pack[], locale: Locale): string[] {
+  let byPack = otherFocusCache.get(packs);
+  if (!byPack) otherFocusCache.set(packs, (byPack = new WeakMap()));
+  let candidates = byPack.get(ownPack);
+  if (!candidates) byPack.set(ownPack, (candidates = otherFocusCandidates(ownPack, packs, locale)));
+  return candidates.filter((w) => norm.includes(w) && mentions(norm, w));
+}
+
+function otherFocusCandidates(ownPack: Pack, packs: Pack[], locale: Locale): string[] {
   const all = packs.includes(ownPack) ? packs : [...packs, ownPack];
   const index = topicIndex(all, locale);
   const ownCluster = index.packs.find((p) => p.id === ownPack.id)?.cluster;
@@ -375,10 +395,10 @@ export function otherFocusIn(norm: string, ownPack: Pack, packs: Pack[], locale:
     const theirs = new Set(index.packs[i].vocabulary.filter((w) => (index.specificity.get(w) ?? 0) >= SPECIFIC));
     for (const c of p.cases) {
       for (const w of turnFocus(p, c, 0, all, locale).words) {
-        if ([...w].length < 3 || !theirs.has(w) || ownText.includes(w) || !norm.includes(w)) continue;
+        if ([...w].length < 3 || !theirs.has(w) || ownText.includes(w)) continue;
         // "当地网点" holds the own scenario's 网点: shared talk, not another topic.
         if (ownVocabulary.some((o) => o.includes(w) || w.includes(o))) continue;
-        if (mentions(norm, w)) out.add(w);
+        out.add(w);
       }
     }
   });
