@@ -182,6 +182,22 @@ function computePackEvidence(replyNorm: string, packs: Pack[], locale: Locale): 
   return out.sort((a, b) => b.score - a.score);
 }
 
+const scenarioCache = new WeakMap<TopicIndex, Map<string, { sameScenario: Set<string>; ownVocabulary: string[] }>>();
+
+/** The packs on the same scenario as a pack, and their vocabulary (once per pack set). */
+function scenarioOf(index: TopicIndex, packId: string): { sameScenario: Set<string>; ownVocabulary: string[] } {
+  let byPack = scenarioCache.get(index);
+  if (!byPack) scenarioCache.set(index, (byPack = new Map()));
+  let s = byPack.get(packId);
+  if (!s) {
+    const ownCluster = index.packs.find((p) => p.id === packId)?.cluster;
+    const same = index.packs.filter((p) => p.cluster === ownCluster);
+    s = { sameScenario: new Set(same.map((p) => p.id)), ownVocabulary: [...new Set(same.flatMap((p) => p.vocabulary))] };
+    byPack.set(packId, s);
+  }
+  return s;
+}
+
 export interface TopicVerdict {
   /** The reply answers another pack's question. */
   offTopic: boolean;
@@ -223,15 +239,13 @@ export function topicVerdict(
   const all = packs.includes(ownPack) ? packs : [...packs, ownPack];
   const evidence = packEvidence(replyNorm, all, locale);
   const index = topicIndex(all, locale);
-  const ownCluster = index.packs.find((p) => p.id === ownPack.id)?.cluster;
-  const sameScenario = new Set(index.packs.filter((p) => p.cluster === ownCluster).map((p) => p.id));
+  const { sameScenario, ownVocabulary } = scenarioOf(index, ownPack.id);
   // A pack on the same scenario speaks for the reply's own topic.
   const mine = evidence.filter((e) => sameScenario.has(e.pack)).sort((a, b) => b.score - a.score)[0];
   const own = Math.max(mine?.score ?? 0, ownTurnEvidence);
   const best = evidence.find((e) => !sameScenario.has(e.pack));
   const other = best?.score ?? 0;
   const unrelated = own === 0;
-  const ownVocabulary = index.packs.filter((p) => sameScenario.has(p.id)).flatMap((p) => p.vocabulary);
   const theirs = best ? best.specificWords.filter((w) => !ownVocabulary.some((o) => o.includes(w) || w.includes(o))).length : 0;
   if (!best || ownSpecificShare > 0 || other < MIN_OTHER || other <= CLEARLY * own) {
     return { offTopic: false, own, other, unrelated, otherSpecific: theirs };
