@@ -215,6 +215,7 @@ export async function main(argv: string[]): Promise<number> {
     .addOption(new Option('--grader <kind>', 'grader').choices(['rules', 'llm']).default('rules'))
     .addOption(new Option('--lang <lang>', 'output language').choices(['zh', 'en']).default('en'))
     .option('--fixtures <dir>', 'labelled replies', 'test/fixtures/calibration')
+    .addOption(new Option('--split <part>', 'which part of the labelled set: the test part never used for tuning, the development part, or all').choices(['dev', 'test', 'all']).default('test'))
     .action(async (o) => {
       const { calibrateCommand } = await import('./commands/calibrate.ts');
       exitCode = await calibrateCommand(o);

@@ -23,7 +23,7 @@ writeFileSync(
 );
 
 describe('calibrate', async () => {
-  const result = await calibrate({ grader: rulesGrader, fixturesDir: dir, packs, locale });
+  const result = await calibrate({ grader: rulesGrader, fixturesDir: dir, packs, locale, lang: 'en' });
 
   it('counts agreement, the confusion matrix and the completeness error', () => {
     expect(result.n).toBe(4);
@@ -45,7 +45,7 @@ describe('calibrate', async () => {
   it('lists the disagreements with the grader reasons', () => {
     const text = formatCalibration(result, 'en');
     expect(text).toContain('Recognition agreement (on topic / off topic / fallback): 75.0 %');
-    expect(text).toContain('- misjudged label on topic 1 · grader fallback 0: 抱歉，我没有理解您的意思。');
+    expect(text).toContain('- misjudged [uncategorised] label on topic 1 · grader fallback 0: 抱歉，我没有理解您的意思。');
     expect(text).toContain('fallback phrase "没有理解"');
     expect(text).toContain('Skipped (pack or case not loaded): unknown-pack');
   });

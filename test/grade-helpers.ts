@@ -125,7 +125,7 @@ export const complaint = pack({
 export const packs = [cardLoss, balance, closing, complaint];
 
 export function ctx(over: Partial<GradeContext> = {}): GradeContext {
-  return { packs, locale, cannedReplies: new Set(), fuzzyThreshold: 0.8, ...over };
+  return { packs, locale, cannedReplies: new Set(), fuzzyThreshold: 0.8, lang: 'en', ...over };
 }
 
 export function reply(text: string, extra: Partial<BotReply> = {}): BotReply {

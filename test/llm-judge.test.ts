@@ -21,6 +21,7 @@ const ctx: GradeContext = {
   locale: localeSchema.parse({ locale: 'zh-CN', fallback: ['没有理解', '换个说法'], handoff: ['转人工'] }),
   cannedReplies: new Set(),
   fuzzyThreshold: 0.8,
+  lang: 'en' as const,
 };
 
 function input(packId: string, caseId: string, turnIndex: number, talk: [say: string, reply: string, attempt?: AttemptKind][], transcribed = false): TurnGradeInput {

@@ -41,16 +41,16 @@ export async function finishRun(x: FinishInput): Promise<RunResult> {
   const { records } = readJournal(x.runDir);
   const inPlan = x.planIds ? records.filter((r) => x.planIds!.has(r.id)) : records;
   const grader = x.opts.grader ?? 'rules';
+  const lang = x.opts.lang ?? (x.profile.locale.startsWith('zh') ? 'zh' : 'en');
   const llm = grader === 'rules' ? undefined : await judgeFor(x);
   let conversations: GradedConversation[];
   try {
-    conversations = await gradeRun(inPlan, { packs: x.packs, locale: x.locale, grader, good: x.good, llm });
+    conversations = await gradeRun(inPlan, { packs: x.packs, locale: x.locale, grader, good: x.good, llm, lang });
   } catch (err) {
     if ((err as Error)?.name !== 'LlmJudgeError') throw err;
     // The journal is intact: only grading failed, and it can be replayed.
     throw new HarnessError('E_JUDGE', `the LLM judge failed: ${(err as Error).message}\nthe conversations are saved; grade them again with: npx harness report ${x.runDir} --grader ${grader}`, EXIT.incomplete);
   }
-  const lang = x.opts.lang ?? (x.profile.locale.startsWith('zh') ? 'zh' : 'en');
   const summary = rollup({
     runId: x.runId,
     profile: x.profile,

@@ -109,7 +109,7 @@ async function loadRun(dir: string, lang?: Lang, regrade = false) {
   return {
     summary: summary!,
     finish: { runDir: folder.dir, runId: folder.id, profile, packs, locale, startedAt: manifest.startedAt, finishedAt: manifest.finishedAt, opts: options, good: options.good ?? 4 },
-    graded: (): Promise<GradedConversation[]> => gradeRun(readJournal(folder.dir).records, { packs, locale, grader: 'rules', good: options.good ?? 4 }),
+    graded: (): Promise<GradedConversation[]> => gradeRun(readJournal(folder.dir).records, { packs, locale, grader: 'rules', good: options.good ?? 4, lang: options.lang }),
   };
 }
 

@@ -50,6 +50,10 @@ export const turnSchema = z
       .default([])
       .describe('Other ways to say it: colloquial, long-winded, typo, dialect-tinged'),
     click: z.string().optional().describe('On channels with quick replies, press this button instead of typing'),
+    focus: z
+      .array(nonEmptyText)
+      .optional()
+      .describe('Optional: the core of the question (e.g. [挂失]); a reply that names none of these, or their lexicon equivalents, is off topic. By default the grader works the focus out from the turn, its key points and the pack intent'),
     expect: expectSchema.default({ keypoints: [], forbid: [] }),
   })
   .describe('One customer message and what a good reply contains');
@@ -105,6 +109,14 @@ export const localeSchema = z.strictObject({
     .describe('Phrases of a bot that did not understand ("没有理解", "换个说法", …)'),
   handoff: z.array(nonEmptyText).min(1).describe('Phrases of a transfer to a human agent'),
   clarify: z.array(nonEmptyText).default([]).describe('Phrases of a bot asking which thing the customer means'),
+  related: z
+    .array(nonEmptyText)
+    .default([])
+    .describe('Phrases that introduce related questions after an answer ("猜你想问", "您可能还想了解"): what follows is not a menu and not part of the answer'),
+  lexicon: z
+    .array(z.array(nonEmptyText).min(2, 'a group needs at least two words that mean the same'))
+    .default([])
+    .describe('Banking lexicon: groups of words that mean the same (the first is the canonical word), e.g. [手机银行, 手机APP, 掌上银行, mobile banking]; replies and key points are read with every word of a group as its first'),
   numerals: z.record(z.string(), z.string()).default({}).describe('Chinese numerals → digits, applied in normalisation'),
   synonyms: z
     .record(z.string(), z.string())

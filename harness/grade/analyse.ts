@@ -2,13 +2,20 @@ import type { Pack, ScenarioCase } from '../config/scenario.ts';
 import type { BotReply, KeypointHit } from '../types.ts';
 import type { GradeContext, ReplyAssessment } from './types.ts';
 import { normalise } from './normalise.ts';
-import { matchAnyTerm, prepareKeypoint, prepareTerm } from './match.ts';
-import { askCueIn, dataWords, findPhrase, isNumberedMenu, localePhrases } from './phrases.ts';
+import { matchAnyTerm, prepareKeypoint, prepareTerm, type MatchOptions } from './match.ts';
+import { askCueIn, dataWords, findPhrase, localePhrases, menuOptions } from './phrases.ts';
 import { clip, fallbackVerdict } from './fallback.ts';
-import { bestSpecificity, isServiceWord, SPECIFIC, termSpecificity, topicIndex, topicVerdict, type TopicVerdict } from './topic.ts';
+import { plainText } from './markup.ts';
+import { messagesFor } from './messages.ts';
+import { addressesFocus, foreignProducts, optionAddresses, otherFocusIn, otherScenarioNames, bestSpecificity, isServiceWord, SPECIFIC, termSpecificity, topicIndex, topicVerdict, turnFocus, type TopicVerdict } from './topic.ts';
 
 // One reading of one bot reply against the turn it answers; the live
 // assessment and the grader both use it, so they never disagree.
+//
+// What a reply is comes first (DESIGN.md "Grading"): markup is stripped;
+// related questions after an answer ("猜你想问" buttons or lines) are set
+// aside; a menu is a reply whose main content is choices; a handoff is a
+// reply whose main act is the transfer. Only then do key points count.
 
 export interface ReplyAnalysis {
   kind: ReplyAssessment;
@@ -20,6 +27,12 @@ export interface ReplyAnalysis {
   topic: TopicVerdict | null;
   /** Why the reply got its kind, quoting the evidence. */
   why: string;
+  /** A clarifying menu none of whose options is the question asked. */
+  optionsMiss?: boolean;
+  /** Related-question buttons or lines after the answer, set aside. */
+  related: string[];
+  /** The reply carried HTML or Markdown (graded as plain text). */
+  markup: boolean;
 }
 
 export interface AnalyseInput {
@@ -30,8 +43,8 @@ export interface AnalyseInput {
 }
 
 const NEGATIONS = '不没无非未勿别';
-/** A clarifying question that makes half the key points is an answer with a follow-up offer. */
-const CLARIFY_MAX_SHARE = 0.5;
+/** Below this many characters of its own, text before buttons is a lead-in to a menu, not an answer. */
+const ANSWER_MIN_CHARS = 8;
 
 /** Forbidden phrases present in the reply, ignoring negated ones ("不可以代办" is not "可以代办"). */
 export function forbiddenIn(norm: string, forbid: string[], ctx: GradeContext): string[] {
@@ -51,13 +64,110 @@ export function forbiddenIn(norm: string, forbid: string[], ctx: GradeContext): 
   return found;
 }
 
+const SENTENCE = /(?<=[。！？!?；;\n])/;
+const CLAUSE = /(?<=[。！？!?；;，,：:\n])/;
+/** The last sentence asks the customer to choose ("请问您办理的是哪种卡？"). */
+const CHOICE_QUESTION = /(哪|还是|是否|选择|请问您(要|是|想)|请问是)[^。！？!?]*[?？]\s*$/;
+
+interface Shape {
+  /** The reply before any related-question block. */
+  body: string;
+  related: string[];
+  /** Options offered as a menu (buttons, numbered items, a related block with nothing before it). */
+  options: string[];
+  /** Body without clarifying sentences, handoff clauses and menu items: what the bot says of its own. */
+  own: string;
+  ownNorm: string;
+  clarifyPhrase?: string;
+  handoffPhrase?: string;
+}
+
+function shapeOf(text: string, buttons: string[], ctx: GradeContext, transcribed: boolean): Shape {
+  const phrases = localePhrases(ctx.locale);
+  // A related-question block: a cue and what follows it.
+  const cue = findRelatedCue(text, phrases.related);
+  if (cue >= 0) {
+    const before = shapeOfBody(text.slice(0, cue), ctx, transcribed);
+    const block = splitItems(text.slice(cue));
+    if (before.ownLen >= ANSWER_MIN_CHARS) return { ...before, related: [...block, ...buttons], options: before.items };
+    // Nothing of the bot's own before the block: the whole reply is the menu.
+    const whole = shapeOfBody(text, ctx, transcribed);
+    return { ...whole, related: [], options: [...new Set([...whole.items, ...block, ...buttons])] };
+  }
+  const whole = shapeOfBody(text, ctx, transcribed);
+  const afterAnswer = whole.ownLen >= ANSWER_MIN_CHARS;
+  return { ...whole, related: afterAnswer ? buttons : [], options: afterAnswer ? whole.items : [...whole.items, ...buttons] };
+}
+
+function shapeOfBody(body: string, ctx: GradeContext, transcribed: boolean): Omit<Shape, 'related' | 'options'> & { items: string[]; ownLen: number } {
+  const phrases = localePhrases(ctx.locale);
+  const heard = transcribed ? phrases : undefined;
+  const whole = normalise(body, ctx.locale);
+  // Sentence by sentence only when there is something to set aside (most replies are plain answers).
+  let clarifyPhrase = findPhrase(whole, phrases.clarify, heard);
+  const kept: string[] = [];
+  if (clarifyPhrase) {
+    clarifyPhrase = undefined;
+    for (const s of body.split(SENTENCE)) {
+      const p = findPhrase(normalise(s, ctx.locale), phrases.clarify, heard);
+      if (p) clarifyPhrase ??= p;
+      else kept.push(s);
+    }
+  } else {
+    kept.push(body);
+  }
+  // Numbered or quoted items are choices only when the bot asks to choose; otherwise they are steps of an answer.
+  const items = menuOptions(body, clarifyPhrase !== undefined || CHOICE_QUESTION.test(body.trim()));
+  let ownText = kept.join('');
+  for (const item of items) ownText = ownText.replace(item, '');
+  let handoffPhrase = findPhrase(whole, phrases.handoff, heard);
+  let own = ownText;
+  if (handoffPhrase) {
+    own = ownText
+      .split(CLAUSE)
+      .filter((c) => !findPhrase(normalise(c, ctx.locale), phrases.handoff, heard))
+      .join('');
+  }
+  const ownNorm = own === body ? whole : normalise(own, ctx.locale);
+  return { body, own, ownNorm, items, clarifyPhrase, handoffPhrase, ownLen: [...ownNorm].length };
+}
+
+function findRelatedCue(text: string, cues: string[]): number {
+  if (!cues.length) return -1;
+  let best = -1;
+  for (const c of cues) {
+    // A cue introduces a list: "猜你想问：", a line break, items or the end follow it.
+    let at = text.indexOf(c);
+    while (at >= 0 && !/^[\s:：？?]*(?:$|[\n1-9①-⑨•·\-“"「])/.test(text.slice(at + c.length)) && !/^[\s]*[:：]/.test(text.slice(at + c.length))) at = text.indexOf(c, at + 1);
+    if (at >= 0 && (best < 0 || at < best)) best = at;
+  }
+  return best;
+}
+
+function splitItems(block: string): string[] {
+  const quoted = [...block.matchAll(/[“「『"]([^”」』"]{2,30})[”」』"]/g)].map((m) => m[1]);
+  if (quoted.length >= 2) return quoted;
+  return block
+    .replace(/^[^：:\n]*[：:]/, '')
+    .split(/[\n；;、|｜/]|(?:^|\s)[1-9][.、)）]|[①②③④⑤⑥⑦⑧⑨]/)
+    .map((s) => s.replace(/[，,。？?]+$/, '').trim())
+    .filter((s) => s.length >= 2);
+}
+
 export function analyseReply(reply: BotReply, input: AnalyseInput, ctx: GradeContext): ReplyAnalysis {
+  const m = messagesFor(ctx);
   const turn = input.case.turns[input.turnIndex];
-  const text = reply.text ?? '';
-  const norm = normalise(text, ctx.locale);
+  const raw = reply.text ?? '';
+  const text = plainText(raw);
+  const markup = text !== raw.trim();
+  const buttons = reply.buttons.map((b) => plainText(b)).filter((b) => b.trim() !== '');
   const transcribed = input.transcribed || reply.transcribed === true;
-  const opts = { locale: ctx.locale, transcribed, fuzzyThreshold: ctx.fuzzyThreshold };
+  const opts: MatchOptions = { locale: ctx.locale, transcribed, fuzzyThreshold: ctx.fuzzyThreshold };
   const index = topicIndex(ctx.packs.length ? ctx.packs : [input.pack], ctx.locale);
+  const shape = shapeOf(text, buttons, ctx, transcribed);
+  // Key points count in what the bot says, never in the related questions it offers after.
+  const norm = normalise(shape.body, ctx.locale);
+  const ownNorm = shape.ownNorm;
 
   const hits: KeypointHit[] = [];
   let hitWeight = 0;
@@ -65,80 +175,106 @@ export function analyseReply(reply: BotReply, input: AnalyseInput, ctx: GradeCon
   let ownEvidence = 0;
   let specificWeight = 0;
   let substantive = false;
+  let ownHits = 0;
   for (const kp of turn?.expect.keypoints ?? []) {
     const p = prepareKeypoint(kp, ctx.locale);
     totalWeight += p.weight;
-    const m = norm ? matchAnyTerm(norm, p.any, opts) : null;
-    const allOk = m !== null && p.all.every((t) => matchAnyTerm(norm, [t], opts) !== null);
-    if (m && allOk) {
-      hits.push({ id: p.id, weight: p.weight, hit: true, how: m.how, matched: m.matched });
+    const hit = norm ? matchAnyTerm(norm, p.any, opts) : null;
+    const allOk = hit !== null && p.all.every((t) => matchAnyTerm(norm, [t], opts) !== null);
+    if (hit && allOk) {
+      hits.push({ id: p.id, weight: p.weight, hit: true, how: hit.how, matched: hit.matched });
       hitWeight += p.weight;
-      const spec = Math.max(bestSpecificity(norm, p.any, index), termSpecificity(index, prepareTerm(m.term, ctx.locale)));
+      const term = prepareTerm(hit.term, ctx.locale);
+      const spec = Math.max(bestSpecificity(norm, p.any, index), termSpecificity(index, term));
       ownEvidence += spec * Math.min(p.weight, 2);
       if (spec >= SPECIFIC) specificWeight += p.weight;
-      if (!isServiceWord(prepareTerm(m.term, ctx.locale).norm)) substantive = true;
+      const serviceOnly = isServiceWord(term.norm);
+      if (!serviceOnly) substantive = true;
+      if (!serviceOnly && ownNorm && (ownNorm === norm || matchAnyTerm(ownNorm, p.any, opts))) ownHits++;
     } else {
       hits.push({ id: p.id, weight: p.weight, hit: false });
     }
   }
-  const share = totalWeight > 0 ? hitWeight / totalWeight : 0;
   const anyHit = hitWeight > 0;
   const forbidHits = forbiddenIn(norm, turn?.expect.forbid ?? [], ctx);
-  const base = { norm, hits, hitWeight, totalWeight, forbidHits };
+  const base = { norm, hits, hitWeight, totalWeight, forbidHits, related: shape.related, markup };
   const phrases = localePhrases(ctx.locale);
-
-  if (norm === '' && reply.buttons.length < 2) {
-    return { ...base, kind: 'silence', topic: null, why: 'no reply (silence)' };
-  }
   const heard = transcribed ? phrases : undefined;
-  const handoffPhrase = findPhrase(norm, phrases.handoff, heard);
+
+  if (normalise(text, ctx.locale) === '' && buttons.length < 2) {
+    return { ...base, kind: 'silence', topic: null, why: m.silence };
+  }
+  const ownLen = [...ownNorm].length;
+  const fallbackPhrase = findPhrase(ownNorm, phrases.fallback, heard);
+  // What the bot says of its own is an answer: it makes a key point, or it is
+  // a statement of some length that asks the customer to pick nothing.
+  const choiceQuestion = CHOICE_QUESTION.test(shape.own.trim()) && ownHits === 0;
+  const answers = !fallbackPhrase && ((ownHits > 0 && ownLen >= 4) || (ownLen >= ANSWER_MIN_CHARS && !choiceQuestion));
+
   // Where a handoff is expected the phrase is the handoff (its key points name
   // it too); elsewhere "如需人工服务请转人工" after an answer is still an answer.
   const handoffExpected = turn?.expect.handoff === 'require' || turn?.expect.handoff === 'accept';
-  if (reply.handoff || (handoffPhrase && (handoffExpected || !substantive))) {
-    const why = reply.handoff ? 'the bot handed over to a human agent' : `handoff phrase "${handoffPhrase}"`;
+  if (reply.handoff || (shape.handoffPhrase && (handoffExpected || !(answers && ownHits > 0) || ownLen < ANSWER_MIN_CHARS))) {
+    const why = reply.handoff ? m.handedOver : m.handoffPhrase(shape.handoffPhrase!);
     return { ...base, kind: 'handoff', topic: null, why };
   }
-  const clarifyPhrase = findPhrase(norm, phrases.clarify, heard);
-  const menu = reply.buttons.length >= 2 || isNumberedMenu(text);
-  // A question with options is a menu of guesses however many key words it names.
-  if ((clarifyPhrase && menu) || share < CLARIFY_MAX_SHARE) {
-    if (clarifyPhrase || menu) {
-      const why = clarifyPhrase
-        ? `clarifying question "${clarifyPhrase}"`
-        : reply.buttons.length >= 2
-          ? `a menu of ${reply.buttons.length} options (${reply.buttons.slice(0, 4).join(' / ')})`
-          : 'a numbered menu of guesses';
-      return { ...base, kind: 'clarify', topic: null, why };
-    }
+  const menu = shape.options.length >= 2;
+  if ((shape.clarifyPhrase || menu) && !answers) {
+    const why = shape.clarifyPhrase
+      ? m.clarifyPhrase(shape.clarifyPhrase)
+      : buttons.length >= 2 && shape.options.length === buttons.length
+        ? m.menuOf(buttons.length, buttons)
+        : menu
+          ? m.menuOf(shape.options.length, shape.options)
+          : m.numberedMenu;
+    // Guesses that all miss the question are a wrong answer, not a question back.
+    const focus = turnFocus(input.pack, input.case, input.turnIndex, ctx.packs, ctx.locale);
+    const optionsMiss = menu && !shape.options.some((o) => optionAddresses(normalise(o, ctx.locale), focus, input.pack, input.case, input.turnIndex, ctx.packs, ctx.locale, transcribed));
+    return { ...base, kind: 'clarify', topic: null, why, optionsMiss };
   }
   const whenWords = input.case.replies.flatMap((r) => r.when).map((w) => normalise(w, ctx.locale));
   const asked = [...whenWords, ...dataWords].filter((w) => w && norm.includes(w));
   // An ask, not a mention: "请提供您的卡号", "您在哪个城市？" — never "您的卡号已挂失".
-  if (asked.length && (askCueIn(norm, ctx.locale) || /[?？]/.test(text))) {
+  if (asked.length && (askCueIn(norm, ctx.locale) || /[?？]/.test(shape.body))) {
     // "身份证号" contains 身份证: a request for data is not the key point it spells.
     const own = hits.filter((h) => h.hit && !asked.some((w) => h.matched && w.includes(normalise(h.matched, ctx.locale))));
     const ownShare = totalWeight > 0 ? own.reduce((a, h) => a + h.weight, 0) / totalWeight : 0;
-    if (ownShare < CLARIFY_MAX_SHARE) {
+    if (ownShare < 0.5) {
       const kept = hits.map((h) => (h.hit && !own.includes(h) ? { id: h.id, weight: h.weight, hit: false } : h));
       const keptWeight = own.reduce((a, h) => a + h.weight, 0);
-      return { ...base, hits: kept, hitWeight: keptWeight, kind: 'ask-data', topic: null, why: `asks for the customer's data ("${asked[0]}")` };
+      return { ...base, hits: kept, hitWeight: keptWeight, kind: 'ask-data', topic: null, why: m.asksData(asked[0]) };
     }
   }
   // "抱歉，我没有理解" makes an apology key point, and is still a fallback.
-  const fb = fallbackVerdict(text, substantive, ctx, transcribed);
-  if (fb.fallback) return { ...base, kind: 'fallback', topic: null, why: fb.reason ?? 'fallback' };
+  const fb = fallbackVerdict(shape.body, substantive, ctx, transcribed);
+  if (fb.fallback) return { ...base, kind: 'fallback', topic: null, why: fb.reason ?? m.emptyReply };
 
   // Wrong information about this very topic is still about this topic.
   if (forbidHits.length) ownEvidence += 1;
   const specificShare = totalWeight > 0 ? specificWeight / totalWeight : 0;
   const topic = topicVerdict(norm, input.pack, specificShare, ownEvidence, ctx.packs, ctx.locale);
   if (topic.offTopic) {
-    const terms = (topic.terms ?? []).slice(0, 4).join(', ');
-    return { ...base, kind: 'off-topic', topic, why: `answered ${topic.pack} instead (hit its key points ${terms})` };
+    return { ...base, kind: 'off-topic', topic, why: m.offTopic(topic.pack!, (topic.terms ?? []).slice(0, 4)) };
   }
-  if (topic.unrelated && totalWeight > 0 && !anyHit) {
-    return { ...base, kind: 'fallback', topic, why: `the reply "${clip(text)}" addresses neither the question's key points nor any scenario` };
+  // The question's focus: a reply that shares only generic words with the key
+  // points (身份证, 网点, 手机银行) answers some other question.
+  const focus = turnFocus(input.pack, input.case, input.turnIndex, ctx.packs, ctx.locale);
+  if (focus.words.length && !focus.followUp && !addressesFocus(norm, focus, input.pack, ctx.packs, ctx.locale, transcribed)) {
+    const share = totalWeight > 0 ? hitWeight / totalWeight : 0;
+    // Off the focus and on another scenario's specific words: the answer to another question.
+    // Another scenario's name or question words, or a product nobody asked about.
+    const elsewhere = [
+      ...otherScenarioNames(norm, input.pack, ctx.packs, ctx.locale),
+      ...otherFocusIn(norm, input.pack, ctx.packs, ctx.locale),
+      ...foreignProducts(norm, input.case, input.turnIndex, input.pack, ctx.locale),
+    ];
+    if ((specificShare === 0 && (focus.explicit || ((topic.otherSpecific ?? 0) >= 1 && share < 1))) || (elsewhere.length && share < 1)) {
+      return { ...base, kind: 'off-topic', topic: { ...topic, offTopic: true }, why: m.offFocus(focus.words.slice(0, 4)) };
+    }
   }
-  return { ...base, kind: 'on-topic', topic, why: anyHit ? 'on topic' : 'on topic (no key point made)' };
+  // Courtesies alone ("抱歉给您带来不便，请问您遇到了什么问题？") address nothing.
+  if (topic.unrelated && totalWeight > 0 && !substantive) {
+    return { ...base, kind: 'fallback', topic, why: m.unrelated(clip(text)) };
+  }
+  return { ...base, kind: 'on-topic', topic, why: m.onTopic(anyHit) };
 }

@@ -2,7 +2,9 @@ import type { Locale, Pack } from '../config/scenario.ts';
 import type { BotReply, ConversationRecord } from '../types.ts';
 import type { GradeContext } from './types.ts';
 import { normalise } from './normalise.ts';
-import { askCueIn, dataWords, findPhrase, isNumberedMenu, localePhrases } from './phrases.ts';
+import { askCueIn, dataWords, findPhrase, localePhrases, menuOptions } from './phrases.ts';
+import { plainText } from './markup.ts';
+import { messagesFor } from './messages.ts';
 
 export interface FallbackVerdict {
   fallback: boolean;
@@ -17,19 +19,19 @@ export interface FallbackVerdict {
  * this turn's key points.
  */
 export function fallbackVerdict(replyText: string, anyKeypointHit: boolean, ctx: GradeContext, transcribed = false): FallbackVerdict {
-  if (replyText.trim() === '') return { fallback: true, reason: 'empty reply' };
+  const m = messagesFor(ctx);
+  if (replyText.trim() === '') return { fallback: true, reason: m.emptyReply };
   const norm = normalise(replyText, ctx.locale);
-  if (norm === '') return { fallback: true, reason: 'empty reply' };
+  if (norm === '') return { fallback: true, reason: m.emptyReply };
   const phrases = localePhrases(ctx.locale);
   const phrase = findPhrase(norm, phrases.fallback, transcribed ? phrases : undefined);
   if (phrase && !anyKeypointHit) {
-    const said = norm.includes(phrase) ? '' : ' (as heard)';
-    return { fallback: true, reason: `fallback phrase "${phrase}"${said}` };
+    return { fallback: true, reason: m.fallbackPhrase(phrase, !norm.includes(phrase)) };
   }
   // A canned reply that makes this turn's own key points is an answer here (a
   // keyword collision sends it elsewhere too; the topic check catches those).
   if (ctx.cannedReplies.has(norm) && !anyKeypointHit) {
-    return { fallback: true, reason: `canned reply "${clip(replyText)}" given to unrelated questions` };
+    return { fallback: true, reason: m.canned(clip(replyText)) };
   }
   return { fallback: false };
 }
@@ -50,7 +52,8 @@ const MIN_CANNED_PACKS = 3;
 function isProcedural(reply: BotReply, norm: string, locale: Locale): boolean {
   const p = localePhrases(locale);
   if (reply.handoff || findPhrase(norm, p.handoff)) return true;
-  if (reply.buttons.length >= 2 || findPhrase(norm, p.clarify) || isNumberedMenu(reply.text)) return true;
+  // Buttons after an answer are related questions: the answer may still be canned.
+  if ((reply.buttons.length >= 2 && [...norm].length < 8) || findPhrase(norm, p.clarify) || menuOptions(plainText(reply.text ?? ''), true).length >= 2) return true;
   return dataWords.some((w) => norm.includes(w)) && askCueIn(norm, locale);
 }
 
@@ -67,7 +70,7 @@ export function findCannedReplies(records: ConversationRecord[], packs: Pack[], 
     if (!known.has(record.pack)) continue;
     for (const turn of record.turns) {
       for (const { reply } of turn.exchanges) {
-        const norm = normalise(reply.text ?? '', locale);
+        const norm = normalise(plainText(reply.text ?? ''), locale);
         if ([...norm].length < MIN_CANNED_CHARS || isProcedural(reply, norm, locale)) continue;
         let set = packsByReply.get(norm);
         if (!set) packsByReply.set(norm, (set = new Set()));

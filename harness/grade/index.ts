@@ -1,6 +1,7 @@
 import type { Pack } from '../config/scenario.ts';
 import type { CaseGrade, ConversationRecord, TurnGrade } from '../types.ts';
 import type { GradeContext, Grader, GraderKind } from './types.ts';
+import { messagesFor } from './messages.ts';
 
 export { rulesGrader } from './rules.ts';
 export { assessReply } from './assess.ts';
@@ -38,7 +39,8 @@ export async function gradeConversation(
   for (let i = 0; i < scenarioCase.turns.length; i++) {
     const turn = record.turns.find((t) => t.index === i);
     if (!turn || turn.exchanges.length === 0) {
-      const fault = record.error ? `${record.error.kind}: ${record.error.message}` : 'the turn was never sent';
+      const m = messagesFor(ctx);
+      const fault = record.error ? `${record.error.kind}: ${record.error.message}` : m.neverSent;
       turns.push({
         index: i,
         recognition: 0,
@@ -46,7 +48,7 @@ export async function gradeConversation(
         level: 'error',
         hits: scenarioCase.turns[i].expect.keypoints.map((k) => ({ id: k.id, weight: k.weight ?? 1, hit: false })),
         forbidHits: [],
-        reasons: [`no reply (${fault}): recognition 0, completeness 0`],
+        reasons: [m.noReply(fault)],
         grader: grader.id,
       });
       continue;

@@ -2,6 +2,7 @@ import { pinyin } from 'pinyin-pro';
 import type { Keypoint, Locale } from '../config/scenario.ts';
 import type { KeypointHit, MatchHow } from '../types.ts';
 import { normalise } from './normalise.ts';
+import { findWord } from './seg.ts';
 
 /** A synonym, normalised once, with what fuzzy and pinyin matching need. */
 export interface PreparedTerm {
@@ -160,12 +161,33 @@ function syllablesCached(reply: string): string[] {
  * in context; the needle may be heard in any of its readings, because a
  * recogniser that wrote 银腥卡 heard yin-xing-ka, one reading of 银行卡.
  */
+const looseHays = new WeakMap<string[], string[]>();
+const looseNeedles = new WeakMap<string[][], string[][]>();
+
 export function findSyllables(hay: string[], needle: string[][]): number {
+  let lh = looseHays.get(hay);
+  if (!lh) looseHays.set(hay, (lh = hay.map(loose)));
+  let ln = looseNeedles.get(needle);
+  if (!ln) looseNeedles.set(needle, (ln = needle.map((r) => r.map(loose))));
   outer: for (let i = 0; i + needle.length <= hay.length; i++) {
-    for (let j = 0; j < needle.length; j++) if (!needle[j].includes(hay[i + j])) continue outer;
+    for (let j = 0; j < needle.length; j++) if (!ln[j].includes(lh[i + j])) continue outer;
     return i;
   }
   return -1;
+}
+
+const looseCache = new Map<string, string>();
+/**
+ * A syllable as a recogniser (or a southern speaker) may blur it: zh/ch/sh
+ * as z/c/s, n as l, -ng as -n, h as f before u ("fu"/"hu").
+ */
+export function loose(syllable: string): string {
+  let l = looseCache.get(syllable);
+  if (l === undefined) {
+    l = syllable.replace(/^([zcs])h/, '$1').replace(/^n(?!g)/, 'l').replace(/([aeiu])ng$/, '$1n').replace(/ing$/, 'in').replace(/^hu/, 'fu');
+    looseCache.set(syllable, l);
+  }
+  return l;
 }
 
 /** The reply's syllables, read in context (cached: one reply meets many synonyms). */
@@ -175,7 +197,7 @@ export function replySyllablesOf(replyNorm: string): string[] {
 
 /** Does this one synonym occur in the (normalised) reply, and how. */
 export function matchTerm(replyNorm: string, term: PreparedTerm, opts: MatchOptions): TermMatch | null {
-  if (replyNorm.includes(term.norm)) return { how: 'synonym', matched: term.text, term: term.text };
+  if (findWord(replyNorm, term.norm) >= 0) return { how: 'synonym', matched: term.text, term: term.text };
   const threshold = opts.fuzzyThreshold ?? DEFAULT_FUZZY;
   if (term.norm.length >= FUZZY_MIN_CHARS) {
     const d = bestDice(replyNorm, term);
@@ -195,7 +217,7 @@ const rank: Record<TermMatch['how'], number> = { synonym: 0, fuzzy: 1, pinyin: 2
 export function matchAnyTerm(replyNorm: string, terms: PreparedTerm[], opts: MatchOptions): TermMatch | null {
   let best: TermMatch | null = null;
   for (const t of terms) {
-    if (replyNorm.includes(t.norm)) return { how: 'synonym', matched: t.text, term: t.text };
+    if (findWord(replyNorm, t.norm) >= 0) return { how: 'synonym', matched: t.text, term: t.text };
   }
   for (const t of terms) {
     const m = matchTerm(replyNorm, t, opts);

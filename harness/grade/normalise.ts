@@ -27,10 +27,15 @@ interface Prepared {
 const prepared = new WeakMap<Locale, Prepared>();
 const CACHE_LIMIT = 20_000;
 
+/** Punctuation and spaces go, except one space between two Latin words ("mobile banking"): a word boundary the lexicon needs. */
 function base(text: string): string {
   return toSimplified(text.normalize('NFKC').toLowerCase())
     .replace(/(iii|ii|i)(?=类)/g, (m: string) => String(m.length))
-    .replace(punctuation, '');
+    .replace(punctuation, (m: string, at: number, whole: string) => (/\s/.test(m) && keepSpace(whole[at - 1], whole[at + m.length]) ? ' ' : ''));
+}
+
+function keepSpace(before: string | undefined, after: string | undefined): boolean {
+  return /[a-z]/.test(before ?? '') && /[a-z]/.test(after ?? '');
 }
 
 function escapeRegExp(s: string): string {
@@ -48,12 +53,18 @@ function prepare(locale: Locale): Prepared {
   const chars = [...new Set([...Object.keys(digits), ...Object.keys(units)])].map(escapeRegExp).join('');
   const numeralRun = new RegExp(`[${chars}]+`, 'g');
   p = { digits, numeralRun, synonyms: new Map(), synonymPattern: null, cache: new Map() };
-  for (const [variant, canonical] of Object.entries(locale.synonyms ?? {})) {
+  // The lexicon's groups read every word as the group's first; `synonyms` is the older one-by-one form.
+  const pairs: [string, string][] = Object.entries(locale.synonyms ?? {});
+  for (const group of locale.lexicon ?? []) for (const variant of group.slice(1)) pairs.push([variant, group[0]]);
+  for (const [variant, canonical] of pairs) {
     const v = convertNumerals(base(variant), p);
     const c = convertNumerals(base(canonical), p);
-    if (v && v !== c) p.synonyms.set(v, c);
+    if (v && v !== c && !p.synonyms.has(v)) p.synonyms.set(v, c);
   }
-  const variants = [...p.synonyms.keys()].sort((a, b) => b.length - a.length).map(escapeRegExp);
+  // A Latin word matches as a word: "app" is not the end of "whatsapp".
+  const variants = [...p.synonyms.keys()]
+    .sort((a, b) => b.length - a.length)
+    .map((v) => (/^[a-z0-9]/.test(v) ? '(?<![a-z0-9])' : '') + escapeRegExp(v) + (/[a-z0-9]$/.test(v) ? '(?![a-z0-9])' : ''));
   p.synonymPattern = variants.length ? new RegExp(variants.join('|'), 'g') : null;
   prepared.set(locale, p);
   return p;
@@ -115,6 +126,8 @@ export function normalise(text: string, locale: Locale): string {
   if (hit !== undefined) return hit;
   let out = convertNumerals(base(text), p);
   if (p.synonymPattern) out = out.replace(p.synonymPattern, (m) => p.synonyms.get(m) ?? m);
+  // A rewrite may leave a space beside a Chinese word ("mobile banking app" → "手机银行 手机银行").
+  if (out.includes(' ')) out = out.replace(/ /g, (m: string, at: number, whole: string) => (keepSpace(whole[at - 1], whole[at + 1]) ? m : ''));
   if (p.cache.size >= CACHE_LIMIT) p.cache.clear();
   p.cache.set(text, out);
   return out;

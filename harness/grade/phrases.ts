@@ -8,6 +8,8 @@ export interface LocalePhrases {
   fallback: string[];
   handoff: string[];
   clarify: string[];
+  /** Cues of related questions after an answer, as written (not normalised). */
+  related: string[];
   /** Readings of each phrase, to hear them through speech-recognition errors. */
   readings: Map<string, string[][]>;
 }
@@ -15,15 +17,15 @@ export interface LocalePhrases {
 const cache = new WeakMap<Locale, LocalePhrases>();
 
 /** Words of a bot asking for the customer's data, beyond a case's own `replies[].when`. */
-export const dataWords = ['卡号', '身份证号', '证件号', '手机号', '手机号码', '验证码', '账号', '密码', '姓名'];
+export const dataWords = ['卡号', '身份证号', '证件号', '手机号', '手机号码', '验证码', '账号', '密码', '姓名', '位置信息', '所在城市', '街道', '详细地址', '工单号', '联系方式'];
 /** An ask, not a mention: "请提供您的卡号", "请输入验证码". */
-const askCues = ['请提供', '请输入', '请告诉', '请告知', '请问您的', '提供一下', '输入您的', '发送您的', '您的卡号是', '报一下'];
+const askCues = ['请提供', '请先提供', '请您提供', '麻烦提供', '请输入', '请先输入', '请告诉', '告诉我', '请告知', '请问您的', '提供一下', '输入您的', '发送您的', '您的卡号是', '报一下', '请授权', '请先授权'];
 
 export function localePhrases(locale: Locale): LocalePhrases {
   let p = cache.get(locale);
   if (!p) {
     const n = (list: string[] | undefined) => [...new Set((list ?? []).map((s) => normalise(s, locale)).filter(Boolean))];
-    p = { fallback: n(locale.fallback), handoff: n(locale.handoff), clarify: n(locale.clarify), readings: new Map() };
+    p = { fallback: n(locale.fallback), handoff: n(locale.handoff), clarify: n(locale.clarify), related: [...new Set((locale.related ?? []).map((s) => s.normalize('NFKC')))], readings: new Map() };
     for (const phrase of [...p.fallback, ...p.handoff, ...p.clarify]) p.readings.set(phrase, readingsOf(phrase));
     cache.set(locale, p);
   }
@@ -53,4 +55,33 @@ export function isNumberedMenu(text: string): boolean {
   // “如何开通动账提醒”“短信提醒收费标准”: quoted questions offered to click.
   const quoted = t.match(/[“「『"][^”」』"]{2,30}[”」』"]/g)?.length ?? 0;
   return numbered >= 2 || circled >= 2 || quoted >= 2;
+}
+
+const MENU_MARK = /(?:^|[\s:：，,；;？?。])([1-9])\s*[.、)）]|[①②③④⑤⑥⑦⑧⑨]/g;
+const MAX_OPTION_CHARS = 24;
+
+/**
+ * The options of a menu in the text: numbered, circled or quoted items, when
+ * the bot asks to choose (`asks`). Without a question they are the steps of
+ * an answer ("1. 拨打热线挂失 2. 到网点补卡"), not choices.
+ */
+export function menuOptions(text: string, asks: boolean): string[] {
+  if (!asks) return [];
+  // Full-width digits and marks as ASCII; circled numbers stay (NFKC would make ① a bare 1).
+  const t = text.replace(/[\uff01-\uff5e]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0));
+  const out: string[] = [];
+  const marks = [...t.matchAll(MENU_MARK)];
+  if (marks.length >= 2) {
+    for (let i = 0; i < marks.length; i++) {
+      const start = marks[i].index! + marks[i][0].length;
+      const end = i + 1 < marks.length ? marks[i + 1].index! : t.length;
+      const item = t.slice(start, end).replace(/[\s，,；;。？?]+$/, '').trim();
+      if (item) out.push(item);
+    }
+  } else {
+    for (const q of t.matchAll(/[“「『"]([^”」』"]{2,30})[”」』"]/g)) out.push(q[1]);
+    if (out.length < 2) return [];
+  }
+  // A long item is a step of an answer, not a choice.
+  return out.length >= 2 && out.every((o) => [...o].length <= MAX_OPTION_CHARS) ? out : [];
 }

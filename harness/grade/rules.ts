@@ -1,6 +1,7 @@
 import type { Exchange, KeypointHit, RecognitionLevel, TurnGrade } from '../types.ts';
 import type { Grader, GradeContext, TurnGradeInput } from './types.ts';
 import { analyseReply, type ReplyAnalysis } from './analyse.ts';
+import { messagesFor, type Messages } from './messages.ts';
 
 // DESIGN.md "Grading": recognition by when the bot first answered on topic,
 // completeness by the weighted key points of its final on-topic answer.
@@ -16,21 +17,12 @@ export const levelScore: Record<Exclude<RecognitionLevel, 'handoff'>, number> = 
   error: 0,
 };
 
-const levelWords: Record<string, string> = {
-  first: 'on topic at the first ask',
-  'after-clarify': "on topic after the bot's own clarifying question",
-  'after-rephrase': 'on topic only after the question was rephrased',
-};
-
 function round2(n: number): number {
   return Math.round(n * 100) / 100;
 }
 
-function hitReason(h: KeypointHit, text: string): string {
-  const w = h.weight !== 1 ? ` (weight ${h.weight})` : '';
-  if (!h.hit) return `missed ${h.id}${w}: ${text}`;
-  const how = h.how === 'fuzzy' ? 'fuzzily by' : h.how === 'pinyin' ? 'by the sound of' : 'by synonym';
-  return `hit ${h.id}${w} ${how} "${h.matched}"`;
+function hitReason(m: Messages, h: KeypointHit, text: string): string {
+  return h.hit ? m.hit(h.id, h.weight, h.how, h.matched ?? '') : m.missed(h.id, h.weight, text);
 }
 
 /** Recognition level of an on-topic answer from the attempts that led to it. */
@@ -42,6 +34,7 @@ function levelFor(exchanges: Exchange[], upTo: number): RecognitionLevel {
 }
 
 export function gradeTurnSync(input: TurnGradeInput, ctx: GradeContext): TurnGrade {
+  const m = messagesFor(ctx);
   const turn = input.case.turns[input.turnIndex];
   const expectHandoff = turn?.expect.handoff;
   const keypointText = new Map((turn?.expect.keypoints ?? []).map((k) => [k.id, k.text]));
@@ -49,13 +42,14 @@ export function gradeTurnSync(input: TurnGradeInput, ctx: GradeContext): TurnGra
   const emptyHits: KeypointHit[] = (turn?.expect.keypoints ?? []).map((k) => ({ id: k.id, weight: k.weight ?? 1, hit: false }));
 
   if (input.exchanges.length === 0) {
-    return { ...base, recognition: 0, completeness: 0, level: 'error', hits: emptyHits, forbidHits: [], reasons: ['no reply: the turn was never answered (error)'] };
+    return { ...base, recognition: 0, completeness: 0, level: 'error', hits: emptyHits, forbidHits: [], reasons: [m.noReply(m.neverSent)] };
   }
   const analyses: ReplyAnalysis[] = input.exchanges.map((e) =>
     analyseReply(e.reply, { pack: input.pack, case: input.case, turnIndex: input.turnIndex, transcribed: input.transcribed }, ctx),
   );
   const forbidHits = [...new Set(analyses.flatMap((a) => a.forbidHits))];
   const reasons: string[] = [];
+  if (analyses.some((a) => a.markup)) reasons.push(m.markupStripped);
 
   // A handoff decides the turn when it happens before any on-topic answer.
   const firstOn = analyses.findIndex((a) => a.kind === 'on-topic' || a.kind === 'ask-data');
@@ -63,30 +57,41 @@ export function gradeTurnSync(input: TurnGradeInput, ctx: GradeContext): TurnGra
   if (handoffAt >= 0 && (firstOn < 0 || handoffAt < firstOn)) {
     const why = analyses[handoffAt].why;
     if (expectHandoff === 'require' || expectHandoff === 'accept') {
-      reasons.push(`${why}: a handoff is ${expectHandoff === 'require' ? 'required' : 'accepted'} here`);
+      reasons.push(m.handoffOk(why, expectHandoff === 'require'));
       if (expectHandoff === 'require') {
-        reasons.push('completeness 5: the required handoff happened');
+        reasons.push(m.requiredHandoffHappened);
         return { ...base, recognition: 5, completeness: 5, level: 'handoff', hits: analyses[handoffAt].hits, forbidHits, reasons };
       }
       const a = analyses[handoffAt];
-      const c = completeness(a, forbidHits, keypointText, reasons);
+      const c = completeness(m, a, forbidHits, keypointText, reasons);
       return { ...base, recognition: 5, completeness: c, level: 'handoff', hits: a.hits, forbidHits, reasons };
     }
-    reasons.push(`${why} where the bot should answer itself: recognition 0`, 'completeness 0: not recognised');
+    reasons.push(m.handoffNotWanted(why), m.notRecognised);
     return { ...base, recognition: 0, completeness: 0, level: 'handoff', hits: emptyHits, forbidHits, reasons };
   }
 
+  // Only ever asked for data, never answered: nothing was recognised yet.
+  if (firstOn >= 0 && !analyses.some((a) => a.kind === 'on-topic')) {
+    reasons.push(...[...new Set(analyses.filter((a) => a.kind === 'ask-data').map((a) => a.why))].map((w) => m.recognition0(w)), m.notRecognised);
+    return { ...base, recognition: 0, completeness: 0, level: 'fallback', hits: emptyHits, forbidHits, reasons };
+  }
   if (firstOn < 0) {
     // Never on topic: the best failure wins (a wrong-topic answer is still an answer).
     const off = analyses.findIndex((a) => a.kind === 'off-topic');
     if (off >= 0) {
       const a = analyses[off];
-      reasons.push(a.why, 'completeness 0: not recognised');
+      reasons.push(a.why, m.notRecognised);
       return { ...base, recognition: 1, completeness: 0, level: 'off-topic', topic: a.topic?.pack, hits: emptyHits, forbidHits, reasons };
     }
+    // A menu of guesses none of which is the question: a wrong answer, not a question back.
+    const missed = analyses.findIndex((a) => a.kind === 'clarify' && a.optionsMiss);
+    if (missed >= 0 && analyses.every((a) => a.kind !== 'clarify' || a.optionsMiss)) {
+      reasons.push(m.menuMisses(analyses[missed].why), m.notRecognised);
+      return { ...base, recognition: 1, completeness: 0, level: 'off-topic', hits: emptyHits, forbidHits, reasons };
+    }
     const level: RecognitionLevel = analyses.every((a) => a.kind === 'silence') ? 'silence' : 'fallback';
-    const whys = [...new Set(analyses.map((a) => (a.kind === 'clarify' ? `only ${a.why}, never an answer` : a.why)))];
-    reasons.push(...whys.map((w) => `${w}: recognition 0`), 'completeness 0: not recognised');
+    const whys = [...new Set(analyses.map((a) => (a.kind === 'clarify' ? m.onlyMenu(a.why) : a.why)))];
+    reasons.push(...whys.map((w) => m.recognition0(w)), m.notRecognised);
     return { ...base, recognition: 0, completeness: 0, level, hits: emptyHits, forbidHits, reasons };
   }
 
@@ -101,35 +106,30 @@ export function gradeTurnSync(input: TurnGradeInput, ctx: GradeContext): TurnGra
   const level = levelFor(input.exchanges, firstOn);
   const recognition = levelScore[level as keyof typeof levelScore];
   const viaData = input.exchanges.slice(0, firstOn + 1).some((e) => e.utterance.attempt === 'reply') || analyses[firstOn].kind === 'ask-data';
-  reasons.push(levelWords[level] + (viaData ? " (the bot asked for the customer's data first)" : ''));
+  reasons.push(m.level(level as 'first' | 'after-clarify' | 'after-rephrase', viaData));
   const a = analyses[finalOn];
-  let c = completeness(a, forbidHits, keypointText, reasons);
+  if (a.related.length) reasons.push(m.relatedIgnored(a.related));
+  let c = completeness(m, a, forbidHits, keypointText, reasons);
   if (expectHandoff === 'require') {
-    if (c > 2) {
-      c = 2;
-      reasons.push('a handoff to a human is required here and none happened: completeness capped at 2');
-    } else {
-      reasons.push('a handoff to a human is required here and none happened');
-    }
+    reasons.push(m.requiredHandoffMissing(c > 2));
+    if (c > 2) c = 2;
   }
   return { ...base, recognition, completeness: c, level, hits: a.hits, forbidHits, reasons };
 }
 
-function completeness(a: ReplyAnalysis, forbidHits: string[], keypointText: Map<string, string>, reasons: string[]): number {
+function completeness(m: Messages, a: ReplyAnalysis, forbidHits: string[], keypointText: Map<string, string>, reasons: string[]): number {
   let c: number;
   if (a.totalWeight === 0) {
     c = 5;
-    reasons.push('completeness 5: the turn has no key points and the bot recognised it');
+    reasons.push(m.noKeypoints);
   } else {
     c = round2((5 * a.hitWeight) / a.totalWeight);
-    for (const h of a.hits) reasons.push(hitReason(h, keypointText.get(h.id) ?? ''));
-    reasons.push(`completeness ${c}: key points worth ${a.hitWeight} of ${a.totalWeight}`);
+    for (const h of a.hits) reasons.push(hitReason(m, h, keypointText.get(h.id) ?? ''));
+    reasons.push(m.completeness(c, a.hitWeight, a.totalWeight));
   }
-  if (forbidHits.length && c > 1) {
-    c = 1;
-    reasons.push(`forbidden ${forbidHits.map((f) => `"${f}"`).join(', ')} in reply: completeness capped at 1`);
-  } else if (forbidHits.length) {
-    reasons.push(`forbidden ${forbidHits.map((f) => `"${f}"`).join(', ')} in reply`);
+  if (forbidHits.length) {
+    reasons.push(m.forbidden(forbidHits, c > 1));
+    if (c > 1) c = 1;
   }
   return c;
 }

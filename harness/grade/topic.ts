@@ -1,5 +1,7 @@
 import type { Keypoint, Locale, Pack } from '../config/scenario.ts';
-import { prepareKeypoint, type PreparedKeypoint, type PreparedTerm } from './match.ts';
+import { findSyllables, prepareKeypoint, readingsOf, replySyllablesOf, type PreparedKeypoint, type PreparedTerm } from './match.ts';
+import { normalise } from './normalise.ts';
+import { mentions, segment } from './seg.ts';
 
 // Which scenario does a reply answer? Every pack's key points (de-duplicated
 // by text) vote, each synonym weighted by how specific it is: a word used by
@@ -7,6 +9,8 @@ import { prepareKeypoint, type PreparedKeypoint, type PreparedTerm } from './mat
 
 interface PackTopic {
   id: string;
+  /** Packs on the same scenario share a cluster: they never make each other's answers off topic. */
+  cluster: number;
   name: string;
   keypoints: PreparedKeypoint[];
   /** Every normalised synonym of the pack: its vocabulary. */
@@ -15,8 +19,10 @@ interface PackTopic {
 
 interface TopicIndex {
   packs: PackTopic[];
-  /** Normalised synonym → 1 / number of packs using it. */
+  /** Normalised synonym → 1 / number of scenarios using it. */
   specificity: Map<string, number>;
+  /** Each scenario's text (names, intents, questions, key points), normalised: for term weights. */
+  clusterText: string[];
 }
 
 export interface PackEvidence {
@@ -72,27 +78,47 @@ export function nameTerms(name: string): string[] {
   return [...out];
 }
 
+/**
+ * Packs on the same scenario: the same intent id, or a scenario name that
+ * shares a specific word ("卡挂失" and "银行卡挂失"). Returns a cluster number per pack.
+ */
+function clusters(packs: Pack[]): number[] {
+  const out: number[] = [];
+  const names = packs.map((p) => new Set(nameTerms(p.name).map((t) => t.replace(/^(银行卡|银行|账户|个人)/, '')).filter((t) => [...t].length >= 2)));
+  packs.forEach((p, i) => {
+    const j = packs.findIndex((q, k) => k < i && (q.intent.id === p.intent.id || [...names[k]].some((t) => names[i].has(t))));
+    out.push(j >= 0 ? out[j] : i);
+  });
+  return out;
+}
+
 export function topicIndex(packs: Pack[], locale: Locale): TopicIndex {
   let byLocale = indexCache.get(packs);
   if (!byLocale) indexCache.set(packs, (byLocale = new WeakMap()));
   let index = byLocale.get(locale);
   if (index) return index;
-  const users = new Map<string, Set<string>>();
-  const topics: PackTopic[] = packs.map((pack) => {
+  const cluster = clusters(packs);
+  const users = new Map<string, Set<number>>();
+  const texts = new Map<number, string[]>();
+  const topics: PackTopic[] = packs.map((pack, i) => {
     const keypoints = packKeypoints(pack).map((kp) => prepareKeypoint(kp, locale));
     for (const kp of keypoints) {
       for (const t of [...kp.any, ...kp.all]) {
         let s = users.get(t.norm);
         if (!s) users.set(t.norm, (s = new Set()));
-        s.add(pack.id);
+        s.add(cluster[i]);
       }
     }
+    const said = [pack.name, pack.intent.description, ...pack.cases.flatMap((c) => c.turns.flatMap((t) => [t.say, ...t.paraphrases, ...t.expect.keypoints.map((k) => k.text)]))];
+    const list = texts.get(cluster[i]) ?? [];
+    list.push(...said.map((x) => normalise(x, locale)), ...keypoints.flatMap((kp) => kp.any.map((t) => t.norm)));
+    texts.set(cluster[i], list);
     const vocabulary = [...new Set(keypoints.flatMap((kp) => [...kp.any, ...kp.all].map((t) => t.norm)))].filter((n) => !serviceWords.has(n));
-    return { id: pack.id, name: pack.name, keypoints, vocabulary };
+    return { id: pack.id, name: pack.name, cluster: cluster[i], keypoints, vocabulary };
   });
   const specificity = new Map<string, number>();
   for (const [norm, s] of users) specificity.set(norm, serviceWords.has(norm) ? 0 : 1 / s.size);
-  index = { packs: topics, specificity };
+  index = { packs: topics, specificity, clusterText: [...texts.values()].map((l) => l.join('|')) };
   byLocale.set(locale, index);
   return index;
 }
@@ -156,6 +182,22 @@ function computePackEvidence(replyNorm: string, packs: Pack[], locale: Locale): 
   return out.sort((a, b) => b.score - a.score);
 }
 
+const scenarioCache = new WeakMap<TopicIndex, Map<string, { sameScenario: Set<string>; ownVocabulary: string[] }>>();
+
+/** The packs on the same scenario as a pack, and their vocabulary (once per pack set). */
+function scenarioOf(index: TopicIndex, packId: string): { sameScenario: Set<string>; ownVocabulary: string[] } {
+  let byPack = scenarioCache.get(index);
+  if (!byPack) scenarioCache.set(index, (byPack = new Map()));
+  let s = byPack.get(packId);
+  if (!s) {
+    const ownCluster = index.packs.find((p) => p.id === packId)?.cluster;
+    const same = index.packs.filter((p) => p.cluster === ownCluster);
+    s = { sameScenario: new Set(same.map((p) => p.id)), ownVocabulary: [...new Set(same.flatMap((p) => p.vocabulary))] };
+    byPack.set(packId, s);
+  }
+  return s;
+}
+
 export interface TopicVerdict {
   /** The reply answers another pack's question. */
   offTopic: boolean;
@@ -169,6 +211,8 @@ export interface TopicVerdict {
   other: number;
   /** Nothing in the reply speaks of its own scenario (and it is not clearly another's). */
   unrelated: boolean;
+  /** Specific words of the strongest other scenario that the own scenario does not use. */
+  otherSpecific?: number;
 }
 
 const MIN_OTHER = 1;
@@ -194,20 +238,183 @@ export function topicVerdict(
 ): TopicVerdict {
   const all = packs.includes(ownPack) ? packs : [...packs, ownPack];
   const evidence = packEvidence(replyNorm, all, locale);
-  const mine = evidence.find((e) => e.pack === ownPack.id);
+  const index = topicIndex(all, locale);
+  const { sameScenario, ownVocabulary } = scenarioOf(index, ownPack.id);
+  // A pack on the same scenario speaks for the reply's own topic.
+  const mine = evidence.filter((e) => sameScenario.has(e.pack)).sort((a, b) => b.score - a.score)[0];
   const own = Math.max(mine?.score ?? 0, ownTurnEvidence);
-  const best = evidence.find((e) => e.pack !== ownPack.id);
+  const best = evidence.find((e) => !sameScenario.has(e.pack));
   const other = best?.score ?? 0;
   const unrelated = own === 0;
+  const theirs = best ? best.specificWords.filter((w) => !ownVocabulary.some((o) => o.includes(w) || w.includes(o))).length : 0;
   if (!best || ownSpecificShare > 0 || other < MIN_OTHER || other <= CLEARLY * own) {
-    return { offTopic: false, own, other, unrelated };
+    return { offTopic: false, own, other, unrelated, otherSpecific: theirs };
   }
   // A word that contains or sits inside the own scenario's vocabulary ("当地网点"
   // and 网点, "收费" and 收费标准) is shared talk, not a sign of another topic.
-  const ownVocabulary = topicIndex(all, locale).packs.find((p) => p.id === ownPack.id)?.vocabulary ?? [];
-  const theirs = best.specificWords.filter((w) => !ownVocabulary.some((o) => o.includes(w) || w.includes(o))).length;
   // One stray word is not an answer: two specific words, or one with twice the
   // evidence when nothing specific speaks for the own scenario.
   const enough = theirs >= 2 || (theirs === 1 && (mine?.specific ?? 0) === 0 && other >= 2 * MIN_OTHER);
-  return enough ? { offTopic: true, pack: best.pack, terms: best.terms, own, other, unrelated } : { offTopic: false, own, other, unrelated };
+  return enough ? { offTopic: true, pack: best.pack, terms: best.terms, own, other, unrelated, otherSpecific: theirs } : { offTopic: false, own, other, unrelated, otherSpecific: theirs };
+}
+
+// The question's focus: the words that say what this turn is about — the
+// researcher's `focus:` list, else the words of the question, its key points
+// and the pack's name and intent that few scenarios use (term weights across
+// every loaded pack). A reply must name one of them, or make a key point with
+// a specific word, to address the question.
+
+export interface Focus {
+  words: string[];
+  explicit: boolean;
+  /** A follow-up turn ("收费吗？") lives in the context the first turn set: its answers are not held to it. */
+  followUp?: boolean;
+}
+
+/** Question words and courtesies: never the focus. */
+const stopWords = new Set(['怎么', '怎么办', '如何', '怎样', '可以', '什么', '需要', '我的', '请问', '你们', '银行', '一下', '哪些', '哪里', '多久', '多少', '是否', '能否', '能不能', '是不是', '可不可以', '要求', '流程', '手续', '问题', '情况', '需要', '之前', '以后', '之后', '现在', '已经', '还是', '还有', '这个', '那个', '自己', '本人']);
+
+const focusCache = new WeakMap<Pack[], WeakMap<object, Focus>>();
+
+export function turnFocus(pack: Pack, scenarioCase: ScenarioCaseLike, turnIndex: number, packs: Pack[], locale: Locale): Focus {
+  const turn = scenarioCase.turns[turnIndex];
+  if (!turn) return { words: [], explicit: false };
+  const all = packs.length ? packs : [pack];
+  let byTurn = focusCache.get(all);
+  if (!byTurn) focusCache.set(all, (byTurn = new WeakMap()));
+  let f = byTurn.get(turn);
+  if (f) return f;
+  if (turn.focus?.length) {
+    f = { words: [...new Set(turn.focus.map((w) => normalise(w, locale)).filter(Boolean))], explicit: true };
+  } else {
+    const index = topicIndex(all.includes(pack) ? all : [...all, pack], locale);
+    const n = index.clusterText.length;
+    const maxDf = n >= 6 ? 2 : 1;
+    const df = (w: string) => index.clusterText.reduce((a, t) => a + (t.includes(w) ? 1 : 0), 0);
+    const candidates = new Set<string>();
+    for (const text of [turn.say, ...turn.paraphrases, pack.name, pack.intent.description]) {
+      for (const w of segment(normalise(text, locale)).words) candidates.add(w);
+    }
+    for (const t of nameTerms(pack.name)) candidates.add(normalise(t, locale));
+    for (const kp of turn.expect.keypoints) for (const a of kp.any) candidates.add(normalise(a, locale));
+    const usable = [...candidates].filter((w) => [...w].length >= 2 && !stopWords.has(w) && !serviceWords.has(w) && !/^[0-9a-z ]+$/.test(w));
+    // The scenario's name always; then words only this scenario uses, or when there are none, those of at most two.
+    const names = [...nameTerms(pack.name), ...segment(normalise(pack.name, locale)).words].map((t) => normalise(t, locale)).filter((t) => [...t].length >= 2 && !serviceWords.has(t));
+    let words = usable.filter((w) => df(w) <= 1);
+    if (!words.length) words = usable.filter((w) => df(w) <= maxDf);
+    words = [...new Set([...names, ...words])];
+    f = { words, explicit: false, followUp: turnIndex > 0 };
+  }
+  byTurn.set(turn, f);
+  return f;
+}
+
+interface ScenarioCaseLike {
+  turns: Array<{ say: string; paraphrases: string[]; focus?: string[]; expect: { keypoints: Keypoint[] } }>;
+}
+
+const focusReadings = new Map<string, string[][]>();
+
+/** Does the (normalised) reply name the focus: a focus word as a word, or (transcribed) its sound. */
+export function addressesFocus(norm: string, focus: Focus, _pack: Pack, _packs: Pack[], _locale: Locale, transcribed: boolean): boolean {
+  if (!focus.words.length) return true;
+  for (const w of focus.words) if (norm.includes(w) && mentions(norm, w)) return true;
+  if (transcribed && norm) {
+    const hay = replySyllablesOf(norm);
+    for (const w of focus.words) {
+      if ([...w].length < 2 || !/\p{Script=Han}/u.test(w)) continue;
+      let r = focusReadings.get(w);
+      if (!r) focusReadings.set(w, (r = readingsOf(w)));
+      if (findSyllables(hay, r) >= 0) return true;
+    }
+  }
+  return false;
+}
+
+/**
+ * Scenario names of other scenarios the reply speaks of ("开户" in a reply to
+ * a closing question), leaving out words the own scenario uses itself.
+ */
+const otherNamesCache = new WeakMap<Pack[], WeakMap<Pack, string[]>>();
+
+export function otherScenarioNames(norm: string, ownPack: Pack, packs: Pack[], locale: Locale): string[] {
+  let byPack = otherNamesCache.get(packs);
+  if (!byPack) otherNamesCache.set(packs, (byPack = new WeakMap()));
+  let candidates = byPack.get(ownPack);
+  if (!candidates) byPack.set(ownPack, (candidates = otherNameCandidates(ownPack, packs, locale)));
+  return candidates.filter((t) => norm.includes(t) && mentions(norm, t));
+}
+
+function otherNameCandidates(ownPack: Pack, packs: Pack[], locale: Locale): string[] {
+  const all = packs.includes(ownPack) ? packs : [...packs, ownPack];
+  const index = topicIndex(all, locale);
+  const ownCluster = index.packs.find((p) => p.id === ownPack.id)?.cluster;
+  const ownVocabulary = new Set(index.packs.filter((p) => p.cluster === ownCluster).flatMap((p) => p.vocabulary));
+  const ownNames = new Set(index.packs.filter((p) => p.cluster === ownCluster).flatMap((p) => nameTerms(p.name).map((t) => normalise(t, locale))));
+  const out: string[] = [];
+  for (const p of index.packs) {
+    if (p.cluster === ownCluster) continue;
+    for (const t of nameTerms(p.name).map((x) => normalise(x, locale))) {
+      if ([...t].length < 2 || ownVocabulary.has(t) || ownNames.has(t) || serviceWords.has(t) || (index.specificity.get(t) ?? 1) < SPECIFIC) continue;
+      out.push(t);
+    }
+  }
+  return [...new Set(out)];
+}
+
+/**
+ * Products a bank bot confuses with the question ("贷款余额查询" for a balance
+ * question, "信用卡年费" for a loss fee): named in a reply or an option but
+ * not in the question, they make it about something else.
+ */
+const productWords = ['信用卡', '贷款', '房贷', '车贷', '话费', '理财', '基金', '外汇', '保险', '社保卡', '养老金', '积分', '额度', '黄金', '股票', '国债', '存单', '医保', '公积金', 'etc'];
+
+export function foreignProducts(norm: string, scenarioCase: ScenarioCaseLike, turnIndex: number, pack: Pack, locale: Locale): string[] {
+  const turn = scenarioCase.turns[turnIndex];
+  if (!turn) return [];
+  const asked = [turn.say, ...turn.paraphrases, pack.name].map((t) => normalise(t, locale)).join('|');
+  return productWords.filter((w) => norm.includes(w) && !asked.includes(w));
+}
+
+/** Does a menu option fit the question: it names the question's focus and no product the question did not ask about. */
+export function optionAddresses(optionNorm: string, focus: Focus, ownPack: Pack, scenarioCase: ScenarioCaseLike, turnIndex: number, packs: Pack[], locale: Locale, transcribed: boolean): boolean {
+  if (foreignProducts(optionNorm, scenarioCase, turnIndex, ownPack, locale).length) return false;
+  return addressesFocus(optionNorm, focus, ownPack, packs, locale, transcribed);
+}
+
+/**
+ * A focus word of another scenario's question, unique to it, in the reply
+ * ("预留手机号" in a reply to a lost card): the reply answers that question.
+ */
+const otherFocusCache = new WeakMap<Pack[], WeakMap<Pack, string[]>>();
+
+export function otherFocusIn(norm: string, ownPack: Pack, packs: Pack[], locale: Locale): string[] {
+  let byPack = otherFocusCache.get(packs);
+  if (!byPack) otherFocusCache.set(packs, (byPack = new WeakMap()));
+  let candidates = byPack.get(ownPack);
+  if (!candidates) byPack.set(ownPack, (candidates = otherFocusCandidates(ownPack, packs, locale)));
+  return candidates.filter((w) => norm.includes(w) && mentions(norm, w));
+}
+
+function otherFocusCandidates(ownPack: Pack, packs: Pack[], locale: Locale): string[] {
+  const all = packs.includes(ownPack) ? packs : [...packs, ownPack];
+  const index = topicIndex(all, locale);
+  const ownCluster = index.packs.find((p) => p.id === ownPack.id)?.cluster;
+  const ownText = index.clusterText[[...new Set(index.packs.map((p) => p.cluster))].indexOf(ownCluster!)] ?? '';
+  const ownVocabulary = index.packs.filter((p) => p.cluster === ownCluster).flatMap((p) => p.vocabulary).filter((o) => [...o].length >= 2);
+  const out = new Set<string>();
+  all.forEach((p, i) => {
+    if (index.packs[i].cluster === ownCluster) return;
+    // Only the other scenario's own key-point words, specific ones: "预留手机号", not "处理中".
+    const theirs = new Set(index.packs[i].vocabulary.filter((w) => (index.specificity.get(w) ?? 0) >= SPECIFIC));
+    for (const c of p.cases) {
+      for (const w of turnFocus(p, c, 0, all, locale).words) {
+        if ([...w].length < 3 || !theirs.has(w) || ownText.includes(w)) continue;
+        // "当地网点" holds the own scenario's 网点: shared talk, not another topic.
+        if (ownVocabulary.some((o) => o.includes(w) || w.includes(o))) continue;
+        out.add(w);
+      }
+    }
+  });
+  return [...out];
 }

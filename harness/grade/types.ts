@@ -1,5 +1,6 @@
 import type { Locale, Pack, ScenarioCase } from '../config/scenario.ts';
 import type { BotReply, Exchange, TurnGrade } from '../types.ts';
+import type { Lang } from './messages.ts';
 
 export interface GradeContext {
   /** Every loaded pack: the topic check compares a reply against the others' key points. */
@@ -9,6 +10,8 @@ export interface GradeContext {
   cannedReplies: Set<string>;
   /** Dice similarity threshold for fuzzy key-point hits (0..1). */
   fuzzyThreshold: number;
+  /** Language of the reasons; by default the packs' locale (zh for zh-CN). */
+  lang?: Lang;
 }
 
 export interface TurnGradeInput {

@@ -14,14 +14,16 @@ export interface GradeRunOptions {
   good: number;
   fuzzyThreshold?: number;
   llm?: Grader;
+  /** Language of the reasons (default: the packs' locale). */
+  lang?: 'zh' | 'en';
 }
 
-export function gradeContext(packs: Pack[], locale: Locale, records: ConversationRecord[] = [], fuzzyThreshold = 0.8): GradeContext {
-  return { packs, locale, cannedReplies: records.length ? findCannedReplies(records, packs, locale) : new Set(), fuzzyThreshold };
+export function gradeContext(packs: Pack[], locale: Locale, records: ConversationRecord[] = [], fuzzyThreshold = 0.8, lang?: 'zh' | 'en'): GradeContext {
+  return { packs, locale, cannedReplies: records.length ? findCannedReplies(records, packs, locale) : new Set(), fuzzyThreshold, lang };
 }
 
 export async function gradeRun(records: ConversationRecord[], opts: GradeRunOptions): Promise<GradedConversation[]> {
-  const ctx = gradeContext(opts.packs, opts.locale, records, opts.fuzzyThreshold);
+  const ctx = gradeContext(opts.packs, opts.locale, records, opts.fuzzyThreshold, opts.lang);
   const packs = new Map(opts.packs.map((p) => [p.id, p]));
   const primary = opts.grader === 'llm' ? (opts.llm ?? (await graders.llm())) : await graders.rules();
   const second = opts.grader === 'both' ? (opts.llm ?? (await graders.llm())) : undefined;

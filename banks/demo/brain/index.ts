@@ -72,6 +72,16 @@ function composeAnswer(topic: Topic, quality: Quality, seed: number): string {
   return text;
 }
 
+/** Related questions a bank bot suggests after an answer, whatever the question was. */
+const relatedPool = ['信用卡还款', '理财产品推荐', '附近网点', '外汇牌价查询', '贷款利率', '积分兑换礼品', '基金定投', '手机银行转账限额'];
+
+function withRelated(r: BrainReply, seed: number): BrainReply {
+  const n = 2 + (seed % 3);
+  const start = (seed >>> 3) % relatedPool.length;
+  const buttons = Array.from({ length: n }, (_, i) => relatedPool[(start + i) % relatedPool.length]);
+  return { ...r, buttons, related: true };
+}
+
 class Session implements BrainSession {
   private seed = 0x811c9dc5;
   private turns = 0;
@@ -83,6 +93,7 @@ class Session implements BrainSession {
     private readonly matcher: Matcher,
     private readonly quality: Quality,
     private readonly contextKeep: number,
+    private readonly related = false,
   ) {}
 
   welcome(): BrainReply {
@@ -154,7 +165,8 @@ class Session implements BrainSession {
 
   private say(topic: Topic, text: string): BrainReply {
     this.lastTopic = topic;
-    return reply('answer', text, topic.intent);
+    const r = reply('answer', text, topic.intent);
+    return this.related ? withRelated(r, this.seed) : r;
   }
 
   private fallback(): BrainReply {
@@ -167,7 +179,7 @@ export function createBrain(options: BrainOptions = {}): Brain {
   const quality = options.quality ?? 'good';
   const contextKeep = Math.min(1, Math.max(0, options.contextKeep ?? 0.5));
   const matcher = createMatcher(quality);
-  return { session: () => new Session(matcher, quality, contextKeep) };
+  return { session: () => new Session(matcher, quality, contextKeep, options.relatedQuestions === true) };
 }
 
 export type { Brain, BrainOptions, BrainReply, BrainSession } from './types.ts';

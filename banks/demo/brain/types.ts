@@ -15,6 +15,8 @@ export interface BrainReply {
   buttons: string[];
   handoff: boolean;
   kind: BrainReplyKind;
+  /** The buttons are related questions after an answer, not a menu. */
+  related?: boolean;
 }
 
 export interface BrainSession {
@@ -34,4 +36,9 @@ export interface BrainOptions {
   contextKeep?: number;
   /** A "weaker" brain for multi-bank comparisons: fewer synonyms, more fallbacks. */
   quality?: 'good' | 'average' | 'poor';
+  /**
+   * Show 2–4 "猜你想问" related-question buttons after every answer, as most
+   * bank bots do — usually about something else than the question.
+   */
+  relatedQuestions?: boolean;
 }

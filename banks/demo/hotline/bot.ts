@@ -123,7 +123,8 @@ export function createCallHandler(brain: Brain, options: Partial<DemoOptions> = 
         if (asksForHuman(heard)) return await transfer();
         const reply = session!.reply(heard);
         await think(`${heard}#${turn}`);
-        const spoken = reply.buttons.length > 0 && !reply.buttons.every((b) => reply.text.includes(b)) ? `${reply.text}您可以说：${reply.buttons.join('、')}。` : reply.text;
+        const offer = reply.related ? '猜您想问：' : '您可以说：';
+        const spoken = reply.buttons.length > 0 && !reply.buttons.every((b) => reply.text.includes(b)) ? `${reply.text}${offer}${reply.buttons.join('、')}。` : reply.text;
         await say(spoken);
       }
     } catch (err) {

@@ -1,3 +1,4 @@
+import { langOf, messagesFor } from '../messages.ts';
 import OpenAI from 'openai';
 import pLimit from 'p-limit';
 import type { TurnGrade } from '../../types.ts';
@@ -127,11 +128,11 @@ export function createLlmGrader(opts: LlmGraderOptions = {}): LlmGrader {
         return {
           index: input.turnIndex, recognition: 0, completeness: 0, level: 'silence', forbidHits: [], grader: 'llm',
           hits: expect.keypoints.map((k) => ({ id: k.id, weight: k.weight, hit: false })),
-          reasons: ['no reply (silence): recognition 0, completeness 0'],
+          reasons: [messagesFor(ctx).recognition0(messagesFor(ctx).silence), messagesFor(ctx).notRecognised],
         };
       }
       const verdict = await limit(() => ask(input, ctx));
-      return scoreVerdict(verdict, { expect, pack: input.pack.id, index: input.turnIndex, exchanges: input.exchanges });
+      return scoreVerdict(verdict, { expect, pack: input.pack.id, index: input.turnIndex, exchanges: input.exchanges, lang: ctx.lang ?? langOf(ctx.locale) });
     },
     async close() {
       limit.clearQueue();

@@ -1,3 +1,4 @@
+import { messages, type Lang } from '../messages.ts';
 import { z } from 'zod';
 import type { Expect } from '../../config/scenario.ts';
 import type { Exchange, KeypointHit, RecognitionLevel, TurnGrade } from '../../types.ts';
@@ -50,30 +51,23 @@ export type Verdict = z.infer<typeof verdictSchema>;
 const squash = (s: string) => s.replace(/\s+/g, '');
 const round = (v: number) => Math.round(v * 100) / 100;
 
-const levelWords: Record<(typeof judgeLevels)[number], string> = {
-  first: 'on topic at the first ask',
-  'after-clarify': "on topic after the bot's own clarifying question",
-  'after-rephrase': 'on topic only after the question was rephrased',
-  'off-topic': 'answered another topic',
-  fallback: 'a fallback reply',
-  handoff: 'handed off to a human agent',
-};
 
 /**
  * Turns a verdict into a TurnGrade by the rubric (DESIGN.md "Grading"), with
  * the rules grader's handoff conventions: a required handoff that happens
  * scores 5 + 5; one that does not caps completeness at 2.
  */
-export function scoreVerdict(v: Verdict, input: { expect: Expect; pack: string; index: number; exchanges: Exchange[] }): TurnGrade {
+export function scoreVerdict(v: Verdict, input: { expect: Expect; pack: string; index: number; exchanges: Exchange[]; lang?: Lang }): TurnGrade {
   const { expect } = input;
+  const m = messages[input.lang ?? 'en'];
   const reasons: string[] = [];
   const replies = squash(input.exchanges.map((e) => e.reply.text).join('\n'));
   const handoffOk = expect.handoff === 'accept' || expect.handoff === 'require';
   const recognition = v.level === 'handoff' ? (handoffOk ? 5 : 0) : levelScore[v.level];
   if (v.level === 'handoff') {
-    reasons.push(handoffOk ? `${levelWords.handoff}: a handoff is ${expect.handoff === 'require' ? 'required' : 'accepted'} here` : `${levelWords.handoff} where the bot should answer itself: recognition 0`);
+    reasons.push(handoffOk ? m.handoffOk(m.handedOver, expect.handoff === 'require') : m.handoffNotWanted(m.handedOver));
   } else {
-    reasons.push(`${levelWords[v.level]}: recognition ${recognition}`);
+    reasons.push(m.judgeLevel(v.level, recognition));
   }
 
   const said = new Map(v.keypoints.map((k) => [k.id, k]));
@@ -81,13 +75,12 @@ export function scoreVerdict(v: Verdict, input: { expect: Expect; pack: string; 
   const hitReasons: string[] = [];
   for (const kp of expect.keypoints) {
     const judged = said.get(kp.id);
-    const w = kp.weight !== 1 ? ` (weight ${kp.weight})` : '';
     // The quoted evidence must really be in the reply: a claim the bot never made is no hit.
     if (judged?.hit && judged.evidence.trim() && replies.includes(squash(judged.evidence))) {
-      hitReasons.push(`hit ${kp.id}${w} by the judge, quoting "${judged.evidence}"`);
+      hitReasons.push(m.judgeHit(kp.id, kp.weight, judged.evidence));
       hits.push({ id: kp.id, weight: kp.weight, hit: true, how: 'llm', matched: judged.evidence });
     } else {
-      hitReasons.push(judged?.hit ? `missed ${kp.id}${w}: the judge's quoted evidence "${judged.evidence}" is not in the reply` : `missed ${kp.id}${w}: ${kp.text}`);
+      hitReasons.push(judged?.hit ? m.judgeMissedEvidence(kp.id, kp.weight, judged.evidence) : m.missed(kp.id, kp.weight, kp.text));
       hits.push({ id: kp.id, weight: kp.weight, hit: false });
     }
   }
@@ -98,27 +91,26 @@ export function scoreVerdict(v: Verdict, input: { expect: Expect; pack: string; 
   let completeness: number;
   if (recognition <= 1) {
     completeness = 0;
-    reasons.push('completeness 0: not recognised');
+    reasons.push(m.notRecognised);
   } else if (v.level === 'handoff' && expect.handoff === 'require') {
     completeness = 5;
-    reasons.push('completeness 5: the required handoff happened');
+    reasons.push(m.requiredHandoffHappened);
   } else if (total === 0) {
     completeness = 5;
-    reasons.push('completeness 5: the turn has no key points and the bot recognised it');
+    reasons.push(m.noKeypoints);
   } else {
     completeness = round((5 * got) / total);
-    reasons.push(...hitReasons, `completeness ${completeness}: key points worth ${got} of ${total}`);
+    reasons.push(...hitReasons, m.completeness(completeness, got, total));
   }
   if (forbidHits.length) {
-    const quoted = forbidHits.map((f) => `"${f}"`).join(', ');
-    reasons.push(`forbidden ${quoted} in reply${completeness > 1 ? ': completeness capped at 1' : ''}`);
+    reasons.push(m.forbidden(forbidHits, completeness > 1));
     completeness = Math.min(completeness, 1);
   }
   if (expect.handoff === 'require' && v.level !== 'handoff' && recognition > 1) {
-    reasons.push(`a handoff to a human is required here and none happened${completeness > 2 ? ': completeness capped at 2' : ''}`);
+    reasons.push(m.requiredHandoffMissing(completeness > 2));
     completeness = Math.min(completeness, 2);
   }
-  reasons.push(...v.reasons.map((r) => `judge: ${r}`));
+  reasons.push(...v.reasons.map((r) => m.judgeSays(r)));
   const topic = v.topic !== 'none' && v.topic !== input.pack ? v.topic : undefined;
   return { index: input.index, recognition, completeness, level: v.level, hits, forbidHits, topic, reasons, grader: 'llm' };
 }

@@ -1,0 +1,112 @@
+import { createRequire } from 'node:module';
+import type { Jieba as JiebaType } from '@node-rs/jieba';
+
+// Word segmentation: a synonym matches a word of the reply, not a fragment
+// across two words ("了解挂失" holds no 解挂), and a word right after a
+// negation ("无法解挂", "不能办理挂失") is not said.
+
+const require = createRequire(import.meta.url);
+let jieba: JiebaType | undefined;
+
+function segmenter(): JiebaType {
+  if (!jieba) {
+    const { Jieba } = require('@node-rs/jieba') as typeof import('@node-rs/jieba');
+    const { dict } = require('@node-rs/jieba/dict') as { dict: Uint8Array };
+    jieba = Jieba.withDict(dict);
+  }
+  return jieba;
+}
+
+export interface Segmented {
+  words: string[];
+  /** Character offset (UTF-16) where each word starts, plus the text length at the end. */
+  starts: number[];
+  /** Offsets where a word starts or ends. */
+  bounds: Set<number>;
+}
+
+const cache = new Map<string, Segmented>();
+const CACHE_LIMIT = 20_000;
+
+/** The words of a normalised text (cached: the same reply is read against many synonyms). */
+export function segment(norm: string): Segmented {
+  let s = cache.get(norm);
+  if (s) return s;
+  const words = norm ? segmenter().cut(norm, true) : [];
+  const starts: number[] = [];
+  let at = 0;
+  for (const w of words) {
+    starts.push(at);
+    at += w.length;
+  }
+  starts.push(at);
+  s = { words, starts, bounds: new Set(starts) };
+  if (cache.size >= CACHE_LIMIT) cache.clear();
+  cache.set(norm, s);
+  return s;
+}
+
+/** Add words the segmenter should keep whole (lexicon and key-point words). Once per word. */
+const added = new Set<string>();
+export function addWords(words: Iterable<string>): void {
+  const fresh = [...words].filter((w) => w.length >= 2 && !added.has(w) && !/\s/.test(w));
+  if (!fresh.length) return;
+  for (const w of fresh) added.add(w);
+  segmenter().loadDict(Buffer.from(fresh.map((w) => `${w} 50000`).join('\n'), 'utf8'));
+  cache.clear();
+}
+
+/** Negations that undo the word after them ("无法解挂", "不能办理挂失", "暂不支持挂失"). */
+const NEGATION_WORDS = new Set(['不', '没', '没有', '无法', '不能', '不可', '不可以', '不会', '未', '未能', '勿', '请勿', '切勿', '别', '不要', '不用', '无需', '无须', '不需', '不需要', '不必', '不支持', '暂不支持', '不予', '不得', '禁止', '不再', '并未', '尚未', '暂不', '暂未', '不允许']);
+/** Words that may stand between a negation and what it negates ("不能 办理 挂失"). */
+const LIGHT_VERBS = new Set(['办理', '进行', '申请', '使用', '通过', '在', '到', '去', '给', '为', '帮', '帮您', '直接', '再', '线上', '在线', '自行', '单独', '提供', '携带', '用', '被', '需要', '需', '能', '可以', '可', '会', '支持', '允许', '接受', '受理', '予以']);
+
+/**
+ * Is the text at [at, at+len) a whole word sequence of the reply (it starts or
+ * ends on a word boundary) and not negated?
+ */
+export function wordAt(norm: string, at: number, len: number): { word: boolean; negated: boolean } {
+  const s = segment(norm);
+  const word = s.bounds.has(at) || s.bounds.has(at + len);
+  let negated = false;
+  // The word that holds `at`, and up to two before it.
+  let i = s.starts.findIndex((st, k) => st <= at && at < s.starts[k + 1]);
+  if (i >= 0) {
+    // A negation inside the same word ("不挂失") or just before it.
+    const own = s.words[i];
+    if (s.starts[i] < at && NEGATION_WORDS.has(own.slice(0, at - s.starts[i]))) negated = true;
+    for (let k = i - 1, hops = 0; !negated && k >= 0 && hops < 3; k--, hops++) {
+      if (NEGATION_WORDS.has(s.words[k])) negated = true;
+      else if (!LIGHT_VERBS.has(s.words[k])) break;
+    }
+  }
+  return { word, negated };
+}
+
+/**
+ * Where the term occurs in the reply as words, not negated; -1 when it does
+ * not. Terms that carry their own negation ("不能代办") are matched as they are.
+ */
+export function findWord(norm: string, term: string): number {
+  if (!term) return -1;
+  let at = norm.indexOf(term);
+  if (at < 0) return -1;
+  const selfNegated = /^[不没无非未勿别免]/.test(term);
+  while (at >= 0) {
+    const w = wordAt(norm, at, term.length);
+    if ((w.word || term.length === 1) && (selfNegated || !w.negated)) return at;
+    at = norm.indexOf(term, at + 1);
+  }
+  return -1;
+}
+
+/** Does the term occur at all (as a word, negated or not): evidence of what the reply talks about. */
+export function mentions(norm: string, term: string): boolean {
+  if (!term) return false;
+  let at = norm.indexOf(term);
+  while (at >= 0) {
+    if (term.length === 1 || wordAt(norm, at, term.length).word) return true;
+    at = norm.indexOf(term, at + 1);
+  }
+  return false;
+}
