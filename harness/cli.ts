@@ -211,10 +211,10 @@ export async function main(argv: string[]): Promise<number> {
 
   program
     .command('calibrate')
-    .description("measure a grader against the hand-labelled replies in test/fixtures/calibration")
+    .description("measure a grader against the hand-labelled replies in calibration/zh-CN")
     .addOption(new Option('--grader <kind>', 'grader').choices(['rules', 'llm']).default('rules'))
     .addOption(new Option('--lang <lang>', 'output language').choices(['zh', 'en']).default('en'))
-    .option('--fixtures <dir>', 'labelled replies', 'test/fixtures/calibration')
+    .option('--fixtures <dir>', 'labelled replies', 'calibration/zh-CN')
     .addOption(new Option('--split <part>', 'which part of the labelled set: the test part never used for tuning, the development part, or all').choices(['dev', 'test', 'all']).default('test'))
     .action(async (o) => {
       const { calibrateCommand } = await import('./commands/calibrate.ts');

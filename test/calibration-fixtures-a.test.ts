@@ -1,5 +1,5 @@
 // The hand-labelled calibration replies of four packs must agree with their
-// scenario packs and with the labelling rules in fixtures/calibration/RULES.md:
+// scenario packs and with the labelling rules in calibration/zh-CN/RULES.md:
 // real cases, turns and key-point ids, completeness that follows from the hits
 // and weights, labels that follow from what the reply is, and both splits
 // covering every category.
@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 
-const fixturesDir = fileURLToPath(new URL('./fixtures/calibration/', import.meta.url));
+const fixturesDir = fileURLToPath(new URL('../calibration/zh-CN/', import.meta.url));
 const scenariosDir = fileURLToPath(new URL('../scenarios/zh-CN/', import.meta.url));
 
 const packs = {

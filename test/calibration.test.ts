@@ -4,7 +4,7 @@ import { loadPacks } from '../harness/config/load.ts';
 import { calibrate, formatCalibration, loadFixtures } from '../harness/grade/calibrate.ts';
 import { rulesGrader } from '../harness/grade/rules.ts';
 
-const fixturesDir = fileURLToPath(new URL('./fixtures/calibration/', import.meta.url));
+const fixturesDir = fileURLToPath(new URL('../calibration/zh-CN/', import.meta.url));
 const scenariosDir = fileURLToPath(new URL('../scenarios/zh-CN/', import.meta.url));
 
 describe('rules grader calibration against hand-labelled replies', async () => {

@@ -10,7 +10,7 @@ import type { ConversationRecord } from '../harness/types.ts';
 // A benchmark grades hundreds of conversations per second next to the bots
 // and browsers: the grader must cost well under a millisecond of CPU each.
 
-const fixturesDir = fileURLToPath(new URL('./fixtures/calibration/', import.meta.url));
+const fixturesDir = fileURLToPath(new URL('../calibration/zh-CN/', import.meta.url));
 const scenariosDir = fileURLToPath(new URL('../scenarios/zh-CN/', import.meta.url));
 
 describe('grading speed', () => {
