@@ -124,17 +124,22 @@ export function bestDice(reply: string, term: PreparedTerm): { score: number; wi
   // A shorter window drops a character: only for long synonyms, where one
   // character is not the whole meaning ("临时挂" is not "临时挂失").
   const negations = [...term.norm].filter((c) => NEGATIONS.includes(c));
+  // Each bigram of the reply as the index of the same bigram among the term's (-1: not the term's),
+  // so a window counts shared bigrams in a small array instead of a copied map.
+  const { keys, counts } = bigramSlots(term);
+  const slot = new Int32Array(reply.length - 1);
+  for (let j = 0; j + 1 < reply.length; j++) slot[j] = keys.get(reply.slice(j, j + 2)) ?? -1;
+  const left = new Int32Array(counts.length);
   for (let w = Math.max(2, L >= SHORTEN_MIN_CHARS ? L - 1 : L); w <= L + 1; w++) {
     for (let i = 0; i + w <= reply.length; i++) {
       if (negations.length && negations.some((c) => !reply.slice(i, i + w).includes(c))) continue;
-      const counts = new Map(term.bigrams);
+      left.set(counts);
       let shared = 0;
       for (let j = i; j + 1 < i + w; j++) {
-        const b = reply.slice(j, j + 2);
-        const c = counts.get(b);
-        if (c) {
+        const k = slot[j];
+        if (k >= 0 && left[k] > 0) {
           shared++;
-          counts.set(b, c - 1);
+          left[k]--;
         }
       }
       const score = (2 * shared) / (nA + (w - 1));
@@ -142,6 +147,24 @@ export function bestDice(reply: string, term: PreparedTerm): { score: number; wi
     }
   }
   return best;
+}
+
+const slotsCache = new WeakMap<PreparedTerm, { keys: Map<string, number>; counts: Int32Array }>();
+
+/** A term's distinct bigrams numbered, with how often each occurs. */
+function bigramSlots(term: PreparedTerm): { keys: Map<string, number>; counts: Int32Array } {
+  let s = slotsCache.get(term);
+  if (!s) {
+    const keys = new Map<string, number>();
+    const counts = new Int32Array(term.bigrams.size);
+    for (const [b, c] of term.bigrams) {
+      counts[keys.size] = c;
+      keys.set(b, keys.size);
+    }
+    s = { keys, counts };
+    slotsCache.set(term, s);
+  }
+  return s;
 }
 
 const replySyllables = new Map<string, string[]>();

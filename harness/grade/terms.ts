@@ -39,3 +39,9 @@ export function finderFor(owner: object, terms: () => Iterable<string>): TermFin
   if (!f) finders.set(owner, (f = new TermFinder(terms())));
   return f;
 }
+
+/** Does any of the terms' normalised forms occur among the found ones (a quick reject before the full check). */
+export function anyFound(found: Set<string>, terms: ReadonlyArray<{ norm: string }>): boolean {
+  for (let i = 0; i < terms.length; i++) if (found.has(terms[i].norm)) return true;
+  return false;
+}
