@@ -40,8 +40,24 @@ export function finderFor(owner: object, terms: () => Iterable<string>): TermFin
   return f;
 }
 
-/** Does any of the terms' normalised forms occur among the found ones (a quick reject before the full check). */
-export function anyFound(found: Set<string>, terms: ReadonlyArray<{ norm: string }>): boolean {
-  for (let i = 0; i < terms.length; i++) if (found.has(terms[i].norm)) return true;
-  return false;
+const holders = new WeakMap<object, Map<string, object[]>>();
+
+/**
+ * The items (key points) that list any of the found terms, from a term → items
+ * table built once per owner: a reply touches a few key points out of hundreds.
+ */
+export function holdersOf<T extends object>(owner: object, items: () => Iterable<readonly [string, T]>, found: Set<string>): Set<T> {
+  let table = holders.get(owner);
+  if (!table) {
+    table = new Map();
+    for (const [term, item] of items()) {
+      const list = table.get(term);
+      if (list) list.push(item);
+      else table.set(term, [item]);
+    }
+    holders.set(owner, table);
+  }
+  const out = new Set<T>();
+  for (const term of found) for (const item of table.get(term) ?? []) out.add(item as T);
+  return out;
 }
