@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { loadPacks } from '../harness/config/load.ts';
-import { calibrate, exchangesOf, loadFixtures } from '../harness/grade/calibrate.ts';
+import { exchangesOf, loadFixtures } from '../harness/grade/calibrate.ts';
 import type { TurnGradeInput } from '../harness/grade/types.ts';
 import { rulesGrader } from '../harness/grade/rules.ts';
 import { readJournal } from '../harness/run/journal.ts';
@@ -61,12 +61,14 @@ async function round(tag: number) {
 }
 
 if (out) {
-  const cal = await calibrate({ grader: rulesGrader, fixturesDir, packs, locale, split: 'all' });
-  const graded = await gradeRun(records, { packs, locale, grader: 'rules', good: 4 });
-  const snapshot = {
-    calibration: cal.rows.map((r) => ({ id: r.id, ...r.got, reasons: r.reasons })),
-    run: graded.map((g) => ({ id: g.record.id, passed: g.grade.passed, turns: g.grade.turns.map((t) => ({ level: t.level, recognition: t.recognition, completeness: t.completeness, hits: t.hits, forbidHits: t.forbidHits, topic: t.topic, reasons: t.reasons })) })),
-  };
+  // Fresh context, and (with --fresh) the texts of round 1: what a cache might get wrong shows here.
+  const { cal, recs } = texts(fresh ? 1 : 0);
+  const own = { ...ctx };
+  const turn = (t: Awaited<ReturnType<typeof rulesGrader.gradeTurn>>) => ({ level: t.level, recognition: t.recognition, completeness: t.completeness, hits: t.hits, forbidHits: t.forbidHits, topic: t.topic, reasons: t.reasons });
+  const calibration = [];
+  for (let k = 0; k < inputs.length; k++) calibration.push(turn(await rulesGrader.gradeTurn({ ...inputs[k], exchanges: cal[k] }, own)));
+  const graded = await gradeRun(recs, { packs, locale, grader: 'rules', good: 4 });
+  const snapshot = { calibration, run: graded.map((g) => ({ id: g.record.id, passed: g.grade.passed, turns: g.grade.turns.map(turn) })) };
   writeFileSync(out, JSON.stringify(snapshot, null, 1));
 }
 await round(0);
