@@ -187,11 +187,18 @@ function syllablesCached(reply: string): string[] {
 const looseHays = new WeakMap<string[], string[]>();
 const looseNeedles = new WeakMap<string[][], string[][]>();
 
+const hayPresent = new WeakMap<string[], Set<string>>();
+
 export function findSyllables(hay: string[], needle: string[][]): number {
   let lh = looseHays.get(hay);
   if (!lh) looseHays.set(hay, (lh = hay.map(loose)));
   let ln = looseNeedles.get(needle);
   if (!ln) looseNeedles.set(needle, (ln = needle.map((r) => r.map(loose))));
+  if (needle.length > hay.length) return -1;
+  // Quick reject: a syllable of the needle the reply never sounds (most phrases, most replies).
+  let present = hayPresent.get(hay);
+  if (!present) hayPresent.set(hay, (present = new Set(lh)));
+  for (const readings of ln) if (!readings.some((r) => present.has(r))) return -1;
   outer: for (let i = 0; i + needle.length <= hay.length; i++) {
     for (let j = 0; j < needle.length; j++) if (!ln[j].includes(lh[i + j])) continue outer;
     return i;
