@@ -28,6 +28,7 @@ class HttpSession implements Session {
   private sessionId: string;
   private cookies = new Map<string, string>();
   private turn = 0;
+  private answered = false;
 
   constructor(
     private readonly config: HttpConfig,
@@ -62,6 +63,10 @@ class HttpSession implements Session {
         retryAfterMs: parseRetryAfter(header(res.headers['retry-after'])),
       });
     }
+    if ((res.status === 404 || res.status === 410) && this.answered) {
+      // The same URL answered this session before: the bot has forgotten the session, not the path.
+      throw new TransportFault('not-found', `HTTP ${res.status} from ${config.url} mid-conversation: the bot no longer knows the session`, { retryable: true, sessionBroken: true });
+    }
     if (res.status >= 500) throw new TransportFault('server-error', `HTTP ${res.status} from ${config.url}: ${raw.slice(0, 200)}`);
     if (res.status >= 400) {
       throw new TransportFault('protocol', `HTTP ${res.status} from ${config.url}: ${raw.slice(0, 200)} — check the profile's request template and headers`, { retryable: false });
@@ -73,6 +78,7 @@ class HttpSession implements Session {
     } catch {
       throw new TransportFault('protocol', `the bot API answered with non-JSON: ${JSON.stringify(raw.slice(0, 120))}`, { retryable: false });
     }
+    this.answered = true;
     return this.toReply(data, elapsed);
   }
 
@@ -137,7 +143,8 @@ function classifyError(err: unknown, timedOut: boolean): TransportFault {
   const code = e.code ?? '';
   if (code === 'ECONNREFUSED') return new TransportFault('refused', `connection refused: ${e.message}`, { cause: err });
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return new TransportFault('unreachable', `host not found: ${e.message}`, { cause: err });
-  if (code === 'ECONNRESET' || code === 'EPIPE') return new TransportFault('dropped', `connection reset: ${e.message}`, { cause: err });
+  // One request's connection, not the conversation: the bot still knows the session.
+  if (code === 'ECONNRESET' || code === 'EPIPE') return new TransportFault('dropped', `connection reset: ${e.message}`, { cause: err, sessionBroken: false });
   if (code === 'ERR_INVALID_URL') return new TransportFault('protocol', `invalid URL in the profile: ${e.message}`, { retryable: false, cause: err });
   return new TransportFault('unreachable', `${e.message}${code ? ` (${code})` : ''}`, { cause: err });
 }

@@ -1,0 +1,106 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { BotReply } from '../types.ts';
+import { fnv1a } from '../util/hash.ts';
+import type { Redactor } from '../util/redact.ts';
+
+// What of a reply is kept. A bot can answer with megabytes (a runaway
+// generation, a debug dump): the driver clips the text before anyone grades
+// it, and the journal stores it once — the whole reply goes to one evidence
+// file, itself capped — so a run folder, its reports and the grader's time
+// stay bounded whatever the bot sends.
+
+/** Characters of reply text (and of all its messages together) stored and graded. */
+export const TEXT_CAP = 64 * 1024;
+/** Characters of a whole reply kept in its evidence file. */
+export const FULL_CAP = 512 * 1024;
+/** A string inside `evidence.raw` longer than this is clipped. */
+const RAW_STRING_CAP = 1024;
+/** Array items and object keys kept per level of `evidence.raw`. */
+const RAW_ITEMS_CAP = 50;
+
+/** The whole text of replies the driver clipped, until the runner writes it to evidence. */
+const wholeText = new WeakMap<BotReply, string>();
+
+/** Clip a fresh reply to TEXT_CAP (text and messages) and mark it; the whole text waits for `storeReply`. */
+export function clipReply(reply: BotReply): BotReply {
+  const total = reply.messages.reduce((n, m) => n + m.text.length, 0);
+  if (reply.text.length <= TEXT_CAP && total <= TEXT_CAP) return reply;
+  let budget = TEXT_CAP;
+  const messages = [];
+  for (const m of reply.messages) {
+    if (budget <= 0) break;
+    messages.push(m.text.length <= budget ? m : { ...m, text: m.text.slice(0, budget) });
+    budget -= m.text.length;
+  }
+  const clipped: BotReply = {
+    ...reply,
+    text: reply.text.slice(0, TEXT_CAP),
+    messages,
+    truncated: { originalChars: Math.max(reply.text.length, total) },
+  };
+  wholeText.set(clipped, reply.text.length >= total ? reply.text : reply.messages.map((m) => m.text).join('\n'));
+  return clipped;
+}
+
+export interface StoreContext {
+  redact: Redactor;
+  /** Absolute folder of the conversation's evidence. */
+  evidenceDir: string;
+  /** Absolute path → run-relative path. */
+  relative(path: string): string;
+}
+
+/**
+ * Make a reply fit for the journal, in place: redact it, write the whole text
+ * of a clipped reply to one evidence file (once per distinct text), and keep
+ * of `evidence.raw` only what the extracted text does not already say.
+ */
+export function storeReply(reply: BotReply, ctx: StoreContext): void {
+  const whole = wholeText.get(reply);
+  const texts = new Set([reply.text, ...reply.messages.map((m) => m.text)].filter((t) => t.length > 0));
+  if (whole !== undefined) texts.add(whole);
+  if (reply.evidence?.raw !== undefined) {
+    const raw = shrinkRaw(reply.evidence.raw, texts, whole ?? reply.text);
+    reply.evidence.raw = raw === undefined ? undefined : JSON.parse(ctx.redact(JSON.stringify(raw)));
+    if (reply.evidence.raw === undefined) delete reply.evidence.raw;
+  }
+  // Redact before clipping, so a number cut at the edge cannot slip past the redactor half-shown.
+  reply.text = ctx.redact(reply.text).slice(0, TEXT_CAP);
+  for (const m of reply.messages) m.text = ctx.redact(m.text).slice(0, TEXT_CAP);
+  if (whole !== undefined) {
+    const body = ctx.redact(whole);
+    const kept = body.length > FULL_CAP ? `${body.slice(0, FULL_CAP)}\n[… ${body.length - FULL_CAP} more characters not kept]\n` : body;
+    mkdirSync(ctx.evidenceDir, { recursive: true });
+    const file = join(ctx.evidenceDir, `reply-${fnv1a(whole).toString(16).padStart(8, '0')}.txt`);
+    writeFileSync(file, kept);
+    reply.evidence = { ...reply.evidence, full: ctx.relative(file) };
+  }
+}
+
+/**
+ * `raw` without the reply's own text: a string equal to the extracted text or
+ * one of its messages becomes a pointer to it; other long strings, arrays and
+ * objects are clipped. Undefined when nothing is left worth keeping.
+ */
+export function shrinkRaw(raw: unknown, texts: Set<string>, text: string): unknown {
+  const walk = (v: unknown, depth: number): unknown => {
+    if (typeof v === 'string') {
+      if (texts.has(v) || (v.length > 64 && text.includes(v))) return '[= reply text]';
+      return v.length > RAW_STRING_CAP ? `${v.slice(0, RAW_STRING_CAP)}[… ${v.length - RAW_STRING_CAP} more characters]` : v;
+    }
+    if (v === null || typeof v !== 'object') return v;
+    if (depth > 8) return '[…]';
+    if (Array.isArray(v)) {
+      const items = v.slice(0, RAW_ITEMS_CAP).map((x) => walk(x, depth + 1));
+      if (v.length > RAW_ITEMS_CAP) items.push(`[… ${v.length - RAW_ITEMS_CAP} more items]`);
+      return items;
+    }
+    const entries = Object.entries(v as Record<string, unknown>);
+    const out: Record<string, unknown> = {};
+    for (const [k, x] of entries.slice(0, RAW_ITEMS_CAP)) out[k] = walk(x, depth + 1);
+    if (entries.length > RAW_ITEMS_CAP) out['…'] = `${entries.length - RAW_ITEMS_CAP} more keys`;
+    return out;
+  };
+  return walk(raw, 0);
+}
