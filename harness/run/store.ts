@@ -10,10 +10,10 @@ import type { Redactor } from '../util/redact.ts';
 // file, itself capped — so a run folder, its reports and the grader's time
 // stay bounded whatever the bot sends.
 
-/** Characters of reply text (and of all its messages together) stored and graded. */
+/** UTF-8 bytes of reply text (and of all its messages together) stored and graded. */
 export const TEXT_CAP = 64 * 1024;
-/** Characters of a whole reply kept in its evidence file. */
-export const FULL_CAP = 512 * 1024;
+/** UTF-8 bytes of a whole reply kept in its evidence file. */
+export const FULL_CAP = 256 * 1024;
 /** A string inside `evidence.raw` longer than this is clipped. */
 const RAW_STRING_CAP = 1024;
 /** Array items and object keys kept per level of `evidence.raw`. */
@@ -25,17 +25,18 @@ const wholeText = new WeakMap<BotReply, string>();
 /** Clip a fresh reply to TEXT_CAP (text and messages) and mark it; the whole text waits for `storeReply`. */
 export function clipReply(reply: BotReply): BotReply {
   const total = reply.messages.reduce((n, m) => n + m.text.length, 0);
-  if (reply.text.length <= TEXT_CAP && total <= TEXT_CAP) return reply;
+  if (utf8Bytes(reply.text) <= TEXT_CAP && reply.messages.reduce((n, m) => n + utf8Bytes(m.text), 0) <= TEXT_CAP) return reply;
   let budget = TEXT_CAP;
   const messages = [];
   for (const m of reply.messages) {
     if (budget <= 0) break;
-    messages.push(m.text.length <= budget ? m : { ...m, text: m.text.slice(0, budget) });
-    budget -= m.text.length;
+    const text = clipUtf8(m.text, budget);
+    messages.push(text === m.text ? m : { ...m, text });
+    budget -= utf8Bytes(text);
   }
   const clipped: BotReply = {
     ...reply,
-    text: reply.text.slice(0, TEXT_CAP),
+    text: clipUtf8(reply.text, TEXT_CAP),
     messages,
     truncated: { originalChars: Math.max(reply.text.length, total) },
   };
@@ -66,11 +67,12 @@ export function storeReply(reply: BotReply, ctx: StoreContext): void {
     if (reply.evidence.raw === undefined) delete reply.evidence.raw;
   }
   // Redact before clipping, so a number cut at the edge cannot slip past the redactor half-shown.
-  reply.text = ctx.redact(reply.text).slice(0, TEXT_CAP);
-  for (const m of reply.messages) m.text = ctx.redact(m.text).slice(0, TEXT_CAP);
+  reply.text = clipUtf8(ctx.redact(reply.text), TEXT_CAP);
+  for (const m of reply.messages) m.text = clipUtf8(ctx.redact(m.text), TEXT_CAP);
   if (whole !== undefined) {
     const body = ctx.redact(whole);
-    const kept = body.length > FULL_CAP ? `${body.slice(0, FULL_CAP)}\n[… ${body.length - FULL_CAP} more characters not kept]\n` : body;
+    const head = clipUtf8(body, FULL_CAP);
+    const kept = head.length < body.length ? `${head}\n[… ${body.length - head.length} more characters not kept]\n` : body;
     mkdirSync(ctx.evidenceDir, { recursive: true });
     const file = join(ctx.evidenceDir, `reply-${fnv1a(whole).toString(16).padStart(8, '0')}.txt`);
     writeFileSync(file, kept);
@@ -103,4 +105,18 @@ export function shrinkRaw(raw: unknown, texts: Set<string>, text: string): unkno
     return out;
   };
   return walk(raw, 0);
+}
+
+export const utf8Bytes = (s: string): number => Buffer.byteLength(s, 'utf8');
+
+/** The longest prefix of `s` that fits in `max` UTF-8 bytes, never cutting a character. */
+export function clipUtf8(s: string, max: number): string {
+  if (s.length * 3 <= max) return s;
+  // Every UTF-16 unit takes at least one byte: what fits is within the first `max` units.
+  const head = s.length > max ? s.slice(0, max) : s;
+  const buf = Buffer.from(head, 'utf8');
+  if (buf.length <= max) return head;
+  let cut = max;
+  while (cut > 0 && (buf[cut] & 0xc0) === 0x80) cut--; // back to a character boundary
+  return buf.subarray(0, cut).toString('utf8');
 }
