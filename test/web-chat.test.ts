@@ -35,8 +35,7 @@ describe('web chat in a real browser', () => {
     const s = await adapter.open(testCtx());
     const r = await s.send(say('余额怎么查'), never());
     expect(r.latency.firstMs).toBeGreaterThanOrEqual(295);
-    // Accuracy is a benchmark figure (bench/web.bench.ts); here: measured in the page, never before the delay.
-    expect(r.latency.firstMs).toBeLessThan(1300);
+    // Accuracy is a benchmark figure (bench/web.bench.ts, bench/suite-figures.bench.ts); here: measured in the page, never before the delay.
     expect(r.latency.settledMs!).toBeGreaterThanOrEqual(r.latency.firstMs!);
     await s.close({ failed: false });
   });
