@@ -145,6 +145,7 @@ function classifyError(err: unknown, timedOut: boolean): TransportFault {
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return new TransportFault('unreachable', `host not found: ${e.message}`, { cause: err });
   // One request's connection, not the conversation: the bot still knows the session.
   if (code === 'ECONNRESET' || code === 'EPIPE') return new TransportFault('dropped', `connection reset: ${e.message}`, { cause: err, sessionBroken: false });
+  if (code === 'E_TOO_LARGE') return new TransportFault('protocol', `${e.message}: check the profile's URL and request`, { retryable: false, cause: err });
   if (code === 'ERR_INVALID_URL') return new TransportFault('protocol', `invalid URL in the profile: ${e.message}`, { retryable: false, cause: err });
   return new TransportFault('unreachable', `${e.message}${code ? ` (${code})` : ''}`, { cause: err });
 }
