@@ -140,6 +140,10 @@ describe('harness run against a misbehaving bot', () => {
     const html = readFileSync(join(out, 'index.html'), 'utf8');
     expect(md.length).toBeLessThan(200_000);
     expect(html.length).toBeLessThan(1_000_000);
+    // The transcripts clip the reply and link the file that holds it whole.
+    const full = exchanges(of('huge')[0])[0].reply.evidence!.full!;
+    expect(html).toContain(`href="${full.split('/').map(encodeURIComponent).join('/')}"`);
+    expect(readFileSync(join(out, 'results.csv'), 'utf8')).toContain(full);
   });
 
   it('huge: the grader saw the answer at the start of the reply', () => {
