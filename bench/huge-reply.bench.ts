@@ -13,7 +13,7 @@ import { faultBank, startFaultBot } from '../test/fixtures/fault-bot.ts';
 // Targets: < 300 MB peak, < 20 MB folder, no other channel's turn timed out.
 
 const dir = mkdtempSync(join(tmpdir(), 'harness-bench-huge-'));
-const bot = await startFaultBot({ dripMs: 1500 });
+const bot = await startFaultBot({ dripMs: 1500, hugeBytes: Number(process.env.HUGE_BYTES ?? 2 * 1024 * 1024) });
 const bank = join(dir, 'bank.yaml');
 writeFileSync(bank, faultBank(bot, ['huge', 'ok', 'drip'], { turnMs: 5000 }));
 const out = join(dir, 'run');

@@ -40,7 +40,13 @@ export function clipReply(reply: BotReply): BotReply {
     messages,
     truncated: { originalChars: Math.max(reply.text.length, total) },
   };
-  wholeText.set(clipped, reply.text.length >= total ? reply.text : reply.messages.map((m) => m.text).join('\n'));
+  const whole = reply.text.length >= total ? reply.text : reply.messages.map((m) => m.text).join('\n');
+  wholeText.set(clipped, whole);
+  // The raw response repeats the megabytes: let them go now, not when the conversation ends.
+  if (reply.evidence?.raw !== undefined) {
+    const texts = new Set([reply.text, whole, ...reply.messages.map((m) => m.text)]);
+    clipped.evidence = { ...reply.evidence, raw: shrinkRaw(reply.evidence.raw, texts, whole) };
+  }
   return clipped;
 }
 
