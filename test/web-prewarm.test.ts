@@ -33,7 +33,7 @@ describe('web chat with busy signals and a prewarmed chat', () => {
     await s.close({ failed: false });
   });
 
-  it('opens the next conversation at once, on a fresh chat session of its own', async () => {
+  it('opens the next conversation from the prewarmed spare, on a fresh chat session of its own', async () => {
     const first = await adapter.open(testCtx());
     await first.send(say('余额怎么查'), never());
     await first.close({ failed: false });
