@@ -14,12 +14,12 @@ const fixturesDir = fileURLToPath(new URL('./fixtures/calibration/', import.meta
 const scenariosDir = fileURLToPath(new URL('../scenarios/zh-CN/', import.meta.url));
 
 describe('grading a large run', () => {
-  it('grades 1200 conversations, hotline ones included, every scripted turn', async () => {
+  it('grades 300 conversations, hotline ones included, every scripted turn', async () => {
     const { packs, locale } = loadPacks(scenariosDir);
     const replies = loadFixtures(fixturesDir).map((f) => f.reply);
     const records: ConversationRecord[] = [];
     let k = 0;
-    for (let repeat = 0; records.length < 1200; repeat++) {
+    for (let repeat = 0; records.length < 300; repeat++) {
       for (const pack of packs) {
         for (const c of pack.cases) {
           records.push({
