@@ -108,8 +108,10 @@ describe('when a reply is done', () => {
   });
 
   it('gives an empty reply, not a fault, when the bot says nothing within maxWaitMs', async () => {
-    const mute = await createWebServer(tinyBrain(), { latencyMs: 5000, jitterMs: 0 });
-    const a = createWebAdapter(webConfigSchema.parse(demoWebConfig(mute.url, { maxWaitMs: 1500, settleMs: 300 })), testEnv());
+    // maxWaitMs also bounds each step of opening the chat: long enough for a loaded machine,
+    // and the bot stays silent far longer than that.
+    const mute = await createWebServer(tinyBrain(), { latencyMs: 120_000, jitterMs: 0 });
+    const a = createWebAdapter(webConfigSchema.parse(demoWebConfig(mute.url, { maxWaitMs: 8000, settleMs: 300 })), testEnv());
     try {
       const s = await a.open(testCtx());
       const r = await s.send(say('余额怎么查'), never());
