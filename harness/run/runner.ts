@@ -14,6 +14,7 @@ import type { PlanItem } from './plan.ts';
 import { ChannelGate } from './politeness.ts';
 import { sleep } from '../util/sleep.ts';
 import { backoffMs, isRetryable } from './retry.ts';
+import { storeReply } from './store.ts';
 
 export interface ExecuteOptions {
   profile: BankProfile;
@@ -193,9 +194,12 @@ async function runOnce(item: PlanItem, gate: ChannelGate, opts: ExecuteOptions, 
       turnTimeoutMs: opts.profile.timeouts.turnMs,
       beforeSend: (s) => gate.beforeSend(s),
       signal: controller.signal,
+      retries: opts.profile.retries,
+      log: (m) => opts.log(`${item.id}: ${m}`),
     });
     failed = false;
-    for (const t of turns) for (const e of t.exchanges) redactReply(e, opts.redact);
+    const store = { redact: opts.redact, evidenceDir, relative: (p: string) => relative(opts.runDir, p) };
+    for (const t of turns) for (const e of t.exchanges) storeReply(e.reply, store);
     return { turns, metrics: session.metrics?.() };
   } catch (err) {
     if (controller.signal.aborted && controller.signal.reason instanceof TransportFault) throw controller.signal.reason;
@@ -205,12 +209,6 @@ async function runOnce(item: PlanItem, gate: ChannelGate, opts: ExecuteOptions, 
     outer.removeEventListener('abort', onAbort);
     await session?.close({ failed }).catch((e) => opts.log(`${item.id}: closing the session failed: ${(e as Error).message}`));
   }
-}
-
-function redactReply(e: { utterance: { text: string }; reply: { text: string; messages: { text: string }[]; evidence?: { raw?: unknown } } }, redact: Redactor) {
-  e.reply.text = redact(e.reply.text);
-  for (const m of e.reply.messages) m.text = redact(m.text);
-  if (e.reply.evidence?.raw !== undefined) e.reply.evidence.raw = JSON.parse(redact(JSON.stringify(e.reply.evidence.raw)));
 }
 
 export function safeName(id: string): string {
