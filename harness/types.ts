@@ -3,6 +3,10 @@
 
 export type ChannelKind = 'online' | 'hotline';
 
+/** The languages reports, grader reasons and console text speak. */
+export const langs = ['zh', 'en'] as const;
+export type Lang = (typeof langs)[number];
+
 /** Why the simulated customer sends a message. */
 export type AttemptKind =
   | 'first' // the scripted question (one variant of `say`)
