@@ -69,10 +69,11 @@ describe('resume after a kill', () => {
 
   it('drops a torn last line left by a kill mid-write', () => {
     const dir = tempDir();
-    appendFileSync(join(dir, 'results.jsonl'), JSON.stringify({ id: 'a' }) + '\n' + '{"id":"b","tur');
+    const whole = JSON.stringify({ id: 'a', bank: 'b', channel: 'api', kind: 'online', pack: 'p', case: 'c', variant: 0, repeat: 0, startedAt: '2026-01-01T00:00:00.000Z', durationMs: 1, attempts: 1, turns: [] });
+    appendFileSync(join(dir, 'results.jsonl'), whole + '\n' + '{"id":"b","tur');
     expect(readJournal(dir).records.map((r) => r.id)).toEqual(['a']);
     expect(repairJournal(dir)).toBeGreaterThan(0);
-    expect(readFileSync(join(dir, 'results.jsonl'), 'utf8')).toBe('{"id":"a"}\n');
+    expect(readFileSync(join(dir, 'results.jsonl'), 'utf8')).toBe(whole + '\n');
   });
 });
 

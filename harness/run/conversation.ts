@@ -22,6 +22,9 @@ export interface DriverDeps {
   signal: AbortSignal;
   /** Resends of one request in the same session after a transport fault (the bank's `retries`). */
   retries: RetryPolicy;
+  /** Each transport fault as it happens, and each reply that arrived (the circuit breaker counts them). */
+  onFault?(fault: TransportFault): void;
+  onReply?(): void;
   log(message: string): void;
 }
 
@@ -64,9 +67,11 @@ export async function sendWithRetries(session: Session, utterance: Utterance, de
     await deps.beforeSend(deps.signal);
     try {
       const reply = await withTimeout((signal) => session.send(utterance, signal), deps.turnTimeoutMs, deps.signal);
+      deps.onReply?.();
       // Clipped before anyone reads it: the follow-up choice and the grader see the stored text.
       return { reply: clipReply(reply), retries };
     } catch (err) {
+      if (err instanceof TransportFault && !deps.signal.aborted) deps.onFault?.(err);
       if (deps.signal.aborted || !(err instanceof TransportFault) || !err.retryable || err.sessionBroken) throw err;
       if (retries >= deps.retries.max) {
         throw new TransportFault(err.kind, `${err.message} (sent ${retries + 1} times in the same session)`, { ...err.opts, retryable: false, cause: err });
