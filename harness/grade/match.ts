@@ -124,47 +124,37 @@ export function bestDice(reply: string, term: PreparedTerm): { score: number; wi
   // A shorter window drops a character: only for long synonyms, where one
   // character is not the whole meaning ("临时挂" is not "临时挂失").
   const negations = [...term.norm].filter((c) => NEGATIONS.includes(c));
-  // Each bigram of the reply as the index of the same bigram among the term's (-1: not the term's),
-  // so a window counts shared bigrams in a small array instead of a copied map.
-  const { keys, counts } = bigramSlots(term);
-  const slot = new Int32Array(reply.length - 1);
-  for (let j = 0; j + 1 < reply.length; j++) slot[j] = keys.get(reply.slice(j, j + 2)) ?? -1;
-  const left = new Int32Array(counts.length);
+  // A window slides one character at a time: its shared-bigram count is kept
+  // up to date in O(1) per step with numeric bigram keys, so a long reply
+  // costs linear time and no garbage (a 64 KiB reply once took seconds).
+  const want = new Map<number, number>();
+  for (const [bigram, c] of term.bigrams) want.set(bigram.charCodeAt(0) * 65536 + bigram.charCodeAt(1), c);
+  const key = (j: number) => reply.charCodeAt(j) * 65536 + reply.charCodeAt(j + 1);
   for (let w = Math.max(2, L >= SHORTEN_MIN_CHARS ? L - 1 : L); w <= L + 1; w++) {
+    if (w > reply.length) break;
+    const inWindow = new Map<number, number>();
+    let shared = 0;
+    const add = (k: number) => {
+      const n = inWindow.get(k) ?? 0;
+      if (n < (want.get(k) ?? 0)) shared++;
+      inWindow.set(k, n + 1);
+    };
+    for (let j = 0; j + 1 < w; j++) add(key(j));
     for (let i = 0; i + w <= reply.length; i++) {
-      if (negations.length && negations.some((c) => !reply.slice(i, i + w).includes(c))) continue;
-      left.set(counts);
-      let shared = 0;
-      for (let j = i; j + 1 < i + w; j++) {
-        const k = slot[j];
-        if (k >= 0 && left[k] > 0) {
-          shared++;
-          left[k]--;
-        }
+      if (i > 0) {
+        const gone = key(i - 1);
+        const n = inWindow.get(gone)! - 1;
+        inWindow.set(gone, n);
+        if (n < (want.get(gone) ?? 0)) shared--;
+        add(key(i + w - 2));
       }
       const score = (2 * shared) / (nA + (w - 1));
-      if (score > best.score) best = { score, window: reply.slice(i, i + w) };
+      if (score <= best.score) continue;
+      if (negations.length && negations.some((c) => !reply.slice(i, i + w).includes(c))) continue;
+      best = { score, window: reply.slice(i, i + w) };
     }
   }
   return best;
-}
-
-const slotsCache = new WeakMap<PreparedTerm, { keys: Map<string, number>; counts: Int32Array }>();
-
-/** A term's distinct bigrams numbered, with how often each occurs. */
-function bigramSlots(term: PreparedTerm): { keys: Map<string, number>; counts: Int32Array } {
-  let s = slotsCache.get(term);
-  if (!s) {
-    const keys = new Map<string, number>();
-    const counts = new Int32Array(term.bigrams.size);
-    for (const [b, c] of term.bigrams) {
-      counts[keys.size] = c;
-      keys.set(b, keys.size);
-    }
-    s = { keys, counts };
-    slotsCache.set(term, s);
-  }
-  return s;
 }
 
 const replySyllables = new Map<string, string[]>();
