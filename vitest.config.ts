@@ -6,20 +6,22 @@ import { defineConfig } from 'vitest/config';
 //   timeouts long enough for a loaded 2-core machine.
 // Tests assert behaviour, never speed: timing figures live in bench/.
 const e2e = [
-  'test/e2e-*.test.ts',
-  'test/sip-*.test.ts',
-  'test/web-*.test.ts',
-  'test/wechat-h5.test.ts',
-  'test/probe.test.ts',
-  'test/report-html.test.ts',
-  'test/resume-shard.test.ts',
-  'test/config-errors.test.ts',
-  'test/schema-files.test.ts',
-  'test/http-adapter.test.ts',
-  'test/hotline-*.test.ts',
-  'test/audio-websocket.test.ts',
-  'test/speech-espeak.test.ts',
-  'test/demo-api.test.ts',
+  'test/e2e/**/*.test.ts',
+  'test/interop/**/*.test.ts',
+  // Real Chromium, SIP/RTP sockets or child processes, beside the unit tests of their module.
+  'test/adapters/web/**/*.test.ts',
+  'test/adapters/wechat-h5.test.ts',
+  'test/adapters/http.test.ts',
+  'test/adapters/hotline/sip-*.test.ts',
+  'test/adapters/hotline/adapter.test.ts',
+  'test/adapters/hotline/config.test.ts',
+  'test/adapters/hotline/ivr.test.ts',
+  'test/adapters/hotline/audio-websocket.test.ts',
+  'test/adapters/hotline/speech-espeak.test.ts',
+  'test/reports/html.test.ts',
+  'test/config/errors.test.ts',
+  'test/config/schema-files.test.ts',
+  'test/banks/demo-api.test.ts',
 ];
 
 export default defineConfig({

@@ -14,8 +14,8 @@ import { gradeConversation } from '../harness/grade/index.ts';
 import { rulesGrader } from '../harness/grade/rules.ts';
 import type { ConversationRecord } from '../harness/types.ts';
 import { answerSdp, startResponder } from '../test/fixtures/sipp/responder.ts';
-import { demoWebConfig, never, say, testCtx, testEnv } from '../test/web-helpers.ts';
-import { tinyBrain } from '../test/web-tiny-brain.ts';
+import { demoWebConfig, never, say, testCtx, testEnv } from '../test/helpers/web.ts';
+import { tinyBrain } from '../test/helpers/tiny-brain.ts';
 
 // The speed and timing figures the test suite used to assert: on a quiet
 // machine each meets its target; on a loaded one it says so here instead of

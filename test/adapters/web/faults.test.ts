@@ -1,0 +1,101 @@
+import { existsSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { resolveChromium } from '../../../adapters/web/browser.ts';
+import { webConfigSchema } from '../../../adapters/web/config.ts';
+import { createWebAdapter } from '../../../adapters/web/index.ts';
+import { createWebServer, type WebServer } from '../../../banks/demo/web/index.ts';
+import { TransportFault } from '../../../harness/types.ts';
+import { demoWebConfig, descendants, never, say, testCtx, testEnv } from '../../helpers/web.ts';
+import { tinyBrain } from '../../helpers/tiny-brain.ts';
+
+let server: WebServer;
+beforeAll(async () => {
+  server = await createWebServer(tinyBrain(), { latencyMs: 50, jitterMs: 0 });
+});
+afterAll(() => server?.close());
+
+const kill = (match: (cmd: string) => boolean) => {
+  const victims = descendants().filter((p) => p.cmd.includes('chrom') && match(p.cmd));
+  for (const v of victims) process.kill(v.pid, 'SIGKILL');
+  return victims.length;
+};
+
+describe('browser faults are transport faults, and the next conversation recovers', () => {
+  /** Kill some of the browser's processes mid-conversation: the turn is a retryable crash, and the next conversation works. */
+  async function killAndRecover(which: (cmd: string) => boolean): Promise<void> {
+    const a = createWebAdapter(webConfigSchema.parse(demoWebConfig(server.url)), testEnv());
+    try {
+      const s = await a.open(testCtx());
+      expect(kill(which)).toBeGreaterThan(0);
+      const err = await s.send(say('余额怎么查'), never()).catch((e) => e);
+      expect(err).toBeInstanceOf(TransportFault);
+      expect(err.kind).toBe('crashed');
+      expect(err.retryable).toBe(true);
+      await s.close({ failed: true });
+      const again = await a.open(testCtx());
+      expect((await again.send(say('余额怎么查'), never())).text).toContain('查询余额');
+      await again.close({ failed: false });
+    } finally {
+      await a.dispose();
+    }
+  }
+
+  it('a crashed page fails the turn with TransportFault crashed', () => killAndRecover((cmd) => cmd.includes('--type=renderer')));
+
+  it('a dead browser is relaunched on the next open', () => killAndRecover((cmd) => !cmd.includes('--type=')));
+
+  it('a refused connection is TransportFault refused', async () => {
+    const gone = await createWebServer(tinyBrain(), { latencyMs: 0, jitterMs: 0 });
+    await gone.close();
+    const a = createWebAdapter(webConfigSchema.parse(demoWebConfig(gone.url)), testEnv());
+    try {
+      const err = await a.open(testCtx()).catch((e) => e);
+      expect(err).toBeInstanceOf(TransportFault);
+      expect(err.kind).toBe('refused');
+    } finally {
+      await a.dispose();
+    }
+  });
+});
+
+describe('evidence', () => {
+  const dir = '/tmp/harness-web-evidence';
+  it('keeps a Playwright trace for a failed conversation only, and a screenshot per turn', async () => {
+    rmSync(dir, { recursive: true, force: true });
+    const a = createWebAdapter(webConfigSchema.parse(demoWebConfig(server.url, { screenshots: true })), testEnv({ trace: 'on-failure' }));
+    try {
+      const ok = await a.open(testCtx(join(dir, 'ok'), dir));
+      const r = await ok.send(say('余额怎么查'), never());
+      expect(r.evidence?.screenshot).toBe('ok/turn-0-1.png');
+      expect(existsSync(join(dir, 'ok/turn-0-1.png'))).toBe(true);
+      await ok.close({ failed: false });
+      expect(existsSync(join(dir, 'ok/trace.zip'))).toBe(false);
+      const bad = await a.open(testCtx(join(dir, 'bad'), dir));
+      await bad.send(say('卡丢了'), never());
+      await bad.close({ failed: true });
+      expect(existsSync(join(dir, 'bad/trace.zip'))).toBe(true);
+    } finally {
+      await a.dispose();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('finding a browser', () => {
+  it('names both install routes when no Chromium exists', async () => {
+    const err = await resolveChromium({ HARNESS_CHROMIUM: '/nonexistent/chrome' }, '/nonexistent/chromium').catch((e) => e);
+    // Where Playwright's own build is installed it is found instead: that is fine too.
+    if (err instanceof Error) {
+      expect(err.message).toContain('npx playwright install chromium');
+      expect(err.message).toContain('apt-get install chromium');
+      expect(err.message).toContain('HARNESS_CHROMIUM=/nonexistent/chrome');
+    } else {
+      expect(err.source).toBe('playwright');
+    }
+  });
+
+  it('prefers HARNESS_CHROMIUM when it points at a binary', async () => {
+    expect(await resolveChromium({ HARNESS_CHROMIUM: '/usr/bin/chromium' }, '/nonexistent')).toEqual({ executablePath: '/usr/bin/chromium', source: 'env' });
+  });
+});

@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest';
+import { fileURLToPath } from 'node:url';
+import { loadPacks } from '../../harness/config/load.ts';
+import { calibrate, formatCalibration, loadFixtures } from '../../harness/grade/calibrate.ts';
+import { rulesGrader } from '../../harness/grade/rules.ts';
+
+const fixturesDir = fileURLToPath(new URL('../../calibration/zh-CN/', import.meta.url));
+const scenariosDir = fileURLToPath(new URL('../../scenarios/zh-CN/', import.meta.url));
+
+describe('rules grader calibration against hand-labelled replies', async () => {
+  const { packs, locale } = loadPacks(scenariosDir);
+  const result = await calibrate({ grader: rulesGrader, fixturesDir, packs, locale });
+
+  it('has at least 80 labelled replies, 10 or more for each of the eight scenarios, all wired to real packs', () => {
+    const fixtures = loadFixtures(fixturesDir);
+    expect(fixtures.length).toBeGreaterThanOrEqual(80);
+    const perPack = new Map<string, number>();
+    for (const f of fixtures) perPack.set(f.pack, (perPack.get(f.pack) ?? 0) + 1);
+    expect(perPack.size).toBe(8);
+    for (const [, n] of perPack) expect(n).toBeGreaterThanOrEqual(10);
+    expect(result.skipped).toEqual([]);
+    expect(result.n).toBe(fixtures.length);
+    // Label hits name real key points of their turn.
+    for (const row of result.rows) expect(row.keypoints.total).toBeGreaterThan(0);
+  });
+
+  it('covers every kind of reply a judge sees', () => {
+    const fixtures = loadFixtures(fixturesDir);
+    const topics = new Set(fixtures.map((f) => f.label.topic));
+    expect([...topics].sort()).toEqual(['fallback', 'off', 'on']);
+    expect(fixtures.some((f) => f.transcribed)).toBe(true);
+    expect(fixtures.some((f) => /[掛證開戶銷網櫃]/.test(f.reply))).toBe(true);
+    expect(fixtures.some((f) => f.handoff)).toBe(true);
+    expect(fixtures.some((f) => f.reply === '')).toBe(true);
+  });
+
+  it('agrees with the human labels on recognition at least 90 % of the time', () => {
+    expect(result.agreement).toBeGreaterThanOrEqual(0.9);
+    expect(result.kappa).toBeGreaterThanOrEqual(0.75);
+  });
+
+  it('scores completeness within 0.6 points of the human labels on average', () => {
+    expect(result.completenessMAE).toBeLessThanOrEqual(0.6);
+    expect(result.keypointAgreement).toBeGreaterThanOrEqual(0.9);
+  });
+
+  it('prints a report a reviewer can act on, in Chinese or English', () => {
+    const en = formatCalibration(result, 'en');
+    expect(en).toContain(`Calibration of the rules grader on ${result.n} hand-labelled replies`);
+    expect(en).toMatch(/Recognition agreement \(on topic \/ off topic \/ fallback\): \d+\.\d %/);
+    expect(en).toContain('Confusion (rows: human label, columns: grader)');
+    const zh = formatCalibration(result, 'zh');
+    expect(zh).toContain('问题识别一致率');
+    expect(zh).toContain('混淆矩阵');
+    const total = result.confusion.flat().reduce((a, b) => a + b, 0);
+    expect(total).toBe(result.n);
+  });
+});

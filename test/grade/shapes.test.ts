@@ -1,0 +1,179 @@
+import { describe, expect, it } from 'vitest';
+import { fileURLToPath } from 'node:url';
+import { loadPacks } from '../../harness/config/load.ts';
+import type { Pack } from '../../harness/config/scenario.ts';
+import { analyseReply } from '../../harness/grade/analyse.ts';
+import { matchKeypoint } from '../../harness/grade/match.ts';
+import { plainText } from '../../harness/grade/markup.ts';
+import { normalise } from '../../harness/grade/normalise.ts';
+import { rulesGrader } from '../../harness/grade/rules.ts';
+import type { GradeContext } from '../../harness/grade/types.ts';
+import type { AttemptKind, BotReply, Exchange, TurnGrade } from '../../harness/types.ts';
+
+// What a reply is, decided before key points count — on the shapes real bank
+// bots send: rich text from web widgets, "猜你想问" buttons after every
+// answer, transfer messages that name the business, menus of wrong guesses,
+// answers that first restate the question, and the words customers and
+// recognisers use instead of the packs' synonyms.
+
+const { packs, locale } = loadPacks(fileURLToPath(new URL('../../scenarios/zh-CN/', import.meta.url)));
+const ctx = (over: Partial<GradeContext> = {}): GradeContext => ({ packs, locale, cannedReplies: new Set(), fuzzyThreshold: 0.8, lang: 'en', ...over });
+const pack = (id: string) => packs.find((p) => p.id === id)!;
+
+function reply(text: string, extra: Partial<BotReply> = {}): BotReply {
+  return { text, messages: text ? [{ text }] : [], buttons: [], latency: { firstMs: null, settledMs: null }, ...extra };
+}
+function ex(text: string, attempt: AttemptKind = 'first', extra: Partial<BotReply> = {}): Exchange {
+  return { utterance: { index: 0, text: 'q', attempt }, reply: reply(text, extra) };
+}
+async function grade(packId: string, caseId: string, exchanges: Exchange[], over: Partial<GradeContext> & { transcribed?: boolean; pack?: Pack } = {}): Promise<TurnGrade> {
+  const p = over.pack ?? pack(packId);
+  const c = p.cases.find((x) => x.id === caseId)!;
+  return rulesGrader.gradeTurn({ pack: p, case: c, turnIndex: 0, exchanges, transcribed: over.transcribed ?? false }, ctx(over));
+}
+const score = (g: TurnGrade) => [g.level, g.recognition, g.completeness];
+
+const lostCardAnswer = '您好，银行卡丢失后请立即拨打客服热线或登录手机银行办理临时挂失，挂失即时生效；之后请本人携带身份证到网点办理正式挂失并补办新卡。';
+
+describe('markup is text, never a menu', () => {
+  it('strips HTML, Markdown and entities and grades what a customer reads', async () => {
+    expect(plainText('正式<a href="/help?id=1" title="挂失 说明">挂失</a>并<b>补</b>卡&nbsp;')).toBe('正式挂失并补卡');
+    expect(plainText('**临时挂失**：拨打[客服热线](tel:95588)\n- 第一步')).toBe('临时挂失：拨打客服热线\n第一步');
+    const html = lostCardAnswer.replace('临时挂失', '<span class="kw">临时挂失</span>').replace('正式挂失并补办新卡', '正式<a href="/loss">挂失</a>并<b>补办新卡</b>');
+    const plain = await grade('card-loss', 'lost-card', [ex(lostCardAnswer)]);
+    const marked = await grade('card-loss', 'lost-card', [ex(html)]);
+    expect(score(marked)).toEqual(score(plain));
+    expect(marked.reasons[0]).toContain('markup stripped');
+  });
+
+  it('does not read quoted attributes or an onerror payload as a numbered menu', async () => {
+    const text = `<img src="x" onerror="alert('1')" alt="“挂失”"><a href="a" title="“补卡”">${lostCardAnswer}</a><script>var a="1. 2.";</script>`;
+    const g = await grade('card-loss', 'lost-card', [ex(text)]);
+    expect(g.level).toBe('first');
+    expect(g.recognition).toBe(5);
+  });
+});
+
+describe('related-question buttons after an answer', () => {
+  const partial = '销户需要本人携带身份证和银行卡到开户网点办理。';
+  const related = ['信用卡还款', '理财产品推荐', '附近网点'];
+
+  it('are not a menu: the partial answer scores as it does without them, and the driver does not click', async () => {
+    const without = await grade('account-closing', 'how-to-close', [ex(partial)]);
+    const withButtons = await grade('account-closing', 'how-to-close', [ex(partial, 'first', { buttons: related })]);
+    expect(without.recognition).toBe(5);
+    expect(score(withButtons)).toEqual(score(without));
+    expect(withButtons.reasons.join('\n')).toContain('related-question buttons after the answer are not a menu');
+    const p = pack('account-closing');
+    const a = analyseReply(reply(partial, { buttons: related }), { pack: p, case: p.cases.find((c) => c.id === 'how-to-close')!, turnIndex: 0, transcribed: false }, ctx());
+    expect(a.kind).toBe('on-topic');
+    expect(a.related).toEqual(related);
+  });
+
+  it('written into the text after the answer are set aside too, and add no key point', async () => {
+    const text = `${partial}\n猜你想问：\n1. 信用卡挂失\n2. 补办新卡要多久\n3. 附近网点`;
+    const g = await grade('account-closing', 'how-to-close', [ex(text)]);
+    expect(score(g)).toEqual(score(await grade('account-closing', 'how-to-close', [ex(partial)])));
+  });
+
+  it('alone, without an answer before them, are a menu', async () => {
+    const g = await grade('card-loss', 'lost-card', [ex('猜您想问：', 'first', { buttons: ['银行卡挂失', '信用卡挂失', '身份证挂失'] })]);
+    expect(g).toMatchObject({ recognition: 0, level: 'fallback' });
+  });
+});
+
+describe('menus and handoffs by their main content', () => {
+  it('a menu of guesses none of which is the question is a wrong answer: recognition 1', async () => {
+    const g = await grade('card-loss', 'lost-card', [ex('请问您要咨询的是以下哪个问题？', 'first', { buttons: ['信用卡还款', '理财产品推荐', '贷款利率'] })]);
+    expect(g).toMatchObject({ recognition: 1, completeness: 0, level: 'off-topic' });
+    expect(g.reasons[0]).toContain('none of them the question asked');
+  });
+
+  it('a menu with the right option, then the answer to the pick: recognition 4', async () => {
+    const g = await grade('card-loss', 'lost-card', [ex('您是想问：1. 银行卡挂失 2. 信用卡还款 3. 网点查询'), ex(lostCardAnswer, 'clarify-answer')]);
+    expect(g).toMatchObject({ recognition: 4, level: 'after-clarify' });
+    expect(g.completeness).toBeGreaterThan(3);
+  });
+
+  it('a transfer message that names the business is a handoff, not an answer', async () => {
+    const g = await grade('card-loss', 'lost-card', [ex('正在为您转接人工客服处理挂失业务，请稍候。')]);
+    expect(g).toMatchObject({ recognition: 0, completeness: 0, level: 'handoff' });
+  });
+
+  it('an answer that ends with an offer of a human agent is still an answer', async () => {
+    const g = await grade('card-loss', 'lost-card', [ex(`${lostCardAnswer}如需人工服务请转人工。`)]);
+    expect(g).toMatchObject({ recognition: 5, level: 'first' });
+  });
+
+  it('an answer that first restates the question is an answer', async () => {
+    const g = await grade('card-loss', 'lost-card', [ex(`您是想咨询银行卡丢失后怎么挂失对吧？${lostCardAnswer}`)]);
+    expect(g).toMatchObject({ recognition: 5, level: 'first' });
+    expect(g.completeness).toBe((await grade('card-loss', 'lost-card', [ex(lostCardAnswer)])).completeness);
+  });
+});
+
+describe('off topic by the question, not by shared words', () => {
+  it('an answer to account opening shares 身份证 and 网点 with closing, and is off topic there', async () => {
+    const g = await grade('account-closing', 'how-to-close', [ex('您好，开立个人账户需要本人携带身份证原件前往网点，也可以在手机银行线上开立二类户。')]);
+    expect(g).toMatchObject({ recognition: 1, completeness: 0, level: 'off-topic' });
+  });
+
+  it('two packs on the same scenario never make each other answers off topic', async () => {
+    const original = pack('card-loss');
+    const twin = { ...original, id: 'card-loss-bank-b', name: '银行卡挂失' } as Pack;
+    const withTwin = [...packs, twin];
+    const g = await grade('card-loss', 'lost-card', [ex(lostCardAnswer)], { packs: withTwin });
+    expect(g).toMatchObject({ recognition: 5, level: 'first' });
+    expect(g.reasons.join('\n')).not.toContain('instead');
+  });
+
+  it('an explicit focus: list makes the question core a researcher wants', async () => {
+    const original = pack('card-loss');
+    const c = original.cases.find((x) => x.id === 'lost-card')!;
+    const focused = { ...original, cases: [{ ...c, turns: [{ ...c.turns[0], focus: ['挂失'] }, ...c.turns.slice(1)] }] } as Pack;
+    const g = await grade('card-loss', 'lost-card', [ex('请本人携带身份证到网点办理。')], { pack: focused, packs: packs.map((p) => (p.id === 'card-loss' ? focused : p)) });
+    expect(g.level).toBe('off-topic');
+    expect(g.reasons[0]).toContain('does not address what was asked (挂失)');
+  });
+});
+
+describe('matching by meaning where rules reach it', () => {
+  const opts = { locale, transcribed: false };
+  const unlock = { id: 'unlock', text: '可以解除挂失', any: ['解挂'], weight: 1 };
+
+  it('matches words, not fragments across two words, and not a negated word', () => {
+    expect(matchKeypoint(normalise('您可以了解挂失流程', locale), unlock, opts).hit).toBe(false);
+    expect(matchKeypoint(normalise('抱歉，目前无法解挂', locale), unlock, opts).hit).toBe(false);
+    expect(matchKeypoint(normalise('找回卡片后可以到网点解挂', locale), unlock, opts).hit).toBe(true);
+  });
+
+  it('reads the banking lexicon: colloquial names, English and hotline numbers', () => {
+    expect(normalise('请登录掌上银行', locale)).toBe(normalise('请登录手机银行', locale));
+    expect(normalise('打开银行APP', locale)).toBe(normalise('打开手机银行', locale));
+    expect(normalise('use our Mobile Banking app', locale)).toContain('手机银行');
+    expect(normalise('拨打95588', locale)).toBe(normalise('拨打客服热线', locale));
+    expect(normalise('去营业厅', locale)).toBe(normalise('去网点', locale));
+    expect(normalise('去ATM', locale)).toBe(normalise('去取款机', locale));
+    // A Latin word matches as a word only.
+    expect(normalise('用whatsapp联系', locale)).toContain('whatsapp');
+  });
+
+  it('hears ordinary homophone errors in a hotline transcript', async () => {
+    // zheng → zhen, shi → si: what a recogniser writes for a southern speaker.
+    const heard = '请立即拨打客服热线办理临时挂湿，然后带身份镇到往点办理正式挂失和补卡。';
+    const g = await grade('card-loss', 'lost-card', [ex(heard, 'first', { transcribed: true })], { transcribed: true });
+    expect(g.recognition).toBe(5);
+    expect(g.completeness).toBe((await grade('card-loss', 'lost-card', [ex(lostCardAnswer)])).completeness);
+  });
+});
+
+describe('reasons in the report language', () => {
+  it('speaks Chinese by default for zh-CN packs and English with lang en', async () => {
+    const zh = await grade('card-loss', 'lost-card', [ex(lostCardAnswer)], { lang: undefined });
+    expect(zh.reasons[0]).toBe('首次提问即切题');
+    expect(zh.reasons.some((r) => r.startsWith('解答 '))).toBe(true);
+    const en = await grade('card-loss', 'lost-card', [ex(lostCardAnswer)], { lang: 'en' });
+    expect(en.reasons[0]).toBe('on topic at the first ask');
+    for (const r of zh.reasons) expect(r).not.toMatch(/\b(on topic|completeness|missed|hit)\b/);
+  });
+});
