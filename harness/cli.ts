@@ -205,6 +205,27 @@ export function buildProgram(state: CliState = { exitCode: 0, debug: false }): C
     });
 
   program
+    .command('expand')
+    .description("propose paraphrases of a pack's questions (colloquial, long-winded, typo, dialect, traditional) into a review file; --apply writes the accepted lines into the pack")
+    .argument('[pack]', 'a pack id in --scenarios-dir or a path to a pack file')
+    .option('--case <ids>', 'only these cases, comma-separated', list)
+    .option('--styles <styles>', 'which kinds of paraphrase: colloquial,long-winded,typo,dialect,traditional (default: all)', list)
+    .option('--per-style <n>', 'proposals per style and question from the LLM', int('--per-style'), 2)
+    .option('-o, --out <file>', 'the review file (default: <pack>.review.yaml here)')
+    .option('--force', 'replace an existing review file')
+    .option('--offline', 'no LLM: only typos by pinyin and traditional script by OpenCC')
+    .option('--judge-url <url>', 'OpenAI-compatible endpoint, as for the LLM judge (default OPENAI_BASE_URL)')
+    .option('--judge-model <model>', 'model (default OPENAI_MODEL)')
+    .option('--apply <review.yaml>', "write a review file's accepted lines into its pack's paraphrases")
+    .option('--scenarios-dir <dir>', 'scenario folder', 'scenarios/zh-CN')
+    .action(async (pack: string | undefined, o) => {
+      const { expandCommand } = await import('./commands/expand.ts');
+      if (o.apply && pack) throw new HarnessError('E_USAGE', `--apply takes the pack from the review file: drop "${pack}"`);
+      const result = await expandCommand({ pack, cases: o.case, styles: o.styles, perStyle: o.perStyle, out: o.out, force: o.force, offline: o.offline, judgeUrl: o.judgeUrl, judgeModel: o.judgeModel, apply: o.apply, scenariosDir: o.scenariosDir });
+      state.exitCode = result.exitCode;
+    });
+
+  program
     .command('probe')
     .description("open a bank's chat page, find the widget, print a candidate channels.web block")
     .requiredOption('--url <url>', 'the page with the chat widget')
