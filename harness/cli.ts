@@ -226,6 +226,21 @@ export function buildProgram(state: CliState = { exitCode: 0, debug: false }): C
     });
 
   program
+    .command('history')
+    .description("a bank's runs over time (same plan): trend tables and line charts per channel and scenario, regressions marked")
+    .requiredOption('-b, --bank <id>', 'the bank whose runs to follow')
+    .option('--runs <dir>', 'the folder holding the run folders', 'runs')
+    .option('-o, --out <dir>', 'where history.md, history.html and history.json go (default <runs>/history-<bank>)')
+    .option('--max-drop <d>', 'a drop in AI effectiveness (0–10) beyond this against the run before is a regression', num('--max-drop'), 0.2)
+    .addOption(new Option('--lang <lang>', 'report language').choices(['zh', 'en']))
+    .action(async (o) => {
+      const { historyCommand } = await import('./commands/history.ts');
+      const result = await historyCommand({ bank: o.bank, runs: o.runs, out: o.out, maxDrop: o.maxDrop, lang: o.lang });
+      for (const f of result.files) process.stdout.write(`wrote ${rel(f)}\n`);
+      state.exitCode = result.exitCode;
+    });
+
+  program
     .command('probe')
     .description("open a bank's chat page, find the widget, print a candidate channels.web block")
     .requiredOption('--url <url>', 'the page with the chat widget')
