@@ -7,7 +7,7 @@ import { askCueIn, dataWords, findPhrase, localePhrases, menuOptions } from './p
 import { clip, fallbackVerdict } from './fallback.ts';
 import { plainText } from './markup.ts';
 import { messagesFor } from './messages.ts';
-import { addressesFocus, foreignProducts, optionAddresses, otherFocusIn, otherScenarioNames, bestSpecificity, isServiceWord, SPECIFIC, termSpecificity, topicIndex, topicVerdict, turnFocus, type TopicVerdict } from './topic.ts';
+import { addressesFocus, foreignProducts, siblingCaseIn, optionAddresses, otherFocusIn, otherScenarioNames, bestSpecificity, isServiceWord, SPECIFIC, termSpecificity, topicIndex, topicVerdict, turnFocus, type TopicVerdict } from './topic.ts';
 
 // One reading of one bot reply against the turn it answers; the live
 // assessment and the grader both use it, so they never disagree.
@@ -45,6 +45,9 @@ export interface AnalyseInput {
 const NEGATIONS = '不没无非未勿别';
 /** Below this many characters of its own, text before buttons is a lead-in to a menu, not an answer. */
 const ANSWER_MIN_CHARS = 8;
+/** Evidence (summed idf) for another case of the pack before a reply counts as its answer, and how many times this case's. */
+const SIBLING_MIN = 3;
+const SIBLING_RATIO = 3;
 
 /** Forbidden phrases present in the reply, ignoring negated ones ("不可以代办" is not "可以代办"). */
 export function forbiddenIn(norm: string, forbid: string[], ctx: GradeContext): string[] {
@@ -272,6 +275,18 @@ export function analyseReply(reply: BotReply, input: AnalyseInput, ctx: GradeCon
       return { ...base, kind: 'off-topic', topic: { ...topic, offTopic: true }, why: m.offFocus(focus.words.slice(0, 4)) };
     }
   }
+  // Another case of the same pack: a reply that speaks of that question's own
+  // words far more than of this one's, and makes few of this turn's key
+  // points, answers the neighbouring question ("开户要带什么" for "朋友能代办吗").
+  if (!focus.followUp && !forbidHits.length && hitWeight < 0.5 * totalWeight) {
+    const sibling = siblingCaseIn(norm, focus);
+    if (sibling && sibling.other >= SIBLING_MIN && sibling.named.length >= 3 && sibling.other >= SIBLING_RATIO * sibling.own) {
+      return { ...base, kind: 'off-topic', topic: { ...topic, offTopic: true }, why: m.otherCase(sibling.case, sibling.named.slice(0, 4)) };
+    }
+  }
+  // A product nobody asked about, and none of the key points: an answer about that product.
+  const products = hitWeight === 0 ? foreignProducts(norm, input.case, input.turnIndex, input.pack, ctx.locale) : [];
+  if (products.length) return { ...base, kind: 'off-topic', topic: { ...topic, offTopic: true }, why: m.foreignProduct(products) };
   // Courtesies alone ("抱歉给您带来不便，请问您遇到了什么问题？") address nothing.
   if (topic.unrelated && totalWeight > 0 && !substantive) {
     return { ...base, kind: 'fallback', topic, why: m.unrelated(clip(text)) };
