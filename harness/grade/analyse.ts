@@ -3,7 +3,7 @@ import type { BotReply, KeypointHit } from '../types.ts';
 import type { GradeContext, ReplyAssessment } from './types.ts';
 import { normalise } from './normalise.ts';
 import { matchAnyTerm, prepareKeypoint, prepareTerm, type MatchOptions } from './match.ts';
-import { askCueIn, dataWords, findPhrase, localePhrases, menuOptions } from './phrases.ts';
+import { askCueIn, dataWords, findPhrase, localePhrases, menuOptions, withoutKeypad } from './phrases.ts';
 import { clip, fallbackVerdict } from './fallback.ts';
 import { plainText } from './markup.ts';
 import { messagesFor } from './messages.ts';
@@ -40,6 +40,8 @@ export interface AnalyseInput {
   case: ScenarioCase;
   turnIndex: number;
   transcribed: boolean;
+  /** The reply answers the option the customer picked from the bot's menu: the pick, not the first wording, sets its context. */
+  picked?: boolean;
 }
 
 const NEGATIONS = '不没无非未勿别';
@@ -121,9 +123,11 @@ function shapeOfBody(body: string, ctx: GradeContext, transcribed: boolean): Omi
   }
   // Numbered or quoted items are choices only when the bot asks to choose; otherwise they are steps of an answer.
   const items = menuOptions(body, clarifyPhrase !== undefined || CHOICE_QUESTION.test(body.trim()));
-  let ownText = kept.join('');
+  let ownText = withoutKeypad(kept.join(''));
   for (const item of items) ownText = ownText.replace(item, '');
-  let handoffPhrase = findPhrase(whole, phrases.handoff, heard);
+  // "人工服务请按0" is one choice of a menu, not a transfer: the bot still asks which.
+  const choices = items.filter((i) => !findPhrase(normalise(i, ctx.locale), phrases.handoff, heard));
+  let handoffPhrase = findPhrase(choices.length >= 2 ? normalise(ownText, ctx.locale) : whole, phrases.handoff, heard);
   let own = ownText;
   if (handoffPhrase) {
     own = ownText
@@ -262,7 +266,8 @@ export function analyseReply(reply: BotReply, input: AnalyseInput, ctx: GradeCon
   // The question's focus: a reply that shares only generic words with the key
   // points (身份证, 网点, 手机银行) answers some other question.
   const focus = turnFocus(input.pack, input.case, input.turnIndex, ctx.packs, ctx.locale);
-  if (focus.words.length && !focus.followUp && !addressesFocus(norm, focus, input.pack, ctx.packs, ctx.locale, transcribed)) {
+  const heldToFocus = !focus.followUp && !input.picked;
+  if (focus.words.length && heldToFocus && !addressesFocus(norm, focus, input.pack, ctx.packs, ctx.locale, transcribed)) {
     const share = totalWeight > 0 ? hitWeight / totalWeight : 0;
     // Off the focus and on another scenario's specific words: the answer to another question.
     // Another scenario's name or question words, or a product nobody asked about.
@@ -278,7 +283,7 @@ export function analyseReply(reply: BotReply, input: AnalyseInput, ctx: GradeCon
   // Another case of the same pack: a reply that speaks of that question's own
   // words far more than of this one's, and makes few of this turn's key
   // points, answers the neighbouring question ("开户要带什么" for "朋友能代办吗").
-  if (!focus.followUp && !forbidHits.length && hitWeight < 0.5 * totalWeight) {
+  if (heldToFocus && !forbidHits.length && hitWeight < 0.5 * totalWeight) {
     const sibling = siblingCaseIn(norm, focus);
     if (sibling && sibling.other >= SIBLING_MIN && sibling.named.length >= 3 && sibling.other >= SIBLING_RATIO * sibling.own) {
       return { ...base, kind: 'off-topic', topic: { ...topic, offTopic: true }, why: m.otherCase(sibling.case, sibling.named.slice(0, 4)) };
