@@ -1,12 +1,41 @@
 import { defineConfig } from 'vitest/config';
 
+// Two projects, both run by `npm test` (`npx vitest run --project unit` runs one):
+// - unit: in-process logic, short timeouts — a hang is a failure, fast;
+// - e2e: the real CLI, Chromium, SIP/RTP peers and child processes, with
+//   timeouts long enough for a loaded 2-core machine.
+// Tests assert behaviour, never speed: timing figures live in bench/.
+const e2e = [
+  'test/e2e-*.test.ts',
+  'test/sip-*.test.ts',
+  'test/web-*.test.ts',
+  'test/wechat-h5.test.ts',
+  'test/probe.test.ts',
+  'test/report-html.test.ts',
+  'test/resume-shard.test.ts',
+  'test/config-errors.test.ts',
+  'test/schema-files.test.ts',
+  'test/http-adapter.test.ts',
+  'test/hotline-*.test.ts',
+  'test/audio-websocket.test.ts',
+  'test/speech-espeak.test.ts',
+  'test/demo-api.test.ts',
+];
+
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
-    testTimeout: 60_000,
-    hookTimeout: 60_000,
     // 2-core machines: browser and audio tests contend for CPU, so keep parallelism modest.
     maxWorkers: 2,
     pool: 'forks',
+    projects: [
+      {
+        extends: true,
+        test: { name: 'unit', include: ['test/**/*.test.ts'], exclude: e2e, testTimeout: 30_000, hookTimeout: 30_000 },
+      },
+      {
+        extends: true,
+        test: { name: 'e2e', include: e2e, testTimeout: 300_000, hookTimeout: 300_000 },
+      },
+    ],
   },
 });

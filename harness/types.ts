@@ -3,6 +3,10 @@
 
 export type ChannelKind = 'online' | 'hotline';
 
+/** The languages reports, grader reasons and console text speak. */
+export const langs = ['zh', 'en'] as const;
+export type Lang = (typeof langs)[number];
+
 /** Why the simulated customer sends a message. */
 export type AttemptKind =
   | 'first' // the scripted question (one variant of `say`)
@@ -41,7 +45,17 @@ export interface BotReply {
   /** The text came through speech recognition (enables pinyin matching). */
   transcribed?: boolean;
   /** Evidence files are paths relative to the run folder. */
-  evidence?: { screenshot?: string; audio?: string; callerAudio?: string; raw?: unknown };
+  evidence?: {
+    screenshot?: string;
+    audio?: string;
+    callerAudio?: string;
+    /** What the adapter received beyond the extracted text (never the same text twice). */
+    raw?: unknown;
+    /** The file holding the whole reply when `text` was cut (capped too: see `truncated`). */
+    full?: string;
+  };
+  /** `text` was cut to the stored cap; the whole reply is in `evidence.full`. */
+  truncated?: { originalChars: number };
 }
 
 export const transportFaultKinds = [
@@ -62,19 +76,31 @@ export type TransportFaultKind = (typeof transportFaultKinds)[number];
 
 /**
  * A fault of the path to the bot (network, 5xx, browser crash, call dropped).
- * The runner retries these with backoff; a wrong answer is never one of them.
+ * The driver resends the failed request in the same session with backoff; a
+ * fault that broke the session itself (`sessionBroken`) goes up to the
+ * runner, which restarts the conversation. A wrong answer is never a fault.
  */
 export class TransportFault extends Error {
   constructor(
     readonly kind: TransportFaultKind,
     message: string,
-    readonly opts: { retryable?: boolean; retryAfterMs?: number; cause?: unknown } = {},
+    readonly opts: {
+      retryable?: boolean;
+      retryAfterMs?: number;
+      cause?: unknown;
+      /** The session is gone (browser crashed, call dropped, the bot forgot it): resending in it is futile. */
+      sessionBroken?: boolean;
+    } = {},
   ) {
     super(message, { cause: opts.cause });
     this.name = 'TransportFault';
   }
   get retryable(): boolean {
     return this.opts.retryable ?? !['busy', 'declined', 'not-found'].includes(this.kind);
+  }
+  /** Default: a crash or a dropped call ends the session; a 5xx, 429, timeout or reset of one request does not. */
+  get sessionBroken(): boolean {
+    return this.opts.sessionBroken ?? (this.kind === 'crashed' || this.kind === 'dropped');
   }
 }
 
@@ -158,6 +184,8 @@ export type AdapterFactory<C = unknown> = (config: C, env: AdapterEnv) => Adapte
 export interface Exchange {
   utterance: Utterance;
   reply: BotReply;
+  /** Times the utterance was resent in the same session after a transport fault (absent: none). */
+  retries?: number;
 }
 
 export interface TurnRecord {

@@ -1,3 +1,5 @@
+import type { BotReply } from '../harness/types.ts';
+import { clipReplyText, HTML_REPLY_CHARS } from './clip.ts';
 import type { RenderInput, Renderer } from './types.ts';
 
 // results.csv: one row per graded turn, for spreadsheets and notebooks.
@@ -22,9 +24,16 @@ export const csvRenderer: Renderer = {
         const g = c.grade.turns.find((x) => x.index === t.index);
         const first = t.exchanges[0];
         const last = t.exchanges[t.exchanges.length - 1];
-        rows.push([r.id, r.bank, r.channel, r.kind, r.pack, r.case, String(r.variant), String(r.repeat), String(t.index + 1), g?.level ?? '', String(g?.recognition ?? ''), String(g?.completeness ?? ''), g?.topic ?? '', first?.utterance.text ?? '', last?.reply.text ?? '', String(first?.reply.latency.firstMs ?? ''), String(first?.reply.latency.settledMs ?? ''), '']);
+        rows.push([r.id, r.bank, r.channel, r.kind, r.pack, r.case, String(r.variant), String(r.repeat), String(t.index + 1), g?.level ?? '', String(g?.recognition ?? ''), String(g?.completeness ?? ''), g?.topic ?? '', first?.utterance.text ?? '', last ? replyCell(last.reply) : '', String(first?.reply.latency.firstMs ?? ''), String(first?.reply.latency.settledMs ?? ''), '']);
       }
     }
     return '\ufeff' + rows.map((row) => row.map(cell).join(',')).join('\r\n') + '\r\n';
   },
 };
+
+/** A long reply is clipped with a pointer to its evidence file, as in the other reports. */
+function replyCell(reply: BotReply): string {
+  const shown = clipReplyText(reply, HTML_REPLY_CHARS);
+  if (!shown.clipped) return shown.text;
+  return `${shown.text}…[${shown.clipped.shown}/${shown.clipped.total}${shown.clipped.full ? ` ${shown.clipped.full}` : ''}]`;
+}

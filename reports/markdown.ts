@@ -1,6 +1,7 @@
 import type { GradedConversation } from '../harness/types.ts';
 import { labels } from './glossary.ts';
 import { fmt } from './html/escape.ts';
+import { clipNote, clipReplyText, MARKDOWN_REPLY_CHARS } from './clip.ts';
 import type { RenderInput, Renderer } from './types.ts';
 import { setupLabels, setupLines, setupTitle } from './setup.ts';
 
@@ -106,7 +107,9 @@ function transcript(c: GradedConversation, packName: string, L: ReturnType<typeo
     const g = c.grade.turns.find((x) => x.index === t.index);
     for (const e of t.exchanges) {
       lines.push(`> **${L.customer}** (${e.utterance.attempt}): ${oneLine(e.utterance.text)}`, '>');
-      lines.push(`> **${L.bot}**: ${oneLine(e.reply.text) || '∅'}`, '');
+      const shown = clipReplyText(e.reply, MARKDOWN_REPLY_CHARS);
+      const note = shown.clipped ? ` … *(${clipNote(L.clipped, shown.clipped)}${shown.clipped.full ? `; ${L.fullReply}: [${shown.clipped.full}](${encodeURI(shown.clipped.full)})` : ''})*` : '';
+      lines.push(`> **${L.bot}**: ${oneLine(shown.text) || '∅'}${note}`, '');
     }
     if (g) {
       lines.push(`${L.reasons} (turn ${t.index + 1}: ${g.level}, ${g.recognition}/${g.completeness}):`);

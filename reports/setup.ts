@@ -1,3 +1,4 @@
+import type { Lang } from '../harness/types.ts';
 import type { SetupProblem, Summary } from '../harness/score/types.ts';
 
 // The banner at the top of a report: channels whose results say more about
@@ -12,7 +13,7 @@ export interface SetupLine {
   check: string;
 }
 
-export function setupTitle(lang: 'zh' | 'en'): string {
+export function setupTitle(lang: Lang): string {
   return lang === 'en' ? 'Likely setup problems — these scores are not the bot\'s' : '疑似配置问题 —— 以下渠道的结果不代表机器人的水平';
 }
 
@@ -34,6 +35,6 @@ export function setupLines(summary: Summary): SetupLine[] {
   }));
 }
 
-export function setupLabels(lang: 'zh' | 'en') {
+export function setupLabels(lang: Lang) {
   return lang === 'en' ? { cause: 'cause', fix: 'fix', check: 'check with' } : { cause: '原因', fix: '修正', check: '检查命令' };
 }

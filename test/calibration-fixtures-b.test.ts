@@ -12,7 +12,7 @@ import type { Pack } from '../harness/config/scenario.ts';
 // forbidden statement, 0 when not recognised), so the set measures a grader
 // and never the other way round.
 
-const fixturesDir = join(import.meta.dirname, 'fixtures', 'calibration');
+const fixturesDir = join(import.meta.dirname, '..', 'calibration', 'zh-CN');
 const files = ['branch-lookup', 'feedback-lookup', 'complaint-suggestion', 'info-inquiry'] as const;
 const prefix: Record<(typeof files)[number], string> = {
   'branch-lookup': 'bl',

@@ -145,16 +145,5 @@ describe('demo brain', () => {
     expect(poor.intent).toBe(good.intent);
     expect(poor.text.length).toBeLessThan(good.text.length);
   });
-
-  it('answers 300 conversations in well under a second', () => {
-    const brain = createBrain({ quality: 'good', contextKeep: 0.5 });
-    const script = ['我的银行卡丢了，怎么挂失？', '那需要先冻结吗？', '要带什么？'];
-    const started = performance.now();
-    for (let i = 0; i < 3000; i++) {
-      const s = brain.session();
-      for (const m of script) s.reply(`${m}${i % 7}`);
-    }
-    const perSecond = 3000 / ((performance.now() - started) / 1000);
-    expect(perSecond).toBeGreaterThan(3000);
-  });
+  // Its throughput (> 3000 conversations/s) is a benchmark figure: bench/suite-figures.bench.ts.
 });

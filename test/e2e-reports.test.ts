@@ -37,7 +37,7 @@ describe('reports from real demo runs', () => {
     } finally {
       await browser.close();
     }
-  }, 120_000);
+  });
 
   it('harness report over three banks renders the ranking, the buckets and the good shares', async () => {
     const base = tempDir();
@@ -58,5 +58,5 @@ describe('reports from real demo runs', () => {
     expect(rank('示例银行-average')).toBeLessThan(rank('示例银行-poor'));
     for (const bucket of ['≥80', '70–79', '60–69', '<60']) expect(md).toContain(bucket);
     expect(readFileSync(join(out, 'index.html'), 'utf8')).toContain('<svg');
-  }, 180_000);
+  });
 });

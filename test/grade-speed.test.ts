@@ -7,19 +7,19 @@ import { gradeConversation } from '../harness/grade/index.ts';
 import { rulesGrader } from '../harness/grade/rules.ts';
 import type { ConversationRecord } from '../harness/types.ts';
 
-// A benchmark grades hundreds of conversations per second next to the bots
-// and browsers: the grader must cost well under a millisecond of CPU each.
+// A large run is graded whole: every scripted turn of every conversation gets
+// a grade with reasons, online and hotline alike.
 
 const fixturesDir = fileURLToPath(new URL('../calibration/zh-CN/', import.meta.url));
 const scenariosDir = fileURLToPath(new URL('../scenarios/zh-CN/', import.meta.url));
 
-describe('grading speed', () => {
-  it('grades at least 300 conversations per CPU-second, hotline ones included', async () => {
+describe('grading a large run', () => {
+  it('grades 300 conversations, hotline ones included, every scripted turn', async () => {
     const { packs, locale } = loadPacks(scenariosDir);
     const replies = loadFixtures(fixturesDir).map((f) => f.reply);
     const records: ConversationRecord[] = [];
     let k = 0;
-    for (let repeat = 0; records.length < 1200; repeat++) {
+    for (let repeat = 0; records.length < 300; repeat++) {
       for (const pack of packs) {
         for (const c of pack.cases) {
           records.push({
@@ -47,14 +47,17 @@ describe('grading speed', () => {
     const warm = { packs, locale, cannedReplies: new Set<string>(), fuzzyThreshold: 0.8 };
     for (const r of records.slice(0, 20)) await gradeConversation(r, byId.get(r.pack)!, rulesGrader, warm);
 
-    const start = process.cpuUsage();
+    // The speed (≥ 300 conversations per CPU-second) is a benchmark figure: bench/suite-figures.bench.ts.
     const ctx = { ...warm, cannedReplies: findCannedReplies(records, packs, locale) };
     let turns = 0;
-    for (const r of records) turns += (await gradeConversation(r, byId.get(r.pack)!, rulesGrader, ctx)).turns.length;
-    const used = process.cpuUsage(start);
-    const cpuSeconds = (used.user + used.system) / 1e6;
-    const perSecond = records.length / cpuSeconds;
+    let expected = 0;
+    for (const r of records) {
+      const g = await gradeConversation(r, byId.get(r.pack)!, rulesGrader, ctx);
+      turns += g.turns.length;
+      expected += byId.get(r.pack)!.cases.find((c) => c.id === r.case)!.turns.length;
+      expect(g.turns.every((t) => t.reasons.length > 0)).toBe(true);
+    }
+    expect(turns).toBe(expected);
     expect(turns).toBeGreaterThan(records.length);
-    expect(perSecond).toBeGreaterThanOrEqual(300);
   });
 });

@@ -63,7 +63,6 @@ describe('hotline adapter against the demo hotline', () => {
     expect(m.ivrDepth).toBe(2);
     expect(m.humanInFirstMenu).toBe(true);
     expect(m.timeToFirstAudioMs).toBeGreaterThanOrEqual(0);
-    expect(m.timeToFirstAudioMs).toBeLessThan(2000); // the menu plays at once; slack for a loaded machine
     expect(m.timeToBotMs as number).toBeGreaterThan(m.timeToFirstAudioMs as number);
   });
 
@@ -111,7 +110,6 @@ describe('hotline adapter against the demo hotline', () => {
     const t = session.metrics!().timeToHumanMs as number;
     await session.close({ failed: false });
     expect(t).toBeGreaterThan(100);
-    expect(t).toBeLessThan(3000);
   });
 
   it('returns silence as data when the bot never answers', async () => {

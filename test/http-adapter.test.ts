@@ -98,7 +98,9 @@ describe('retries against the demo API', () => {
     const r = await runCli([...args, '--out', faulty, '--set', 'embeddedOptions.api.faults.every=4', '--set', 'embeddedOptions.api.faults.retryAfterS=0', '--set', 'retries.baseMs=10']);
     expect(r.code, r.stderr).toBe(0);
     const records = readFileSync(join(faulty, 'results.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
-    expect(records.some((x) => x.attempts > 1)).toBe(true);
+    // A 503 is resent in the same session: the exchange counts it, the conversation is not restarted.
+    expect(records.some((x) => x.turns.some((t: any) => t.exchanges.some((e: any) => e.retries > 0)))).toBe(true);
+    expect(records.every((x) => x.attempts === 1)).toBe(true);
     expect(records.every((x) => !x.error)).toBe(true);
     const s = (d: string) => JSON.parse(readFileSync(join(d, 'summary.json'), 'utf8')).channels.api;
     expect([s(faulty).recognition, s(faulty).completeness]).toEqual([s(clean).recognition, s(clean).completeness]);

@@ -36,7 +36,7 @@ beforeAll(async () => {
   const html = await htmlRenderer.render({ runDir, summary: summaryOf(list), conversations: list, packs, lang: 'zh', agreement });
   writeFileSync(join(runDir, htmlRenderer.file), html);
   browser = await chromium.launch({ executablePath: process.env.HARNESS_CHROMIUM ?? '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu'] });
-}, 30_000);
+});
 
 afterAll(async () => {
   await browser?.close();

@@ -30,6 +30,7 @@ class HttpSession implements Session {
   private cookies = new Map<string, string>();
   private turn = 0;
   private last: ReplyInspection | undefined;
+  private answered = false;
 
   constructor(
     private readonly config: HttpConfig,
@@ -71,6 +72,10 @@ class HttpSession implements Session {
         retryAfterMs: parseRetryAfter(header(res.headers['retry-after'])),
       });
     }
+    if ((res.status === 404 || res.status === 410) && this.answered) {
+      // The same URL answered this session before: the bot has forgotten the session, not the path.
+      throw new TransportFault('not-found', `HTTP ${res.status} from ${config.url} mid-conversation: the bot no longer knows the session`, { retryable: true, sessionBroken: true });
+    }
     if (res.status >= 500) throw new TransportFault('server-error', `HTTP ${res.status} from ${config.url}: ${raw.slice(0, 200)}`);
     if (res.status >= 400) {
       throw new TransportFault('protocol', `HTTP ${res.status} from ${config.url}: ${raw.slice(0, 200)} — check the profile's request template and headers`, { retryable: false });
@@ -82,6 +87,7 @@ class HttpSession implements Session {
     } catch {
       throw new TransportFault('protocol', `the bot API answered with non-JSON: ${JSON.stringify(raw.slice(0, 120))}`, { retryable: false });
     }
+    this.answered = true;
     const reply = this.toReply(data, elapsed);
     inspection.extracted = this.extractions(data);
     if (!reply.text.trim() && raw.trim()) {
@@ -202,7 +208,9 @@ function classifyError(err: unknown, timedOut: boolean): TransportFault {
   const code = e.code ?? '';
   if (code === 'ECONNREFUSED') return new TransportFault('refused', `connection refused: ${e.message}`, { cause: err });
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return new TransportFault('unreachable', `host not found: ${e.message}`, { cause: err });
-  if (code === 'ECONNRESET' || code === 'EPIPE') return new TransportFault('dropped', `connection reset: ${e.message}`, { cause: err });
+  // One request's connection, not the conversation: the bot still knows the session.
+  if (code === 'ECONNRESET' || code === 'EPIPE') return new TransportFault('dropped', `connection reset: ${e.message}`, { cause: err, sessionBroken: false });
+  if (code === 'E_TOO_LARGE') return new TransportFault('protocol', `${e.message}: check the profile's URL and request`, { retryable: false, cause: err });
   if (code === 'ERR_INVALID_URL') return new TransportFault('protocol', `invalid URL in the profile: ${e.message}`, { retryable: false, cause: err });
   return new TransportFault('unreachable', `${e.message}${code ? ` (${code})` : ''}`, { cause: err });
 }

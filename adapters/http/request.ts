@@ -4,6 +4,9 @@ import https from 'node:https';
 // node:http with a keep-alive agent: the benchmark's hot path. fetch (undici)
 // costs several times more CPU per request through its web-stream layers.
 
+/** Larger replies are refused (a protocol fault): no bank bot answers a chat message with this much. */
+export const MAX_BODY_BYTES = 16 * 1024 * 1024;
+
 export interface HttpResponse {
   status: number;
   headers: http.IncomingHttpHeaders;
@@ -34,7 +37,13 @@ export function request(
       { method: init.method, headers, agent: u.protocol === 'https:' ? agents.https : agents.http, signal: init.signal },
       (res) => {
         const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
+        let bytes = 0;
+        res.on('data', (c: Buffer) => {
+          bytes += c.length;
+          // A runaway bot must not take the harness's memory with it.
+          if (bytes > MAX_BODY_BYTES) return req.destroy(Object.assign(new Error(`the reply exceeds ${MAX_BODY_BYTES / 1024 / 1024} MiB`), { code: 'E_TOO_LARGE' }));
+          chunks.push(c);
+        });
         res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
         res.on('error', reject);
         res.on('aborted', () => reject(Object.assign(new Error('the response was cut off'), { code: 'ECONNRESET' })));

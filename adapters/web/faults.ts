@@ -1,7 +1,9 @@
 import { TransportFault, type TransportFaultKind } from '../../harness/types.ts';
 
-// Browser errors → transport faults (retried by the runner). A wrong or
-// missing answer never comes through here: that is an empty reply, graded.
+// Browser errors → transport faults. The page is the session: after any of
+// these its state is unknown, so the runner restarts the conversation in a
+// fresh page (sessionBroken). A wrong or missing answer never comes through
+// here: that is an empty reply, graded.
 
 const byMessage: [RegExp, TransportFaultKind][] = [
   [/net::ERR_CONNECTION_REFUSED/, 'refused'],
@@ -17,8 +19,9 @@ export function toFault(err: unknown, doing: string, crashed = false): Transport
   if (err instanceof TransportFault) return err;
   const e = err as Error;
   const message = (e?.message ?? String(err)).split('\n')[0];
-  if (crashed) return new TransportFault('crashed', `the page crashed while ${doing}`, { cause: err });
-  if (e?.name === 'TimeoutError') return new TransportFault('timeout', `${doing}: ${message}`, { cause: err });
-  for (const [re, kind] of byMessage) if (re.test(message)) return new TransportFault(kind, `${doing}: ${message}`, { cause: err });
-  return new TransportFault('crashed', `${doing}: ${message}`, { cause: err });
+  const opts = { cause: err, sessionBroken: true };
+  if (crashed) return new TransportFault('crashed', `the page crashed while ${doing}`, opts);
+  if (e?.name === 'TimeoutError') return new TransportFault('timeout', `${doing}: ${message}`, opts);
+  for (const [re, kind] of byMessage) if (re.test(message)) return new TransportFault(kind, `${doing}: ${message}`, opts);
+  return new TransportFault('crashed', `${doing}: ${message}`, opts);
 }

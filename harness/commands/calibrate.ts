@@ -1,3 +1,4 @@
+import type { Lang } from '../types.ts';
 import { loadPacks, locate } from '../config/load.ts';
 import { calibrate, formatCalibration, type CalibrationSplit } from '../grade/calibrate.ts';
 import { graders } from '../grade/index.ts';
@@ -6,7 +7,7 @@ import { graders } from '../grade/index.ts';
 // the rules grader misses its calibration targets (≥90 % recognition
 // agreement, completeness MAE ≤0.5), so a grader change cannot silently drift.
 
-export async function calibrateCommand(o: { grader: 'rules' | 'llm'; lang: 'zh' | 'en'; fixtures: string; split: CalibrationSplit }): Promise<number> {
+export async function calibrateCommand(o: { grader: 'rules' | 'llm'; lang: Lang; fixtures: string; split: CalibrationSplit }): Promise<number> {
   const { packs, locale } = loadPacks();
   const grader = await graders[o.grader]();
   try {

@@ -40,7 +40,7 @@ export const bankSchema = z.strictObject({
     .default({ turnMs: 30_000, conversationMs: 300_000 }),
   retries: z
     .strictObject({
-      max: z.number().int().min(0).default(3).describe('Retries of a conversation after a transport fault'),
+      max: z.number().int().min(0).default(3).describe('Resends of a failed request in the same session after a transport fault; restarts of a conversation whose session broke'),
       baseMs: z.number().int().min(0).default(500),
       maxMs: z.number().int().min(0).default(20_000),
     })

@@ -268,7 +268,7 @@ const padStart = (s: string, w: number) => ' '.repeat(Math.max(0, w - displayWid
 
 const pct = (x: number) => `${(x * 100).toFixed(1)} %`;
 
-export function formatCalibration(result: CalibrationResult, lang: 'zh' | 'en' = 'en'): string {
+export function formatCalibration(result: CalibrationResult, lang: Lang = 'en'): string {
   const w = words[lang];
   const lines = [
     w.title(result.grader, result.n, w.split[result.split]),

@@ -124,21 +124,34 @@ export function bestDice(reply: string, term: PreparedTerm): { score: number; wi
   // A shorter window drops a character: only for long synonyms, where one
   // character is not the whole meaning ("临时挂" is not "临时挂失").
   const negations = [...term.norm].filter((c) => NEGATIONS.includes(c));
+  // A window slides one character at a time: its shared-bigram count is kept
+  // up to date in O(1) per step with numeric bigram keys, so a long reply
+  // costs linear time and no garbage (a 64 KiB reply once took seconds).
+  const want = new Map<number, number>();
+  for (const [bigram, c] of term.bigrams) want.set(bigram.charCodeAt(0) * 65536 + bigram.charCodeAt(1), c);
+  const key = (j: number) => reply.charCodeAt(j) * 65536 + reply.charCodeAt(j + 1);
   for (let w = Math.max(2, L >= SHORTEN_MIN_CHARS ? L - 1 : L); w <= L + 1; w++) {
+    if (w > reply.length) break;
+    const inWindow = new Map<number, number>();
+    let shared = 0;
+    const add = (k: number) => {
+      const n = inWindow.get(k) ?? 0;
+      if (n < (want.get(k) ?? 0)) shared++;
+      inWindow.set(k, n + 1);
+    };
+    for (let j = 0; j + 1 < w; j++) add(key(j));
     for (let i = 0; i + w <= reply.length; i++) {
-      if (negations.length && negations.some((c) => !reply.slice(i, i + w).includes(c))) continue;
-      const counts = new Map(term.bigrams);
-      let shared = 0;
-      for (let j = i; j + 1 < i + w; j++) {
-        const b = reply.slice(j, j + 2);
-        const c = counts.get(b);
-        if (c) {
-          shared++;
-          counts.set(b, c - 1);
-        }
+      if (i > 0) {
+        const gone = key(i - 1);
+        const n = inWindow.get(gone)! - 1;
+        inWindow.set(gone, n);
+        if (n < (want.get(gone) ?? 0)) shared--;
+        add(key(i + w - 2));
       }
       const score = (2 * shared) / (nA + (w - 1));
-      if (score > best.score) best = { score, window: reply.slice(i, i + w) };
+      if (score <= best.score) continue;
+      if (negations.length && negations.some((c) => !reply.slice(i, i + w).includes(c))) continue;
+      best = { score, window: reply.slice(i, i + w) };
     }
   }
   return best;
@@ -164,11 +177,18 @@ function syllablesCached(reply: string): string[] {
 const looseHays = new WeakMap<string[], string[]>();
 const looseNeedles = new WeakMap<string[][], string[][]>();
 
+const hayPresent = new WeakMap<string[], Set<string>>();
+
 export function findSyllables(hay: string[], needle: string[][]): number {
   let lh = looseHays.get(hay);
   if (!lh) looseHays.set(hay, (lh = hay.map(loose)));
   let ln = looseNeedles.get(needle);
   if (!ln) looseNeedles.set(needle, (ln = needle.map((r) => r.map(loose))));
+  if (needle.length > hay.length) return -1;
+  // Quick reject: a syllable of the needle the reply never sounds (most phrases, most replies).
+  let present = hayPresent.get(hay);
+  if (!present) hayPresent.set(hay, (present = new Set(lh)));
+  for (const readings of ln) if (!readings.some((r) => present.has(r))) return -1;
   outer: for (let i = 0; i + needle.length <= hay.length; i++) {
     for (let j = 0; j < needle.length; j++) if (!ln[j].includes(lh[i + j])) continue outer;
     return i;

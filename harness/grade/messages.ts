@@ -1,10 +1,11 @@
+import type { Lang } from '../types.ts';
 import type { Locale } from '../config/scenario.ts';
 import type { MatchHow } from '../types.ts';
 
 // Every reason a grader gives, in each report language. Reasons are plain
 // strings in the record, so every renderer prints them as they are.
 
-export type Lang = 'zh' | 'en';
+export type { Lang };
 
 const q = (s: string) => `"${s}"`;
 const zq = (s: string) => `“${s}”`;

@@ -1,6 +1,7 @@
 import type { Exchange, KeypointHit, RecognitionLevel, TurnGrade } from '../types.ts';
 import type { Grader, GradeContext, TurnGradeInput } from './types.ts';
-import { analyseReply, type ReplyAnalysis } from './analyse.ts';
+import type { ReplyAnalysis } from './analyse.ts';
+import { analyseReplyCached } from './analysis-cache.ts';
 import { messagesFor, type Messages } from './messages.ts';
 
 // DESIGN.md "Grading": recognition by when the bot first answered on topic,
@@ -45,7 +46,7 @@ export function gradeTurnSync(input: TurnGradeInput, ctx: GradeContext): TurnGra
     return { ...base, recognition: 0, completeness: 0, level: 'error', hits: emptyHits, forbidHits: [], reasons: [m.noReply(m.neverSent)] };
   }
   const analyses: ReplyAnalysis[] = input.exchanges.map((e) =>
-    analyseReply(e.reply, { pack: input.pack, case: input.case, turnIndex: input.turnIndex, transcribed: input.transcribed, picked: e.utterance.attempt === 'clarify-answer' }, ctx),
+    analyseReplyCached(e.reply, { pack: input.pack, case: input.case, turnIndex: input.turnIndex, transcribed: input.transcribed, picked: e.utterance.attempt === 'clarify-answer' }, ctx),
   );
   const forbidHits = [...new Set(analyses.flatMap((a) => a.forbidHits))];
   const reasons: string[] = [];

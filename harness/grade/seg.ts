@@ -25,6 +25,43 @@ export interface Segmented {
   bounds: Set<number>;
 }
 
+class Words implements Segmented {
+  private set?: Set<number>;
+  constructor(
+    readonly words: string[],
+    readonly starts: number[],
+  ) {}
+  get bounds(): Set<number> {
+    return (this.set ??= new Set(this.starts));
+  }
+}
+
+/** The index of the word that holds offset `at` (-1 outside the text): starts are increasing. */
+function wordIndexAt(starts: number[], at: number): number {
+  let lo = 0;
+  let hi = starts.length - 2;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (starts[mid] > at) hi = mid - 1;
+    else if (at >= starts[mid + 1]) lo = mid + 1;
+    else return mid;
+  }
+  return -1;
+}
+
+/** Does a word start (or the text end) at offset `at`? */
+function isBound(starts: number[], at: number): boolean {
+  let lo = 0;
+  let hi = starts.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (starts[mid] === at) return true;
+    if (starts[mid] < at) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return false;
+}
+
 const cache = new Map<string, Segmented>();
 const CACHE_LIMIT = 20_000;
 
@@ -40,7 +77,7 @@ export function segment(norm: string): Segmented {
     at += w.length;
   }
   starts.push(at);
-  s = { words, starts, bounds: new Set(starts) };
+  s = new Words(words, starts);
   if (cache.size >= CACHE_LIMIT) cache.clear();
   cache.set(norm, s);
   return s;
@@ -67,10 +104,10 @@ const LIGHT_VERBS = new Set(['办理', '进行', '申请', '使用', '通过', '
  */
 export function wordAt(norm: string, at: number, len: number): { word: boolean; negated: boolean } {
   const s = segment(norm);
-  const word = s.bounds.has(at) || s.bounds.has(at + len);
+  const word = isBound(s.starts, at) || isBound(s.starts, at + len);
   let negated = false;
   // The word that holds `at`, and up to two before it.
-  let i = s.starts.findIndex((st, k) => st <= at && at < s.starts[k + 1]);
+  const i = wordIndexAt(s.starts, at);
   if (i >= 0) {
     // A negation inside the same word ("不挂失") or just before it.
     const own = s.words[i];

@@ -2,6 +2,7 @@ import type { Keypoint, Locale, Pack } from '../config/scenario.ts';
 import { findSyllables, prepareKeypoint, readingsOf, replySyllablesOf, type PreparedKeypoint, type PreparedTerm } from './match.ts';
 import { normalise } from './normalise.ts';
 import { mentions, segment } from './seg.ts';
+import { finderFor, holdersOf } from './terms.ts';
 
 // Which scenario does a reply answer? Every pack's key points (de-duplicated
 // by text) vote, each synonym weighted by how specific it is: a word used by
@@ -153,6 +154,8 @@ export function packEvidence(replyNorm: string, packs: Pack[], locale: Locale): 
 
 function computePackEvidence(replyNorm: string, packs: Pack[], locale: Locale): PackEvidence[] {
   const index = topicIndex(packs, locale);
+  const present = finderFor(index, () => index.packs.flatMap((p) => p.keypoints.flatMap((kp) => [...kp.any, ...kp.all].map((t) => t.norm)))).find(replyNorm);
+  const touched = holdersOf(index, () => index.packs.flatMap((p) => p.keypoints.flatMap((kp) => kp.any.map((t) => [t.norm, kp] as const))), present);
   const out: PackEvidence[] = [];
   for (const p of index.packs) {
     // Each distinct word votes once per pack, however many key points list it:
@@ -160,8 +163,9 @@ function computePackEvidence(replyNorm: string, packs: Pack[], locale: Locale): 
     const words = new Map<string, { text: string; spec: number; weight: number }>();
     let keypoints = 0;
     for (const kp of p.keypoints) {
-      const found = kp.any.filter((t) => replyNorm.includes(t.norm) && termSpecificity(index, t) > 0);
-      if (found.length === 0 || kp.all.some((t) => !replyNorm.includes(t.norm))) continue;
+      if (!touched.has(kp)) continue;
+      const found = kp.any.filter((t) => present.has(t.norm) && termSpecificity(index, t) > 0);
+      if (found.length === 0 || kp.all.some((t) => !present.has(t.norm))) continue;
       keypoints++;
       for (const t of found) {
         const w = words.get(t.norm);

@@ -2,8 +2,11 @@ import type { ScenarioCase } from '../config/scenario.ts';
 import type { AssessReply, GradeContext } from '../grade/types.ts';
 import type { BotReply, Exchange, Session, TurnRecord, Utterance } from '../types.ts';
 import { TransportFault } from '../types.ts';
+import { sleep } from '../util/sleep.ts';
 import type { PlanItem } from './plan.ts';
 import { turnText, variantCount } from './plan.ts';
+import { backoffMs, type RetryPolicy } from './retry.ts';
+import { clipReply } from './store.ts';
 
 // The simulated customer. It says the scripted turn, then — like a patient
 // mystery shopper — answers the bot's clarifying question, declines to give
@@ -17,6 +20,12 @@ export interface DriverDeps {
   turnTimeoutMs: number;
   beforeSend(signal: AbortSignal): Promise<void>;
   signal: AbortSignal;
+  /** Resends of one request in the same session after a transport fault (the bank's `retries`). */
+  retries: RetryPolicy;
+  /** Each transport fault as it happens, and each reply that arrived (the circuit breaker counts them). */
+  onFault?(fault: TransportFault): void;
+  onReply?(): void;
+  log(message: string): void;
 }
 
 const DECLINE = '不方便提供，我只想先了解一下办理流程';
@@ -28,9 +37,8 @@ export async function driveConversation(item: PlanItem, session: Session, deps: 
     const exchanges: Exchange[] = [];
     const turn = item.case.turns[index];
     const send = async (utterance: Utterance): Promise<BotReply> => {
-      await deps.beforeSend(deps.signal);
-      const reply = await withTimeout((signal) => session.send(utterance, signal), deps.turnTimeoutMs, deps.signal);
-      exchanges.push({ utterance, reply });
+      const { reply, retries } = await sendWithRetries(session, utterance, deps);
+      exchanges.push({ utterance, reply, ...(retries ? { retries } : {}) });
       return reply;
     };
     let reply = await send({ index, text: turnText(item.case, index, item.variant), click: turn.click, attempt: 'first' });
@@ -45,6 +53,34 @@ export async function driveConversation(item: PlanItem, session: Session, deps: 
     turns.push({ index, exchanges });
   }
   return turns;
+}
+
+/**
+ * One request, resent in the same session after a transport fault (5xx, 429,
+ * timeout, reset) with backoff, jitter and the bot's Retry-After. A fault that
+ * broke the session, or one that is not retryable, goes up at once: the runner
+ * restarts the conversation for the first. When the resends run out the fault
+ * goes up as final — the session is fine, so a restart would meet it again.
+ */
+export async function sendWithRetries(session: Session, utterance: Utterance, deps: DriverDeps): Promise<{ reply: BotReply; retries: number }> {
+  for (let retries = 0; ; retries++) {
+    await deps.beforeSend(deps.signal);
+    try {
+      const reply = await withTimeout((signal) => session.send(utterance, signal), deps.turnTimeoutMs, deps.signal);
+      deps.onReply?.();
+      // Clipped before anyone reads it: the follow-up choice and the grader see the stored text.
+      return { reply: clipReply(reply), retries };
+    } catch (err) {
+      if (err instanceof TransportFault && !deps.signal.aborted) deps.onFault?.(err);
+      if (deps.signal.aborted || !(err instanceof TransportFault) || !err.retryable || err.sessionBroken) throw err;
+      if (retries >= deps.retries.max) {
+        throw new TransportFault(err.kind, `${err.message} (sent ${retries + 1} times in the same session)`, { ...err.opts, retryable: false, cause: err });
+      }
+      const wait = backoffMs(deps.retries, retries + 1, err);
+      deps.log(`turn ${utterance.index + 1}: ${err.message} — resending in the same session (${retries + 1}/${deps.retries.max}) in ${wait} ms`);
+      await sleep(wait, deps.signal);
+    }
+  }
 }
 
 function followUp(verdict: string, reply: BotReply, item: PlanItem, index: number, done: Set<string>): Utterance | undefined {

@@ -1,3 +1,4 @@
+import type { Lang } from '../types.ts';
 import type { Locale, Pack } from '../config/scenario.ts';
 import { findCannedReplies, gradeConversation, graders } from '../grade/index.ts';
 import type { GradeContext, Grader } from '../grade/types.ts';
@@ -15,10 +16,10 @@ export interface GradeRunOptions {
   fuzzyThreshold?: number;
   llm?: Grader;
   /** Language of the reasons (default: the packs' locale). */
-  lang?: 'zh' | 'en';
+  lang?: Lang;
 }
 
-export function gradeContext(packs: Pack[], locale: Locale, records: ConversationRecord[] = [], fuzzyThreshold = 0.8, lang?: 'zh' | 'en'): GradeContext {
+export function gradeContext(packs: Pack[], locale: Locale, records: ConversationRecord[] = [], fuzzyThreshold = 0.8, lang?: Lang): GradeContext {
   return { packs, locale, cannedReplies: records.length ? findCannedReplies(records, packs, locale) : new Set(), fuzzyThreshold, lang };
 }
 

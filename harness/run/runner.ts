@@ -14,6 +14,7 @@ import type { PlanItem } from './plan.ts';
 import { ChannelGate } from './politeness.ts';
 import { sleep } from '../util/sleep.ts';
 import { backoffMs, isRetryable } from './retry.ts';
+import { storeReply } from './store.ts';
 
 export interface ExecuteOptions {
   profile: BankProfile;
@@ -44,6 +45,8 @@ export interface ExecuteOptions {
  */
 class Breaker {
   private faults = 0;
+  /** Faults already counted as they happened (a resend's fault, then the final one wrapping it). */
+  private readonly counted = new WeakSet<object>();
   readonly controller = new AbortController();
   constructor(
     private readonly limit: number,
@@ -54,6 +57,8 @@ class Breaker {
   }
   fault(err: unknown): void {
     if (!(err instanceof TransportFault) || this.tripped || this.limit <= 0) return;
+    if (this.counted.has(err) || (err.cause instanceof Object && this.counted.has(err.cause))) return;
+    this.counted.add(err);
     if (++this.faults >= this.limit) {
       this.controller.abort(err);
       this.onTrip(err);
@@ -115,7 +120,7 @@ async function runWithRetries(item: PlanItem, gate: ChannelGate, opts: ExecuteOp
   for (;;) {
     attempt++;
     try {
-      const turns = await runOnce(item, gate, opts, breaker.controller.signal);
+      const turns = await runOnce(item, gate, opts, breaker);
       breaker.ok();
       return {
         ...base(item, startedAt, t0, attempt, opts),
@@ -164,11 +169,11 @@ function base(item: PlanItem, startedAt: string, t0: number, attempts: number, o
   };
 }
 
-async function runOnce(item: PlanItem, gate: ChannelGate, opts: ExecuteOptions, channelSignal: AbortSignal) {
+async function runOnce(item: PlanItem, gate: ChannelGate, opts: ExecuteOptions, breaker: Breaker) {
   const adapter = opts.adapters.get(item.channel)!;
   const conversationMs = opts.profile.timeouts.conversationMs;
   const controller = new AbortController();
-  const outer = AbortSignal.any([opts.signal, channelSignal]);
+  const outer = AbortSignal.any([opts.signal, breaker.controller.signal]);
   const onAbort = () => controller.abort(outer.reason);
   outer.addEventListener('abort', onAbort, { once: true });
   const timer = setTimeout(() => controller.abort(new TransportFault('timeout', `conversation exceeded ${conversationMs} ms`)), conversationMs);
@@ -193,9 +198,15 @@ async function runOnce(item: PlanItem, gate: ChannelGate, opts: ExecuteOptions, 
       turnTimeoutMs: opts.profile.timeouts.turnMs,
       beforeSend: (s) => gate.beforeSend(s),
       signal: controller.signal,
+      retries: opts.profile.retries,
+      // Every request's fault counts toward the breaker, resends included: a hanging bot trips it in a few requests.
+      onFault: (fault) => breaker.fault(fault),
+      onReply: () => breaker.ok(),
+      log: (m) => opts.log(`${item.id}: ${m}`),
     });
     failed = false;
-    for (const t of turns) for (const e of t.exchanges) redactReply(e, opts.redact);
+    const store = { redact: opts.redact, evidenceDir, relative: (p: string) => relative(opts.runDir, p) };
+    for (const t of turns) for (const e of t.exchanges) storeReply(e.reply, store);
     return { turns, metrics: session.metrics?.() };
   } catch (err) {
     if (controller.signal.aborted && controller.signal.reason instanceof TransportFault) throw controller.signal.reason;
@@ -205,12 +216,6 @@ async function runOnce(item: PlanItem, gate: ChannelGate, opts: ExecuteOptions, 
     outer.removeEventListener('abort', onAbort);
     await session?.close({ failed }).catch((e) => opts.log(`${item.id}: closing the session failed: ${(e as Error).message}`));
   }
-}
-
-function redactReply(e: { utterance: { text: string }; reply: { text: string; messages: { text: string }[]; evidence?: { raw?: unknown } } }, redact: Redactor) {
-  e.reply.text = redact(e.reply.text);
-  for (const m of e.reply.messages) m.text = redact(m.text);
-  if (e.reply.evidence?.raw !== undefined) e.reply.evidence.raw = JSON.parse(redact(JSON.stringify(e.reply.evidence.raw)));
 }
 
 export function safeName(id: string): string {

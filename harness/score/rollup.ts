@@ -1,3 +1,4 @@
+import type { Lang } from '../types.ts';
 import type { BankProfile } from '../config/bank.ts';
 import { channelKind } from '../config/bank.ts';
 import type { Pack } from '../config/scenario.ts';
@@ -52,7 +53,7 @@ export interface RollupInput {
   grader: 'rules' | 'llm' | 'both';
   good?: number;
   shard?: string;
-  lang: 'zh' | 'en';
+  lang: Lang;
 }
 
 export function rollup(input: RollupInput): Summary {

@@ -3,10 +3,10 @@ import { z } from 'zod';
 // summary.json: a stable contract that CI scripts and --baseline read. The
 // zod schema is the contract; the types are inferred from it.
 
-export const langs = ['zh', 'en'] as const;
+import { langs, type Lang } from '../types.ts';
+
+export { langs, type Lang };
 export const langSchema = z.enum(langs);
-/** The language reports, reasons and console text speak. */
-export type Lang = z.output<typeof langSchema>;
 
 const score = z.number().nullable();
 

@@ -1,3 +1,4 @@
+import type { Lang } from '../../harness/types.ts';
 import { createHash } from 'node:crypto';
 import { esc } from './escape.ts';
 import { fontStack } from '../glossary.ts';
@@ -57,7 +58,7 @@ const filterScript = `(function () {
 
 const scriptHash = createHash('sha256').update(filterScript).digest('base64');
 
-export function page(opts: { lang: 'zh' | 'en'; title: string; body: string; script?: boolean }): string {
+export function page(opts: { lang: Lang; title: string; body: string; script?: boolean }): string {
   const csp = [
     "default-src 'none'",
     "style-src 'unsafe-inline'",

@@ -3,6 +3,7 @@ import type { Pack } from '../../harness/config/scenario.ts';
 import type { Summary } from '../../harness/score/types.ts';
 import type { BotReply, CaseGrade, GradedConversation, TurnGrade } from '../../harness/types.ts';
 import type { Agreement } from '../../harness/score/agreement.ts';
+import { clipNote, clipReplyText, HTML_REPLY_CHARS } from '../clip.ts';
 import { esc, evidenceSrc, fmt, highlight } from './escape.ts';
 import type { Labels } from '../glossary.ts';
 import { scenarioName } from './overview.ts';
@@ -74,8 +75,13 @@ function conversationBlock(c: GradedConversation, summary: Summary, packs: Pack[
           const attempt = L.attempt[e.utterance.attempt] ?? e.utterance.attempt;
           const buttons = e.reply.buttons.length ? `<div class="meta">${esc(L.buttons)}: ${e.reply.buttons.map(esc).join(' | ')}</div>` : '';
           const latency = `${esc(L.latencyFirst)} ${fmt(e.reply.latency.firstMs, 0)} ms · ${esc(L.latencySettled)} ${fmt(e.reply.latency.settledMs, 0)} ms`;
+          const shown = clipReplyText(e.reply, HTML_REPLY_CHARS);
+          const full = evidenceSrc(shown.clipped?.full);
+          const clipped = shown.clipped
+            ? `<div class="meta clipped">… ${esc(clipNote(L.clipped, shown.clipped))}${full ? ` · <a href="${full}">${esc(L.fullReply)}</a>` : ''}</div>`
+            : '';
           return `<div class="msg customer"><span class="who">${esc(L.customer)} · ${esc(attempt)}${e.utterance.click ? ` · [${esc(e.utterance.click)}]` : ''}</span>${esc(e.utterance.text)}</div>
-<div class="msg bot"><span class="who">${esc(L.bot)} · ${latency}${e.reply.intent ? ` · ${esc(e.reply.intent)}` : ''}${e.reply.handoff ? ` · ${esc(L.handoffCol)}` : ''}</span>${highlight(e.reply.text, matched)}${buttons}${evidence(e.reply, L)}</div>`;
+<div class="msg bot"><span class="who">${esc(L.bot)} · ${latency}${e.reply.intent ? ` · ${esc(e.reply.intent)}` : ''}${e.reply.handoff ? ` · ${esc(L.handoffCol)}` : ''}</span>${highlight(shown.text, matched)}${clipped}${buttons}${evidence(e.reply, L)}</div>`;
         })
         .join('\n');
       return `<h4>${esc(L.turn.replace('{n}', String(turn.index + 1)))}</h4>
