@@ -3,11 +3,11 @@ import type { BotReply, KeypointHit } from '../types.ts';
 import type { GradeContext, ReplyAssessment } from './types.ts';
 import { normalise } from './normalise.ts';
 import { matchAnyTerm, prepareKeypoint, prepareTerm, type MatchOptions } from './match.ts';
-import { askCueIn, dataWords, findPhrase, localePhrases, menuOptions } from './phrases.ts';
+import { askCueIn, dataWords, findPhrase, localePhrases, menuOptions, withoutKeypad } from './phrases.ts';
 import { clip, fallbackVerdict } from './fallback.ts';
 import { plainText } from './markup.ts';
 import { messagesFor } from './messages.ts';
-import { addressesFocus, foreignProducts, optionAddresses, otherFocusIn, otherScenarioNames, bestSpecificity, isServiceWord, SPECIFIC, termSpecificity, topicIndex, topicVerdict, turnFocus, type TopicVerdict } from './topic.ts';
+import { addressesFocus, foreignProducts, siblingCaseIn, optionAddresses, otherFocusIn, otherScenarioNames, bestSpecificity, isServiceWord, SPECIFIC, termSpecificity, topicIndex, topicVerdict, turnFocus, type TopicVerdict } from './topic.ts';
 
 // One reading of one bot reply against the turn it answers; the live
 // assessment and the grader both use it, so they never disagree.
@@ -40,11 +40,16 @@ export interface AnalyseInput {
   case: ScenarioCase;
   turnIndex: number;
   transcribed: boolean;
+  /** The reply answers the option the customer picked from the bot's menu: the pick, not the first wording, sets its context. */
+  picked?: boolean;
 }
 
 const NEGATIONS = '不没无非未勿别';
 /** Below this many characters of its own, text before buttons is a lead-in to a menu, not an answer. */
 const ANSWER_MIN_CHARS = 8;
+/** Evidence (summed idf) for another case of the pack before a reply counts as its answer, and how many times this case's. */
+const SIBLING_MIN = 3;
+const SIBLING_RATIO = 3;
 
 /** Forbidden phrases present in the reply, ignoring negated ones ("不可以代办" is not "可以代办"). */
 export function forbiddenIn(norm: string, forbid: string[], ctx: GradeContext): string[] {
@@ -118,9 +123,11 @@ function shapeOfBody(body: string, ctx: GradeContext, transcribed: boolean): Omi
   }
   // Numbered or quoted items are choices only when the bot asks to choose; otherwise they are steps of an answer.
   const items = menuOptions(body, clarifyPhrase !== undefined || CHOICE_QUESTION.test(body.trim()));
-  let ownText = kept.join('');
+  let ownText = withoutKeypad(kept.join(''));
   for (const item of items) ownText = ownText.replace(item, '');
-  let handoffPhrase = findPhrase(whole, phrases.handoff, heard);
+  // "人工服务请按0" is one choice of a menu, not a transfer: the bot still asks which.
+  const choices = items.filter((i) => !findPhrase(normalise(i, ctx.locale), phrases.handoff, heard));
+  let handoffPhrase = findPhrase(choices.length >= 2 ? normalise(ownText, ctx.locale) : whole, phrases.handoff, heard);
   let own = ownText;
   if (handoffPhrase) {
     own = ownText
@@ -259,7 +266,8 @@ export function analyseReply(reply: BotReply, input: AnalyseInput, ctx: GradeCon
   // The question's focus: a reply that shares only generic words with the key
   // points (身份证, 网点, 手机银行) answers some other question.
   const focus = turnFocus(input.pack, input.case, input.turnIndex, ctx.packs, ctx.locale);
-  if (focus.words.length && !focus.followUp && !addressesFocus(norm, focus, input.pack, ctx.packs, ctx.locale, transcribed)) {
+  const heldToFocus = !focus.followUp && !input.picked;
+  if (focus.words.length && heldToFocus && !addressesFocus(norm, focus, input.pack, ctx.packs, ctx.locale, transcribed)) {
     const share = totalWeight > 0 ? hitWeight / totalWeight : 0;
     // Off the focus and on another scenario's specific words: the answer to another question.
     // Another scenario's name or question words, or a product nobody asked about.
@@ -272,6 +280,18 @@ export function analyseReply(reply: BotReply, input: AnalyseInput, ctx: GradeCon
       return { ...base, kind: 'off-topic', topic: { ...topic, offTopic: true }, why: m.offFocus(focus.words.slice(0, 4)) };
     }
   }
+  // Another case of the same pack: a reply that speaks of that question's own
+  // words far more than of this one's, and makes few of this turn's key
+  // points, answers the neighbouring question ("开户要带什么" for "朋友能代办吗").
+  if (heldToFocus && !forbidHits.length && hitWeight < 0.5 * totalWeight) {
+    const sibling = siblingCaseIn(norm, focus);
+    if (sibling && sibling.other >= SIBLING_MIN && sibling.named.length >= 3 && sibling.other >= SIBLING_RATIO * sibling.own) {
+      return { ...base, kind: 'off-topic', topic: { ...topic, offTopic: true }, why: m.otherCase(sibling.case, sibling.named.slice(0, 4)) };
+    }
+  }
+  // A product nobody asked about, and none of the key points: an answer about that product.
+  const products = hitWeight === 0 ? foreignProducts(norm, input.case, input.turnIndex, input.pack, ctx.locale) : [];
+  if (products.length) return { ...base, kind: 'off-topic', topic: { ...topic, offTopic: true }, why: m.foreignProduct(products) };
   // Courtesies alone ("抱歉给您带来不便，请问您遇到了什么问题？") address nothing.
   if (topic.unrelated && totalWeight > 0 && !substantive) {
     return { ...base, kind: 'fallback', topic, why: m.unrelated(clip(text)) };

@@ -273,6 +273,10 @@ export interface Focus {
   explicit: boolean;
   /** A follow-up turn ("收费吗？") lives in the context the first turn set: its answers are not held to it. */
   followUp?: boolean;
+  /** What sets this case apart from the other cases of its pack: word → idf over the pack's cases. */
+  caseWords?: Map<string, number>;
+  /** The same for each other case of the pack (its first question). */
+  siblings?: Array<{ case: string; words: Map<string, number> }>;
 }
 
 /** Question words and courtesies: never the focus. */
@@ -309,8 +313,67 @@ export function turnFocus(pack: Pack, scenarioCase: ScenarioCaseLike, turnIndex:
     words = [...new Set([...names, ...words])];
     f = { words, explicit: false, followUp: turnIndex > 0 };
   }
+  Object.assign(f, caseTerms(pack, scenarioCase, turnIndex, locale));
   byTurn.set(turn, f);
   return f;
+}
+
+/** The words of one question of a case: what is asked, its key points and their synonyms. */
+function questionWords(turn: ScenarioCaseLike['turns'][number], locale: Locale): Set<string> {
+  const out = new Set<string>();
+  for (const text of [turn.say, ...turn.paraphrases, ...turn.expect.keypoints.map((k) => k.text)]) {
+    for (const w of segment(normalise(text, locale)).words) out.add(w);
+  }
+  for (const kp of turn.expect.keypoints) for (const a of [...kp.any, ...(kp.all ?? [])]) out.add(normalise(a, locale));
+  return new Set([...out].filter((w) => [...w].length >= 2 && !stopWords.has(w) && !serviceWords.has(w)));
+}
+
+/**
+ * Term weights of a pack's questions (tf-idf with the pack's cases as the
+ * documents): a word every case uses (开户 in the account-opening pack) weighs
+ * nothing; one only this case uses (代办) weighs most. The own turn against the
+ * first question of every other case.
+ */
+function caseTerms(pack: Pack, scenarioCase: ScenarioCaseLike, turnIndex: number, locale: Locale): Pick<Focus, 'caseWords' | 'siblings'> {
+  const others = pack.cases.filter((c) => (c as unknown) !== scenarioCase && c.turns[0]);
+  if (!others.length) return {};
+  const own = questionWords(scenarioCase.turns[turnIndex], locale);
+  const theirs = others.map((c) => ({ case: c.id, set: questionWords(c.turns[0], locale) }));
+  const n = theirs.length + 1;
+  const idf = (w: string) => Math.log(n / (1 + theirs.filter((t) => t.set.has(w)).length - (own.has(w) ? 0 : 1)));
+  const weigh = (set: Set<string>) => new Map([...set].map((w) => [w, idf(w)] as [string, number]).filter(([, v]) => v > 0));
+  return { caseWords: weigh(own), siblings: theirs.map((t) => ({ case: t.case, words: weigh(t.set) })) };
+}
+
+/** How strongly a reply speaks of a question's words: the summed weights of those it names (a word inside a longer named one adds nothing). */
+export function caseScore(norm: string, words: Map<string, number>): { score: number; named: string[] } {
+  const all = [...words.keys()].filter((w) => norm.includes(w) && mentions(norm, w));
+  const named = all.filter((w) => !all.some((o) => o !== w && o.includes(w)));
+  return { score: named.reduce((a, w) => a + words.get(w)!, 0), named };
+}
+
+/**
+ * Which other case of the pack a reply answers, when it speaks of that
+ * case's own words clearly more than of this one's: "开户需要身份证和手机号"
+ * answers what to bring, not whether a friend may open the account.
+ */
+export interface SiblingEvidence {
+  case: string;
+  own: number;
+  other: number;
+  /** The other case's words the reply names. */
+  named: string[];
+}
+
+export function siblingCaseIn(norm: string, focus: Focus): SiblingEvidence | null {
+  if (!focus.caseWords || !focus.siblings?.length) return null;
+  const own = caseScore(norm, focus.caseWords).score;
+  let best: SiblingEvidence | null = null;
+  for (const s of focus.siblings) {
+    const { score, named } = caseScore(norm, s.words);
+    if (!best || score > best.other) best = { case: s.case, own, other: score, named };
+  }
+  return best;
 }
 
 interface ScenarioCaseLike {

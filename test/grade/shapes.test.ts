@@ -95,6 +95,21 @@ describe('menus and handoffs by their main content', () => {
     expect(g.completeness).toBeGreaterThan(3);
   });
 
+  it('a phone menu whose last choice is a human agent is a menu, and the answer to the pick scores: recognition 4', async () => {
+    const ivr = '您好，欢迎致电。办理挂失请按1，查询余额请按2，信用卡业务请按3，转人工请按0。';
+    const alone = await grade('card-loss', 'lost-card', [ex(ivr)]);
+    expect(alone.level).toBe('fallback');
+    expect(alone.reasons.join('\n')).not.toContain('handoff');
+    const g = await grade('card-loss', 'lost-card', [ex(ivr), ex(lostCardAnswer, 'clarify-answer')]);
+    expect(g).toMatchObject({ recognition: 4, level: 'after-clarify' });
+    expect(g.completeness).toBeGreaterThan(3);
+  });
+
+  it('a phone menu none of whose choices is the question is a wrong answer', async () => {
+    const g = await grade('card-loss', 'lost-card', [ex('按1查询余额，按2转账汇款，按3信用卡还款，按0转人工服务')]);
+    expect(g).toMatchObject({ recognition: 1, level: 'off-topic' });
+  });
+
   it('a transfer message that names the business is a handoff, not an answer', async () => {
     const g = await grade('card-loss', 'lost-card', [ex('正在为您转接人工客服处理挂失业务，请稍候。')]);
     expect(g).toMatchObject({ recognition: 0, completeness: 0, level: 'handoff' });
@@ -116,6 +131,20 @@ describe('off topic by the question, not by shared words', () => {
   it('an answer to account opening shares 身份证 and 网点 with closing, and is off topic there', async () => {
     const g = await grade('account-closing', 'how-to-close', [ex('您好，开立个人账户需要本人携带身份证原件前往网点，也可以在手机银行线上开立二类户。')]);
     expect(g).toMatchObject({ recognition: 1, completeness: 0, level: 'off-topic' });
+  });
+
+  it('an answer to another case of the same pack is off topic: what to bring is not whether a friend may open it', async () => {
+    const other = await grade('account-opening', 'friend-as-proxy', [ex('开立账户需携带本人有效身份证件和本人实名手机号，部分银行还会要求提供工作证明。')]);
+    expect(other).toMatchObject({ recognition: 1, completeness: 0, level: 'off-topic' });
+    expect(other.reasons[0]).toContain('neighbouring question');
+    const right = await grade('account-opening', 'friend-as-proxy', [ex('开户须本人亲自到网点办理，朋友不能代办；未成年人可由监护人陪同办理。')]);
+    expect(right).toMatchObject({ recognition: 5, level: 'first' });
+  });
+
+  it('an answer about a product nobody asked about, making no key point, is off topic', async () => {
+    const g = await grade('branch-lookup', 'weekend-branches', [ex('信用卡在周末和节假日都能正常刷卡，还款日遇节假日不顺延。')]);
+    expect(g).toMatchObject({ recognition: 1, level: 'off-topic' });
+    expect(g.reasons[0]).toContain('信用卡');
   });
 
   it('two packs on the same scenario never make each other answers off topic', async () => {
