@@ -221,10 +221,16 @@ export function analyseReply(reply: BotReply, input: AnalyseInput, ctx: GradeCon
   // Where a handoff is expected the phrase is the handoff (its key points name
   // it too); elsewhere "如需人工服务请转人工" after an answer is still an answer.
   const handoffExpected = turn?.expect.handoff === 'require' || turn?.expect.handoff === 'accept';
-  if (reply.handoff || (shape.handoffPhrase && (handoffExpected || !(answers && ownHits > 0) || ownLen < ANSWER_MIN_CHARS))) {
-    const why = reply.handoff ? m.handedOver : m.handoffPhrase(shape.handoffPhrase!);
-    return { ...base, kind: 'handoff', topic: null, why };
-  }
+  const handoff = reply.handoff || (shape.handoffPhrase && (handoffExpected || !(answers && ownHits > 0) || ownLen < ANSWER_MIN_CHARS));
+  const asHandoff = (): ReplyAnalysis => ({ ...base, kind: 'handoff', topic: null, why: reply.handoff ? m.handedOver : m.handoffPhrase(shape.handoffPhrase!) });
+  // A statement of the bot's own that makes none of the key points, then the
+  // offer of an agent: if the statement answers another question, that is what
+  // the reply does ("开户不收费哦……可以联系人工客服"); otherwise the transfer is its act.
+  if (handoff && !(reply.handoff !== true && answers && ownLen >= ANSWER_MIN_CHARS)) return asHandoff();
+  const rest = classify();
+  return handoff && rest.kind !== 'off-topic' ? asHandoff() : rest;
+
+  function classify(): ReplyAnalysis {
   const menu = shape.options.length >= 2;
   if ((shape.clarifyPhrase || menu) && !answers) {
     const why = shape.clarifyPhrase
@@ -259,7 +265,9 @@ export function analyseReply(reply: BotReply, input: AnalyseInput, ctx: GradeCon
   // Wrong information about this very topic is still about this topic.
   if (forbidHits.length) ownEvidence += 1;
   const specificShare = totalWeight > 0 ? specificWeight / totalWeight : 0;
-  const topic = topicVerdict(norm, input.pack, specificShare, ownEvidence, ctx.packs, ctx.locale);
+  // The offer of an agent at the end says nothing about which question the statement answers.
+  const topicNorm = shape.handoffPhrase && ownNorm ? ownNorm : norm;
+  const topic = topicVerdict(topicNorm, input.pack, specificShare, ownEvidence, ctx.packs, ctx.locale);
   if (topic.offTopic) {
     return { ...base, kind: 'off-topic', topic, why: m.offTopic(topic.pack!, (topic.terms ?? []).slice(0, 4)) };
   }
@@ -283,7 +291,7 @@ export function analyseReply(reply: BotReply, input: AnalyseInput, ctx: GradeCon
   // Another case of the same pack: a reply that speaks of that question's own
   // words far more than of this one's, and makes few of this turn's key
   // points, answers the neighbouring question ("开户要带什么" for "朋友能代办吗").
-  if (heldToFocus && !forbidHits.length && hitWeight < 0.5 * totalWeight) {
+  if (heldToFocus && !forbidHits.length && 3 * hitWeight < totalWeight) {
     const sibling = siblingCaseIn(norm, focus);
     if (sibling && sibling.other >= SIBLING_MIN && sibling.named.length >= 3 && sibling.other >= SIBLING_RATIO * sibling.own) {
       return { ...base, kind: 'off-topic', topic: { ...topic, offTopic: true }, why: m.otherCase(sibling.case, sibling.named.slice(0, 4)) };
@@ -292,9 +300,18 @@ export function analyseReply(reply: BotReply, input: AnalyseInput, ctx: GradeCon
   // A product nobody asked about, and none of the key points: an answer about that product.
   const products = hitWeight === 0 ? foreignProducts(norm, input.case, input.turnIndex, input.pack, ctx.locale) : [];
   if (products.length) return { ...base, kind: 'off-topic', topic: { ...topic, offTopic: true }, why: m.foreignProduct(products) };
+  // None of this turn's key points, and words of another scenario: the answer to that other question.
+  if (hitWeight === 0 && !forbidHits.length && heldToFocus && totalWeight > 0) {
+    const elsewhere = [...otherScenarioNames(norm, input.pack, ctx.packs, ctx.locale), ...otherFocusIn(norm, input.pack, ctx.packs, ctx.locale)];
+    if (elsewhere.length || (topic.otherSpecific ?? 0) >= 1) {
+      const words = elsewhere.length ? elsewhere : (topic.terms ?? []);
+      return { ...base, kind: 'off-topic', topic: { ...topic, offTopic: true }, why: m.offFocus(focus.words.slice(0, 4)) };
+    }
+  }
   // Courtesies alone ("抱歉给您带来不便，请问您遇到了什么问题？") address nothing.
   if (topic.unrelated && totalWeight > 0 && !substantive) {
     return { ...base, kind: 'fallback', topic, why: m.unrelated(clip(text)) };
   }
   return { ...base, kind: 'on-topic', topic, why: m.onTopic(anyHit) };
+  }
 }

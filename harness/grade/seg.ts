@@ -147,3 +147,22 @@ export function mentions(norm: string, term: string): boolean {
   }
   return false;
 }
+
+let generalIdfTable: Map<string, number> | undefined;
+
+/**
+ * How rare a word is in general Chinese text (jieba's idf table): 非常, 通过,
+ * 一般 are everyday words that say nothing of a question; 挂失, 预留 do. Words
+ * the table does not hold (手机银行, 临时挂失) are taken as rare.
+ */
+export function generalIdf(word: string): number {
+  if (!generalIdfTable) {
+    const { idf } = require('@node-rs/jieba/dict') as { idf: Uint8Array };
+    generalIdfTable = new Map();
+    for (const line of Buffer.from(idf).toString('utf8').split('\n')) {
+      const sp = line.indexOf(' ');
+      if (sp > 0) generalIdfTable.set(line.slice(0, sp), Number(line.slice(sp + 1)));
+    }
+  }
+  return generalIdfTable.get(word) ?? Infinity;
+}

@@ -1,7 +1,7 @@
 import type { Keypoint, Locale, Pack } from '../config/scenario.ts';
 import { findSyllables, prepareKeypoint, readingsOf, replySyllablesOf, type PreparedKeypoint, type PreparedTerm } from './match.ts';
 import { normalise } from './normalise.ts';
-import { mentions, segment } from './seg.ts';
+import { generalIdf, mentions, segment } from './seg.ts';
 import { finderFor, holdersOf } from './terms.ts';
 
 // Which scenario does a reply answer? Every pack's key points (de-duplicated
@@ -276,11 +276,11 @@ export interface Focus {
   /** What sets this case apart from the other cases of its pack: word → idf over the pack's cases. */
   caseWords?: Map<string, number>;
   /** The same for each other case of the pack (its first question). */
-  siblings?: Array<{ case: string; words: Map<string, number> }>;
+  siblings?: Array<{ case: string; words: Map<string, number>; askedToo: boolean }>;
 }
 
 /** Question words and courtesies: never the focus. */
-const stopWords = new Set(['怎么', '怎么办', '如何', '怎样', '可以', '什么', '需要', '我的', '请问', '你们', '银行', '一下', '哪些', '哪里', '多久', '多少', '是否', '能否', '能不能', '是不是', '可不可以', '要求', '流程', '手续', '问题', '情况', '需要', '之前', '以后', '之后', '现在', '已经', '还是', '还有', '这个', '那个', '自己', '本人']);
+const stopWords = new Set(['怎么', '怎么办', '如何', '怎样', '为什么', '为啥', '咋办', '咋整', '可以', '什么', '需要', '我的', '请问', '你们', '银行', '一下', '哪些', '哪里', '多久', '多少', '是否', '能否', '能不能', '是不是', '可不可以', '要求', '流程', '手续', '问题', '情况', '需要', '之前', '以后', '之后', '现在', '已经', '还是', '还有', '这个', '那个', '自己', '本人']);
 
 const focusCache = new WeakMap<Pack[], WeakMap<object, Focus>>();
 
@@ -321,12 +321,22 @@ export function turnFocus(pack: Pack, scenarioCase: ScenarioCaseLike, turnIndex:
 /** The words of one question of a case: what is asked, its key points and their synonyms. */
 function questionWords(turn: ScenarioCaseLike['turns'][number], locale: Locale): Set<string> {
   const out = new Set<string>();
-  for (const text of [turn.say, ...turn.paraphrases, ...turn.expect.keypoints.map((k) => k.text)]) {
+  // What is asked persists across the wordings of the question; the story
+  // around it ("今天下午逛街的时候") is told once.
+  const told = new Map<string, number>();
+  for (const text of [turn.say, ...turn.paraphrases]) {
+    for (const w of new Set(segment(normalise(text, locale)).words)) told.set(w, (told.get(w) ?? 0) + 1);
+  }
+  for (const [w, n] of told) if (n >= 2 || turn.paraphrases.length === 0) out.add(w);
+  for (const text of turn.expect.keypoints.map((k) => k.text)) {
     for (const w of segment(normalise(text, locale)).words) out.add(w);
   }
   for (const kp of turn.expect.keypoints) for (const a of [...kp.any, ...(kp.all ?? [])]) out.add(normalise(a, locale));
-  return new Set([...out].filter((w) => [...w].length >= 2 && !stopWords.has(w) && !serviceWords.has(w)));
+  return new Set([...out].filter((w) => [...w].length >= 2 && !stopWords.has(w) && !serviceWords.has(w) && generalIdf(w) >= EVERYDAY_IDF));
 }
+
+/** Below this general idf a word is everyday language (非常 4.9, 通过 4.0, 一般 4.3), never what sets a question apart. */
+const EVERYDAY_IDF = 5.5;
 
 /**
  * Term weights of a pack's questions (tf-idf with the pack's cases as the
@@ -337,12 +347,26 @@ function questionWords(turn: ScenarioCaseLike['turns'][number], locale: Locale):
 function caseTerms(pack: Pack, scenarioCase: ScenarioCaseLike, turnIndex: number, locale: Locale): Pick<Focus, 'caseWords' | 'siblings'> {
   const others = pack.cases.filter((c) => (c as unknown) !== scenarioCase && c.turns[0]);
   if (!others.length) return {};
-  const own = questionWords(scenarioCase.turns[turnIndex], locale);
-  const theirs = others.map((c) => ({ case: c.id, set: questionWords(c.turns[0], locale) }));
+  const turn = scenarioCase.turns[turnIndex];
+  const own = questionWords(turn, locale);
+  const theirs = others.map((c) => ({ case: c.id, set: questionWords(c.turns[0], locale), asked: askedWords(c.turns[0], locale) }));
   const n = theirs.length + 1;
   const idf = (w: string) => Math.log(n / (1 + theirs.filter((t) => t.set.has(w)).length - (own.has(w) ? 0 : 1)));
   const weigh = (set: Set<string>) => new Map([...set].map((w) => [w, idf(w)] as [string, number]).filter(([, v]) => v > 0));
-  return { caseWords: weigh(own), siblings: theirs.map((t) => ({ case: t.case, words: weigh(t.set) })) };
+  // "你们乱扣我卡里的钱，我要投诉" asks "我要投诉" too: answering how to complain answers it.
+  const ownTold = [turn.say, ...turn.paraphrases].map((t) => normalise(t, locale)).join('|');
+  const inside = (asked: string[]) => asked.length > 0 && asked.every((w) => ownTold.includes(w));
+  return { caseWords: weigh(own), siblings: theirs.map((t) => ({ case: t.case, words: weigh(t.set), askedToo: inside(t.asked) })) };
+}
+
+/** The words every wording of a question repeats (what is asked, not the story around it). */
+function askedWords(turn: ScenarioCaseLike['turns'][number], locale: Locale): string[] {
+  const told = new Map<string, number>();
+  for (const text of [turn.say, ...turn.paraphrases]) {
+    for (const w of new Set(segment(normalise(text, locale)).words)) told.set(w, (told.get(w) ?? 0) + 1);
+  }
+  const min = Math.min(2, 1 + turn.paraphrases.length);
+  return [...told].filter(([w, n]) => n >= min && [...w].length >= 2 && !stopWords.has(w) && !serviceWords.has(w)).map(([w]) => w);
 }
 
 /** How strongly a reply speaks of a question's words: the summed weights of those it names (a word inside a longer named one adds nothing). */
@@ -363,6 +387,8 @@ export interface SiblingEvidence {
   other: number;
   /** The other case's words the reply names. */
   named: string[];
+  /** The customer's question holds that question too ("……我要投诉" holds "我要投诉，怎么投诉？"). */
+  askedToo?: boolean;
 }
 
 export function siblingCaseIn(norm: string, focus: Focus): SiblingEvidence | null {
@@ -371,9 +397,10 @@ export function siblingCaseIn(norm: string, focus: Focus): SiblingEvidence | nul
   let best: SiblingEvidence | null = null;
   for (const s of focus.siblings) {
     const { score, named } = caseScore(norm, s.words);
-    if (!best || score > best.other) best = { case: s.case, own, other: score, named };
+    if (!best || score > best.other) best = { case: s.case, own, other: score, named, askedToo: s.askedToo };
   }
-  return best;
+  // The question the reply answers best was asked too: it is an answer.
+  return best?.askedToo ? null : best;
 }
 
 interface ScenarioCaseLike {
