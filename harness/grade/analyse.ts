@@ -284,7 +284,9 @@ export function analyseReply(reply: BotReply, input: AnalyseInput, ctx: GradeCon
       ...otherFocusIn(norm, input.pack, ctx.packs, ctx.locale),
       ...foreignProducts(norm, input.case, input.turnIndex, input.pack, ctx.locale),
     ];
-    if ((specificShare === 0 && (focus.explicit || ((topic.otherSpecific ?? 0) >= 1 && share < 1))) || (elsewhere.length && share < 1)) {
+    // Another scenario's specific words count when the reply speaks of its own scenario less than of others.
+    const other = topic.other > topic.own ? (topic.anyOther ?? 0) : 0;
+    if ((specificShare === 0 && (focus.explicit || (other >= 1 && share < 1))) || (elsewhere.length && share < 1)) {
       return { ...base, kind: 'off-topic', topic: { ...topic, offTopic: true }, why: m.offFocus(focus.words.slice(0, 4)) };
     }
   }
@@ -304,8 +306,7 @@ export function analyseReply(reply: BotReply, input: AnalyseInput, ctx: GradeCon
   if (hitWeight === 0 && !forbidHits.length && heldToFocus && totalWeight > 0) {
     const elsewhere = [...otherScenarioNames(norm, input.pack, ctx.packs, ctx.locale), ...otherFocusIn(norm, input.pack, ctx.packs, ctx.locale)];
     if (elsewhere.length || (topic.otherSpecific ?? 0) >= 1) {
-      const words = elsewhere.length ? elsewhere : (topic.terms ?? []);
-      return { ...base, kind: 'off-topic', topic: { ...topic, offTopic: true }, why: m.offFocus(focus.words.slice(0, 4)) };
+      return { ...base, kind: 'off-topic', topic: { ...topic, offTopic: true }, why: m.elsewhere((elsewhere.length ? elsewhere : (topic.terms ?? [])).slice(0, 4)) };
     }
   }
   // Courtesies alone ("抱歉给您带来不便，请问您遇到了什么问题？") address nothing.

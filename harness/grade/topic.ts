@@ -217,6 +217,8 @@ export interface TopicVerdict {
   unrelated: boolean;
   /** Specific words of the strongest other scenario that the own scenario does not use. */
   otherSpecific?: number;
+  /** The most such words any other scenario has in the reply. */
+  anyOther?: number;
 }
 
 const MIN_OTHER = 1;
@@ -250,16 +252,19 @@ export function topicVerdict(
   const best = evidence.find((e) => !sameScenario.has(e.pack));
   const other = best?.score ?? 0;
   const unrelated = own === 0;
-  const theirs = best ? best.specificWords.filter((w) => !ownVocabulary.some((o) => o.includes(w) || w.includes(o))).length : 0;
+  const foreign = (e: PackEvidence) => e.specificWords.filter((w) => !ownVocabulary.some((o) => o.includes(w) || w.includes(o))).length;
+  const theirs = best ? foreign(best) : 0;
+  // Specific words of any other scenario, not only the strongest one's.
+  const anyOther = Math.max(0, ...evidence.filter((e) => !sameScenario.has(e.pack)).map(foreign));
   if (!best || ownSpecificShare > 0 || other < MIN_OTHER || other <= CLEARLY * own) {
-    return { offTopic: false, own, other, unrelated, otherSpecific: theirs };
+    return { offTopic: false, own, other, unrelated, otherSpecific: theirs, anyOther };
   }
   // A word that contains or sits inside the own scenario's vocabulary ("当地网点"
   // and 网点, "收费" and 收费标准) is shared talk, not a sign of another topic.
   // One stray word is not an answer: two specific words, or one with twice the
   // evidence when nothing specific speaks for the own scenario.
   const enough = theirs >= 2 || (theirs === 1 && (mine?.specific ?? 0) === 0 && other >= 2 * MIN_OTHER);
-  return enough ? { offTopic: true, pack: best.pack, terms: best.terms, own, other, unrelated, otherSpecific: theirs } : { offTopic: false, own, other, unrelated, otherSpecific: theirs };
+  return enough ? { offTopic: true, pack: best.pack, terms: best.terms, own, other, unrelated, otherSpecific: theirs, anyOther } : { offTopic: false, own, other, unrelated, otherSpecific: theirs, anyOther };
 }
 
 // The question's focus: the words that say what this turn is about — the
@@ -300,7 +305,9 @@ export function turnFocus(pack: Pack, scenarioCase: ScenarioCaseLike, turnIndex:
     const maxDf = n >= 6 ? 2 : 1;
     const df = (w: string) => index.clusterText.reduce((a, t) => a + (t.includes(w) ? 1 : 0), 0);
     const candidates = new Set<string>();
-    for (const text of [turn.say, ...turn.paraphrases, pack.name, pack.intent.description]) {
+    // What the question asks persists across its wordings; the story around it is told once.
+    for (const w of askedWords(turn, locale)) candidates.add(w);
+    for (const text of [pack.name, pack.intent.description]) {
       for (const w of segment(normalise(text, locale)).words) candidates.add(w);
     }
     for (const t of nameTerms(pack.name)) candidates.add(normalise(t, locale));
