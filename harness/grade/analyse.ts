@@ -226,9 +226,17 @@ export function analyseReply(reply: BotReply, input: AnalyseInput, ctx: GradeCon
   // A statement of the bot's own that makes none of the key points, then the
   // offer of an agent: if the statement answers another question, that is what
   // the reply does ("开户不收费哦……可以联系人工客服"); otherwise the transfer is its act.
-  if (handoff && !(reply.handoff !== true && answers && ownLen >= ANSWER_MIN_CHARS)) return asHandoff();
+  // The statement must stand in sentences of its own: "为了办理挂失业务，正在为您转接" is one act, a transfer.
+  const statement = () =>
+    shape.body
+      .split(SENTENCE)
+      .filter((x) => !findPhrase(normalise(x, ctx.locale), phrases.handoff, heard))
+      .reduce((a, x) => a + [...normalise(x, ctx.locale)].length, 0) >= ANSWER_MIN_CHARS;
+  if (handoff && !(reply.handoff !== true && answers && ownLen >= ANSWER_MIN_CHARS && statement())) return asHandoff();
   const rest = classify();
-  return handoff && rest.kind !== 'off-topic' ? asHandoff() : rest;
+  // Only a statement that makes another scenario's key points outweighs the transfer; a lead-in
+  // ("关于开户的问题，正在为您转接") or a courtesy does not.
+  return handoff && !(rest.kind === 'off-topic' && rest.topic?.pack) ? asHandoff() : rest;
 
   function classify(): ReplyAnalysis {
   const menu = shape.options.length >= 2;
@@ -280,9 +288,9 @@ export function analyseReply(reply: BotReply, input: AnalyseInput, ctx: GradeCon
     // Off the focus and on another scenario's specific words: the answer to another question.
     // Another scenario's name or question words, or a product nobody asked about.
     const elsewhere = [
-      ...otherScenarioNames(norm, input.pack, ctx.packs, ctx.locale),
-      ...otherFocusIn(norm, input.pack, ctx.packs, ctx.locale),
-      ...foreignProducts(norm, input.case, input.turnIndex, input.pack, ctx.locale),
+      ...otherScenarioNames(topicNorm, input.pack, ctx.packs, ctx.locale),
+      ...otherFocusIn(topicNorm, input.pack, ctx.packs, ctx.locale),
+      ...foreignProducts(topicNorm, input.case, input.turnIndex, input.pack, ctx.locale),
     ];
     // Another scenario's specific words count when the reply speaks of its own scenario less than of others.
     const other = topic.other > topic.own ? (topic.anyOther ?? 0) : 0;
@@ -294,17 +302,17 @@ export function analyseReply(reply: BotReply, input: AnalyseInput, ctx: GradeCon
   // words far more than of this one's, and makes few of this turn's key
   // points, answers the neighbouring question ("开户要带什么" for "朋友能代办吗").
   if (heldToFocus && !forbidHits.length && 3 * hitWeight < totalWeight) {
-    const sibling = siblingCaseIn(norm, focus);
+    const sibling = siblingCaseIn(topicNorm, focus);
     if (sibling && sibling.other >= SIBLING_MIN && sibling.named.length >= 3 && sibling.other >= SIBLING_RATIO * sibling.own) {
       return { ...base, kind: 'off-topic', topic: { ...topic, offTopic: true }, why: m.otherCase(sibling.case, sibling.named.slice(0, 4)) };
     }
   }
   // A product nobody asked about, and none of the key points: an answer about that product.
-  const products = hitWeight === 0 ? foreignProducts(norm, input.case, input.turnIndex, input.pack, ctx.locale) : [];
+  const products = hitWeight === 0 ? foreignProducts(topicNorm, input.case, input.turnIndex, input.pack, ctx.locale) : [];
   if (products.length) return { ...base, kind: 'off-topic', topic: { ...topic, offTopic: true }, why: m.foreignProduct(products) };
   // None of this turn's key points, and words of another scenario: the answer to that other question.
   if (hitWeight === 0 && !forbidHits.length && heldToFocus && totalWeight > 0) {
-    const elsewhere = [...otherScenarioNames(norm, input.pack, ctx.packs, ctx.locale), ...otherFocusIn(norm, input.pack, ctx.packs, ctx.locale)];
+    const elsewhere = [...otherScenarioNames(topicNorm, input.pack, ctx.packs, ctx.locale), ...otherFocusIn(topicNorm, input.pack, ctx.packs, ctx.locale)];
     if (elsewhere.length || (topic.otherSpecific ?? 0) >= 1) {
       return { ...base, kind: 'off-topic', topic: { ...topic, offTopic: true }, why: m.elsewhere((elsewhere.length ? elsewhere : (topic.terms ?? [])).slice(0, 4)) };
     }
