@@ -1,7 +1,7 @@
 import type { Keypoint, Locale, Pack } from '../config/scenario.ts';
 import { findSyllables, prepareKeypoint, readingsOf, replySyllablesOf, type PreparedKeypoint, type PreparedTerm } from './match.ts';
 import { normalise } from './normalise.ts';
-import { generalIdf, mentions, segment } from './seg.ts';
+import { isEverydayWord, mentions, segment } from './seg.ts';
 import { finderFor, holdersOf } from './terms.ts';
 
 // Which scenario does a reply answer? Every pack's key points (de-duplicated
@@ -339,11 +339,9 @@ function questionWords(turn: ScenarioCaseLike['turns'][number], locale: Locale):
     for (const w of segment(normalise(text, locale)).words) out.add(w);
   }
   for (const kp of turn.expect.keypoints) for (const a of [...kp.any, ...(kp.all ?? [])]) out.add(normalise(a, locale));
-  return new Set([...out].filter((w) => [...w].length >= 2 && !stopWords.has(w) && !serviceWords.has(w) && generalIdf(w) >= EVERYDAY_IDF));
+  return new Set([...out].filter((w) => [...w].length >= 2 && !stopWords.has(w) && !serviceWords.has(w) && !isEverydayWord(w)));
 }
 
-/** Below this general idf a word is everyday language (非常 4.9, 通过 4.0, 一般 4.3), never what sets a question apart. */
-const EVERYDAY_IDF = 5.5;
 
 /**
  * Term weights of a pack's questions (tf-idf with the pack's cases as the
