@@ -7,7 +7,7 @@ import { askCueIn, dataWords, findPhrase, localePhrases, menuOptions, withoutKey
 import { clip, fallbackVerdict } from './fallback.ts';
 import { plainText } from './markup.ts';
 import { messagesFor } from './messages.ts';
-import { addressesFocus, foreignProducts, siblingCaseIn, optionAddresses, otherFocusIn, otherScenarioNames, bestSpecificity, isServiceWord, SPECIFIC, termSpecificity, topicIndex, topicVerdict, turnFocus, type TopicVerdict } from './topic.ts';
+import { addressesFocus, foreignProducts, otherBusinesses, siblingCaseIn, optionAddresses, otherFocusIn, otherScenarioNames, bestSpecificity, isServiceWord, SPECIFIC, termSpecificity, topicIndex, topicVerdict, turnFocus, type TopicVerdict } from './topic.ts';
 
 // One reading of one bot reply against the turn it answers; the live
 // assessment and the grader both use it, so they never disagree.
@@ -291,10 +291,11 @@ export function analyseReply(reply: BotReply, input: AnalyseInput, ctx: GradeCon
       ...otherScenarioNames(topicNorm, input.pack, ctx.packs, ctx.locale),
       ...otherFocusIn(topicNorm, input.pack, ctx.packs, ctx.locale),
       ...foreignProducts(topicNorm, input.case, input.turnIndex, input.pack, ctx.locale),
+      ...otherBusinesses(topicNorm, input.pack, input.case, input.turnIndex, ctx.packs, ctx.locale),
     ];
     // Another scenario's specific words count when the reply speaks of its own scenario less than of others.
     const other = topic.other > topic.own ? (topic.anyOther ?? 0) : 0;
-    if ((specificShare === 0 && (focus.explicit || (other >= 1 && share < 1))) || (elsewhere.length && share < 1)) {
+    if ((specificShare === 0 && (focus.explicit || other >= 1)) || (elsewhere.length && (share < 1 || specificShare === 0))) {
       return { ...base, kind: 'off-topic', topic: { ...topic, offTopic: true }, why: m.offFocus(focus.words.slice(0, 4)) };
     }
   }
@@ -312,7 +313,11 @@ export function analyseReply(reply: BotReply, input: AnalyseInput, ctx: GradeCon
   if (products.length) return { ...base, kind: 'off-topic', topic: { ...topic, offTopic: true }, why: m.foreignProduct(products) };
   // None of this turn's key points, and words of another scenario: the answer to that other question.
   if (hitWeight === 0 && !forbidHits.length && heldToFocus && totalWeight > 0) {
-    const elsewhere = [...otherScenarioNames(topicNorm, input.pack, ctx.packs, ctx.locale), ...otherFocusIn(topicNorm, input.pack, ctx.packs, ctx.locale)];
+    const elsewhere = [
+      ...otherScenarioNames(topicNorm, input.pack, ctx.packs, ctx.locale),
+      ...otherFocusIn(topicNorm, input.pack, ctx.packs, ctx.locale),
+      ...otherBusinesses(topicNorm, input.pack, input.case, input.turnIndex, ctx.packs, ctx.locale),
+    ];
     if (elsewhere.length || (topic.otherSpecific ?? 0) >= 1) {
       return { ...base, kind: 'off-topic', topic: { ...topic, offTopic: true }, why: m.elsewhere((elsewhere.length ? elsewhere : (topic.terms ?? [])).slice(0, 4)) };
     }

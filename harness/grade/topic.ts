@@ -517,3 +517,28 @@ function otherFocusCandidates(ownPack: Pack, packs: Pack[], locale: Locale): str
   });
   return [...out];
 }
+
+/**
+ * Businesses of the bank (the locale's list) the reply speaks of that neither
+ * the question nor its scenario ever names: "开通手机银行" in a reply to an
+ * account-opening question, "修改密码" in one to a lost card.
+ */
+const businessCache = new WeakMap<Pack[], WeakMap<object, string[]>>();
+
+export function otherBusinesses(norm: string, ownPack: Pack, scenarioCase: ScenarioCaseLike, turnIndex: number, packs: Pack[], locale: Locale): string[] {
+  const turn = scenarioCase.turns[turnIndex];
+  if (!turn || !locale.businesses?.length) return [];
+  const all = packs.includes(ownPack) ? packs : [...packs, ownPack];
+  let byTurn = businessCache.get(all);
+  if (!byTurn) businessCache.set(all, (byTurn = new WeakMap()));
+  let candidates = byTurn.get(turn);
+  if (!candidates) {
+    const index = topicIndex(all, locale);
+    const ownCluster = index.packs.find((p) => p.id === ownPack.id)?.cluster;
+    const ownText = index.clusterText[[...new Set(index.packs.map((p) => p.cluster))].indexOf(ownCluster!)] ?? '';
+    const asked = [turn.say, ...turn.paraphrases].map((t) => normalise(t, locale)).join('|');
+    candidates = [...new Set(locale.businesses.map((b) => normalise(b, locale)).filter((b) => b && !ownText.includes(b) && !asked.includes(b)))];
+    byTurn.set(turn, candidates);
+  }
+  return candidates.filter((b) => norm.includes(b) && mentions(norm, b));
+}
