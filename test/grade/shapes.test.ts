@@ -206,3 +206,39 @@ describe('reasons in the report language', () => {
     for (const r of zh.reasons) expect(r).not.toMatch(/\b(on topic|completeness|missed|hit)\b/);
   });
 });
+
+describe('an answer to another question, even in the words this one uses', () => {
+  const channels = '非常抱歉给您带来不好的体验。您可以通过客服热线、在线客服、手机银行“投诉建议”入口，或到网点向大堂经理提出投诉。我行将在收到投诉之日起15日内作出处理决定，情况复杂的可延长至30日。';
+
+  it('takes how to complain as an answer to "……我要投诉", not to whether the complainant stays anonymous', async () => {
+    // "你们乱扣我卡里的钱，我要投诉" asks to complain: the channels answer that part of it.
+    expect(score(await grade('complaint-suggestion', 'fee-dispute', [ex(channels)]))).toEqual(['first', 5, 1.25]);
+    const privacy = await grade('complaint-suggestion', 'privacy-of-complainant', [ex(channels)]);
+    expect(score(privacy)).toEqual(['off-topic', 1, 0]);
+    expect(privacy.reasons[0]).toMatch(/neighbouring question how-to-complain/);
+  });
+
+  it('calls a procedure for another business off topic though its key points are all generic words', async () => {
+    // 身份证, 网点, 手机银行 make every key point of "想开户怎么办" — about opening mobile banking.
+    const g = await grade('account-opening', 'how-to-open', [ex('开通手机银行需要本人携带身份证和银行卡到网点柜台办理，也可以在手机银行APP上自助注册。')]);
+    expect(score(g)).toEqual(['off-topic', 1, 0]);
+    const own = await grade('account-opening', 'how-to-open', [ex('开户需要本人携带身份证到网点柜台办理，开户后可以顺便开通手机银行。')]);
+    expect(score(own)).toEqual(['first', 5, 5]);
+  });
+
+  it('does not let an offer of an agent hide an answer to another question', async () => {
+    const g = await grade('card-loss', 'wallet-lost', [ex('开户不收费哦，部分卡种会有工本费。还有其他疑问可以点击下方按钮联系人工客服~')]);
+    expect(score(g)).toEqual(['off-topic', 1, 0]);
+    // A lead-in to the transfer is part of the transfer: still a handoff, which this case accepts.
+    const lead = await grade('card-loss', 'wallet-lost', [ex('关于开户的问题，正在为您转接人工客服，请稍候。')]);
+    expect(lead.level).toBe('handoff');
+  });
+
+  it('scores an answer to another question after an ask for data as that wrong answer, not as a question back', async () => {
+    const g = await grade('balance-inquiry', 'others-balance', [
+      ex('请提供您的卡号以便查询。'),
+      ex('您可以通过手机银行、网上银行或我行微信公众号查询账户余额，也可以拨打客服热线按语音提示自助查询，或在ATM插卡查询。', 'reply'),
+    ]);
+    expect(score(g)).toEqual(['off-topic', 1, 0]);
+  });
+});
