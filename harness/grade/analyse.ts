@@ -283,7 +283,9 @@ export function analyseReply(reply: BotReply, input: AnalyseInput, ctx: GradeCon
   // points (身份证, 网点, 手机银行) answers some other question.
   const focus = turnFocus(input.pack, input.case, input.turnIndex, ctx.packs, ctx.locale);
   const heldToFocus = !focus.followUp && !input.picked;
-  if (focus.words.length && heldToFocus && !addressesFocus(norm, focus, input.pack, ctx.packs, ctx.locale, transcribed)) {
+  // 网点 or 身份证 in the reply does not address a question whose focus they are among others.
+  const named = { ...focus, words: focus.specificWords ?? focus.words };
+  if (focus.words.length && heldToFocus && !addressesFocus(norm, named, input.pack, ctx.packs, ctx.locale, transcribed)) {
     const share = totalWeight > 0 ? hitWeight / totalWeight : 0;
     // Off the focus and on another scenario's specific words: the answer to another question.
     // Another scenario's name or question words, or a product nobody asked about.

@@ -275,6 +275,8 @@ export function topicVerdict(
 
 export interface Focus {
   words: string[];
+  /** The focus words few scenarios use: 网点 or 身份证 in a reply says nothing of which question it answers. */
+  specificWords?: string[];
   explicit: boolean;
   /** A follow-up turn ("收费吗？") lives in the context the first turn set: its answers are not held to it. */
   followUp?: boolean;
@@ -320,7 +322,9 @@ export function turnFocus(pack: Pack, scenarioCase: ScenarioCaseLike, turnIndex:
     words = [...new Set([...names, ...words])];
     f = { words, explicit: false, followUp: turnIndex > 0 };
   }
-  Object.assign(f, caseTerms(pack, scenarioCase, turnIndex, locale));
+  const index = topicIndex(all.includes(pack) ? all : [...all, pack], locale);
+  const specificWords = f.words.filter((w) => (index.specificity.get(w) ?? 1) >= SPECIFIC);
+  Object.assign(f, { specificWords: specificWords.length ? specificWords : f.words }, caseTerms(pack, scenarioCase, turnIndex, locale));
   byTurn.set(turn, f);
   return f;
 }
