@@ -117,6 +117,10 @@ export const localeSchema = z.strictObject({
     .array(z.array(nonEmptyText).min(2, 'a group needs at least two words that mean the same'))
     .default([])
     .describe('Banking lexicon: groups of words that mean the same (the first is the canonical word), e.g. [手机银行, 手机APP, 掌上银行, mobile banking]; replies and key points are read with every word of a group as its first'),
+  businesses: z
+    .array(nonEmptyText)
+    .default([])
+    .describe('The businesses and products of a bank (修改密码, 转账, 贷款, 信用卡, …): a reply about one that the question and its scenario never name answers another question'),
   numerals: z.record(z.string(), z.string()).default({}).describe('Chinese numerals → digits, applied in normalisation'),
   synonyms: z
     .record(z.string(), z.string())

@@ -3,11 +3,11 @@ import type { BotReply, KeypointHit } from '../types.ts';
 import type { GradeContext, ReplyAssessment } from './types.ts';
 import { normalise } from './normalise.ts';
 import { matchAnyTerm, prepareKeypoint, prepareTerm, type MatchOptions } from './match.ts';
-import { askCueIn, dataWords, findPhrase, localePhrases, menuOptions } from './phrases.ts';
+import { askCueIn, dataWords, findPhrase, localePhrases, menuOptions, withoutKeypad } from './phrases.ts';
 import { clip, fallbackVerdict } from './fallback.ts';
 import { plainText } from './markup.ts';
 import { messagesFor } from './messages.ts';
-import { addressesFocus, foreignProducts, optionAddresses, otherFocusIn, otherScenarioNames, bestSpecificity, isServiceWord, SPECIFIC, termSpecificity, topicIndex, topicVerdict, turnFocus, type TopicVerdict } from './topic.ts';
+import { addressesFocus, foreignProducts, otherBusinesses, siblingCaseIn, optionAddresses, otherFocusIn, otherScenarioNames, bestSpecificity, isServiceWord, SPECIFIC, termSpecificity, topicIndex, topicVerdict, turnFocus, type TopicVerdict } from './topic.ts';
 
 // One reading of one bot reply against the turn it answers; the live
 // assessment and the grader both use it, so they never disagree.
@@ -40,11 +40,16 @@ export interface AnalyseInput {
   case: ScenarioCase;
   turnIndex: number;
   transcribed: boolean;
+  /** The reply answers the option the customer picked from the bot's menu: the pick, not the first wording, sets its context. */
+  picked?: boolean;
 }
 
 const NEGATIONS = '不没无非未勿别';
 /** Below this many characters of its own, text before buttons is a lead-in to a menu, not an answer. */
 const ANSWER_MIN_CHARS = 8;
+/** Evidence (summed idf) for another case of the pack before a reply counts as its answer, and how many times this case's. */
+const SIBLING_MIN = 3;
+const SIBLING_RATIO = 3;
 
 /** Forbidden phrases present in the reply, ignoring negated ones ("不可以代办" is not "可以代办"). */
 export function forbiddenIn(norm: string, forbid: string[], ctx: GradeContext): string[] {
@@ -118,9 +123,11 @@ function shapeOfBody(body: string, ctx: GradeContext, transcribed: boolean): Omi
   }
   // Numbered or quoted items are choices only when the bot asks to choose; otherwise they are steps of an answer.
   const items = menuOptions(body, clarifyPhrase !== undefined || CHOICE_QUESTION.test(body.trim()));
-  let ownText = kept.join('');
+  let ownText = withoutKeypad(kept.join(''));
   for (const item of items) ownText = ownText.replace(item, '');
-  let handoffPhrase = findPhrase(whole, phrases.handoff, heard);
+  // "人工服务请按0" is one choice of a menu, not a transfer: the bot still asks which.
+  const choices = items.filter((i) => !findPhrase(normalise(i, ctx.locale), phrases.handoff, heard));
+  let handoffPhrase = findPhrase(choices.length >= 2 ? normalise(ownText, ctx.locale) : whole, phrases.handoff, heard);
   let own = ownText;
   if (handoffPhrase) {
     own = ownText
@@ -214,10 +221,24 @@ export function analyseReply(reply: BotReply, input: AnalyseInput, ctx: GradeCon
   // Where a handoff is expected the phrase is the handoff (its key points name
   // it too); elsewhere "如需人工服务请转人工" after an answer is still an answer.
   const handoffExpected = turn?.expect.handoff === 'require' || turn?.expect.handoff === 'accept';
-  if (reply.handoff || (shape.handoffPhrase && (handoffExpected || !(answers && ownHits > 0) || ownLen < ANSWER_MIN_CHARS))) {
-    const why = reply.handoff ? m.handedOver : m.handoffPhrase(shape.handoffPhrase!);
-    return { ...base, kind: 'handoff', topic: null, why };
-  }
+  const handoff = reply.handoff || (shape.handoffPhrase && (handoffExpected || !(answers && ownHits > 0) || ownLen < ANSWER_MIN_CHARS));
+  const asHandoff = (): ReplyAnalysis => ({ ...base, kind: 'handoff', topic: null, why: reply.handoff ? m.handedOver : m.handoffPhrase(shape.handoffPhrase!) });
+  // A statement of the bot's own that makes none of the key points, then the
+  // offer of an agent: if the statement answers another question, that is what
+  // the reply does ("开户不收费哦……可以联系人工客服"); otherwise the transfer is its act.
+  // The statement must stand in sentences of its own: "为了办理挂失业务，正在为您转接" is one act, a transfer.
+  const statement = () =>
+    shape.body
+      .split(SENTENCE)
+      .filter((x) => !findPhrase(normalise(x, ctx.locale), phrases.handoff, heard))
+      .reduce((a, x) => a + [...normalise(x, ctx.locale)].length, 0) >= ANSWER_MIN_CHARS;
+  if (handoff && !(reply.handoff !== true && answers && ownLen >= ANSWER_MIN_CHARS && statement())) return asHandoff();
+  const rest = classify();
+  // Only a statement that makes another scenario's key points outweighs the transfer; a lead-in
+  // ("关于开户的问题，正在为您转接") or a courtesy does not.
+  return handoff && !(rest.kind === 'off-topic' && rest.topic?.pack) ? asHandoff() : rest;
+
+  function classify(): ReplyAnalysis {
   const menu = shape.options.length >= 2;
   if ((shape.clarifyPhrase || menu) && !answers) {
     const why = shape.clarifyPhrase
@@ -252,24 +273,55 @@ export function analyseReply(reply: BotReply, input: AnalyseInput, ctx: GradeCon
   // Wrong information about this very topic is still about this topic.
   if (forbidHits.length) ownEvidence += 1;
   const specificShare = totalWeight > 0 ? specificWeight / totalWeight : 0;
-  const topic = topicVerdict(norm, input.pack, specificShare, ownEvidence, ctx.packs, ctx.locale);
+  // The offer of an agent at the end says nothing about which question the statement answers.
+  const topicNorm = shape.handoffPhrase && ownNorm ? ownNorm : norm;
+  const topic = topicVerdict(topicNorm, input.pack, specificShare, ownEvidence, ctx.packs, ctx.locale);
   if (topic.offTopic) {
     return { ...base, kind: 'off-topic', topic, why: m.offTopic(topic.pack!, (topic.terms ?? []).slice(0, 4)) };
   }
   // The question's focus: a reply that shares only generic words with the key
   // points (身份证, 网点, 手机银行) answers some other question.
   const focus = turnFocus(input.pack, input.case, input.turnIndex, ctx.packs, ctx.locale);
-  if (focus.words.length && !focus.followUp && !addressesFocus(norm, focus, input.pack, ctx.packs, ctx.locale, transcribed)) {
+  const heldToFocus = !focus.followUp && !input.picked;
+  // 网点 or 身份证 in the reply does not address a question whose focus they are among others.
+  const named = { ...focus, words: focus.specificWords ?? focus.words };
+  if (focus.words.length && heldToFocus && !addressesFocus(norm, named, input.pack, ctx.packs, ctx.locale, transcribed)) {
     const share = totalWeight > 0 ? hitWeight / totalWeight : 0;
     // Off the focus and on another scenario's specific words: the answer to another question.
     // Another scenario's name or question words, or a product nobody asked about.
     const elsewhere = [
-      ...otherScenarioNames(norm, input.pack, ctx.packs, ctx.locale),
-      ...otherFocusIn(norm, input.pack, ctx.packs, ctx.locale),
-      ...foreignProducts(norm, input.case, input.turnIndex, input.pack, ctx.locale),
+      ...otherScenarioNames(topicNorm, input.pack, ctx.packs, ctx.locale),
+      ...otherFocusIn(topicNorm, input.pack, ctx.packs, ctx.locale),
+      ...foreignProducts(topicNorm, input.case, input.turnIndex, input.pack, ctx.locale),
+      ...otherBusinesses(topicNorm, input.pack, input.case, input.turnIndex, ctx.packs, ctx.locale),
     ];
-    if ((specificShare === 0 && (focus.explicit || ((topic.otherSpecific ?? 0) >= 1 && share < 1))) || (elsewhere.length && share < 1)) {
+    // Another scenario's specific words count when the reply speaks of its own scenario less than of others.
+    const other = topic.other > topic.own ? (topic.anyOther ?? 0) : 0;
+    if ((specificShare === 0 && (focus.explicit || other >= 1)) || (elsewhere.length && (share < 1 || specificShare === 0))) {
       return { ...base, kind: 'off-topic', topic: { ...topic, offTopic: true }, why: m.offFocus(focus.words.slice(0, 4)) };
+    }
+  }
+  // Another case of the same pack: a reply that speaks of that question's own
+  // words far more than of this one's, and makes few of this turn's key
+  // points, answers the neighbouring question ("开户要带什么" for "朋友能代办吗").
+  if (heldToFocus && !forbidHits.length && 3 * hitWeight < totalWeight) {
+    const sibling = siblingCaseIn(topicNorm, focus);
+    if (sibling && sibling.other >= SIBLING_MIN && sibling.named.length >= 3 && sibling.other >= SIBLING_RATIO * sibling.own) {
+      return { ...base, kind: 'off-topic', topic: { ...topic, offTopic: true }, why: m.otherCase(sibling.case, sibling.named.slice(0, 4)) };
+    }
+  }
+  // A product nobody asked about, and none of the key points: an answer about that product.
+  const products = hitWeight === 0 ? foreignProducts(topicNorm, input.case, input.turnIndex, input.pack, ctx.locale) : [];
+  if (products.length) return { ...base, kind: 'off-topic', topic: { ...topic, offTopic: true }, why: m.foreignProduct(products) };
+  // None of this turn's key points, and words of another scenario: the answer to that other question.
+  if (hitWeight === 0 && !forbidHits.length && heldToFocus && totalWeight > 0) {
+    const elsewhere = [
+      ...otherScenarioNames(topicNorm, input.pack, ctx.packs, ctx.locale),
+      ...otherFocusIn(topicNorm, input.pack, ctx.packs, ctx.locale),
+      ...otherBusinesses(topicNorm, input.pack, input.case, input.turnIndex, ctx.packs, ctx.locale),
+    ];
+    if (elsewhere.length || (topic.otherSpecific ?? 0) >= 1) {
+      return { ...base, kind: 'off-topic', topic: { ...topic, offTopic: true }, why: m.elsewhere((elsewhere.length ? elsewhere : (topic.terms ?? [])).slice(0, 4)) };
     }
   }
   // Courtesies alone ("抱歉给您带来不便，请问您遇到了什么问题？") address nothing.
@@ -277,4 +329,5 @@ export function analyseReply(reply: BotReply, input: AnalyseInput, ctx: GradeCon
     return { ...base, kind: 'fallback', topic, why: m.unrelated(clip(text)) };
   }
   return { ...base, kind: 'on-topic', topic, why: m.onTopic(anyHit) };
+  }
 }

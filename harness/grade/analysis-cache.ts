@@ -20,7 +20,7 @@ export function analyseReplyCached(reply: BotReply, input: AnalyseInput, ctx: Gr
   let seen = byTurn.get(turn);
   if (!seen) byTurn.set(turn, (seen = new Map()));
   // The canned-reply set is part of the reading: its size guards against a context whose set grew.
-  const key = JSON.stringify([reply.text ?? '', reply.buttons, reply.handoff === true, reply.transcribed === true, input.transcribed, ctx.cannedReplies.size, input.pack.id]);
+  const key = JSON.stringify([reply.text ?? '', reply.buttons, reply.handoff === true, reply.transcribed === true, input.transcribed, input.picked === true, ctx.cannedReplies.size, input.pack.id]);
   let a = seen.get(key);
   if (!a) {
     a = analyseReply(reply, input, ctx);

@@ -32,6 +32,9 @@ export interface Messages {
   unrelated(text: string): string;
   offTopic(pack: string, terms: string[]): string;
   offFocus(focus: string[]): string;
+  otherCase(caseId: string, words: string[]): string;
+  foreignProduct(products: string[]): string;
+  elsewhere(words: string[]): string;
   onTopic(anyHit: boolean): string;
   recognition0(why: string): string;
   notRecognised: string;
@@ -74,6 +77,9 @@ const en: Messages = {
   unrelated: (text) => `the reply ${q(text)} addresses neither the question's key points nor any scenario`,
   offTopic: (pack, terms) => `answered ${pack} instead (hit its key points ${terms.join(', ')})`,
   offFocus: (focus) => `the reply does not address what was asked (${focus.join(', ')})`,
+  otherCase: (caseId, words) => `answered the neighbouring question ${caseId} instead (its words ${words.join(', ')})`,
+  foreignProduct: (products) => `answered about ${products.join(', ')}, which was not asked about, and made no key point`,
+  elsewhere: (words) => `answered another question (its words ${words.join(', ')}) and made no key point of this one in words of its own`,
   onTopic: (anyHit) => (anyHit ? 'on topic' : 'on topic (no key point made)'),
   recognition0: (why) => `${why}: recognition 0`,
   notRecognised: 'completeness 0: not recognised',
@@ -120,6 +126,9 @@ const zh: Messages = {
   unrelated: (text) => `回复${zq(text)}既未涉及问题要点，也不属于任何场景`,
   offTopic: (pack, terms) => `答非所问：回答的是“${pack}”（命中其要点 ${terms.join('、')}）`,
   offFocus: (focus) => `答非所问：回复未涉及所问的核心（${focus.join('、')}）`,
+  otherCase: (caseId, words) => `答非所问：回答的是同场景的另一个问题 ${caseId}（其用词 ${words.join('、')}）`,
+  foreignProduct: (products) => `答非所问：回复讲的是未被问到的${products.join('、')}，且未命中任何要点`,
+  elsewhere: (words) => `答非所问：回复讲的是另一个问题（其用词 ${words.join('、')}），本问题的要点仅以通用词出现或未出现`,
   onTopic: (anyHit) => (anyHit ? '切题' : '切题（未命中要点）'),
   recognition0: (why) => `${why}：识别 0 分`,
   notRecognised: '解答 0 分：未识别问题',

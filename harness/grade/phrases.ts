@@ -66,6 +66,8 @@ const MAX_OPTION_CHARS = 24;
  * an answer ("1. 拨打热线挂失 2. 到网点补卡"), not choices.
  */
 export function menuOptions(text: string, asks: boolean): string[] {
+  const keys = keypadOptions(text);
+  if (keys.length >= 2) return keys;
   if (!asks) return [];
   // Full-width digits and marks as ASCII; circled numbers stay (NFKC would make ① a bare 1).
   const t = text.replace(/[\uff01-\uff5e]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0));
@@ -84,4 +86,23 @@ export function menuOptions(text: string, asks: boolean): string[] {
   }
   // A long item is a step of an answer, not a choice.
   return out.length >= 2 && out.every((o) => [...o].length <= MAX_OPTION_CHARS) ? out : [];
+}
+
+/** "查询余额请按1，挂失请按2" or "按1查询余额，按2挂失": a phone menu's choices. */
+const KEY_AFTER = /([^，,。；;：:\n]{2,24}?)[，,]?\s*(?:请按|请拨|按)\s*([0-9#*＃＊])\s*(?:键|號键|号键)?/g;
+const KEY_BEFORE = /(?:请按|按)\s*([0-9#*＃＊])\s*(?:键|号键)?\s*[:：，,]?\s*([^，,。；;\n]{2,24})/g;
+
+export function keypadOptions(text: string): string[] {
+  const t = text.normalize('NFKC');
+  const after = [...t.matchAll(KEY_AFTER)].map((m) => m[1].replace(/^[\s：:、]*(?:或|和|及)?/, '').trim()).filter((o) => o.length >= 2);
+  if (after.length >= 2 && !/^(?:请按|按)\s*[0-9#*]/.test(t.trim())) return after;
+  const before = [...t.matchAll(KEY_BEFORE)].map((m) => m[2].trim()).filter((o) => o.length >= 2);
+  return before.length >= 2 ? before : after.length >= 2 ? after : [];
+}
+
+/** The text without its phone-menu choices (what the bot says besides them). */
+export function withoutKeypad(text: string): string {
+  if (keypadOptions(text).length < 2) return text;
+  const t = text.normalize('NFKC');
+  return t.replace(KEY_AFTER, '').replace(KEY_BEFORE, '');
 }

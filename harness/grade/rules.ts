@@ -46,7 +46,7 @@ export function gradeTurnSync(input: TurnGradeInput, ctx: GradeContext): TurnGra
     return { ...base, recognition: 0, completeness: 0, level: 'error', hits: emptyHits, forbidHits: [], reasons: [m.noReply(m.neverSent)] };
   }
   const analyses: ReplyAnalysis[] = input.exchanges.map((e) =>
-    analyseReplyCached(e.reply, { pack: input.pack, case: input.case, turnIndex: input.turnIndex, transcribed: input.transcribed }, ctx),
+    analyseReplyCached(e.reply, { pack: input.pack, case: input.case, turnIndex: input.turnIndex, transcribed: input.transcribed, picked: e.utterance.attempt === 'clarify-answer' }, ctx),
   );
   const forbidHits = [...new Set(analyses.flatMap((a) => a.forbidHits))];
   const reasons: string[] = [];
@@ -72,11 +72,12 @@ export function gradeTurnSync(input: TurnGradeInput, ctx: GradeContext): TurnGra
   }
 
   // Only ever asked for data, never answered: nothing was recognised yet.
-  if (firstOn >= 0 && !analyses.some((a) => a.kind === 'on-topic')) {
+  // (An answer to another question given after the ask is the better failure: it is still an answer.)
+  if (firstOn >= 0 && !analyses.some((a) => a.kind === 'on-topic') && !analyses.some((a) => a.kind === 'off-topic')) {
     reasons.push(...[...new Set(analyses.filter((a) => a.kind === 'ask-data').map((a) => a.why))].map((w) => m.recognition0(w)), m.notRecognised);
     return { ...base, recognition: 0, completeness: 0, level: 'fallback', hits: emptyHits, forbidHits, reasons };
   }
-  if (firstOn < 0) {
+  if (!analyses.some((a) => a.kind === 'on-topic')) {
     // Never on topic: the best failure wins (a wrong-topic answer is still an answer).
     const off = analyses.findIndex((a) => a.kind === 'off-topic');
     if (off >= 0) {

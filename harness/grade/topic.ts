@@ -1,7 +1,7 @@
 import type { Keypoint, Locale, Pack } from '../config/scenario.ts';
 import { findSyllables, prepareKeypoint, readingsOf, replySyllablesOf, type PreparedKeypoint, type PreparedTerm } from './match.ts';
 import { normalise } from './normalise.ts';
-import { mentions, segment } from './seg.ts';
+import { isEverydayWord, mentions, segment } from './seg.ts';
 import { finderFor, holdersOf } from './terms.ts';
 
 // Which scenario does a reply answer? Every pack's key points (de-duplicated
@@ -217,6 +217,8 @@ export interface TopicVerdict {
   unrelated: boolean;
   /** Specific words of the strongest other scenario that the own scenario does not use. */
   otherSpecific?: number;
+  /** The most such words any other scenario has in the reply. */
+  anyOther?: number;
 }
 
 const MIN_OTHER = 1;
@@ -250,16 +252,19 @@ export function topicVerdict(
   const best = evidence.find((e) => !sameScenario.has(e.pack));
   const other = best?.score ?? 0;
   const unrelated = own === 0;
-  const theirs = best ? best.specificWords.filter((w) => !ownVocabulary.some((o) => o.includes(w) || w.includes(o))).length : 0;
+  const foreign = (e: PackEvidence) => e.specificWords.filter((w) => !ownVocabulary.some((o) => o.includes(w) || w.includes(o))).length;
+  const theirs = best ? foreign(best) : 0;
+  // Specific words of any other scenario, not only the strongest one's.
+  const anyOther = Math.max(0, ...evidence.filter((e) => !sameScenario.has(e.pack)).map(foreign));
   if (!best || ownSpecificShare > 0 || other < MIN_OTHER || other <= CLEARLY * own) {
-    return { offTopic: false, own, other, unrelated, otherSpecific: theirs };
+    return { offTopic: false, own, other, unrelated, otherSpecific: theirs, anyOther };
   }
   // A word that contains or sits inside the own scenario's vocabulary ("当地网点"
   // and 网点, "收费" and 收费标准) is shared talk, not a sign of another topic.
   // One stray word is not an answer: two specific words, or one with twice the
   // evidence when nothing specific speaks for the own scenario.
   const enough = theirs >= 2 || (theirs === 1 && (mine?.specific ?? 0) === 0 && other >= 2 * MIN_OTHER);
-  return enough ? { offTopic: true, pack: best.pack, terms: best.terms, own, other, unrelated, otherSpecific: theirs } : { offTopic: false, own, other, unrelated, otherSpecific: theirs };
+  return enough ? { offTopic: true, pack: best.pack, terms: best.terms, own, other, unrelated, otherSpecific: theirs, anyOther } : { offTopic: false, own, other, unrelated, otherSpecific: theirs, anyOther };
 }
 
 // The question's focus: the words that say what this turn is about — the
@@ -270,13 +275,19 @@ export function topicVerdict(
 
 export interface Focus {
   words: string[];
+  /** The focus words few scenarios use: 网点 or 身份证 in a reply says nothing of which question it answers. */
+  specificWords?: string[];
   explicit: boolean;
   /** A follow-up turn ("收费吗？") lives in the context the first turn set: its answers are not held to it. */
   followUp?: boolean;
+  /** What sets this case apart from the other cases of its pack: word → idf over the pack's cases. */
+  caseWords?: Map<string, number>;
+  /** The same for each other case of the pack (its first question). */
+  siblings?: Array<{ case: string; words: Map<string, number>; askedToo: boolean }>;
 }
 
 /** Question words and courtesies: never the focus. */
-const stopWords = new Set(['怎么', '怎么办', '如何', '怎样', '可以', '什么', '需要', '我的', '请问', '你们', '银行', '一下', '哪些', '哪里', '多久', '多少', '是否', '能否', '能不能', '是不是', '可不可以', '要求', '流程', '手续', '问题', '情况', '需要', '之前', '以后', '之后', '现在', '已经', '还是', '还有', '这个', '那个', '自己', '本人']);
+const stopWords = new Set(['怎么', '怎么办', '如何', '怎样', '为什么', '为啥', '咋办', '咋整', '可以', '什么', '需要', '我的', '请问', '你们', '银行', '一下', '哪些', '哪里', '多久', '多少', '是否', '能否', '能不能', '是不是', '可不可以', '要求', '流程', '手续', '问题', '情况', '需要', '之前', '以后', '之后', '现在', '已经', '还是', '还有', '这个', '那个', '自己', '本人']);
 
 const focusCache = new WeakMap<Pack[], WeakMap<object, Focus>>();
 
@@ -296,7 +307,9 @@ export function turnFocus(pack: Pack, scenarioCase: ScenarioCaseLike, turnIndex:
     const maxDf = n >= 6 ? 2 : 1;
     const df = (w: string) => index.clusterText.reduce((a, t) => a + (t.includes(w) ? 1 : 0), 0);
     const candidates = new Set<string>();
-    for (const text of [turn.say, ...turn.paraphrases, pack.name, pack.intent.description]) {
+    // What the question asks persists across its wordings; the story around it is told once.
+    for (const w of askedWords(turn, locale)) candidates.add(w);
+    for (const text of [pack.name, pack.intent.description]) {
       for (const w of segment(normalise(text, locale)).words) candidates.add(w);
     }
     for (const t of nameTerms(pack.name)) candidates.add(normalise(t, locale));
@@ -309,8 +322,94 @@ export function turnFocus(pack: Pack, scenarioCase: ScenarioCaseLike, turnIndex:
     words = [...new Set([...names, ...words])];
     f = { words, explicit: false, followUp: turnIndex > 0 };
   }
+  const index = topicIndex(all.includes(pack) ? all : [...all, pack], locale);
+  const specificWords = f.words.filter((w) => (index.specificity.get(w) ?? 1) >= SPECIFIC);
+  Object.assign(f, { specificWords: specificWords.length ? specificWords : f.words }, caseTerms(pack, scenarioCase, turnIndex, locale));
   byTurn.set(turn, f);
   return f;
+}
+
+/** The words of one question of a case: what is asked, its key points and their synonyms. */
+function questionWords(turn: ScenarioCaseLike['turns'][number], locale: Locale): Set<string> {
+  const out = new Set<string>();
+  // What is asked persists across the wordings of the question; the story
+  // around it ("今天下午逛街的时候") is told once.
+  const told = new Map<string, number>();
+  for (const text of [turn.say, ...turn.paraphrases]) {
+    for (const w of new Set(segment(normalise(text, locale)).words)) told.set(w, (told.get(w) ?? 0) + 1);
+  }
+  for (const [w, n] of told) if (n >= 2 || turn.paraphrases.length === 0) out.add(w);
+  for (const text of turn.expect.keypoints.map((k) => k.text)) {
+    for (const w of segment(normalise(text, locale)).words) out.add(w);
+  }
+  for (const kp of turn.expect.keypoints) for (const a of [...kp.any, ...(kp.all ?? [])]) out.add(normalise(a, locale));
+  return new Set([...out].filter((w) => [...w].length >= 2 && !stopWords.has(w) && !serviceWords.has(w) && !isEverydayWord(w)));
+}
+
+
+/**
+ * Term weights of a pack's questions (tf-idf with the pack's cases as the
+ * documents): a word every case uses (开户 in the account-opening pack) weighs
+ * nothing; one only this case uses (代办) weighs most. The own turn against the
+ * first question of every other case.
+ */
+function caseTerms(pack: Pack, scenarioCase: ScenarioCaseLike, turnIndex: number, locale: Locale): Pick<Focus, 'caseWords' | 'siblings'> {
+  const others = pack.cases.filter((c) => (c as unknown) !== scenarioCase && c.turns[0]);
+  if (!others.length) return {};
+  const turn = scenarioCase.turns[turnIndex];
+  const own = questionWords(turn, locale);
+  const theirs = others.map((c) => ({ case: c.id, set: questionWords(c.turns[0], locale), asked: askedWords(c.turns[0], locale) }));
+  const n = theirs.length + 1;
+  const idf = (w: string) => Math.log(n / (1 + theirs.filter((t) => t.set.has(w)).length - (own.has(w) ? 0 : 1)));
+  const weigh = (set: Set<string>) => new Map([...set].map((w) => [w, idf(w)] as [string, number]).filter(([, v]) => v > 0));
+  // "你们乱扣我卡里的钱，我要投诉" asks "我要投诉" too: answering how to complain answers it.
+  const ownTold = [turn.say, ...turn.paraphrases].map((t) => normalise(t, locale)).join('|');
+  const inside = (asked: string[]) => asked.length > 0 && asked.every((w) => ownTold.includes(w));
+  return { caseWords: weigh(own), siblings: theirs.map((t) => ({ case: t.case, words: weigh(t.set), askedToo: inside(t.asked) })) };
+}
+
+/** The words every wording of a question repeats (what is asked, not the story around it). */
+function askedWords(turn: ScenarioCaseLike['turns'][number], locale: Locale): string[] {
+  const told = new Map<string, number>();
+  for (const text of [turn.say, ...turn.paraphrases]) {
+    for (const w of new Set(segment(normalise(text, locale)).words)) told.set(w, (told.get(w) ?? 0) + 1);
+  }
+  const min = Math.min(2, 1 + turn.paraphrases.length);
+  return [...told].filter(([w, n]) => n >= min && [...w].length >= 2 && !stopWords.has(w) && !serviceWords.has(w)).map(([w]) => w);
+}
+
+/** How strongly a reply speaks of a question's words: the summed weights of those it names (a word inside a longer named one adds nothing). */
+export function caseScore(norm: string, words: Map<string, number>): { score: number; named: string[] } {
+  const all = [...words.keys()].filter((w) => norm.includes(w) && mentions(norm, w));
+  const named = all.filter((w) => !all.some((o) => o !== w && o.includes(w)));
+  return { score: named.reduce((a, w) => a + words.get(w)!, 0), named };
+}
+
+/**
+ * Which other case of the pack a reply answers, when it speaks of that
+ * case's own words clearly more than of this one's: "开户需要身份证和手机号"
+ * answers what to bring, not whether a friend may open the account.
+ */
+export interface SiblingEvidence {
+  case: string;
+  own: number;
+  other: number;
+  /** The other case's words the reply names. */
+  named: string[];
+  /** The customer's question holds that question too ("……我要投诉" holds "我要投诉，怎么投诉？"). */
+  askedToo?: boolean;
+}
+
+export function siblingCaseIn(norm: string, focus: Focus): SiblingEvidence | null {
+  if (!focus.caseWords || !focus.siblings?.length) return null;
+  const own = caseScore(norm, focus.caseWords).score;
+  let best: SiblingEvidence | null = null;
+  for (const s of focus.siblings) {
+    const { score, named } = caseScore(norm, s.words);
+    if (!best || score > best.other) best = { case: s.case, own, other: score, named, askedToo: s.askedToo };
+  }
+  // The question the reply answers best was asked too: it is an answer.
+  return best?.askedToo ? null : best;
 }
 
 interface ScenarioCaseLike {
@@ -421,4 +520,29 @@ function otherFocusCandidates(ownPack: Pack, packs: Pack[], locale: Locale): str
     }
   });
   return [...out];
+}
+
+/**
+ * Businesses of the bank (the locale's list) the reply speaks of that neither
+ * the question nor its scenario ever names: "开通手机银行" in a reply to an
+ * account-opening question, "修改密码" in one to a lost card.
+ */
+const businessCache = new WeakMap<Pack[], WeakMap<object, string[]>>();
+
+export function otherBusinesses(norm: string, ownPack: Pack, scenarioCase: ScenarioCaseLike, turnIndex: number, packs: Pack[], locale: Locale): string[] {
+  const turn = scenarioCase.turns[turnIndex];
+  if (!turn || !locale.businesses?.length) return [];
+  const all = packs.includes(ownPack) ? packs : [...packs, ownPack];
+  let byTurn = businessCache.get(all);
+  if (!byTurn) businessCache.set(all, (byTurn = new WeakMap()));
+  let candidates = byTurn.get(turn);
+  if (!candidates) {
+    const index = topicIndex(all, locale);
+    const ownCluster = index.packs.find((p) => p.id === ownPack.id)?.cluster;
+    const ownText = index.clusterText[[...new Set(index.packs.map((p) => p.cluster))].indexOf(ownCluster!)] ?? '';
+    const asked = [turn.say, ...turn.paraphrases].map((t) => normalise(t, locale)).join('|');
+    candidates = [...new Set(locale.businesses.map((b) => normalise(b, locale)).filter((b) => b && !ownText.includes(b) && !asked.includes(b)))];
+    byTurn.set(turn, candidates);
+  }
+  return candidates.filter((b) => norm.includes(b) && mentions(norm, b));
 }

@@ -95,6 +95,21 @@ describe('menus and handoffs by their main content', () => {
     expect(g.completeness).toBeGreaterThan(3);
   });
 
+  it('a phone menu whose last choice is a human agent is a menu, and the answer to the pick scores: recognition 4', async () => {
+    const ivr = '您好，欢迎致电。办理挂失请按1，查询余额请按2，信用卡业务请按3，转人工请按0。';
+    const alone = await grade('card-loss', 'lost-card', [ex(ivr)]);
+    expect(alone.level).toBe('fallback');
+    expect(alone.reasons.join('\n')).not.toContain('handoff');
+    const g = await grade('card-loss', 'lost-card', [ex(ivr), ex(lostCardAnswer, 'clarify-answer')]);
+    expect(g).toMatchObject({ recognition: 4, level: 'after-clarify' });
+    expect(g.completeness).toBeGreaterThan(3);
+  });
+
+  it('a phone menu none of whose choices is the question is a wrong answer', async () => {
+    const g = await grade('card-loss', 'lost-card', [ex('按1查询余额，按2转账汇款，按3信用卡还款，按0转人工服务')]);
+    expect(g).toMatchObject({ recognition: 1, level: 'off-topic' });
+  });
+
   it('a transfer message that names the business is a handoff, not an answer', async () => {
     const g = await grade('card-loss', 'lost-card', [ex('正在为您转接人工客服处理挂失业务，请稍候。')]);
     expect(g).toMatchObject({ recognition: 0, completeness: 0, level: 'handoff' });
@@ -116,6 +131,20 @@ describe('off topic by the question, not by shared words', () => {
   it('an answer to account opening shares 身份证 and 网点 with closing, and is off topic there', async () => {
     const g = await grade('account-closing', 'how-to-close', [ex('您好，开立个人账户需要本人携带身份证原件前往网点，也可以在手机银行线上开立二类户。')]);
     expect(g).toMatchObject({ recognition: 1, completeness: 0, level: 'off-topic' });
+  });
+
+  it('an answer to another case of the same pack is off topic: what to bring is not whether a friend may open it', async () => {
+    const other = await grade('account-opening', 'friend-as-proxy', [ex('开立账户需携带本人有效身份证件和本人实名手机号，部分银行还会要求提供工作证明。')]);
+    expect(other).toMatchObject({ recognition: 1, completeness: 0, level: 'off-topic' });
+    expect(other.reasons[0]).toContain('neighbouring question');
+    const right = await grade('account-opening', 'friend-as-proxy', [ex('开户须本人亲自到网点办理，朋友不能代办；未成年人可由监护人陪同办理。')]);
+    expect(right).toMatchObject({ recognition: 5, level: 'first' });
+  });
+
+  it('an answer about a product nobody asked about, making no key point, is off topic', async () => {
+    const g = await grade('branch-lookup', 'weekend-branches', [ex('信用卡在周末和节假日都能正常刷卡，还款日遇节假日不顺延。')]);
+    expect(g).toMatchObject({ recognition: 1, level: 'off-topic' });
+    expect(g.reasons[0]).toContain('信用卡');
   });
 
   it('two packs on the same scenario never make each other answers off topic', async () => {
@@ -175,5 +204,41 @@ describe('reasons in the report language', () => {
     const en = await grade('card-loss', 'lost-card', [ex(lostCardAnswer)], { lang: 'en' });
     expect(en.reasons[0]).toBe('on topic at the first ask');
     for (const r of zh.reasons) expect(r).not.toMatch(/\b(on topic|completeness|missed|hit)\b/);
+  });
+});
+
+describe('an answer to another question, even in the words this one uses', () => {
+  const channels = '非常抱歉给您带来不好的体验。您可以通过客服热线、在线客服、手机银行“投诉建议”入口，或到网点向大堂经理提出投诉。我行将在收到投诉之日起15日内作出处理决定，情况复杂的可延长至30日。';
+
+  it('takes how to complain as an answer to "……我要投诉", not to whether the complainant stays anonymous', async () => {
+    // "你们乱扣我卡里的钱，我要投诉" asks to complain: the channels answer that part of it.
+    expect(score(await grade('complaint-suggestion', 'fee-dispute', [ex(channels)]))).toEqual(['first', 5, 1.25]);
+    const privacy = await grade('complaint-suggestion', 'privacy-of-complainant', [ex(channels)]);
+    expect(score(privacy)).toEqual(['off-topic', 1, 0]);
+    expect(privacy.reasons[0]).toMatch(/neighbouring question how-to-complain/);
+  });
+
+  it('calls a procedure for another business off topic though its key points are all generic words', async () => {
+    // 身份证, 网点, 手机银行 make every key point of "想开户怎么办" — about opening mobile banking.
+    const g = await grade('account-opening', 'how-to-open', [ex('开通手机银行需要本人携带身份证和银行卡到网点柜台办理，也可以在手机银行APP上自助注册。')]);
+    expect(score(g)).toEqual(['off-topic', 1, 0]);
+    const own = await grade('account-opening', 'how-to-open', [ex('开户需要本人携带身份证到网点柜台办理，开户后可以顺便开通手机银行。')]);
+    expect(score(own)).toEqual(['first', 5, 5]);
+  });
+
+  it('does not let an offer of an agent hide an answer to another question', async () => {
+    const g = await grade('card-loss', 'wallet-lost', [ex('开户不收费哦，部分卡种会有工本费。还有其他疑问可以点击下方按钮联系人工客服~')]);
+    expect(score(g)).toEqual(['off-topic', 1, 0]);
+    // A lead-in to the transfer is part of the transfer: still a handoff, which this case accepts.
+    const lead = await grade('card-loss', 'wallet-lost', [ex('关于开户的问题，正在为您转接人工客服，请稍候。')]);
+    expect(lead.level).toBe('handoff');
+  });
+
+  it('scores an answer to another question after an ask for data as that wrong answer, not as a question back', async () => {
+    const g = await grade('balance-inquiry', 'others-balance', [
+      ex('请提供您的卡号以便查询。'),
+      ex('您可以通过手机银行、网上银行或我行微信公众号查询账户余额，也可以拨打客服热线按语音提示自助查询，或在ATM插卡查询。', 'reply'),
+    ]);
+    expect(score(g)).toEqual(['off-topic', 1, 0]);
   });
 });
