@@ -4,6 +4,7 @@ import { fmt } from './html/escape.ts';
 import { clipNote, clipReplyText, MARKDOWN_REPLY_CHARS } from './clip.ts';
 import type { RenderInput, Renderer } from './types.ts';
 import { setupLabels, setupLines, setupTitle } from './setup.ts';
+import { scorecardMarkdown } from './scorecard/markdown.ts';
 
 // report.md: per channel and per scenario tables, online vs hotline (even
 // while one side is empty), IVR metrics, and the worst cases with their
@@ -66,6 +67,8 @@ export const markdownRenderer: Renderer = {
       for (const [name, c] of ivr) out.push(`| ${name} | ${keys.map((k) => String(c.ivr![k] ?? '—')).join(' | ')} |`);
       out.push('');
     }
+
+    if (summary.scorecard) out.push(scorecardMarkdown(summary.scorecard, lang));
 
     if (summary.agreement) {
       const a = summary.agreement;

@@ -5,6 +5,7 @@ import { channelSection, chartsSection, overviewSection, scenarioTables } from '
 import { page } from './page.ts';
 import { reviewSection, transcriptsSection } from './transcript.ts';
 import { diffSection } from '../diff/index.ts';
+import { scorecardSection } from '../scorecard/html.ts';
 
 // index.html: one self-contained file — inline CSS, charts as inline SVG,
 // no network — that opens from disk next to the run's evidence folder.
@@ -21,6 +22,7 @@ export function renderHtml(input: RenderInput): string {
     channelSection(summary, L),
     chartsSection(summary, conversations, packs, L),
     scenarioTables(summary, packs, L),
+    summary.scorecard ? scorecardSection(summary.scorecard, input.lang, run.bankName || run.bank) : '',
     input.diff ? diffSection(input.diff, input.lang) : '',
     input.agreement ? reviewSection(input.agreement, L) : '',
     transcriptsSection(conversations, summary, packs, L),
