@@ -34,7 +34,8 @@ function effectivenessChart(banks: Bank[], W: ScorecardWords): string {
           itemStyle: { color: '#6b7785' },
           symbol: 'diamond',
           symbolSize: 10,
-          label: { show: true, position: 'right', formatter: label2, color: '#6b7785' },
+          label: { show: true, position: 'bottom', formatter: label2, color: '#444', backgroundColor: '#ffffffcc', padding: [1, 3] },
+          z: 10,
         },
       ],
     },
@@ -60,7 +61,7 @@ function waitChart(rows: { label: string; seconds: number | null }[], W: Scoreca
           markLine: {
             symbol: 'none',
             lineStyle: { type: 'dashed', color: '#6b7785' },
-            label: { formatter: '{c} s' },
+            label: { formatter: '{c} s', position: 'start' },
             data: [{ xAxis: 20 }, { xAxis: 40 }, { xAxis: 60 }],
           },
         },

@@ -55,6 +55,7 @@ const zh = {
   onlineHotline: '在线⇄热线互通',
   integrated: '跨渠道可查询反馈',
   waitSeconds: '转人工等待（秒）',
+  channelCount: '渠道数',
   refs: {
     ai: (r: Scorecard['reference']) => `调研：${pct(r.onlineAiShare)} 的银行提供在线AI，${pct(r.hotlineAiShare)} 提供热线AI；渠道多样性得分均值 ${r.dimensionScores.diversity}`,
     ivr: (r: Scorecard['reference']) => `调研：${pct(r.ivr23Share)} 的银行IVR为 2–3 层，约 ${pct(r.humanFirstMenuShare)} 在首层菜单设人工入口，${pct(r.waitLe20Share)} 的银行转人工等待 ≤20 秒（其次 20–40 秒、40–60 秒）；渠道便捷性得分均值 ${r.dimensionScores.convenience}`,
@@ -121,6 +122,7 @@ const en: typeof zh = {
   onlineHotline: 'Online ⇄ hotline',
   integrated: 'Feedback found across channels',
   waitSeconds: 'Time to a human (s)',
+  channelCount: 'Channels',
   refs: {
     ai: (r) => `Survey: ${pct(r.onlineAiShare)} of banks offer online AI, ${pct(r.hotlineAiShare)} hotline AI; mean diversity score ${r.dimensionScores.diversity}`,
     ivr: (r) => `Survey: ${pct(r.ivr23Share)} of banks keep the IVR at 2–3 levels, about ${pct(r.humanFirstMenuShare)} put a human entry in the first menu, ${pct(r.waitLe20Share)} reach a human within 20 s (then 20–40 s, 40–60 s); mean convenience score ${r.dimensionScores.convenience}`,
@@ -156,7 +158,7 @@ export function comparisonRows(W: ScorecardWords): { label: string; value(sc: Sc
   const h = (sc: Scorecard) => sc.convenience.hotlines[0];
   const fmt2 = (v: number | null) => (v === null ? W.none : v.toFixed(2));
   return [
-    { label: W.channelsOf(0, 0).replace(/\d+/g, 'N'), value: (sc) => W.channelsOf(sc.diversity.online.channels, sc.diversity.hotline.channels), reference: () => W.none },
+    { label: W.channelCount, value: (sc) => W.channelsOf(sc.diversity.online.channels, sc.diversity.hotline.channels), reference: () => W.none },
     { label: W.onlineAi, value: (sc) => yesNo(W, sc.diversity.online.channels ? sc.diversity.online.ai : null), reference: (r) => pct(r.onlineAiShare) },
     { label: W.hotlineAi, value: (sc) => yesNo(W, sc.diversity.hotline.channels ? sc.diversity.hotline.ai : null), reference: (r) => pct(r.hotlineAiShare) },
     { label: W.ivrDepth, value: (sc) => (h(sc)?.ivrDepth != null ? `${h(sc)!.ivrDepth} (${h(sc)!.ivrBucket})` : W.none), reference: (r) => `2–3: ${pct(r.ivr23Share)}` },

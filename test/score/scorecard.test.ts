@@ -107,6 +107,7 @@ describe('the survey scorecard', () => {
     expect(sc.integration).toEqual({ pairs: [], skipped: [], integrated: null, onlineHotline: null });
     expect(sc.effectiveness).toEqual(sides);
     expect(sc.reference).toEqual(SURVEY);
-    expect(SURVEY.industry.recognition + SURVEY.industry.completeness).toBeCloseTo(SURVEY.industry.effectiveness, 5);
+    const { recognition, completeness, effectiveness } = SURVEY.industry;
+    expect(recognition! + completeness!).toBeCloseTo(effectiveness!, 5);
   });
 });
