@@ -36,8 +36,8 @@ export type Route =
 
 /**
  * The channel each turn of a cross-channel case is said on: `on` names a
- * channel of the bank, else the first channel (in profile order) of that
- * kind or medium among `allowed`. A case the bank (or this run's --channel)
+ * channel of the bank in this run, else the first channel (in profile
+ * order) of that kind or medium among `allowed`. A case the bank (or this run's --channel)
  * cannot serve gets the reason, said in the plan's notes.
  */
 export function resolveRoute(profile: BankProfile, c: ScenarioCase, allowed: string[]): Route {
@@ -57,14 +57,13 @@ export function resolveRoute(profile: BankProfile, c: ScenarioCase, allowed: str
 }
 
 function resolveOn(profile: BankProfile, on: string, allowed: string[]): { channel: string } | { missing: string } {
-  if (profile.channels[on]) {
-    if (allowed.includes(on)) return { channel: on };
-    return { missing: `channel "${on}" is not in this run (${profile.channels[on].enabled ? 'left out by --channel' : 'disabled in the profile'})` };
-  }
+  if (profile.channels[on] && allowed.includes(on)) return { channel: on };
+  // A name the run left out still has a kind: `on: hotline` with --channel hotline-sip takes the SIP line.
   const match = media[on];
-  if (!match) return { missing: `bank "${profile.id}" has no channel "${on}", and "${on}" is not a kind (online, hotline, web, wechat, api)` };
-  const channel = allowed.find((name) => match(profile.channels[name]));
+  const channel = match && allowed.find((name) => match(profile.channels[name]));
   if (channel) return { channel };
+  if (profile.channels[on]) return { missing: `channel "${on}" is not in this run (${profile.channels[on].enabled ? 'left out by --channel' : 'disabled in the profile'})` };
+  if (!match) return { missing: `bank "${profile.id}" has no channel "${on}", and "${on}" is not a kind (online, hotline, web, wechat, api)` };
   const any = Object.keys(profile.channels).find((name) => match(profile.channels[name]));
   return { missing: any ? `the ${on} channel "${any}" is not in this run` : `bank "${profile.id}" has no ${on} channel` };
 }

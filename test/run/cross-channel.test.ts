@@ -171,3 +171,13 @@ describe('one conversation across channels', () => {
     expect(fillTemplate('工单号{{ticket}}，编号{{ other }}', { ticket: 'FK12345678' })).toBe('工单号FK12345678，编号{{ other }}');
   });
 });
+
+describe('where `on:` leads', () => {
+  const { packs } = loadPacks();
+  const { profile } = loadBank('demo');
+
+  it('takes a channel of that kind when the named one is left out: on: hotline with --channel web,hotline-sip dials the SIP line', () => {
+    const plan = buildPlan(profile, packs, { scenarios: ['feedback-lookup'], channels: ['web', 'hotline-sip'] });
+    expect(plan.filter((p) => p.turnChannels).map((p) => p.id)).toEqual(['demo/web>hotline-sip/feedback-lookup/web-then-hotline#0.0']);
+  });
+});
