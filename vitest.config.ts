@@ -8,6 +8,7 @@ import { defineConfig } from 'vitest/config';
 const e2e = [
   'test/e2e/**/*.test.ts',
   'test/interop/**/*.test.ts',
+  'test/expand/**/*.test.ts',
   // Real Chromium, SIP/RTP sockets or child processes, beside the unit tests of their module.
   'test/adapters/web/**/*.test.ts',
   'test/adapters/wechat-h5.test.ts',

@@ -12,9 +12,9 @@ import { loadFixtures } from '../harness/grade/calibrate.ts';
 import { findCannedReplies } from '../harness/grade/fallback.ts';
 import { gradeConversation } from '../harness/grade/index.ts';
 import { rulesGrader } from '../harness/grade/rules.ts';
-import type { ConversationRecord } from '../harness/types.ts';
 import { answerSdp, startResponder } from '../test/fixtures/sipp/responder.ts';
 import { demoWebConfig, never, say, testCtx, testEnv } from '../test/helpers/web.ts';
+import { syntheticRun } from '../test/helpers/records.ts';
 import { tinyBrain } from '../test/helpers/tiny-brain.ts';
 
 // The speed and timing figures the test suite used to assert: on a quiet
@@ -42,33 +42,8 @@ async function brainThroughput() {
 
 async function gradingSpeed() {
   const { packs, locale } = loadPacks(fileURLToPath(new URL('../scenarios/zh-CN/', import.meta.url)));
-  const replies = loadFixtures(fileURLToPath(new URL('../test/fixtures/calibration/', import.meta.url))).map((f) => f.reply);
-  const records: ConversationRecord[] = [];
-  let k = 0;
-  for (let repeat = 0; records.length < 1200; repeat++) {
-    for (const pack of packs) {
-      for (const c of pack.cases) {
-        const hotline = repeat % 2 === 1;
-        records.push({
-          id: `bench/${hotline ? 'hotline' : 'api'}/${pack.id}/${c.id}#0.${repeat}`,
-          bank: 'bench',
-          channel: hotline ? 'hotline' : 'api',
-          kind: hotline ? 'hotline' : 'online',
-          pack: pack.id,
-          case: c.id,
-          variant: 0,
-          repeat,
-          startedAt: '2026-01-01T00:00:00.000Z',
-          durationMs: 0,
-          attempts: 1,
-          turns: c.turns.map((_, index) => {
-            const text = `${replies[k++ % replies.length]}（${repeat}-${k}）`;
-            return { index, exchanges: [{ utterance: { index, text: 'q', attempt: 'first' as const }, reply: { text, messages: [{ text }], buttons: [], latency: { firstMs: 1, settledMs: 1 } } }] };
-          }),
-        });
-      }
-    }
-  }
+  const replies = loadFixtures(fileURLToPath(new URL('../calibration/zh-CN/', import.meta.url))).map((f) => f.reply);
+  const records = syntheticRun(packs, replies, 1200);
   const byId = new Map(packs.map((p) => [p.id, p]));
   const warm = { packs, locale, cannedReplies: new Set<string>(), fuzzyThreshold: 0.8 };
   for (const r of records.slice(0, 20)) await gradeConversation(r, byId.get(r.pack)!, rulesGrader, warm);

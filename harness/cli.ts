@@ -21,9 +21,14 @@ const num = (name: string) => (v: string) => {
 };
 const rel = (p: string) => relative(process.cwd(), p) || '.';
 
-export async function main(argv: string[]): Promise<number> {
-  let exitCode = 0;
-  let debug = argv.includes('--debug');
+/** What the actions report back to main: the exit code, and whether --debug was given. */
+export interface CliState {
+  exitCode: number;
+  debug: boolean;
+}
+
+/** The whole command line: every command and option (the README's CLI reference is generated from it). */
+export function buildProgram(state: CliState = { exitCode: 0, debug: false }): Command {
   const program = new Command('harness')
     .description('Benchmark the AI customer service of banks: web chat, WeChat, bot APIs and the hotline')
     .version(VERSION, '-V, --version', 'print the version')
@@ -110,9 +115,9 @@ export async function main(argv: string[]): Promise<number> {
         progress: o.progress,
         scenariosDir: o.scenariosDir,
         preflight: o.preflight,
-        debug,
+        debug: state.debug,
       });
-      exitCode = result.exitCode;
+      state.exitCode = result.exitCode;
       if (result.interrupted) return;
       await printRunResult(result);
     });
@@ -130,7 +135,7 @@ export async function main(argv: string[]): Promise<number> {
     .option('--scenarios-dir <dir>', 'scenario folder', 'scenarios/zh-CN')
     .action(async (question: string | undefined, o) => {
       const { tryCommand } = await import('./commands/try.ts');
-      exitCode = await tryCommand({
+      state.exitCode = await tryCommand({
         bank: o.bank,
         channel: o.channel,
         question,
@@ -139,7 +144,7 @@ export async function main(argv: string[]): Promise<number> {
         timeoutMs: o.timeout,
         out: o.out,
         scenariosDir: o.scenariosDir,
-        debug,
+        debug: state.debug,
         write: (t) => process.stdout.write(t),
       });
     });
@@ -150,7 +155,7 @@ export async function main(argv: string[]): Promise<number> {
     .argument('[paths...]', 'files or folders', ['scenarios', 'banks'])
     .action(async (paths: string[]) => {
       const { validateCommand } = await import('./commands/validate.ts');
-      exitCode = validateCommand(paths);
+      state.exitCode = validateCommand(paths);
     });
 
   program
@@ -175,7 +180,7 @@ export async function main(argv: string[]): Promise<number> {
     .action(async (runs: string[], o) => {
       const [{ mergeRuns }, { parseFailUnder }] = await Promise.all([import('./commands/merge.ts'), import('./score/gate.ts')]);
       const result = await mergeRuns(runs, o.out, { lang: o.lang, failUnder: o.failUnder ? parseFailUnder(o.failUnder) : undefined, baseline: o.baseline, baselinePartial: o.baselinePartial, maxDrop: o.maxDrop, maxErrorRate: o.maxErrorRate });
-      exitCode = result.exitCode;
+      state.exitCode = result.exitCode;
       await printRunResult(result);
     });
 
@@ -196,7 +201,43 @@ export async function main(argv: string[]): Promise<number> {
       const result = await reportCommand(runs, { ...o, failUnder: o.failUnder ? parseFailUnder(o.failUnder) : undefined });
       for (const f of result.files) process.stdout.write(`wrote ${rel(f)}\n`);
       for (const failure of result.failures) process.stdout.write(`gate failed: ${failure}\n`);
-      exitCode = result.exitCode;
+      state.exitCode = result.exitCode;
+    });
+
+  program
+    .command('expand')
+    .description("propose paraphrases of a pack's questions (colloquial, long-winded, typo, dialect, traditional) into a review file; --apply writes the accepted lines into the pack")
+    .argument('[pack]', 'a pack id in --scenarios-dir or a path to a pack file')
+    .option('--case <ids>', 'only these cases, comma-separated', list)
+    .option('--styles <styles>', 'which kinds of paraphrase: colloquial,long-winded,typo,dialect,traditional (default: all)', list)
+    .option('--per-style <n>', 'proposals per style and question from the LLM', int('--per-style'), 2)
+    .option('-o, --out <file>', 'the review file (default: <pack>.review.yaml here)')
+    .option('--force', 'replace an existing review file')
+    .option('--offline', 'no LLM: only typos by pinyin and traditional script by OpenCC')
+    .option('--judge-url <url>', 'OpenAI-compatible endpoint, as for the LLM judge (default OPENAI_BASE_URL)')
+    .option('--judge-model <model>', 'model (default OPENAI_MODEL)')
+    .option('--apply <review.yaml>', "write a review file's accepted lines into its pack's paraphrases")
+    .option('--scenarios-dir <dir>', 'scenario folder', 'scenarios/zh-CN')
+    .action(async (pack: string | undefined, o) => {
+      const { expandCommand } = await import('./commands/expand.ts');
+      if (o.apply && pack) throw new HarnessError('E_USAGE', `--apply takes the pack from the review file: drop "${pack}"`);
+      const result = await expandCommand({ pack, cases: o.case, styles: o.styles, perStyle: o.perStyle, out: o.out, force: o.force, offline: o.offline, judgeUrl: o.judgeUrl, judgeModel: o.judgeModel, apply: o.apply, scenariosDir: o.scenariosDir });
+      state.exitCode = result.exitCode;
+    });
+
+  program
+    .command('history')
+    .description("a bank's runs over time (same plan): trend tables and line charts per channel and scenario, regressions marked")
+    .requiredOption('-b, --bank <id>', 'the bank whose runs to follow')
+    .option('--runs <dir>', 'the folder holding the run folders', 'runs')
+    .option('-o, --out <dir>', 'where history.md, history.html and history.json go (default <runs>/history-<bank>)')
+    .option('--max-drop <d>', 'a drop in AI effectiveness (0–10) beyond this against the run before is a regression', num('--max-drop'), 0.2)
+    .addOption(new Option('--lang <lang>', 'report language').choices(['zh', 'en']))
+    .action(async (o) => {
+      const { historyCommand } = await import('./commands/history.ts');
+      const result = await historyCommand({ bank: o.bank, runs: o.runs, out: o.out, maxDrop: o.maxDrop, lang: o.lang });
+      for (const f of result.files) process.stdout.write(`wrote ${rel(f)}\n`);
+      state.exitCode = result.exitCode;
     });
 
   program
@@ -218,9 +259,15 @@ export async function main(argv: string[]): Promise<number> {
     .addOption(new Option('--split <part>', 'which part of the labelled set: the test part never used for tuning, the development part, or all').choices(['dev', 'test', 'all']).default('test'))
     .action(async (o) => {
       const { calibrateCommand } = await import('./commands/calibrate.ts');
-      exitCode = await calibrateCommand(o);
+      state.exitCode = await calibrateCommand(o);
     });
 
+  return program;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const state: CliState = { exitCode: 0, debug: argv.includes('--debug') };
+  const program = buildProgram(state);
   try {
     await program.parseAsync(argv);
   } catch (err) {
@@ -228,10 +275,9 @@ export async function main(argv: string[]): Promise<number> {
       if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return 0;
       return EXIT.usage;
     }
-    debug ||= program.opts().debug === true;
-    return reportError(err, debug);
+    return reportError(err, state.debug || program.opts().debug === true);
   }
-  return exitCode;
+  return state.exitCode;
 }
 
 async function printRunResult(result: import('./run/index.ts').RunResult) {

@@ -1,4 +1,5 @@
 import type { CompareInput, DiffInput, Renderer, ViewRenderer } from './types.ts';
+import type { HistoryInput } from './history/index.ts';
 
 // The registry of per-run renderers: a list of definitions, the kind union
 // derived from it, so adding a renderer is one new file and one line here.
@@ -18,8 +19,9 @@ export const runRenderers = [
 ] as const satisfies readonly RendererDefinition[];
 export type RendererKind = (typeof runRenderers)[number]['kind'];
 
-/** Views over several runs: the banks' comparison and the run-against-run diff. */
+/** Views over several runs: the banks' comparison, the run-against-run diff and a bank's history. */
 export const views = {
   compare: async (): Promise<ViewRenderer<CompareInput>> => (await import('./compare/index.ts')).compareRenderer,
   diff: async (): Promise<ViewRenderer<DiffInput>> => (await import('./diff/index.ts')).diffRenderer,
+  history: async (): Promise<ViewRenderer<HistoryInput>> => (await import('./history/index.ts')).historyRenderer,
 };

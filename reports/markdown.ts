@@ -5,12 +5,12 @@ import { clipNote, clipReplyText, MARKDOWN_REPLY_CHARS } from './clip.ts';
 import type { RenderInput, Renderer } from './types.ts';
 import { setupLabels, setupLines, setupTitle } from './setup.ts';
 import { scorecardMarkdown } from './scorecard/markdown.ts';
+import { localTime } from './time.ts';
+import { caseName, metricTables } from './names.ts';
 
 // report.md: per channel and per scenario tables, online vs hotline (even
 // while one side is empty), IVR metrics, and the worst cases with their
 // transcripts and reasons.
-
-const WORST = 10;
 
 export const markdownRenderer: Renderer = {
   file: 'report.md',
@@ -20,7 +20,7 @@ export const markdownRenderer: Renderer = {
     const packName = (id: string) => packs.find((p) => p.id === id)?.name ?? id;
     out.push(`# ${L.title} — ${summary.run.bankName} (${summary.run.bank})`, '');
     out.push(
-      `${L.run}: \`${summary.run.id}\` · ${summary.run.startedAt} · ${L.grader}: ${summary.run.grader} · ${L.conversations}: ${summary.run.conversations} · ${L.errors}: ${summary.run.errors}${summary.run.shard ? ` · shard ${summary.run.shard}` : ''}`,
+      `${L.run}: \`${summary.run.id}\` · ${L.started}: ${localTime(summary.run.startedAt)} · ${L.finished}: ${localTime(summary.run.finishedAt)} · ${L.grader}: ${L.graders[summary.run.grader] ?? summary.run.grader} · ${L.conversations}: ${summary.run.conversations} · ${L.errors}: ${summary.run.errors}${summary.run.shard ? ` · ${L.shard} ${summary.run.shard}` : ''}`,
       '',
     );
     const setup = setupLines(summary);
@@ -42,15 +42,15 @@ export const markdownRenderer: Renderer = {
     }
     out.push(`| **${L.bank}** | **${fmt(summary.bank.recognition)}** | **${fmt(summary.bank.completeness)}** | **${fmt(summary.bank.effectiveness)}** | **${fmt(summary.bank.score100, 1)}** | ${summary.run.conversations} |`, '');
 
-    out.push(`## ${L.byChannel}`, '');
-    out.push(`| ${L.channel} | ${L.kind} | ${L.recognition} | ${L.completeness} | ${L.effectiveness} | ${L.conversations} | ${L.errors} | ${L.latencyP50} |`, '|---|---|---|---|---|---|---|---|');
+    out.push(`## ${L.channels}`, '');
+    out.push(`| ${L.channel} | ${L.kind} | ${L.recognition} | ${L.completeness} | ${L.effectiveness} | ${L.conversations} | ${L.errors} | ${L.latencySettled} ${L.p50} |`, '|---|---|---|---|---|---|---|---|');
     for (const [name, c] of Object.entries(summary.channels)) {
       out.push(`| ${c.label ? `${c.label} (${name})` : name}${c.simulated ? L.simulatedTag : ''} | ${c.kind === 'online' ? L.online : L.hotline} | ${fmt(c.recognition)} | ${fmt(c.completeness)} | ${fmt(c.effectiveness)} | ${c.conversations} | ${c.errors} | ${c.latency.settledMsP50 ?? '—'} |`);
     }
     out.push('');
 
     const channelNames = Object.keys(summary.channels);
-    out.push(`## ${L.byScenario}`, '');
+    out.push(`## ${L.scenarios}`, '');
     out.push(`| ${L.scenario} | ${L.recognition} | ${L.completeness} | ${L.effectiveness} | ${L.passRate} | ${channelNames.map((c) => `${c} (${L.effectiveness})`).join(' | ')} |`);
     out.push(`|---|---|---|---|---|${channelNames.map(() => '---|').join('')}`);
     for (const [id, s] of Object.entries(summary.scenarios)) {
@@ -59,12 +59,10 @@ export const markdownRenderer: Renderer = {
     }
     out.push('');
 
-    const ivr = Object.entries(summary.channels).filter(([, c]) => c.ivr);
-    if (ivr.length) {
-      out.push(`## ${L.ivr}`, '');
-      const keys = [...new Set(ivr.flatMap(([, c]) => Object.keys(c.ivr!)))];
-      out.push(`| ${L.channel} | ${keys.join(' | ')} |`, `|---|${keys.map(() => '---|').join('')}`);
-      for (const [name, c] of ivr) out.push(`| ${name} | ${keys.map((k) => String(c.ivr![k] ?? '—')).join(' | ')} |`);
+    for (const t of metricTables(summary, L)) {
+      out.push(`## ${t.title}`, '');
+      out.push(`| ${L.channel} | ${t.keys.map((k) => t.label(k)).join(' | ')} |`, `|---|${t.keys.map(() => '---|').join('')}`);
+      for (const row of t.rows) out.push(`| ${row.channel} | ${row.values.join(' | ')} |`);
       out.push('');
     }
 
@@ -72,50 +70,48 @@ export const markdownRenderer: Renderer = {
 
     if (summary.agreement) {
       const a = summary.agreement;
-      out.push(`## ${lang === 'en' ? 'Grader agreement (rules vs LLM judge)' : '评分一致性（规则评分 vs 大模型评审）'}`, '');
-      out.push(`Cohen's κ ${a.kappa.toFixed(3)} · ${lang === 'en' ? 'agreement' : '一致率'} ${(a.agreement * 100).toFixed(1)}% · ${lang === 'en' ? 'disagreements' : '不一致'} ${a.disagreements}`, '');
+      out.push(`## ${L.agreementTitle}`, '');
+      out.push(`Cohen's κ ${a.kappa.toFixed(3)} · ${L.agreementWord} ${(a.agreement * 100).toFixed(1)}% · ${L.disagreeWord} ${a.disagreements}`, '');
       const review = conversations.flatMap((c) =>
         c.alt ? c.grade.turns.flatMap((t) => {
           const o = c.alt!.turns.find((u) => u.index === t.index);
           const delta = o ? Math.abs(t.recognition + t.completeness - o.recognition - o.completeness) : 0;
-          return o && delta >= 3 ? [`- \`${c.record.id}\` turn ${t.index + 1}: rules ${t.recognition}/${t.completeness} · llm ${o.recognition}/${o.completeness}`] : [];
+          return o && delta >= 3 ? [`- ${caseName(packs, c.record.pack, c.record.case)} (\`${c.record.id}\`) ${L.turn.replace('{n}', String(t.index + 1))}: ${t.grader} ${t.recognition}/${t.completeness} · ${o.grader} ${o.recognition}/${o.completeness}`] : [];
         }) : [],
       );
-      if (review.length) out.push(lang === 'en' ? 'For review (the graders differ by ≥3 points):' : '待复核（两种评分相差 ≥3 分）：', '', ...review.slice(0, 50), '');
+      if (review.length) out.push(`${L.review}:`, '', ...review.slice(0, 50), '');
     }
 
     const errored = conversations.filter((c) => c.record.error);
     if (errored.length) {
       out.push(`## ${L.errorsList}`, '');
-      for (const c of errored.slice(0, 50)) out.push(`- \`${c.record.id}\` — ${c.record.error!.kind}: ${oneLine(c.record.error!.message)}`);
-      if (errored.length > 50) out.push(`- … ${errored.length - 50} more`);
+      for (const c of errored.slice(0, 50)) out.push(`- ${caseName(packs, c.record.pack, c.record.case)} · ${c.record.channel} (\`${c.record.id}\`) — ${c.record.error!.kind}: ${oneLine(c.record.error!.message)}`);
+      if (errored.length > 50) out.push(`- … ${L.more.replace('{n}', String(errored.length - 50))}`);
       out.push('');
     }
 
-    const worst = conversations
-      .filter((c) => !c.record.error)
-      .sort((a, b) => a.grade.recognition + a.grade.completeness - (b.grade.recognition + b.grade.completeness) || a.record.id.localeCompare(b.record.id))
-      .slice(0, WORST);
-    if (worst.length) {
-      out.push(`## ${L.worst}`, '');
-      for (const c of worst) out.push(...transcript(c, packName(c.record.pack), L), '');
-    }
+    // Only what fell short of "good", lowest first, as the engine picked it.
+    const byId = new Map(conversations.map((c) => [c.record.id, c]));
+    const worst = (summary.lowest ?? []).map((id) => byId.get(id)).filter((c): c is GradedConversation => !!c);
+    out.push(`## ${L.worst}`, '');
+    if (!worst.length) out.push(L.noneShort, '');
+    for (const c of worst) out.push(...transcript(c, packName(c.record.pack), caseName(packs, c.record.pack, c.record.case), L), '');
     return out.join('\n');
   },
 };
 
-function transcript(c: GradedConversation, packName: string, L: ReturnType<typeof labels>): string[] {
-  const lines = [`### ${c.record.id} — ${packName}`, '', `${L.recognition} ${fmt(c.grade.recognition)} · ${L.completeness} ${fmt(c.grade.completeness)}`, ''];
+function transcript(c: GradedConversation, packName: string, name: string, L: ReturnType<typeof labels>): string[] {
+  const lines = [`### ${name} — ${packName} · ${c.record.channel}`, '', `\`${c.record.id}\` · ${L.recognition} ${fmt(c.grade.recognition)} · ${L.completeness} ${fmt(c.grade.completeness)}`, ''];
   for (const t of c.record.turns) {
     const g = c.grade.turns.find((x) => x.index === t.index);
     for (const e of t.exchanges) {
-      lines.push(`> **${L.customer}** (${e.utterance.attempt}): ${oneLine(e.utterance.text)}`, '>');
+      lines.push(`> **${L.customer}** (${L.attempt[e.utterance.attempt] ?? e.utterance.attempt}): ${oneLine(e.utterance.text)}`, '>');
       const shown = clipReplyText(e.reply, MARKDOWN_REPLY_CHARS);
       const note = shown.clipped ? ` … *(${clipNote(L.clipped, shown.clipped)}${shown.clipped.full ? `; ${L.fullReply}: [${shown.clipped.full}](${encodeURI(shown.clipped.full)})` : ''})*` : '';
       lines.push(`> **${L.bot}**: ${oneLine(shown.text) || '∅'}${note}`, '');
     }
     if (g) {
-      lines.push(`${L.reasons} (turn ${t.index + 1}: ${g.level}, ${g.recognition}/${g.completeness}):`);
+      lines.push(`${L.reasons} — ${L.turn.replace('{n}', String(t.index + 1))} · ${L.levels[g.level] ?? g.level} · ${L.recognition} ${g.recognition} · ${L.completeness} ${g.completeness}:`);
       for (const r of g.reasons) lines.push(`- ${oneLine(r)}`);
     }
   }

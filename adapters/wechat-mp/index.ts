@@ -25,8 +25,8 @@ export function createWechatMpAdapter(config: WechatMpConfig, env: AdapterEnv): 
     throw new Error(`wechat-mp: aesKey is required in ${config.mode} mode — set it (EncodingAESKey), or use mode: plain`);
   }
   let verified: Promise<void> | undefined;
-  const verify = () => {
-    verified ??= verifyUrl(config).catch((err) => {
+  const verify = (signal: AbortSignal) => {
+    verified ??= verifyUrl(config, signal).catch((err) => {
       verified = undefined; // a transport fault is retried by the runner: verify again then
       throw err;
     });
@@ -34,7 +34,7 @@ export function createWechatMpAdapter(config: WechatMpConfig, env: AdapterEnv): 
   };
   return {
     async open(ctx) {
-      if (config.verify) await verify();
+      if (config.verify) await verify(ctx.signal);
       return new WechatMpSession(config, ctx, env);
     },
     async dispose() {},
@@ -63,7 +63,10 @@ async function request(url: string, init: RequestInit, timeoutMs: number, outer?
   }
 }
 
-async function verifyUrl(config: WechatMpConfig): Promise<void> {
+/** The URL check an administrator's "submit" triggers once: setup, not a passive reply, so the 5-second rule does not bind it. */
+const VERIFY_TIMEOUT_MS = 30_000;
+
+async function verifyUrl(config: WechatMpConfig, signal: AbortSignal): Promise<void> {
   const timestamp = now();
   const n = nonce();
   const echostr = randomBytes(9).toString('hex');
@@ -72,7 +75,7 @@ async function verifyUrl(config: WechatMpConfig): Promise<void> {
   url.searchParams.set('timestamp', timestamp);
   url.searchParams.set('nonce', n);
   url.searchParams.set('echostr', echostr);
-  const res = await request(url.toString(), { method: 'GET' }, config.timeoutMs);
+  const res = await request(url.toString(), { method: 'GET' }, Math.max(config.timeoutMs, VERIFY_TIMEOUT_MS), signal);
   if (res.status >= 500) throw new TransportFault('server-error', `URL verification: HTTP ${res.status}`);
   if (res.body.trim() !== echostr) {
     throw new TransportFault(

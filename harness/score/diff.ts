@@ -23,6 +23,8 @@ export interface CaseDelta {
   channel: string;
   pack: string;
   case: string;
+  /** The case's name in its pack, for readers. */
+  name?: string;
   variant: number;
   base?: CaseSide;
   head?: CaseSide;
@@ -99,7 +101,8 @@ export function diffRuns(base: RunData, head: RunData): RunDiff {
     const x = a.get(key);
     const y = b.get(key);
     const meta = (x ?? y)!.meta;
-    const d: CaseDelta = { key, ...meta, base: x?.side, head: y?.side };
+    const name = [...head.summary.cases, ...base.summary.cases].find((c) => c.pack === meta.pack && c.case === meta.case && c.name)?.name;
+    const d: CaseDelta = { key, ...meta, ...(name ? { name } : {}), base: x?.side, head: y?.side };
     if (!x) result.added.push(d);
     else if (!y) result.removed.push(d);
     else {

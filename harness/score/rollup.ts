@@ -73,7 +73,7 @@ export function rollup(input: RollupInput): Summary {
       const caseOrder = (id: string) => input.packs[packOrder(packId)]?.cases.findIndex((c) => c.id === id) ?? 0;
       const byCase = [...groupBy(inPack, (c) => c.record.case)].sort(([a], [b]) => caseOrder(a) - caseOrder(b));
       for (const [caseId, inCase] of byCase) {
-        const cs = caseScore(name, packId, caseId, inCase, good);
+        const cs = caseScore(name, packId, caseId, inCase, good, input.packs[packOrder(packId)]?.cases.find((c) => c.id === caseId)?.name);
         cases.push(cs);
         caseScores.push(cs);
       }
@@ -89,6 +89,7 @@ export function rollup(input: RollupInput): Summary {
     const settled = replies.map((l) => l.settledMs).filter((x): x is number => typeof x === 'number');
     channels[name] = {
       kind: channelKind(input.profile.channels[name]),
+      adapter: input.profile.channels[name].adapter,
       ...(input.profile.channels[name].label ? { label: input.profile.channels[name].label } : {}),
       ...pair(mean(sc.map((s) => s.recognition)), mean(sc.map((s) => s.completeness))),
       conversations: convs.length,
@@ -96,7 +97,7 @@ export function rollup(input: RollupInput): Summary {
       ...(convs.some((c) => c.record.simulated) ? { simulated: true } : {}),
       latency: { firstMsP50: round0(quantile(first, 0.5)), settledMsP50: round0(quantile(settled, 0.5)), settledMsP90: round0(quantile(settled, 0.9)) },
       scenarios: sortKeys(scenarios, input.packs),
-      ...ivrOf(convs),
+      ...metricsOf(convs, channelKind(input.profile.channels[name])),
     };
   }
   const side = (kind: 'online' | 'hotline') => {
@@ -140,19 +141,31 @@ export function rollup(input: RollupInput): Summary {
     scenarios,
     cases,
     good,
+    lowest: lowest(input.conversations),
   };
 }
 
-function caseScore(channel: string, pack: string, caseId: string, convs: GradedConversation[], good: number): CaseScore {
+/** The conversations that fell short of "good", lowest first: what a reader should look at. */
+export function lowest(conversations: GradedConversation[], max = 10): string[] {
+  return conversations
+    .filter((c) => !c.record.error && !c.grade.passed)
+    .sort((a, b) => a.grade.recognition + a.grade.completeness - (b.grade.recognition + b.grade.completeness) || a.record.id.localeCompare(b.record.id))
+    .slice(0, max)
+    .map((c) => c.record.id);
+}
+
+function caseScore(channel: string, pack: string, caseId: string, convs: GradedConversation[], good: number, name?: string): CaseScore {
   const n = convs.length;
   const passed = convs.filter((c) => c.grade.passed).length;
   const score: CaseScore = {
     channel,
     pack,
     case: caseId,
+    ...(name ? { name } : {}),
     ...pair(mean(convs.map((c) => c.grade.recognition)), mean(convs.map((c) => c.grade.completeness))),
     n,
-    wilson: wilson(passed, n),
+    // One sample says nothing about an interval: [0, 1] or a point would read as a finding.
+    ...(n > 1 ? { wilson: wilson(passed, n) } : {}),
   };
   const repeats = new Set(convs.map((c) => c.record.repeat)).size;
   if (repeats > 1) {
@@ -163,10 +176,12 @@ function caseScore(channel: string, pack: string, caseId: string, convs: GradedC
   return score;
 }
 
-function ivrOf(convs: GradedConversation[]): { ivr?: Record<string, number | boolean | null> } {
-  const metrics = convs.map((c) => c.record.metrics).filter((m): m is NonNullable<typeof m> => !!m);
-  if (!metrics.length) return {};
-  return { ivr: mergeIvr(metrics as Record<string, number | boolean | string | null>[]) };
+/** A channel's own metrics; on a hotline channel they are its IVR metrics too. */
+function metricsOf(convs: GradedConversation[], kind: 'online' | 'hotline'): { ivr?: Record<string, number | boolean | null>; metrics?: Record<string, number | boolean | null> } {
+  const list = convs.map((c) => c.record.metrics).filter((m): m is NonNullable<typeof m> => !!m && Object.keys(m).length > 0);
+  if (!list.length) return {};
+  const metrics = mergeIvr(list as Record<string, number | boolean | string | null>[])!;
+  return kind === 'hotline' ? { ivr: metrics, metrics } : { metrics };
 }
 
 /** Numbers are averaged; booleans become the share that is true. */

@@ -30,10 +30,12 @@ export const caseScoreSchema = scorePairSchema.extend({
   channel: z.string(),
   pack: z.string(),
   case: z.string(),
+  /** The case's name in its pack, for readers; the id where the pack gives none. */
+  name: z.string().optional(),
   n: z.number().int(),
   /** With --repeat k > 1: all k repeats of a variant passed, averaged over variants. */
   passK: z.number().optional(),
-  /** Wilson 95 % interval of the pass rate. */
+  /** Wilson 95 % interval of the pass rate, where the case has more than one sample. */
   wilson: z.tuple([z.number(), z.number()]).optional(),
 });
 export type CaseScore = z.output<typeof caseScoreSchema>;
@@ -42,6 +44,8 @@ const metricValue = z.union([z.number(), z.boolean(), z.null()]);
 
 export const channelScoreSchema = scorePairSchema.extend({
   kind: z.enum(['online', 'hotline']),
+  /** The adapter the channel runs on (http, web, wechat-h5, wechat-mp, hotline): metrics are per adapter. */
+  adapter: z.string().optional(),
   /** The profile's display name for the channel. */
   label: z.string().optional(),
   conversations: z.number().int(),
@@ -49,8 +53,10 @@ export const channelScoreSchema = scorePairSchema.extend({
   simulated: z.boolean().optional(),
   latency: z.object({ firstMsP50: z.number().nullable(), settledMsP50: z.number().nullable(), settledMsP90: z.number().nullable() }),
   scenarios: z.record(z.string(), scenarioScoreSchema),
-  /** Hotline IVR metrics averaged over calls, where measured. */
+  /** Hotline IVR metrics averaged over calls, where measured (hotline channels only). */
   ivr: z.record(z.string(), metricValue).optional(),
+  /** The adapter's own metrics averaged over conversations (numbers) or the share true (flags), where measured. */
+  metrics: z.record(z.string(), metricValue).optional(),
 });
 export type ChannelScore = z.output<typeof channelScoreSchema>;
 
@@ -91,6 +97,8 @@ export const summarySchema = z.object({
   cases: z.array(caseScoreSchema),
   /** "Good" threshold used for pass rates and shares (default 4.0). */
   good: z.number(),
+  /** Conversations that fell short of "good" (not errored), lowest first, at most ten: the reports' lowest-scores section. */
+  lowest: z.array(z.string()).optional(),
   /** Agreement between graders with --grader both. */
   agreement: z.object({ kappa: z.number(), agreement: z.number(), disagreements: z.number().int() }).optional(),
   /** Channels whose results say more about the setup than about the bot; reports show them first. */

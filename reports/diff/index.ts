@@ -29,7 +29,7 @@ function caseTableHtml(title: string, list: CaseDelta[], lang: Lang): string {
   const L = labels(lang);
   if (!list.length) return `<h3>${esc(title)} (0)</h3>`;
   const rows = list
-    .map((d) => `<tr><td>${esc(d.channel)}</td><td>${esc(d.pack)}/${esc(d.case)}#${d.variant}</td><td class="num">${fmt(d.base?.effectiveness)}</td><td class="num">${fmt(d.head?.effectiveness)}</td><td class="num">${signed(d.delta)}</td><td class="num">${signed(d.recognitionDelta)}</td><td class="num">${signed(d.completenessDelta)}</td></tr>`)
+    .map((d) => `<tr><td>${esc(d.channel)}</td><td>${d.name ? `${esc(d.name)} <small class="meta">${esc(d.pack)}/${esc(d.case)}#${d.variant}</small>` : `${esc(d.pack)}/${esc(d.case)}#${d.variant}`}</td><td class="num">${fmt(d.base?.effectiveness)}</td><td class="num">${fmt(d.head?.effectiveness)}</td><td class="num">${signed(d.delta)}</td><td class="num">${signed(d.recognitionDelta)}</td><td class="num">${signed(d.completenessDelta)}</td></tr>`)
     .join('');
   return `<h3>${esc(title)} (${list.length})</h3><table class="diff-${esc(title)}"><tr><th>${esc(L.channel)}</th><th>${esc(W.case)}</th><th>${esc(W.base)}</th><th>${esc(W.head)}</th><th>${esc(L.effectiveness)} ${esc(W.delta)}</th><th>${esc(L.recognition)} ${esc(W.delta)}</th><th>${esc(L.completeness)} ${esc(W.delta)}</th></tr>${rows}</table>`;
 }
@@ -54,7 +54,7 @@ function caseTableMd(title: string, list: CaseDelta[], lang: Lang): string {
   const L = labels(lang);
   if (!list.length) return `### ${title} (0)\n\n${W.none}\n`;
   const cell = (s: string) => s.replace(/\|/g, '\\|');
-  const rows = list.map((d) => `| ${cell(d.channel)} | ${cell(`${d.pack}/${d.case}#${d.variant}`)} | ${fmt(d.base?.effectiveness)} | ${fmt(d.head?.effectiveness)} | ${signed(d.delta)} | ${signed(d.recognitionDelta)} | ${signed(d.completenessDelta)} |`);
+  const rows = list.map((d) => `| ${cell(d.channel)} | ${cell(d.name ? `${d.name} (${d.pack}/${d.case}#${d.variant})` : `${d.pack}/${d.case}#${d.variant}`)} | ${fmt(d.base?.effectiveness)} | ${fmt(d.head?.effectiveness)} | ${signed(d.delta)} | ${signed(d.recognitionDelta)} | ${signed(d.completenessDelta)} |`);
   return [`### ${title} (${list.length})`, '', `| ${L.channel} | ${W.case} | ${W.base} | ${W.head} | ${L.effectiveness} ${W.delta} | ${L.recognition} ${W.delta} | ${L.completeness} ${W.delta} |`, '|---|---|---:|---:|---:|---:|---:|', ...rows, ''].join('\n');
 }
 

@@ -120,3 +120,37 @@ export function niceStep(max: number, bins: number): number {
   const power = 10 ** Math.floor(Math.log10(raw));
   return [1, 2, 5, 10].map((m) => m * power).find((s) => s >= raw) ?? raw;
 }
+
+export interface LineSeries {
+  name: string;
+  data: (number | null)[];
+  /** Indexes of points to mark as regressions (a red ▼). */
+  marks?: number[];
+}
+
+/** Values over time; marked points drawn as red down-pointing triangles. */
+export function lineChart(opts: { categories: string[]; series: LineSeries[]; min?: number; max?: number; width?: number; height?: number; yName?: string }): string {
+  return renderChart(
+    {
+      color: palette,
+      legend: opts.series.length > 1 ? { top: 0, type: 'plain' } : undefined,
+      grid: { left: 50, right: 30, top: opts.series.length > 1 ? 30 + 22 * Math.ceil(opts.series.length / 4) : 30, bottom: 50 },
+      xAxis: { type: 'category', data: opts.categories, axisLabel: { interval: 0 } },
+      yAxis: { type: 'value', min: opts.min, max: opts.max, name: opts.yName },
+      series: opts.series.map((s) => ({
+        type: 'line',
+        name: s.name,
+        connectNulls: false,
+        symbolSize: 7,
+        label: { show: opts.series.length === 1, formatter: labelFormatter },
+        data: s.data.map((v, i) =>
+          s.marks?.includes(i) && v !== null
+            ? { value: v, symbol: 'triangle', symbolRotate: 180, symbolSize: 14, itemStyle: { color: '#cf222e' }, label: { show: true, formatter: '▼', color: '#cf222e' } }
+            : v,
+        ),
+      })),
+    },
+    opts.width ?? 720,
+    opts.height ?? 340,
+  );
+}

@@ -5,6 +5,7 @@ import { barChart, heatmapChart, histogram, niceStep } from './charts.ts';
 import { esc, fmt, pct } from './escape.ts';
 import type { Labels } from '../glossary.ts';
 import { setupLabels, setupLines, setupTitle } from '../setup.ts';
+import { metricTables } from '../names.ts';
 
 // The summary half of the report: score cards, charts, per-scenario tables.
 
@@ -64,14 +65,15 @@ export function channelSection(summary: Summary, L: Labels): string {
     height: 300,
   });
   const sideRows = sides
-    .map((x) => `<tr><td>${esc(x.label)}</td><td class="num">${fmt(x.s.recognition)}</td><td class="num">${fmt(x.s.completeness)}</td><td class="num">${fmt(x.s.effectiveness)}</td><td class="num">${x.s.n}</td></tr>`)
+    .map((x) => `<tr><td>${esc(x.label)}</td><td class="num">${fmt(x.s.recognition)}</td><td class="num">${fmt(x.s.completeness)}</td><td class="num">${fmt(x.s.effectiveness)}</td><td class="num">${x.s.effectiveness === null ? '—' : fmt(x.s.effectiveness * 10, 1)}</td><td class="num">${x.s.n}</td></tr>`)
     .join('');
-  const ivr = summary.hotline.ivr && Object.keys(summary.hotline.ivr).length
-    ? `<h3>${esc(L.ivr)}</h3><table>${Object.entries(summary.hotline.ivr).map(([k, v]) => `<tr><th>${esc(L.ivrMetrics[k] ?? k)}</th><td class="num">${esc(typeof v === 'number' ? Math.round(v * 100) / 100 : (v ?? '—'))}</td></tr>`).join('')}</table>`
-    : '';
+  // One table per adapter, each with its own metrics: no column borrowed from another channel.
+  const ivr = metricTables(summary, L)
+    .map((t) => `<h3>${esc(t.title)}</h3><table><tr><th>${esc(L.channel)}</th>${t.keys.map((k) => `<th>${esc(t.label(k))}</th>`).join('')}</tr>${t.rows.map((r) => `<tr><td>${esc(r.channel)}</td>${r.values.map((v) => `<td class="num">${esc(v)}</td>`).join('')}</tr>`).join('')}</table>`)
+    .join('\n');
   return `<h2>${esc(L.online)} / ${esc(L.hotline)}</h2>
 ${chart(`${L.online} vs ${L.hotline}`, bars, empty)}
-<table><tr><th></th><th>${esc(L.recognition)}</th><th>${esc(L.completeness)}</th><th>${esc(L.effectiveness)}</th><th>${esc(L.conversations)}</th></tr>${sideRows}</table>
+<table><tr><th></th><th>${esc(L.recognition)}</th><th>${esc(L.completeness)}</th><th>${esc(L.effectiveness)}</th><th>${esc(L.score100)}</th><th>${esc(L.conversations)}</th></tr>${sideRows}</table>
 ${ivr}
 <h2>${esc(L.channels)}</h2>
 <table><tr><th>${esc(L.channel)}</th><th>${esc(L.kind)}</th><th>${esc(L.recognition)}</th><th>${esc(L.completeness)}</th><th>${esc(L.effectiveness)}</th>
@@ -169,12 +171,15 @@ export function scenarioTables(summary: Summary, packs: Pack[], L: Labels): stri
       .join('');
     const total = `<tr><th>${esc(L.all)}</th><th class="num">${fmt(s.recognition)}</th><th class="num">${fmt(s.completeness)}</th><th class="num">${fmt(s.effectiveness)}</th><th class="num">${s.n}</th><th class="num">${pct(s.passRate)}</th></tr>`;
     const cases = summary.cases.filter((c) => c.pack === id);
+    // pass^k and intervals only where repeats or variants give a case more than one sample.
+    const withPassK = cases.some((c) => c.passK !== undefined);
+    const withWilson = cases.some((c) => c.wilson);
     const caseRows = cases
-      .map((c) => `<tr><td>${esc(c.case)}</td><td>${esc(c.channel)}</td><td class="num">${fmt(c.recognition)}</td><td class="num">${fmt(c.completeness)}</td><td class="num">${fmt(c.effectiveness)}</td><td class="num">${c.n}</td><td class="num">${c.passK !== undefined ? pct(c.passK) : '—'}</td><td class="num">${c.wilson ? `${pct(c.wilson[0])}–${pct(c.wilson[1])}` : '—'}</td></tr>`)
+      .map((c) => `<tr><td>${esc(c.name ?? c.case)}</td><td>${esc(c.channel)}</td><td class="num">${fmt(c.recognition)}</td><td class="num">${fmt(c.completeness)}</td><td class="num">${fmt(c.effectiveness)}</td><td class="num">${c.n}</td>${withPassK ? `<td class="num">${c.passK !== undefined ? pct(c.passK) : '—'}</td>` : ''}${withWilson ? `<td class="num">${c.wilson ? `${pct(c.wilson[0])}–${pct(c.wilson[1])}` : '—'}</td>` : ''}</tr>`)
       .join('');
     return `<h3>${esc(scenarioName(id, summary, packs))} <small class="meta">${esc(id)}</small></h3>
 <table>${head}${rows}${total}</table>
-${cases.length ? `<table><tr><th>${esc(L.case)}</th><th>${esc(L.channel)}</th><th>${esc(L.recognition)}</th><th>${esc(L.completeness)}</th><th>${esc(L.effectiveness)}</th><th>${esc(L.n)}</th><th>pass^k</th><th>${esc(L.wilson)}</th></tr>${caseRows}</table>` : ''}`;
+${cases.length ? `<table><tr><th>${esc(L.case)}</th><th>${esc(L.channel)}</th><th>${esc(L.recognition)}</th><th>${esc(L.completeness)}</th><th>${esc(L.effectiveness)}</th><th>${esc(L.n)}</th>${withPassK ? `<th>${esc(L.passK)}</th>` : ''}${withWilson ? `<th>${esc(L.wilson)}</th>` : ''}</tr>${caseRows}</table>` : ''}`;
   });
   return `<h2>${esc(L.scenarios)}</h2>\n${sections.join('\n')}`;
 }

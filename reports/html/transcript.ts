@@ -7,6 +7,7 @@ import { clipNote, clipReplyText, HTML_REPLY_CHARS } from '../clip.ts';
 import { esc, evidenceSrc, fmt, highlight } from './escape.ts';
 import type { Labels } from '../glossary.ts';
 import { scenarioName } from './overview.ts';
+import { caseName } from '../names.ts';
 
 // Every conversation, whole: what the customer said, what the bot answered
 // (key-point hits marked), each score with its reasons, and the evidence.
@@ -51,11 +52,11 @@ function evidence(reply: BotReply, L: Labels): string {
 
 function gradeBlock(t: TurnGrade, L: Labels, title = '', texts: Map<string, string> = new Map()): string {
   const hits = t.hits
-    .map((h) => `<li class="${h.hit ? 'hit' : 'miss'}">${h.hit ? '✓' : '✗'} ${esc(h.id)} ×${h.weight}${texts.has(h.id) ? ` <span class="meta">${esc(texts.get(h.id))}</span>` : ''}${h.hit && h.matched ? ` — “${esc(h.matched)}”${h.how ? ` (${esc(h.how)})` : ''}` : ''}</li>`)
+    .map((h) => `<li class="${h.hit ? 'hit' : 'miss'}">${h.hit ? '✓' : '✗'} ${esc(h.id)} ×${h.weight}${texts.has(h.id) ? ` <span class="meta">${esc(texts.get(h.id))}</span>` : ''}${h.hit && h.matched ? ` — “${esc(h.matched)}”${h.how ? ` (${esc(L.how[h.how] ?? h.how)})` : ''}` : ''}</li>`)
     .join('');
   const forbid = t.forbidHits.length ? `<div class="miss">${esc(L.forbid)}: ${t.forbidHits.map(esc).join('、')}</div>` : '';
   const reasons = t.reasons.map((r) => `<li>${esc(r)}</li>`).join('');
-  return `<div class="grade">${title ? `<b>${esc(title)}</b> ` : ''}${esc(L.recognition)} <b>${fmt(t.recognition, 1)}</b> · ${esc(L.completeness)} <b>${fmt(t.completeness, 1)}</b> · ${esc(L.level)}: ${esc(L.levels[t.level] ?? t.level)} <small class="meta">(${esc(t.grader)})</small>
+  return `<div class="grade">${title ? `<b>${esc(title)}</b> ` : ''}${esc(L.recognition)} <b>${fmt(t.recognition, 1)}</b> · ${esc(L.completeness)} <b>${fmt(t.completeness, 1)}</b> · ${esc(L.level)}: ${esc(L.levels[t.level] ?? t.level)} <small class="meta">(${esc(L.graders[t.grader] ?? t.grader)})</small>
 ${hits ? `<div>${esc(L.keypoints)}:<ul>${hits}</ul></div>` : ''}${forbid}
 ${reasons ? `<div>${esc(L.reasons)}:<ul>${reasons}</ul></div>` : ''}</div>`;
 }
@@ -92,8 +93,8 @@ ${grade ? gradeBlock(grade, L, '', texts) : ''}${alt ? gradeBlock(alt, L, L.altG
   const error = r.error ? `<p class="verdict-error">${esc(L.error)}: ${esc(r.error.kind)} — ${esc(r.error.message)}</p>` : '';
   const g: CaseGrade = c.grade;
   return `<details class="conv" data-channel="${esc(r.channel)}" data-scenario="${esc(r.pack)}" data-verdict="${verdict}" id="${anchorOf(r.id)}">
-<summary><span class="verdict-${verdict}">[${esc(L[verdict])}]</span> ${esc(r.channel)} · ${esc(scenarioName(r.pack, summary, packs))} · ${esc(r.case)}#${r.variant}.${r.repeat}${r.simulated ? ` · <small>${esc(L.simulated)}</small>` : ''} — ${esc(L.recognition)} ${fmt(g.recognition, 1)} · ${esc(L.completeness)} ${fmt(g.completeness, 1)}</summary>
-<p class="meta">${esc(r.id)} · ${r.durationMs} ms · attempts ${r.attempts}</p>
+<summary><span class="verdict-${verdict}">[${esc(L[verdict])}]</span> ${esc(r.channel)} · ${esc(scenarioName(r.pack, summary, packs))} · ${esc(caseName(packs, r.pack, r.case))} <small class="meta">${esc(r.case)}#${r.variant}.${r.repeat}</small>${r.simulated ? ` · <small>${esc(L.simulated)}</small>` : ''} — ${esc(L.recognition)} ${fmt(g.recognition, 1)} · ${esc(L.completeness)} ${fmt(g.completeness, 1)}</summary>
+<p class="meta">${esc(r.id)} · ${r.durationMs} ms · ${esc(L.attempts)} ${r.attempts}</p>
 ${error}${turns}
 </details>`;
 }
@@ -102,6 +103,17 @@ export function transcriptsSection(conversations: GradedConversation[], summary:
   return `<h2>${esc(L.transcripts)}</h2>
 ${filterBar(conversations, summary, packs, L)}
 ${conversations.map((c) => conversationBlock(c, summary, packs, L)).join('\n')}`;
+}
+
+/** The conversations that fell short of "good", lowest first, as the engine listed them; linked to their transcripts. */
+export function lowestSection(conversations: GradedConversation[], summary: Summary, packs: Pack[], L: Labels): string {
+  const byId = new Map(conversations.map((c) => [c.record.id, c]));
+  const items = (summary.lowest ?? [])
+    .map((id) => byId.get(id))
+    .filter((c): c is GradedConversation => !!c)
+    .map((c) => `<li><a href="#${anchorOf(c.record.id)}">${esc(caseName(packs, c.record.pack, c.record.case))}</a> · ${esc(scenarioName(c.record.pack, summary, packs))} · ${esc(c.record.channel)} — ${esc(L.recognition)} ${fmt(c.grade.recognition, 1)} · ${esc(L.completeness)} ${fmt(c.grade.completeness, 1)}</li>`);
+  return `<h2>${esc(L.worst)}</h2>
+${items.length ? `<ol class="lowest">${items.join('')}</ol>` : `<p class="lowest-none">${esc(L.noneShort)}</p>`}`;
 }
 
 /** With --grader both: turns where the two graders differ by ≥3 points. */

@@ -22,7 +22,7 @@ function expectSameScores(s: any, channel: string, reference: string, tolerance:
 describe('every demo channel against the API', () => {
   it('web, WeChat H5 and the WeChat official account lose nothing the API has', async () => {
     const out = join(tempDir(), 'online');
-    const r = await runCli(['run', '--bank', 'demo', '--channel', 'api,web,wechat,wechat-mp', '--scenario', 'card-loss,info-inquiry', '--out', out, '--progress', 'none', '--concurrency', '4'], { timeoutMs: 300_000 });
+    const r = await runCli(['run', '--bank', 'demo', '--channel', 'api,web,wechat,wechat-mp', '--scenario', 'card-loss,info-inquiry', '--tag', 'core,multi-turn', '--out', out, '--progress', 'none', '--concurrency', '4'], { timeoutMs: 300_000 });
     expect(r.code, r.stderr).toBe(0);
     const s = summary(out);
     expect(s.run.errors).toBe(0);

@@ -43,4 +43,14 @@ describe('a run against its baseline', () => {
     expect(page).toContain('id="baseline-diff"');
     expect(page).toContain('run-base');
   });
+
+  it('names cases by the name their pack gives, the id beside it', () => {
+    const { base, head } = runs();
+    for (const c of head.summary.cases) if (c.case === 'balance-dropped') c.name = '卡里余额莫名变少';
+    const d = diffRuns(base, head);
+    expect(d.worse[0].name).toBe('卡里余额莫名变少');
+    const { markdown, html } = renderDiff(d, 'zh');
+    expect(markdown).toContain('| api | 卡里余额莫名变少 (card-loss/balance-dropped#0) | 8.00 | 3.50 |');
+    expect(html).toContain('卡里余额莫名变少 <small class="meta">card-loss/balance-dropped#0</small>');
+  });
 });

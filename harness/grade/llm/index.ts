@@ -1,5 +1,6 @@
 import { langOf, messagesFor } from '../messages.ts';
 import OpenAI from 'openai';
+import { openEndpoint } from './endpoint.ts';
 import pLimit from 'p-limit';
 import type { TurnGrade } from '../../types.ts';
 import type { GradeContext, Grader, TurnGradeInput } from '../types.ts';
@@ -46,17 +47,14 @@ export interface LlmGrader extends Grader {
 
 export function createLlmGrader(opts: LlmGraderOptions = {}): LlmGrader {
   const env = process.env;
-  const baseURL = opts.baseURL ?? (env.OPENAI_BASE_URL || undefined);
-  const apiKey = opts.apiKey ?? (env.OPENAI_API_KEY || undefined);
-  if (!apiKey && !baseURL) {
+  const endpoint = openEndpoint(opts);
+  if (!endpoint) {
     throw new LlmJudgeError(
       'LLM_CONFIG',
       'The LLM judge needs an endpoint: set OPENAI_API_KEY (and OPENAI_MODEL) for OpenAI, or OPENAI_BASE_URL (plus OPENAI_API_KEY if it needs one) for any OpenAI-compatible server such as DeepSeek, Qwen, vLLM or Ollama.',
     );
   }
-  const model = opts.model ?? (env.OPENAI_MODEL || 'gpt-4o-mini');
-  // A local server (vLLM, Ollama) needs no key, but the client insists on one.
-  const client = new OpenAI({ baseURL, apiKey: apiKey ?? 'none', timeout: opts.timeoutMs ?? 60_000, maxRetries: opts.maxRetries ?? 4 });
+  const { client, baseURL, model } = endpoint;
   const limit = pLimit(opts.concurrency ?? 4);
   const cache = new VerdictCache(opts.cacheDir === undefined ? '.cache/llm-judge' : opts.cacheDir);
   const stats = { requests: 0, cacheHits: 0 };
