@@ -3,8 +3,9 @@ import type { Lang } from '../../harness/types.ts';
 import { pct } from '../html/escape.ts';
 
 // The scorecard's words, in the survey's terms, for every renderer of it
-// (report.md, index.html, the banks' comparison). Formatting only: every
-// figure was computed by harness/score/scorecard.ts.
+// (report.md, index.html, the banks' comparison); part of the one glossary,
+// which carries them as `scorecard`. Formatting only: every figure was
+// computed by harness/score/scorecard.ts.
 
 const zh = {
   title: '调研评分卡：渠道建设与智能服务',
