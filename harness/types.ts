@@ -191,6 +191,10 @@ export interface Exchange {
 export interface TurnRecord {
   index: number;
   exchanges: Exchange[];
+  /** Cross-channel cases: the channel the turn was said on. */
+  channel?: string;
+  /** The turn was not said: it names values (`{{ticket}}`) no earlier reply gave. */
+  unsent?: { missing: string[] };
 }
 
 export interface ConversationRecord {
@@ -212,6 +216,13 @@ export interface ConversationRecord {
   metrics?: Record<string, number | boolean | string | null>;
   /** The speech path was simulated (no real audio). */
   simulated?: boolean;
+  /**
+   * Cross-channel cases: the channels the conversation went through, one
+   * session each, in order (`channel` is then their pseudo-channel `web>hotline`).
+   */
+  route?: string[];
+  /** Values remembered from replies and said in later turns (`remember:` in the pack). */
+  carried?: Record<string, string>;
 }
 
 // ---------------------------------------------------------------------------

@@ -1,4 +1,5 @@
 import type { Lang } from '../harness/score/types.ts';
+import { scorecardWords } from './scorecard/words.ts';
 
 // The one glossary of every renderer (Markdown, HTML, JUnit, CSV, the
 // comparison and the diff): the survey's Chinese terms by default, English
@@ -114,6 +115,8 @@ const zh = {
     first: '首问即识别', 'after-clarify': '澄清后识别', 'after-rephrase': '换说法后识别', 'off-topic': '答非所问',
     fallback: '兜底回复', silence: '无应答', error: '出错', handoff: '转人工',
   },
+  /** The survey scorecard's terms (reports/scorecard/words.ts): part of this glossary. */
+  scorecard: scorecardWords('zh'),
 };
 
 export type Labels = typeof zh;
@@ -228,6 +231,8 @@ const en: Labels = {
     first: 'first ask', 'after-clarify': 'after clarifying', 'after-rephrase': 'after rephrase', 'off-topic': 'off topic',
     fallback: 'fallback', silence: 'silence', error: 'error', handoff: 'handoff',
   },
+  /** The survey scorecard's terms (reports/scorecard/words.ts): part of this glossary. */
+  scorecard: scorecardWords('en'),
 };
 
 export function labels(lang: Lang): Labels {

@@ -4,6 +4,7 @@ import { fmt } from './html/escape.ts';
 import { clipNote, clipReplyText, MARKDOWN_REPLY_CHARS } from './clip.ts';
 import type { RenderInput, Renderer } from './types.ts';
 import { setupLabels, setupLines, setupTitle } from './setup.ts';
+import { scorecardMarkdown } from './scorecard/markdown.ts';
 import { localTime } from './time.ts';
 import { caseName, metricTables } from './names.ts';
 
@@ -64,6 +65,8 @@ export const markdownRenderer: Renderer = {
       for (const row of t.rows) out.push(`| ${row.channel} | ${row.values.join(' | ')} |`);
       out.push('');
     }
+
+    if (summary.scorecard) out.push(scorecardMarkdown(summary.scorecard, lang));
 
     if (summary.agreement) {
       const a = summary.agreement;

@@ -67,7 +67,7 @@ class SessionStore {
     this.expire(now);
     let session = this.sessions.get(id);
     if (session) this.sessions.delete(id);
-    else session = { brain: this.brain.session(), turn: 0, seenAt: now };
+    else session = { brain: this.brain.session('api'), turn: 0, seenAt: now };
     session.seenAt = now;
     this.sessions.set(id, session);
     while (this.sessions.size > this.max) this.sessions.delete(this.sessions.keys().next().value!);

@@ -9,7 +9,7 @@ export interface DemoOptions {
   latencyMs: number;
   /** Uniform jitter ± ms around latencyMs (seeded, deterministic). */
   jitterMs: number;
-  brain: { quality: 'good' | 'average' | 'poor'; contextKeep: number };
+  brain: { quality: 'good' | 'average' | 'poor'; contextKeep: number; integration?: boolean; relatedQuestions?: boolean };
   /** Free-form per-part options from the profile's `embeddedOptions`. */
   [part: string]: unknown;
 }

@@ -60,7 +60,7 @@ export async function createWechatMpServer(
   const answer = async (msg: Record<string, string>): Promise<string> => {
     if (msg.MsgType !== 'text') return 'success';
     let session = sessions.get(msg.FromUserName);
-    if (!session) sessions.set(msg.FromUserName, (session = brain.session()));
+    if (!session) sessions.set(msg.FromUserName, (session = brain.session('wechat-mp')));
     const reply = session.reply(msg.Content ?? '');
     stats.answered++;
     await delay(`${msg.FromUserName}:${msg.MsgId}`);

@@ -7,6 +7,7 @@ import type { Locale, Pack } from '../config/scenario.ts';
 import { EXIT, HarnessError } from '../errors.ts';
 import { attributeGate, baselineMismatch, checkGate } from '../score/gate.ts';
 import { rollup } from '../score/rollup.ts';
+import { computeScorecard } from '../score/scorecard.ts';
 import { summarySchema, type Summary } from '../score/types.ts';
 import type { GradedConversation } from '../types.ts';
 import { gradeRun } from '../run/grade-run.ts';
@@ -63,7 +64,9 @@ export async function finishRun(x: FinishInput): Promise<RunResult> {
     shard: x.opts.shard ? `${x.opts.shard.index}/${x.opts.shard.total}` : undefined,
     lang,
   });
-  const stopped = new RunFolder(x.runDir).has('manifest') ? (new RunFolder(x.runDir).readManifest().stopped ?? []) : [];
+  const manifest = new RunFolder(x.runDir).has('manifest') ? new RunFolder(x.runDir).readManifest() : undefined;
+  const stopped = manifest?.stopped ?? [];
+  summary.scorecard = computeScorecard({ profile: x.profile, conversations, summary, skipped: manifest?.skipped });
   const setup = setupProblems(inPlan, stopped, x.opts.bank, x.opts.set);
   if (setup.length) summary.setup = setup;
   const agreement = grader === 'both' ? agreementOfConversations(conversations) : undefined;

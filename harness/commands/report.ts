@@ -65,7 +65,7 @@ export async function reportCommand(runs: string[], o: ReportOptions): Promise<R
   const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, '').replace('T', '-');
   const out = resolve(o.out ?? join('runs', `compare-${stamp}`));
   const written = await writeView(await views.compare(), { comparison, lang: o.lang ?? summaries[0].summary.run.lang ?? 'zh' }, out);
-  writeFileSync(join(out, 'comparison.json'), JSON.stringify({ runs: summaries.map((s) => ({ dir: s.dir, run: s.summary.run, bank: s.summary.bank, online: s.summary.online, hotline: s.summary.hotline })) }, null, 2) + '\n');
+  writeFileSync(join(out, 'comparison.json'), JSON.stringify({ runs: summaries.map((s) => ({ dir: s.dir, run: s.summary.run, bank: s.summary.bank, online: s.summary.online, hotline: s.summary.hotline, scorecard: s.summary.scorecard })) }, null, 2) + '\n');
   return { files: [...written, join(out, 'comparison.json')], failures: [], exitCode: EXIT.ok };
 }
 

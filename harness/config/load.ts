@@ -53,6 +53,7 @@ function crossCheck(source: SourceFile): ConfigProblem[] {
       if (caseIds.has(id)) problems.push(problem(source, ['cases', ci, 'id'], false, `duplicate case id "${id}" (first used by cases[${caseIds.get(id)}]) — rename one`));
       else caseIds.set(id, ci);
     }
+    problems.push(...crossChannelCheck(source, ci, list(c?.turns), list(c?.replies)));
     list(c?.turns).forEach((t, ti) => {
       const seen = new Set<string>();
       list(t?.expect?.keypoints).forEach((k, ki) => {
@@ -70,6 +71,40 @@ function crossCheck(source: SourceFile): ConfigProblem[] {
       });
     });
   });
+  return problems;
+}
+
+const placeholder = /\{\{\s*([^}]*?)\s*\}\}/g;
+
+/**
+ * A cross-channel case: if any turn names its channel, the first must too
+ * (else where would the case begin?); every {{name}} must be remembered by
+ * an earlier turn, since the value comes from a reply the customer has seen.
+ */
+function crossChannelCheck(source: SourceFile, ci: number, turns: any[], replies: any[]): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  if (turns.some((t) => typeof t?.on === 'string') && typeof turns[0]?.on !== 'string') {
+    problems.push(problem(source, ['cases', ci, 'turns', 0], false, 'a later turn names its channel (`on:`), so the first must too — add `on: web` (or the channel the case starts on)'));
+  }
+  const remembered = new Set<string>();
+  const check = (text: unknown, path: (string | number)[], known: Set<string>) => {
+    if (typeof text !== 'string') return;
+    for (const m of text.matchAll(placeholder)) {
+      const name = m[1];
+      if (known.has(name)) continue;
+      const hint = closest(name, [...known]);
+      const advice = hint ? `did you mean {{${hint}}}?` : `add \`remember: { ${name || 'ticket'}: '<pattern>' }\` to an earlier turn whose reply holds it`;
+      problems.push(problem(source, path, false, `{{${name}}} is not remembered by any earlier turn — ${advice}`));
+    }
+  };
+  turns.forEach((t, ti) => {
+    const at = ['cases', ci, 'turns', ti];
+    check(t?.say, [...at, 'say'], remembered);
+    (Array.isArray(t?.paraphrases) ? t.paraphrases : []).forEach((p: unknown, pi: number) => check(p, [...at, 'paraphrases', pi], remembered));
+    if (t?.remember && typeof t.remember === 'object') for (const name of Object.keys(t.remember)) remembered.add(name);
+  });
+  // A scripted reply may be said in any turn; it can use what any turn remembers.
+  replies.forEach((r, ri) => check(r?.say, ['cases', ci, 'replies', ri, 'say'], remembered));
   return problems;
 }
 

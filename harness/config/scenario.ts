@@ -42,9 +42,33 @@ export const expectSchema = z.strictObject({
   handoff: handoffSchema.optional(),
 });
 
+/** A name a case remembers a value under, used later as {{name}}. */
+export const memoryName = z
+  .string()
+  .regex(/^[a-z][a-z0-9_]*$/, 'use a lower-case letter, then letters, digits or "_" (e.g. ticket)');
+
+const pattern = z.string().min(1, 'must not be empty').refine((p) => {
+  try {
+    new RegExp(p, 'u');
+    return true;
+  } catch {
+    return false;
+  }
+}, 'not a valid regular expression — check brackets and escapes (in YAML, single-quote it: \'工单号[:：]?\\s*(\\w+)\')');
+
+/** Where a turn may say it is said besides a channel's own name: a channel kind, or a medium. */
+export const channelMedia = ['online', 'hotline', 'web', 'wechat', 'api'] as const;
+
 export const turnSchema = z
   .strictObject({
-    say: nonEmptyText.describe('What the customer says'),
+    on: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9._-]*$/, 'name a channel of the bank (web, hotline, …) or a kind: online, hotline, web, wechat, api')
+      .optional()
+      .describe(
+        'Cross-channel cases: the channel this turn is said on — a channel of the bank by name (web, hotline), else the first channel of that kind or medium (online, hotline, web, wechat, api). Later turns stay on it until another `on`. A case with `on` runs once per bank, across its channels, in order',
+      ),
+    say: nonEmptyText.describe('What the customer says; {{name}} is a value remembered by an earlier turn'),
     paraphrases: z
       .array(nonEmptyText)
       .default([])
@@ -55,6 +79,10 @@ export const turnSchema = z
       .optional()
       .describe('Optional: the core of the question (e.g. [挂失]); a reply that names none of these, or their lexicon equivalents, is off topic. By default the grader works the focus out from the turn, its key points and the pack intent'),
     expect: expectSchema.default({ keypoints: [], forbid: [] }),
+    remember: z
+      .record(memoryName, pattern)
+      .optional()
+      .describe('Values to carry to later turns, found in this turn\'s replies: name → regular expression (its first group, else the whole match), e.g. { ticket: \'(FK\\d+)\' }; later turns say {{ticket}}'),
   })
   .describe('One customer message and what a good reply contains');
 

@@ -34,13 +34,14 @@ export async function gradeConversation(
 ): Promise<CaseGrade> {
   const scenarioCase = pack.cases.find((c) => c.id === record.case);
   if (!scenarioCase) throw new Error(`case "${record.case}" is not in pack "${pack.id}"`);
-  const transcribed = record.kind === 'hotline';
+  // A cross-channel conversation is transcribed turn by turn: its hotline replies say so themselves.
+  const transcribed = !record.route && record.kind === 'hotline';
   const turns: TurnGrade[] = [];
   for (let i = 0; i < scenarioCase.turns.length; i++) {
     const turn = record.turns.find((t) => t.index === i);
     if (!turn || turn.exchanges.length === 0) {
       const m = messagesFor(ctx);
-      const fault = record.error ? `${record.error.kind}: ${record.error.message}` : m.neverSent;
+      const fault = turn?.unsent ? m.notRemembered(turn.unsent.missing) : record.error ? `${record.error.kind}: ${record.error.message}` : m.neverSent;
       turns.push({
         index: i,
         recognition: 0,

@@ -14,6 +14,8 @@ export interface Messages {
   silence: string;
   emptyReply: string;
   neverSent: string;
+  /** A cross-channel turn that needs a value (a ticket number) no earlier reply gave. */
+  notRemembered(names: string[]): string;
   noReply(fault: string): string;
   handedOver: string;
   handoffPhrase(p: string): string;
@@ -59,6 +61,7 @@ const en: Messages = {
   silence: 'no reply (silence)',
   emptyReply: 'empty reply',
   neverSent: 'the turn was never sent',
+  notRemembered: (names) => `not asked: no earlier reply gave ${names.map((n) => `{{${n}}}`).join(', ')}`,
   noReply: (fault) => `no reply (${fault}): recognition 0, completeness 0`,
   handedOver: 'the bot handed over to a human agent',
   handoffPhrase: (p) => `handoff phrase ${q(p)}`,
@@ -108,6 +111,7 @@ const zh: Messages = {
   silence: '无回复（静默）',
   emptyReply: '空回复',
   neverSent: '该轮未发出',
+  notRemembered: (names) => `未发问：此前的回复未给出 ${names.map((n) => `{{${n}}}`).join('、')}`,
   noReply: (fault) => `无回复（${fault}）：识别 0 分，解答 0 分`,
   handedOver: '机器人转接了人工',
   handoffPhrase: (p) => `转人工用语${zq(p)}`,

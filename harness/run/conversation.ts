@@ -16,9 +16,11 @@ import { clipReply } from './store.ts';
 export interface DriverDeps {
   assess: AssessReply;
   gradeCtx: GradeContext;
-  transcribed: boolean;
+  /** Whether a turn's replies come through speech recognition (per turn: a cross-channel case changes channel). */
+  transcribed: boolean | ((turnIndex: number) => boolean);
   turnTimeoutMs: number;
-  beforeSend(signal: AbortSignal): Promise<void>;
+  /** Politeness before each request; a cross-channel case waits on the channel of the turn. */
+  beforeSend(signal: AbortSignal, turnIndex: number): Promise<void>;
   signal: AbortSignal;
   /** Resends of one request in the same session after a transport fault (the bank's `retries`). */
   retries: RetryPolicy;
@@ -31,28 +33,80 @@ export interface DriverDeps {
 const DECLINE = '不方便提供，我只想先了解一下办理流程';
 const MAX_FOLLOW_UPS = 3;
 
-export async function driveConversation(item: PlanItem, session: Session, deps: DriverDeps): Promise<TurnRecord[]> {
+/** The session a turn is said in: one for a plain case; per leg for a cross-channel case. */
+export type SessionFor = (turnIndex: number) => Promise<Session>;
+
+export interface DrivenConversation {
+  turns: TurnRecord[];
+  /** Values the case remembered from replies (`remember:`), by name. */
+  carried: Record<string, string>;
+}
+
+export async function driveConversation(item: PlanItem, session: Session | SessionFor, deps: DriverDeps): Promise<DrivenConversation> {
+  const sessionFor: SessionFor = typeof session === 'function' ? session : async () => session;
   const turns: TurnRecord[] = [];
+  const carried: Record<string, string> = {};
   for (let index = 0; index < item.case.turns.length; index++) {
     const exchanges: Exchange[] = [];
     const turn = item.case.turns[index];
+    const channel = item.turnChannels?.[index];
+    const missing = missingValues(item, index, carried);
+    if (missing.length) {
+      // The bot never gave what this turn asks about (no ticket number): nothing to say, graded 0 with that reason.
+      turns.push({ index, exchanges, ...(channel ? { channel } : {}), unsent: { missing } });
+      continue;
+    }
+    const current = await sessionFor(index);
+    const transcribed = typeof deps.transcribed === 'function' ? deps.transcribed(index) : deps.transcribed;
     const send = async (utterance: Utterance): Promise<BotReply> => {
-      const { reply, retries } = await sendWithRetries(session, utterance, deps);
+      const { reply, retries } = await sendWithRetries(current, utterance, { ...deps, beforeSend: (s) => deps.beforeSend(s, index) });
       exchanges.push({ utterance, reply, ...(retries ? { retries } : {}) });
       return reply;
     };
-    let reply = await send({ index, text: turnText(item.case, index, item.variant), click: turn.click, attempt: 'first' });
+    const fill = (text: string) => fillTemplate(text, carried);
+    let reply = await send({ index, text: fill(turnText(item.case, index, item.variant)), click: turn.click, attempt: 'first' });
     const done = new Set<string>();
     for (let k = 0; k < MAX_FOLLOW_UPS; k++) {
-      const verdict = deps.assess(reply, { pack: item.pack, case: item.case, turnIndex: index, transcribed: deps.transcribed }, deps.gradeCtx);
+      const verdict = deps.assess(reply, { pack: item.pack, case: item.case, turnIndex: index, transcribed }, deps.gradeCtx);
       const next = followUp(verdict, reply, item, index, done);
       if (!next) break;
       done.add(next.attempt);
-      reply = await send(next);
+      reply = await send({ ...next, text: fill(next.text) });
     }
-    turns.push({ index, exchanges });
+    remember(turn.remember, exchanges, carried);
+    turns.push({ index, exchanges, ...(channel ? { channel } : {}) });
   }
-  return turns;
+  return { turns, carried };
+}
+
+const placeholder = /\{\{\s*([a-z][a-z0-9_]*)\s*\}\}/g;
+
+/** `{{ticket}}` → the remembered value (the pack validator vouches that every name is remembered earlier). */
+export function fillTemplate(text: string, values: Record<string, string>): string {
+  return text.replace(placeholder, (whole, name: string) => values[name] ?? whole);
+}
+
+/** Names this turn's words use that no reply has given yet. */
+function missingValues(item: PlanItem, index: number, carried: Record<string, string>): string[] {
+  const t = item.case.turns[index];
+  const texts = [turnText(item.case, index, item.variant), t.say];
+  const names = texts.flatMap((x) => [...x.matchAll(placeholder)].map((m) => m[1]));
+  return [...new Set(names)].filter((n) => carried[n] === undefined);
+}
+
+/** The first match of each pattern in the turn's replies, in order: its first group, else the whole match. */
+export function remember(patterns: Record<string, string> | undefined, exchanges: Exchange[], into: Record<string, string>): void {
+  if (!patterns) return;
+  for (const [name, source] of Object.entries(patterns)) {
+    const re = new RegExp(source, 'u');
+    for (const e of exchanges) {
+      const m = re.exec(e.reply.text);
+      if (m) {
+        into[name] = (m[1] ?? m[0]).trim();
+        break;
+      }
+    }
+  }
 }
 
 /**
@@ -64,7 +118,7 @@ export async function driveConversation(item: PlanItem, session: Session, deps: 
  */
 export async function sendWithRetries(session: Session, utterance: Utterance, deps: DriverDeps): Promise<{ reply: BotReply; retries: number }> {
   for (let retries = 0; ; retries++) {
-    await deps.beforeSend(deps.signal);
+    await deps.beforeSend(deps.signal, utterance.index);
     try {
       const reply = await withTimeout((signal) => session.send(utterance, signal), deps.turnTimeoutMs, deps.signal);
       deps.onReply?.();

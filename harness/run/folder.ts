@@ -57,6 +57,8 @@ export const manifestSchema = z.object({
   options: storedOptionsSchema,
   plan: z.number().int(),
   mergedFrom: z.array(z.string()).optional(),
+  /** Cross-channel cases the plan left out because the bank (or --channel) lacks a channel they name. */
+  skipped: z.array(z.object({ pack: z.string(), case: z.string(), reason: z.string() })).optional(),
   /** Channels stopped by preflight or the circuit breaker: not benchmarked, and said so in every report. */
   stopped: z.array(z.object({ channel: z.string(), by: z.enum(['preflight', 'breaker']), kind: z.string(), cause: z.string(), fix: z.string() })).optional(),
 });

@@ -16,7 +16,7 @@ import { gradeContext } from './grade-run.ts';
 import { embeddedBanks, type EmbeddedBank } from '../embedded.ts';
 import { FILES, RunFolder, packHash, storedOptionsSchema, type StoredOptions } from './folder.ts';
 import { Journal, readJournal, repairJournal, dropFromJournal, writeJsonAtomic } from './journal.ts';
-import { buildPlan, type PlanFilter } from './plan.ts';
+import { buildPlan, itemChannels, type PlanFilter, type PlanSkip } from './plan.ts';
 import { createProgress } from './progress.ts';
 import type { ErrorCause } from '../score/setup.ts';
 import { executePlan } from './runner.ts';
@@ -87,8 +87,11 @@ export async function executeRun(input: RunOptions): Promise<ExecutedRun> {
   const bank = loadBank(opts.bank, opts.set);
   const { packs, locale, dir: packsDir } = loadPacks(opts.scenariosDir);
   const profile = bank.profile;
-  const plan = buildPlan(profile, packs, opts);
-  if (!plan.length) throw new HarnessError('E_USAGE', 'the plan is empty — no case matches the channel, scenario, case and tag filters');
+  const skipped: PlanSkip[] = [];
+  const plan = buildPlan(profile, packs, opts, skipped);
+  // Said before anything runs: a bank without a channel a cross-channel case names cannot be tested on it.
+  for (const s of skipped) log(`cross-channel case ${s.pack}/${s.case} not run: ${s.reason}`);
+  if (!plan.length) throw new HarnessError('E_USAGE', `the plan is empty — no case matches the channel, scenario, case and tag filters${skipped.length ? ` (${skipped.length} cross-channel case(s) left out, see above)` : ''}`);
 
   const folder = new RunFolder(input.resume ? input.resume : (opts.out ?? join('runs', newRunId(profile.id, opts.shard))));
   const runDir = folder.dir;
@@ -110,6 +113,7 @@ export async function executeRun(input: RunOptions): Promise<ExecutedRun> {
     packsDir,
     options: storedOptions(opts),
     plan: plan.length,
+    ...(skipped.length ? { skipped } : {}),
   });
   folder.writeSnapshot(packs, locale, profile, secretValues(bank.raw));
 
@@ -174,7 +178,8 @@ async function execute(todo: ReturnType<typeof buildPlan>, x: ExecuteContext): P
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
 
-  const channels = [...new Set(todo.map((t) => t.channel))];
+  // Real channels: a cross-channel item talks to every channel of its route.
+  const channels = [...new Set(todo.flatMap(itemChannels))];
   let started: StartedChannels | undefined;
   const journal = new Journal(runDir);
   const stops = new Map<string, ChannelStop>();
@@ -215,7 +220,9 @@ async function execute(todo: ReturnType<typeof buildPlan>, x: ExecuteContext): P
         say: (m: string) => say(x.redact(m)),
       };
       for (const ch of channels) {
-        const first = todo.find((t) => t.channel === ch)!;
+        // Preflight asks a plain case's first question; a channel used only by cross-channel cases goes without.
+        const first = todo.find((t) => t.channel === ch);
+        if (!first) continue;
         ready.set(
           ch,
           preflightChannel(first, adapters.get(ch)!, pre).then(

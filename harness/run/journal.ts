@@ -26,6 +26,8 @@ export const recordSchema = z.looseObject({
   turns: z.array(
     z.looseObject({
       index: z.number().int(),
+      channel: z.string().optional(),
+      unsent: z.object({ missing: z.array(z.string()) }).optional(),
       exchanges: z.array(
         z.looseObject({
           utterance: z.looseObject({ index: z.number().int(), text: z.string(), attempt: z.enum(['first', 'clarify-answer', 'rephrase', 'reply']) }),
@@ -35,6 +37,10 @@ export const recordSchema = z.looseObject({
     }),
   ),
   error: z.looseObject({ kind: z.enum([...transportFaultKinds, 'internal']), message: z.string() }).optional(),
+  /** Cross-channel cases: the channels gone through in order, one session each; `channel` is then their route `web>hotline`. */
+  route: z.array(z.string()).optional(),
+  /** Values remembered from replies and said in later turns. */
+  carried: z.record(z.string(), z.string()).optional(),
 });
 
 export class Journal {

@@ -5,6 +5,7 @@ import { HarnessError } from '../errors.ts';
 import type { ChannelKind } from '../types.ts';
 import { fnv1a } from '../util/hash.ts';
 import { distance } from 'fastest-levenshtein';
+import { isCrossChannel, resolveRoute } from './route.ts';
 
 // plan = banks × channels × packs × cases × variants × repeats. A
 // conversation id is stable: bank/channel/pack/case#variant.repeat.
@@ -18,6 +19,24 @@ export interface PlanItem {
   case: ScenarioCase;
   variant: number;
   repeat: number;
+  /**
+   * A cross-channel case: the real channel of each turn. `channel` is then
+   * the route's pseudo-channel (`web>hotline`) and `kind` the kind of the
+   * last leg's channel, where the lookup is graded.
+   */
+  turnChannels?: string[];
+}
+
+/** A cross-channel case the plan left out, and why (the bank lacks a channel it names). */
+export interface PlanSkip {
+  pack: string;
+  case: string;
+  reason: string;
+}
+
+/** The real channels an item talks to: its own, or every leg of a cross-channel route. */
+export function itemChannels(item: PlanItem): string[] {
+  return item.turnChannels ? [...new Set(item.turnChannels)] : [item.channel];
 }
 
 export interface PlanFilter {
@@ -48,7 +67,7 @@ export function turnText(c: ScenarioCase, turnIndex: number, variant: number): s
   return all[variant % all.length];
 }
 
-export function buildPlan(profile: BankProfile, packs: Pack[], filter: PlanFilter = {}): PlanItem[] {
+export function buildPlan(profile: BankProfile, packs: Pack[], filter: PlanFilter = {}, skipped: PlanSkip[] = []): PlanItem[] {
   const channelNames = Object.keys(profile.channels).filter((n) => profile.channels[n].enabled);
   const channels = filter.channels?.length ? filter.channels : channelNames;
   for (const c of channels) {
@@ -59,17 +78,20 @@ export function buildPlan(profile: BankProfile, packs: Pack[], filter: PlanFilte
   const selectedPacks = filter.scenarios?.length ? filter.scenarios.map((s) => findPack(packs, s)) : packs;
   const repeats = Math.max(1, filter.repeat ?? 1);
   const items: PlanItem[] = [];
+  const wanted = (pack: Pack, c: ScenarioCase) =>
+    (!filter.cases?.length || filter.cases.some((id) => id === c.id || id === `${pack.id}/${c.id}`)) && (!filter.tags?.length || filter.tags.some((t) => c.tags.includes(t)));
+  const variantsOf = (c: ScenarioCase) => {
+    const n = variantCount(c);
+    const v = filter.variants ?? 'first';
+    return v === 'first' ? 1 : v === 'all' ? n : Math.min(n, Math.max(1, v));
+  };
   for (const channel of channels) {
     const kind = channelKind(profile.channels[channel]);
     for (const pack of selectedPacks) {
       if (!pack.channels.includes(kind)) continue;
       for (const c of pack.cases) {
-        if (filter.cases?.length && !filter.cases.some((id) => id === c.id || id === `${pack.id}/${c.id}`)) continue;
-        if (filter.tags?.length && !filter.tags.some((t) => c.tags.includes(t))) continue;
-        const n = variantCount(c);
-        const v = filter.variants ?? 'first';
-        const variants = v === 'first' ? 1 : v === 'all' ? n : Math.min(n, Math.max(1, v));
-        for (let variant = 0; variant < variants; variant++) {
+        if (isCrossChannel(c) || !wanted(pack, c)) continue;
+        for (let variant = 0; variant < variantsOf(c); variant++) {
           for (let repeat = 0; repeat < repeats; repeat++) {
             const id = conversationId(profile.id, channel, pack.id, c.id, variant, repeat);
             items.push({ id, bank: profile.id, channel, kind, pack, case: c, variant, repeat });
@@ -78,7 +100,25 @@ export function buildPlan(profile: BankProfile, packs: Pack[], filter: PlanFilte
       }
     }
   }
-  if (filter.cases?.length && !items.length) {
+  // Cross-channel cases: once per bank, not once per channel; the route names the channels.
+  for (const pack of selectedPacks) {
+    for (const c of pack.cases) {
+      if (!isCrossChannel(c) || !wanted(pack, c)) continue;
+      const route = resolveRoute(profile, c, channels);
+      if ('missing' in route) {
+        skipped.push({ pack: pack.id, case: c.id, reason: route.missing });
+        continue;
+      }
+      const kind = channelKind(profile.channels[route.turns.at(-1)!]);
+      for (let variant = 0; variant < variantsOf(c); variant++) {
+        for (let repeat = 0; repeat < repeats; repeat++) {
+          const id = conversationId(profile.id, route.name, pack.id, c.id, variant, repeat);
+          items.push({ id, bank: profile.id, channel: route.name, kind, pack, case: c, variant, repeat, turnChannels: route.turns });
+        }
+      }
+    }
+  }
+  if (filter.cases?.length && !items.length && !skipped.length) {
     throw new HarnessError('E_USAGE', `no case matches --case ${filter.cases.join(',')} — case ids look like lost-card or card-loss/lost-card`);
   }
   if (filter.tags?.length) {

@@ -2,7 +2,7 @@ import { setMaxListeners } from 'node:events';
 import { mkdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import pLimit from 'p-limit';
-import type { BankProfile, ChannelConfig } from '../config/bank.ts';
+import { channelKind, type BankProfile, type ChannelConfig } from '../config/bank.ts';
 import type { AssessReply, GradeContext } from '../grade/types.ts';
 import type { Adapter, ConversationRecord, Session } from '../types.ts';
 import { TransportFault } from '../types.ts';
@@ -10,7 +10,7 @@ import { fnv1a } from '../util/hash.ts';
 import type { Redactor } from '../util/redact.ts';
 import { driveConversation } from './conversation.ts';
 import type { Journal } from './journal.ts';
-import type { PlanItem } from './plan.ts';
+import { itemChannels, type PlanItem } from './plan.ts';
 import { ChannelGate } from './politeness.ts';
 import { sleep } from '../util/sleep.ts';
 import { backoffMs, isRetryable } from './retry.ts';
@@ -86,21 +86,25 @@ export async function executePlan(items: PlanItem[], opts: ExecuteOptions): Prom
   const gateFor = (channel: string) => {
     let gate = gates.get(channel);
     if (!gate) {
-      const c = opts.profile.channels[channel] as ChannelConfig;
-      gate = new ChannelGate({ ...opts.profile.politeness, ...(c.politeness ?? {}) });
+      // A cross-channel route (`web>hotline`) is no channel of the profile: the bank's politeness holds its sessions.
+      const c = opts.profile.channels[channel] as ChannelConfig | undefined;
+      gate = new ChannelGate({ ...opts.profile.politeness, ...(c?.politeness ?? {}) });
       gates.set(channel, gate);
     }
     return gate;
   };
   await Promise.all(
     items.map(async (item) => {
-      if (opts.ready && !(await opts.ready(item.channel))) return;
+      if (opts.ready) {
+        const ready = await Promise.all(itemChannels(item).map((ch) => opts.ready!(ch)));
+        if (ready.includes(false)) return;
+      }
       const gate = gateFor(item.channel);
       const breaker = breakerFor(item.channel);
       return gate.limit(() =>
         global(async () => {
           if (opts.signal.aborted || breaker.tripped) return;
-          const record = await runWithRetries(item, gate, opts, breaker);
+          const record = await runWithRetries(item, gate, gateFor, opts, breaker);
           // An interrupted conversation is not journalled: --resume runs it again whole.
           if (!record || opts.signal.aborted || breaker.tripped) return;
           opts.journal.append(record);
@@ -111,7 +115,9 @@ export async function executePlan(items: PlanItem[], opts: ExecuteOptions): Prom
   );
 }
 
-async function runWithRetries(item: PlanItem, gate: ChannelGate, opts: ExecuteOptions, breaker: Breaker): Promise<ConversationRecord | undefined> {
+type GateFor = (channel: string) => ChannelGate;
+
+async function runWithRetries(item: PlanItem, gate: ChannelGate, gateFor: GateFor, opts: ExecuteOptions, breaker: Breaker): Promise<ConversationRecord | undefined> {
   const { profile } = opts;
   const startedAt = new Date().toISOString();
   const t0 = performance.now();
@@ -120,12 +126,13 @@ async function runWithRetries(item: PlanItem, gate: ChannelGate, opts: ExecuteOp
   for (;;) {
     attempt++;
     try {
-      const turns = await runOnce(item, gate, opts, breaker);
+      const turns = await runOnce(item, gate, gateFor, opts, breaker);
       breaker.ok();
       return {
         ...base(item, startedAt, t0, attempt, opts),
         turns: turns.turns,
-        metrics: turns.metrics,
+        ...(turns.metrics ? { metrics: turns.metrics } : {}),
+        ...(Object.keys(turns.carried).length ? { carried: Object.fromEntries(Object.entries(turns.carried).map(([k, v]) => [k, opts.redact(v)])) } : {}),
       };
     } catch (err) {
       if (opts.signal.aborted || breaker.tripped) return undefined;
@@ -165,12 +172,17 @@ function base(item: PlanItem, startedAt: string, t0: number, attempts: number, o
     startedAt,
     durationMs: Math.round(performance.now() - t0),
     attempts,
-    ...(opts.simulated.has(item.channel) ? { simulated: true } : {}),
+    ...(itemChannels(item).some((ch) => opts.simulated.has(ch)) ? { simulated: true } : {}),
+    ...(item.turnChannels ? { route: legsOf(item.turnChannels) } : {}),
   };
 }
 
-async function runOnce(item: PlanItem, gate: ChannelGate, opts: ExecuteOptions, breaker: Breaker) {
-  const adapter = opts.adapters.get(item.channel)!;
+/** Consecutive turns on one channel are one leg (one session). */
+function legsOf(turnChannels: string[]): string[] {
+  return turnChannels.filter((ch, i) => i === 0 || turnChannels[i - 1] !== ch);
+}
+
+async function runOnce(item: PlanItem, gate: ChannelGate, gateFor: GateFor, opts: ExecuteOptions, breaker: Breaker) {
   const conversationMs = opts.profile.timeouts.conversationMs;
   const controller = new AbortController();
   const outer = AbortSignal.any([opts.signal, breaker.controller.signal]);
@@ -178,25 +190,46 @@ async function runOnce(item: PlanItem, gate: ChannelGate, opts: ExecuteOptions, 
   outer.addEventListener('abort', onAbort, { once: true });
   const timer = setTimeout(() => controller.abort(new TransportFault('timeout', `conversation exceeded ${conversationMs} ms`)), conversationMs);
   const evidenceDir = join(opts.runDir, 'evidence', safeName(item.id));
+  const channelOf = (index: number) => item.turnChannels?.[index] ?? item.channel;
+  // One session per leg: a cross-channel case leaves the web chat before it calls the hotline.
   let session: Session | undefined;
+  let sessionChannel: string | undefined;
   let failed = true;
-  try {
-    session = await adapter.open({
+  const closeSession = async () => {
+    const s = session;
+    session = undefined;
+    await s?.close({ failed }).catch((e) => opts.log(`${item.id}: closing the session failed: ${(e as Error).message}`));
+  };
+  const open = async (channel: string): Promise<Session> => {
+    if (session && sessionChannel === channel) return session;
+    if (session) {
+      failed = false;
+      await closeSession();
+      failed = true;
+    }
+    const dir = item.turnChannels ? join(evidenceDir, safeName(channel)) : evidenceDir;
+    session = await opts.adapters.get(channel)!.open({
       conversationId: item.id,
       bank: item.bank,
-      channel: item.channel,
-      evidenceDir,
+      channel,
+      evidenceDir: dir,
       relative: (p) => relative(opts.runDir, p),
       seed: fnv1a(item.id),
       signal: controller.signal,
       log: (m) => opts.log(`${item.id}: ${m}`),
     });
-    const turns = await driveConversation(item, session, {
+    sessionChannel = channel;
+    return session;
+  };
+  try {
+    if (!item.turnChannels) await open(item.channel);
+    const driven = await driveConversation(item, (index) => open(channelOf(index)), {
       assess: opts.assess,
       gradeCtx: opts.gradeCtx,
-      transcribed: item.kind === 'hotline',
+      transcribed: (index) => channelKind(opts.profile.channels[channelOf(index)]) === 'hotline',
       turnTimeoutMs: opts.profile.timeouts.turnMs,
-      beforeSend: (s) => gate.beforeSend(s),
+      // Politeness is the real channel's: a cross-channel turn on the hotline waits as every hotline turn does.
+      beforeSend: (s, index) => (item.turnChannels ? gateFor(channelOf(index)) : gate).beforeSend(s),
       signal: controller.signal,
       retries: opts.profile.retries,
       // Every request's fault counts toward the breaker, resends included: a hanging bot trips it in a few requests.
@@ -206,15 +239,17 @@ async function runOnce(item: PlanItem, gate: ChannelGate, opts: ExecuteOptions, 
     });
     failed = false;
     const store = { redact: opts.redact, evidenceDir, relative: (p: string) => relative(opts.runDir, p) };
-    for (const t of turns) for (const e of t.exchanges) storeReply(e.reply, store);
-    return { turns, metrics: session.metrics?.() };
+    for (const t of driven.turns) for (const e of t.exchanges) storeReply(e.reply, store);
+    // A cross-channel conversation's channel metrics belong to its legs, not to one channel: left out.
+    const metrics = item.turnChannels ? undefined : session?.metrics?.();
+    return { turns: driven.turns, carried: driven.carried, metrics };
   } catch (err) {
     if (controller.signal.aborted && controller.signal.reason instanceof TransportFault) throw controller.signal.reason;
     throw err;
   } finally {
     clearTimeout(timer);
     outer.removeEventListener('abort', onAbort);
-    await session?.close({ failed }).catch((e) => opts.log(`${item.id}: closing the session failed: ${(e as Error).message}`));
+    await closeSession();
   }
 }
 

@@ -4,6 +4,7 @@ import { z } from 'zod';
 // zod schema is the contract; the types are inferred from it.
 
 import { langs, type Lang } from '../types.ts';
+import { scorecardSchema } from './scorecard-schema.ts';
 
 export { langs, type Lang };
 export const langSchema = z.enum(langs);
@@ -104,5 +105,7 @@ export const summarySchema = z.object({
   setup: z.array(z.lazy(() => setupProblemSchema)).optional(),
   /** The run this one was compared with (--baseline), named so a reader knows what a drop is against. */
   baseline: z.object({ id: z.string(), path: z.string() }).optional(),
+  /** The survey's scorecard: channel diversity, convenience, integration and AI effectiveness beside the industry figures. */
+  scorecard: scorecardSchema.optional(),
 });
 export type Summary = z.output<typeof summarySchema>;

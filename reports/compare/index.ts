@@ -3,6 +3,8 @@ import { barChart } from '../html/charts.ts';
 import { esc, fmt, pct } from '../html/escape.ts';
 import { labels } from '../glossary.ts';
 import { page } from '../html/page.ts';
+import { scorecardComparisonMarkdown } from '../scorecard/markdown.ts';
+import { scorecardComparisonSection } from '../scorecard/html.ts';
 import type { Comparison } from '../../harness/score/compare.ts';
 import type { Lang } from '../../harness/score/types.ts';
 import type { ViewRenderer } from '../types.ts';
@@ -57,7 +59,8 @@ function html(c: Comparison, lang: Lang): string {
 <h2>${esc(W.sides)}</h2><div class="chart">${sidesChart}</div>
 <table><tr><th></th><th>${esc(L.recognition)}</th><th>${esc(L.completeness)}</th><th>${esc(L.effectiveness)}</th><th>${esc(W.adoption)}</th></tr>${sideRows}</table>
 <h2>${esc(W.bestPer)}</h2>
-<table><tr><th>${esc(L.scenario)}</th><th>${esc(W.best)}</th><th>${esc(L.effectiveness)}</th><th>${esc(W.mean)}</th><th>${esc(W.banks)}</th></tr>${scenarioRows}</table>`;
+<table><tr><th>${esc(L.scenario)}</th><th>${esc(W.best)}</th><th>${esc(L.effectiveness)}</th><th>${esc(W.mean)}</th><th>${esc(W.banks)}</th></tr>${scenarioRows}</table>
+${scorecardComparisonSection(c.ranking.map((r) => ({ label: r.label, scorecard: r.summary.scorecard })), lang)}`;
   return page({ lang, title: W.title, body, script: false });
 }
 
@@ -98,6 +101,7 @@ function markdown(c: Comparison, lang: Lang): string {
     '|---|---|---:|---:|',
     ...c.scenarios.map((s) => `| ${cell(s.name)} | ${cell(s.best.map((b) => b.label).join('、') || W.none)} | ${fmt(s.best[0]?.effectiveness)} | ${fmt(s.mean)} |`),
     '',
+    scorecardComparisonMarkdown(c.ranking.map((r) => ({ label: r.label, scorecard: r.summary.scorecard })), lang),
   ].join('\n');
 }
 

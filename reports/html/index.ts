@@ -5,6 +5,7 @@ import { channelSection, chartsSection, overviewSection, scenarioTables } from '
 import { page } from './page.ts';
 import { lowestSection, reviewSection, transcriptsSection } from './transcript.ts';
 import { diffSection } from '../diff/index.ts';
+import { scorecardSection } from '../scorecard/html.ts';
 import { localTime } from '../time.ts';
 
 // index.html: one self-contained file — inline CSS, charts as inline SVG,
@@ -22,6 +23,7 @@ export function renderHtml(input: RenderInput): string {
     channelSection(summary, L),
     chartsSection(summary, conversations, packs, L),
     scenarioTables(summary, packs, L),
+    summary.scorecard ? scorecardSection(summary.scorecard, input.lang, run.bankName || run.bank) : '',
     input.diff ? diffSection(input.diff, input.lang) : '',
     input.agreement ? reviewSection(input.agreement, L) : '',
     lowestSection(conversations, summary, packs, L),

@@ -167,7 +167,7 @@ function englishReasonPhrases(): string[] {
   const en = messages.en;
   const X = '\u0001';
   const all: Record<keyof Messages, string[]> = {
-    silence: [en.silence], emptyReply: [en.emptyReply], neverSent: [en.neverSent], noReply: [en.noReply(X)],
+    silence: [en.silence], emptyReply: [en.emptyReply], neverSent: [en.neverSent], notRemembered: [en.notRemembered([X])], noReply: [en.noReply(X)],
     handedOver: [en.handedOver], handoffPhrase: [en.handoffPhrase(X)], handoffOk: [en.handoffOk(X, true), en.handoffOk(X, false)],
     handoffNotWanted: [en.handoffNotWanted(X)], requiredHandoffHappened: [en.requiredHandoffHappened],
     requiredHandoffMissing: [en.requiredHandoffMissing(true)], clarifyPhrase: [en.clarifyPhrase(X)], menuOf: [en.menuOf(3, [X])],

@@ -1,5 +1,6 @@
 import { fnv1a, unit } from './hash.ts';
 import * as kb from './kb.ts';
+import { createFeedbackDesk, type FeedbackDesk } from './feedback.ts';
 import { createMatcher, type Matcher } from './match.ts';
 import { clean, splitParts } from './text.ts';
 import type { FollowSlot, Quality, Topic } from './topic.ts';
@@ -94,6 +95,8 @@ class Session implements BrainSession {
     private readonly quality: Quality,
     private readonly contextKeep: number,
     private readonly related = false,
+    private readonly desk?: FeedbackDesk,
+    private readonly channel = 'api',
   ) {}
 
   welcome(): BrainReply {
@@ -106,6 +109,12 @@ class Session implements BrainSession {
     this.turns++;
     this.seed = fnv1a(`\u0001${m}`, this.seed);
     if (!m) return this.fallback();
+
+    const desk = this.desk?.handle(m, this.channel, this.seed);
+    if (desk) {
+      this.pendingData = null;
+      return reply('answer', desk, 'feedback.lookup');
+    }
 
     if (includesAny(m, kb.angryWords)) return reply('handoff', kb.angryText, 'complaint.submit', [], true);
     if (includesAny(m, kb.handoffWords)) return reply('handoff', kb.handoffText, 'agent.transfer', [], true);
@@ -179,7 +188,9 @@ export function createBrain(options: BrainOptions = {}): Brain {
   const quality = options.quality ?? 'good';
   const contextKeep = Math.min(1, Math.max(0, options.contextKeep ?? 0.5));
   const matcher = createMatcher(quality);
-  return { session: () => new Session(matcher, quality, contextKeep, options.relatedQuestions === true) };
+  // One feedback desk for the whole bank: with integration its channels share one store of tickets.
+  const desk = createFeedbackDesk(options.integration !== false);
+  return { session: (channel = 'api') => new Session(matcher, quality, contextKeep, options.relatedQuestions === true, desk, channel) };
 }
 
 export type { Brain, BrainOptions, BrainReply, BrainSession } from './types.ts';

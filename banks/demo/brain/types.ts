@@ -27,8 +27,11 @@ export interface BrainSession {
 }
 
 export interface Brain {
-  /** A conversation; the same messages in the same order always get the same replies. */
-  session(): BrainSession;
+  /**
+   * A conversation on one channel (api, web, wechat, wechat-mp, hotline);
+   * the same messages in the same order always get the same replies.
+   */
+  session(channel?: string): BrainSession;
 }
 
 export interface BrainOptions {
@@ -41,4 +44,10 @@ export interface BrainOptions {
    * bank bots do — usually about something else than the question.
    */
   relatedQuestions?: boolean;
+  /**
+   * Channel integration (default true): feedback left on one channel can be
+   * looked up by its ticket number on every other. false: each channel keeps
+   * its own tickets, as at a bank whose channels are not integrated.
+   */
+  integration?: boolean;
 }

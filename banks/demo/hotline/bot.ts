@@ -17,12 +17,21 @@ export interface DemoHotlineOptions {
   /** Real speech engines instead of simulated audio (tests of real audio paths). */
   tts?: Mouth;
   asr?: Ears;
+  /**
+   * The IVR's menus from the first to the last (default [MENU_1, MENU_2]):
+   * 1 goes one level down (1 or 2 in the last menu reaches the voice bot),
+   * 0 asks for a human agent, * goes back up.
+   */
+  menus?: string[];
+  /** Time a caller who asked for a human waits in the queue before an agent answers (default 0). */
+  queueMs?: number;
 }
 
 export const MENU_1 = '欢迎致电示例银行。智能语音服务请按1，人工服务请按0。';
 export const MENU_2 = '个人业务请按1，信用卡业务请按2，返回上级菜单请按星号键。';
 export const WRONG_KEY = '输入有误，请重新选择。';
 export const TRANSFER = '正在为您转接人工客服，请稍候。';
+export const QUEUE = '您好，当前排队人数较多，请您耐心等待。';
 export const AGENT = '您好，工号1024为您服务。这是演示坐席，本次通话即将结束，再见。';
 const NOT_HEARD = '抱歉，我没有听清，请您再说一遍。';
 
@@ -40,6 +49,8 @@ export function createCallHandler(brain: Brain, options: Partial<DemoOptions> = 
   const asr = hotline.asr ?? simulatedEars(hotline.cer ?? 0.08, 0.7);
   const latencyMs = options.latencyMs ?? 0;
   const jitterMs = options.jitterMs ?? 0;
+  const menus = hotline.menus?.length ? hotline.menus : [MENU_1, MENU_2];
+  const queueMs = Math.max(0, hotline.queueMs ?? 0);
 
   return async (leg: MediaLeg) => {
     const stop = new AbortController();
@@ -79,6 +90,15 @@ export function createCallHandler(brain: Brain, options: Partial<DemoOptions> = 
       return ms > 0 ? new Promise((r) => setTimeout(r, ms)) : Promise.resolve();
     };
     const transfer = async () => {
+      if (queueMs > 0) {
+        await say(QUEUE);
+        // Hung up while queueing: no timer keeps the bank (or the process) alive.
+        await new Promise<void>((r) => {
+          const t = setTimeout(r, queueMs);
+          stop.signal.addEventListener('abort', () => (clearTimeout(t), r()), { once: true });
+        });
+        if (over) return;
+      }
       await say(TRANSFER);
       await new Promise((r) => setTimeout(r, 400)); // hold, then the agent picks up
       await say(AGENT);
@@ -86,27 +106,29 @@ export function createCallHandler(brain: Brain, options: Partial<DemoOptions> = 
     };
 
     try {
-      let level: 'menu1' | 'menu2' | 'bot' = 'menu1';
+      // The menu the caller is in (its index), or the voice bot.
+      let level: number | 'bot' = 0;
       let session: BrainSession | null = null;
       let turn = 0;
-      await say(MENU_1);
+      await say(menus[0]);
       for (let e = await next(); e; e = await next()) {
         if (level !== 'bot') {
           if (!('dtmf' in e)) continue; // menus take keys only
           events.length = 0; // a key press cuts the menu short
+          const last = level === menus.length - 1;
           if (e.dtmf === '0') return await transfer();
-          if (level === 'menu1' && e.dtmf === '1') {
-            level = 'menu2';
-            await say(MENU_2);
-          } else if (level === 'menu2' && (e.dtmf === '1' || e.dtmf === '2')) {
+          if (last && (e.dtmf === '1' || e.dtmf === '2')) {
             level = 'bot';
-            session = brain.session();
+            session = brain.session('hotline');
             await say(session.welcome().text);
-          } else if (level === 'menu2' && e.dtmf === '*') {
-            level = 'menu1';
-            await say(MENU_1);
+          } else if (!last && e.dtmf === '1') {
+            level++;
+            await say(menus[level]);
+          } else if (level > 0 && e.dtmf === '*') {
+            level--;
+            await say(menus[level]);
           } else {
-            await say(WRONG_KEY + (level === 'menu1' ? MENU_1 : MENU_2));
+            await say(WRONG_KEY + menus[level]);
           }
           continue;
         }

@@ -48,11 +48,19 @@ export async function createWebServer(brain: Brain, options: Pick<DemoOptions, '
       timers.add(t);
     });
 
-  const sessionFor = (id: string) => {
+  /** The page the widget runs in says the channel: the WeChat service page or the portal's web chat. */
+  const channelOf = (req: IncomingMessage) => {
+    try {
+      return new URL(req.headers.referer ?? '', 'http://x').pathname.startsWith('/wechat') ? 'wechat' : 'web';
+    } catch {
+      return 'web';
+    }
+  };
+  const sessionFor = (id: string, channel: string) => {
     let s = sessions.get(id);
     if (!s) {
       if (sessions.size >= MAX_SESSIONS) sessions.delete(sessions.keys().next().value!);
-      sessions.set(id, (s = { brain: brain.session(), turns: 0 }));
+      sessions.set(id, (s = { brain: brain.session(channel), turns: 0 }));
       stats.sessions++;
     }
     return s;
@@ -74,7 +82,7 @@ export async function createWebServer(brain: Brain, options: Pick<DemoOptions, '
     if (typeof body.session !== 'string' || typeof body.text !== 'string') {
       return send(res, 400, 'application/json', '{"error":"session and text are required"}');
     }
-    const s = sessionFor(body.session);
+    const s = sessionFor(body.session, channelOf(req));
     const turn = ++s.turns;
     stats.messages++;
     const reply = s.brain.reply(body.text);
@@ -120,7 +128,7 @@ export async function createWebServer(brain: Brain, options: Pick<DemoOptions, '
       return send(res, 200, 'text/html', wechatPage);
     }
     if (req.method === 'GET' && (path === '/chat/welcome' || path === '/wechat/chat/welcome')) {
-      const s = sessionFor(url.searchParams.get('session') ?? 'anonymous');
+      const s = sessionFor(url.searchParams.get('session') ?? 'anonymous', path.startsWith('/wechat') ? 'wechat' : channelOf(req));
       const w = s.brain.welcome();
       return send(res, 200, 'application/json', JSON.stringify({ parts: parts(w), buttons: w.buttons }));
     }
