@@ -59,12 +59,13 @@ export function buildPlan(profile: BankProfile, packs: Pack[], filter: PlanFilte
   const selectedPacks = filter.scenarios?.length ? filter.scenarios.map((s) => findPack(packs, s)) : packs;
   const repeats = Math.max(1, filter.repeat ?? 1);
   const items: PlanItem[] = [];
+  const wanted = filter.cases?.length ? new Set(filter.cases) : undefined;
   for (const channel of channels) {
     const kind = channelKind(profile.channels[channel]);
     for (const pack of selectedPacks) {
       if (!pack.channels.includes(kind)) continue;
       for (const c of pack.cases) {
-        if (filter.cases?.length && !filter.cases.some((id) => id === c.id || id === `${pack.id}/${c.id}`)) continue;
+        if (wanted && !wanted.has(c.id) && !wanted.has(`${pack.id}/${c.id}`)) continue;
         if (filter.tags?.length && !filter.tags.some((t) => c.tags.includes(t))) continue;
         const n = variantCount(c);
         const v = filter.variants ?? 'first';

@@ -60,10 +60,19 @@ ${hits ? `<div>${esc(L.keypoints)}:<ul>${hits}</ul></div>` : ''}${forbid}
 ${reasons ? `<div>${esc(L.reasons)}:<ul>${reasons}</ul></div>` : ''}</div>`;
 }
 
+const scriptIndex = new WeakMap<Pack[], Map<string, Pack['cases'][number]>>();
+
+/** The scripted case of a conversation, through an index built once per render. */
+function scriptedCase(packs: Pack[], pack: string, id: string): Pack['cases'][number] | undefined {
+  let index = scriptIndex.get(packs);
+  if (!index) scriptIndex.set(packs, (index = new Map(packs.flatMap((p) => p.cases.map((c) => [`${p.id}\u0000${c.id}`, c] as const)))));
+  return index.get(`${pack}\u0000${id}`);
+}
+
 function conversationBlock(c: GradedConversation, summary: Summary, packs: Pack[], L: Labels): string {
   const r = c.record;
   const verdict = verdictOf(c);
-  const scripted = packs.find((p) => p.id === r.pack)?.cases.find((k) => k.id === r.case);
+  const scripted = scriptedCase(packs, r.pack, r.case);
   const turns = r.turns
     .map((turn) => {
       const texts = new Map((scripted?.turns[turn.index]?.expect.keypoints ?? []).map((k) => [k.id, k.text]));
