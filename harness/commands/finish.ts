@@ -1,5 +1,5 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { runRenderers } from '../../reports/index.ts';
 import type { RenderInput } from '../../reports/types.ts';
 import type { BankProfile } from '../config/bank.ts';
@@ -148,6 +148,11 @@ export async function renderAll(input: RenderInput, log: (m: string) => void): P
       const renderer = await load();
       writeFileSync(join(input.runDir, renderer.file), await renderer.render(input));
       files.push(join(input.runDir, renderer.file));
+      if (renderer.dir) rmSync(join(input.runDir, renderer.dir), { recursive: true, force: true });
+      for (const [file, content] of renderer.pages?.(input) ?? []) {
+        mkdirSync(dirname(join(input.runDir, file)), { recursive: true });
+        writeFileSync(join(input.runDir, file), content);
+      }
     } catch (err) {
       // One broken renderer must not cost the others (or the journal).
       log(`the ${kind} report could not be rendered: ${(err as Error).message}`);
