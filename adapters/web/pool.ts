@@ -69,7 +69,9 @@ export class BlankPages {
     }
     try {
       context.setDefaultTimeout(Math.min(this.config.maxWaitMs, 15_000));
-      if (tracing) await context.tracing.start({ screenshots: true, snapshots: true });
+      // The filmstrip of screenshots costs a third of a web conversation's CPU:
+      // kept with --trace on; on-failure traces keep the DOM snapshot of every step.
+      if (tracing) await context.tracing.start({ screenshots: this.env.options.trace === 'on', snapshots: true });
       if (tracing && reusable) await context.tracing.startChunk();
       await this.flavour.prepare?.(context);
       return await this.blank(context, tracing, reusable);
