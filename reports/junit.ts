@@ -17,7 +17,11 @@ export const junitRenderer: Renderer = {
     let failures = 0;
     let errors = 0;
     const byChannel = new Map<string, typeof conversations>();
-    for (const c of conversations) byChannel.set(c.record.channel, [...(byChannel.get(c.record.channel) ?? []), c]);
+    for (const c of conversations) {
+      const list = byChannel.get(c.record.channel);
+      if (list) list.push(c);
+      else byChannel.set(c.record.channel, [c]);
+    }
     for (const [channel, convs] of byChannel) {
       const cases: string[] = [];
       let f = 0;

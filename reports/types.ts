@@ -28,6 +28,10 @@ export interface Renderer {
   /** File name written into the run folder. */
   readonly file: string;
   render(input: RenderInput): string | Promise<string>;
+  /** A folder of the run the renderer owns: emptied before each rendering. */
+  readonly dir?: string;
+  /** Further files (paths relative to the run folder, inside `dir`), made one at a time so a large run never holds them all. */
+  pages?(input: RenderInput): Iterable<[file: string, content: string]>;
 }
 
 /** Many banks' runs compared (harness report runs/a runs/b …), computed by harness/score. */

@@ -39,6 +39,12 @@ export const webConfigShape = {
     .boolean()
     .default(false)
     .describe("Open the next conversation's chat (page, open steps, welcome) while this one talks: faster, but one extra chat session at the bank"),
+  isolation: z
+    .enum(['context', 'page'])
+    .default('context')
+    .describe(
+      'context: a fresh browser context per conversation (nothing shared). page: contexts are reused, one conversation at a time each, with a new page and cookies, permissions and every origin\'s storage cleared between conversations — less CPU per conversation; the browser\'s HTTP cache is kept',
+    ),
   maxWaitMs: z.number().int().positive().default(20_000).describe('Give up waiting for a reply after this long'),
   screenshots: z.boolean().optional().describe('A screenshot after every turn (default: the run option)'),
   viewport: z.strictObject({ width: z.number().int().positive(), height: z.number().int().positive() }).optional(),

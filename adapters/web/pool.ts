@@ -10,6 +10,12 @@ import type { WebFlavour } from './session.ts';
 // doing it while the previous conversation waits on the bot takes it off the
 // critical path. The page has not loaded anything yet, so no bank session is
 // opened early and nothing is shared between conversations.
+//
+// With `isolation: page` a context outlives its conversation: when one ends,
+// its page closes, cookies, permissions and the storage of every origin it
+// visited are cleared, and the context waits for the next conversation (one
+// at a time each); its trace is kept in chunks, one per conversation. A
+// context whose conversation failed or crashed is closed, not reused.
 
 export interface BlankPage {
   context: BrowserContext;
@@ -18,10 +24,15 @@ export interface BlankPage {
   crashed(): boolean;
   /** With `prewarm`: the chat already opened on this page (welcome settled). */
   frame?: Frame;
+  /** The context goes back to the pool when the conversation ends (`isolation: page`). */
+  reusable: boolean;
 }
 
 export class BlankPages {
   private spare: Promise<BlankPage> | undefined;
+  /** isolation: page — contexts whose conversation ended, storage cleared, tracing started. */
+  private idle: BrowserContext[] = [];
+  private closed = false;
 
   constructor(
     private readonly shared: SharedBrowser,
@@ -33,6 +44,17 @@ export class BlankPages {
   ) {}
 
   private async make(): Promise<BlankPage> {
+    const reusable = this.config.isolation === 'page';
+    const tracing = this.env.options.trace !== 'off';
+    for (let context = this.idle.pop(); context; context = this.idle.pop()) {
+      if (!context.browser()?.isConnected()) continue;
+      try {
+        if (tracing) await context.tracing.startChunk();
+        return await this.blank(context, tracing, true);
+      } catch {
+        await context.close().catch(() => {});
+      }
+    }
     const browser = await this.shared.get();
     let context: BrowserContext;
     try {
@@ -46,20 +68,46 @@ export class BlankPages {
       throw toFault(err, 'opening a browser context');
     }
     try {
-      const tracing = this.env.options.trace !== 'off';
       context.setDefaultTimeout(Math.min(this.config.maxWaitMs, 15_000));
-      if (tracing) await context.tracing.start({ screenshots: true, snapshots: true });
+      // The filmstrip of screenshots costs a third of a web conversation's CPU:
+      // kept with --trace on; on-failure traces keep the DOM snapshot of every step.
+      if (tracing) await context.tracing.start({ screenshots: this.env.options.trace === 'on', snapshots: true });
+      if (tracing && reusable) await context.tracing.startChunk();
       await this.flavour.prepare?.(context);
-      const page = await context.newPage();
-      let crashed = false;
-      page.on('crash', () => (crashed = true));
-      const isCrashed = () => crashed;
-      const frame = this.prewarm ? await this.prewarm(page, isCrashed) : undefined;
-      return { context, page, tracing, crashed: isCrashed, frame };
+      return await this.blank(context, tracing, reusable);
     } catch (err) {
       await context.close().catch(() => {});
       throw toFault(err, 'opening a page');
     }
+  }
+
+  private async blank(context: BrowserContext, tracing: boolean, reusable: boolean): Promise<BlankPage> {
+    const page = await context.newPage();
+    let crashed = false;
+    page.on('crash', () => (crashed = true));
+    const isCrashed = () => crashed;
+    const frame = this.prewarm ? await this.prewarm(page, isCrashed) : undefined;
+    return { context, page, tracing, crashed: isCrashed, frame, reusable };
+  }
+
+  /**
+   * The conversation on `blank` has ended: keep its trace at `tracePath` (if
+   * given), then close its context, or with `isolation: page` clear it and
+   * keep it for the next conversation.
+   */
+  async release(blank: BlankPage, failed: boolean, tracePath?: string): Promise<void> {
+    const { context, page } = blank;
+    try {
+      if (blank.tracing && blank.reusable) await context.tracing.stopChunk(tracePath ? { path: tracePath } : undefined);
+      else if (blank.tracing) await context.tracing.stop(tracePath ? { path: tracePath } : undefined);
+    } catch {
+      // a crashed browser has no trace to give
+    }
+    if (!blank.reusable || failed || blank.crashed() || this.closed || !(await clearForNext(context, page))) {
+      await context.close().catch(() => {});
+      return;
+    }
+    this.idle.push(context);
   }
 
   /** A blank page for the next conversation; the one after is started at once. */
@@ -75,8 +123,34 @@ export class BlankPages {
   }
 
   async close(): Promise<void> {
+    this.closed = true;
     const spare = await this.spare?.catch(() => undefined);
     this.spare = undefined;
     await spare?.context.close().catch(() => {});
+    await Promise.all(this.idle.splice(0).map((c) => c.close().catch(() => {})));
+  }
+}
+
+/** Close the page and clear what the next conversation must not see: cookies, permissions, every visited origin's storage. False when it could not. */
+async function clearForNext(context: BrowserContext, page: Page): Promise<boolean> {
+  try {
+    const origins = new Set<string>();
+    for (const f of page.frames()) {
+      try {
+        const { origin } = new URL(f.url());
+        if (origin.startsWith('http')) origins.add(origin);
+      } catch {
+        // about:blank and the like hold nothing
+      }
+    }
+    const cdp = await context.newCDPSession(page);
+    for (const origin of origins) await cdp.send('Storage.clearDataForOrigin', { origin, storageTypes: 'all' });
+    await cdp.detach();
+    await page.close();
+    await context.clearCookies();
+    await context.clearPermissions();
+    return true;
+  } catch {
+    return false;
   }
 }

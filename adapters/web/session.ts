@@ -5,7 +5,7 @@ import type { AdapterContext, AdapterEnv, BotReply, ReplyInspection, Session, Ut
 import { TransportFault } from '../../harness/types.ts';
 import type { OpenStep, WebConfig } from './config.ts';
 import { toFault } from './faults.ts';
-import type { BlankPages } from './pool.ts';
+import type { BlankPage, BlankPages } from './pool.ts';
 import { candidateSelectors, devtoolsSelector, inspection, type TurnSeen } from './inspect.ts';
 import {
   countExpression,
@@ -39,24 +39,26 @@ export class WebSession implements Session {
     private readonly config: WebConfig,
     private readonly env: AdapterEnv,
     private readonly ctx: AdapterContext,
-    private readonly context: BrowserContext,
+    private readonly pages: BlankPages,
+    private readonly blank: BlankPage,
     private readonly page: Page,
     private frame: Frame,
     private readonly warn: Warn,
   ) {}
 
   static async open(pages: BlankPages, config: WebConfig, env: AdapterEnv, ctx: AdapterContext, warn: Warn = () => {}): Promise<WebSession> {
-    const { context, page, tracing, crashed, frame: warm } = await pages.take();
+    const blank = await pages.take();
+    const { page, crashed, frame: warm } = blank;
     try {
       const frame = warm ?? (await openChat(page, config, crashed));
-      const session = new WebSession(config, env, ctx, context, page, frame, warn);
+      const session = new WebSession(config, env, ctx, pages, blank, page, frame, warn);
       page.on('crash', () => (session.crashed = true));
       session.crashed = crashed();
       if (session.crashed) throw new TransportFault('crashed', 'the page crashed while the chat was opening');
       return session;
     } catch (err) {
       const fault = toFault(err, 'opening the chat', crashed());
-      await finish(context, env, ctx, tracing, true);
+      await finish(pages, blank, env, ctx, true);
       throw fault;
     }
   }
@@ -173,7 +175,7 @@ export class WebSession implements Session {
   async close(outcome: { failed: boolean }): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    await finish(this.context, this.env, this.ctx, this.env.options.trace !== 'off', outcome.failed);
+    await finish(this.pages, this.blank, this.env, this.ctx, outcome.failed);
   }
 }
 
@@ -226,18 +228,13 @@ export async function openChat(page: Page, config: WebConfig, crashed: () => boo
   return frame;
 }
 
-async function finish(context: BrowserContext, env: AdapterEnv, ctx: AdapterContext, tracing: boolean, failed: boolean) {
-  try {
-    if (tracing && (failed || env.options.trace === 'on')) {
-      await mkdir(ctx.evidenceDir, { recursive: true });
-      await context.tracing.stop({ path: join(ctx.evidenceDir, 'trace.zip') });
-    } else if (tracing) {
-      await context.tracing.stop();
-    }
-  } catch {
-    // a crashed browser has no trace to give
+async function finish(pages: BlankPages, blank: BlankPage, env: AdapterEnv, ctx: AdapterContext, failed: boolean) {
+  let tracePath: string | undefined;
+  if (blank.tracing && (failed || env.options.trace === 'on')) {
+    tracePath = join(ctx.evidenceDir, 'trace.zip');
+    await mkdir(ctx.evidenceDir, { recursive: true }).catch(() => {});
   }
-  await context.close().catch(() => {});
+  await pages.release(blank, failed, tracePath);
 }
 
 async function runSteps(page: Page, steps: OpenStep[]): Promise<void> {

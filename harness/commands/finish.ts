@@ -1,5 +1,5 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { runRenderers } from '../../reports/index.ts';
 import type { RenderInput } from '../../reports/types.ts';
 import type { BankProfile } from '../config/bank.ts';
@@ -9,14 +9,14 @@ import { attributeGate, baselineMismatch, checkGate } from '../score/gate.ts';
 import { rollup } from '../score/rollup.ts';
 import { computeScorecard } from '../score/scorecard.ts';
 import { summarySchema, type Summary } from '../score/types.ts';
-import type { GradedConversation } from '../types.ts';
+import type { CaseGrade, GradedConversation } from '../types.ts';
 import { gradeRun } from '../run/grade-run.ts';
 import { RunFolder } from '../run/folder.ts';
 import { agreementOfConversations } from '../score/agreement.ts';
 import { errorCauses, setupProblems } from '../score/setup.ts';
 import { diffRuns } from '../score/diff.ts';
 import { readJournal, writeJsonAtomic } from '../run/journal.ts';
-import type { RunOptions, RunResult } from '../run/index.ts';
+import { reportLang, type RunOptions, type RunResult } from '../run/index.ts';
 
 // After the conversations: grade the journal, roll up, write summary.json and
 // every report, then apply the CI gate. Pure replay: `harness report` and
@@ -35,6 +35,8 @@ export interface FinishInput {
   finishedAt?: string;
   opts: RunOptions;
   good: number;
+  /** Grades given while the run went on (rules grader), reused when the final context matches. */
+  liveGrades?: Map<string, CaseGrade>;
   log(message: string): void;
 }
 
@@ -42,11 +44,11 @@ export async function finishRun(x: FinishInput): Promise<RunResult> {
   const { records } = readJournal(x.runDir);
   const inPlan = x.planIds ? records.filter((r) => x.planIds!.has(r.id)) : records;
   const grader = x.opts.grader ?? 'rules';
-  const lang = x.opts.lang ?? (x.profile.locale.startsWith('zh') ? 'zh' : 'en');
+  const lang = reportLang(x.opts, x.profile);
   const llm = grader === 'rules' ? undefined : await judgeFor(x);
   let conversations: GradedConversation[];
   try {
-    conversations = await gradeRun(inPlan, { packs: x.packs, locale: x.locale, grader, good: x.good, llm, lang });
+    conversations = await gradeRun(inPlan, { packs: x.packs, locale: x.locale, grader, good: x.good, llm, lang, live: grader === 'rules' ? x.liveGrades : undefined });
   } catch (err) {
     if ((err as Error)?.name !== 'LlmJudgeError') throw err;
     // The journal is intact: only grading failed, and it can be replayed.
@@ -149,6 +151,11 @@ export async function renderAll(input: RenderInput, log: (m: string) => void): P
       const renderer = await load();
       writeFileSync(join(input.runDir, renderer.file), await renderer.render(input));
       files.push(join(input.runDir, renderer.file));
+      if (renderer.dir) rmSync(join(input.runDir, renderer.dir), { recursive: true, force: true });
+      for (const [file, content] of renderer.pages?.(input) ?? []) {
+        mkdirSync(dirname(join(input.runDir, file)), { recursive: true });
+        writeFileSync(join(input.runDir, file), content);
+      }
     } catch (err) {
       // One broken renderer must not cost the others (or the journal).
       log(`the ${kind} report could not be rendered: ${(err as Error).message}`);

@@ -13,7 +13,7 @@ import { views } from '../../reports/index.ts';
 import type { ViewRenderer } from '../../reports/types.ts';
 import { RunFolder, packHash } from '../run/folder.ts';
 import type { BankProfile } from '../config/bank.ts';
-import type { Locale, Pack } from '../config/scenario.ts';
+import { caseIn, type Locale, type Pack } from '../config/scenario.ts';
 import type { Lang } from '../score/types.ts';
 import type { RunOptions } from '../run/index.ts';
 import { gradeRun } from '../run/grade-run.ts';
@@ -102,7 +102,7 @@ async function loadRun(dir: string, lang?: Lang, regrade = false) {
     if (!folder.hasSnapshot()) log(`note: ${folder.shown} keeps no snapshot of its packs; grading it with the packs and profile on disk`);
     ({ packs, locale } = loadPacks(options.scenariosDir));
     profile = folder.hasSnapshot() ? folder.readSnapshot().profile : loadBank(options.bank, options.set).profile;
-    const missing = readJournal(folder.dir).records.filter((r) => !packs.some((p) => p.id === r.pack && p.cases.some((c) => c.id === r.case)));
+    const missing = readJournal(folder.dir).records.filter((r) => !packs.some((p) => p.id === r.pack && caseIn(p, r.case)));
     if (missing.length) log(`warning: ${missing.length} conversation(s) of ${folder.shown} belong to cases no longer in the packs (e.g. ${missing[0].pack}/${missing[0].case}) and are left out`);
   }
   const summary = folder.has('summary') ? folder.readSummary() : undefined;

@@ -156,3 +156,12 @@ export const localeSchema = z.strictObject({
     .describe('Variant words → the canonical word, applied in normalisation (e.g. 手机APP → 手机银行)'),
 });
 export type Locale = z.output<typeof localeSchema>;
+
+const caseIndex = new WeakMap<Pack, Map<string, ScenarioCase>>();
+
+/** The case of a pack by id, through an index built once per pack: grading and scoring look a case up per conversation. */
+export function caseIn(pack: Pack, id: string): ScenarioCase | undefined {
+  let index = caseIndex.get(pack);
+  if (!index) caseIndex.set(pack, (index = new Map(pack.cases.map((c) => [c.id, c]))));
+  return index.get(id);
+}

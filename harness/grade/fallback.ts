@@ -65,20 +65,39 @@ function isProcedural(reply: BotReply, norm: string, locale: Locale): boolean {
  */
 export function findCannedReplies(records: ConversationRecord[], packs: Pack[], locale: Locale): Set<string> {
   const known = new Set(packs.map((p) => p.id));
-  const packsByReply = new Map<string, Set<string>>();
+  // First every long-enough reply by its normalised text; only a text given in
+  // ≥ 3 packs can be canned, so the costlier procedural check runs on those alone.
+  const byNorm = new Map<string, { packs: Set<string>; replies: { reply: BotReply; pack: string }[] }>();
+  const normOf = new Map<string, string>();
   for (const record of records) {
     if (!known.has(record.pack)) continue;
     for (const turn of record.turns) {
       for (const { reply } of turn.exchanges) {
-        const norm = normalise(plainText(reply.text ?? ''), locale);
-        if ([...norm].length < MIN_CANNED_CHARS || isProcedural(reply, norm, locale)) continue;
-        let set = packsByReply.get(norm);
-        if (!set) packsByReply.set(norm, (set = new Set()));
-        set.add(record.pack);
+        const text = reply.text ?? '';
+        let norm = normOf.get(text);
+        if (norm === undefined) normOf.set(text, (norm = normalise(plainText(text), locale)));
+        if ([...norm].length < MIN_CANNED_CHARS) continue;
+        let entry = byNorm.get(norm);
+        if (!entry) byNorm.set(norm, (entry = { packs: new Set(), replies: [] }));
+        entry.packs.add(record.pack);
+        entry.replies.push({ reply, pack: record.pack });
       }
     }
   }
   const canned = new Set<string>();
-  for (const [norm, set] of packsByReply) if (set.size >= MIN_CANNED_PACKS) canned.add(norm);
+  const procedural = new Map<string, boolean>();
+  for (const [norm, entry] of byNorm) {
+    if (entry.packs.size < MIN_CANNED_PACKS) continue;
+    const set = new Set<string>();
+    for (const { reply, pack } of entry.replies) {
+      if (set.has(pack)) continue;
+      // What isProcedural reads of a reply: its text, handoff flag and whether it has ≥ 2 buttons.
+      const key = `${reply.handoff ? 1 : 0}${reply.buttons.length >= 2 ? 1 : 0}${reply.text ?? ''}`;
+      let p = procedural.get(key);
+      if (p === undefined) procedural.set(key, (p = isProcedural(reply, norm, locale)));
+      if (!p) set.add(pack);
+    }
+    if (set.size >= MIN_CANNED_PACKS) canned.add(norm);
+  }
   return canned;
 }

@@ -1,4 +1,4 @@
-import type { Pack } from '../config/scenario.ts';
+import { caseIn, type Pack } from '../config/scenario.ts';
 import type { CaseGrade, ConversationRecord, TurnGrade } from '../types.ts';
 import type { GradeContext, Grader, GraderKind } from './types.ts';
 import { messagesFor } from './messages.ts';
@@ -32,7 +32,7 @@ export async function gradeConversation(
   ctx: GradeContext,
   passAt: number = DEFAULT_PASS_AT,
 ): Promise<CaseGrade> {
-  const scenarioCase = pack.cases.find((c) => c.id === record.case);
+  const scenarioCase = caseIn(pack, record.case);
   if (!scenarioCase) throw new Error(`case "${record.case}" is not in pack "${pack.id}"`);
   // A cross-channel conversation is transcribed turn by turn: its hotline replies say so themselves.
   const transcribed = !record.route && record.kind === 'hotline';

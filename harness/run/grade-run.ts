@@ -1,8 +1,8 @@
 import type { Lang } from '../types.ts';
-import type { Locale, Pack } from '../config/scenario.ts';
+import { caseIn, type Locale, type Pack } from '../config/scenario.ts';
 import { findCannedReplies, gradeConversation, graders } from '../grade/index.ts';
 import type { GradeContext, Grader } from '../grade/types.ts';
-import type { ConversationRecord, GradedConversation } from '../types.ts';
+import type { CaseGrade, ConversationRecord, GradedConversation } from '../types.ts';
 
 // The grade stage: a pure replay of the journal. Run-level facts (the same
 // canned reply given to unrelated questions) are found first, then each
@@ -17,6 +17,12 @@ export interface GradeRunOptions {
   llm?: Grader;
   /** Language of the reasons (default: the packs' locale). */
   lang?: Lang;
+  /**
+   * Rules grades given while the run went on, under a context with no canned
+   * replies, the same packs, locale, threshold and language: they stand as
+   * the final grades when the run turns out to have no canned replies either.
+   */
+  live?: Map<string, CaseGrade>;
 }
 
 export function gradeContext(packs: Pack[], locale: Locale, records: ConversationRecord[] = [], fuzzyThreshold = 0.8, lang?: Lang): GradeContext {
@@ -28,11 +34,14 @@ export async function gradeRun(records: ConversationRecord[], opts: GradeRunOpti
   const packs = new Map(opts.packs.map((p) => [p.id, p]));
   const primary = opts.grader === 'llm' ? (opts.llm ?? (await graders.llm())) : await graders.rules();
   const second = opts.grader === 'both' ? (opts.llm ?? (await graders.llm())) : undefined;
+  const live = opts.grader === 'rules' && ctx.cannedReplies.size === 0 && opts.fuzzyThreshold === undefined ? opts.live : undefined;
   // In parallel: an LLM judge keeps its own concurrency limit; the rules grader is synchronous anyway.
   const graded = await Promise.all(
     records.map(async (record): Promise<GradedConversation | undefined> => {
       const pack = packs.get(record.pack);
-      if (!pack || !pack.cases.some((c) => c.id === record.case)) return undefined; // a pack edited since the run
+      if (!pack || !caseIn(pack, record.case)) return undefined; // a pack edited since the run
+      const given = live?.get(record.id);
+      if (given) return { record, grade: given };
       const [grade, alt] = await Promise.all([
         gradeConversation(record, pack, primary, ctx, opts.good),
         second ? gradeConversation(record, pack, second, ctx, opts.good) : undefined,

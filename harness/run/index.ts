@@ -9,7 +9,7 @@ import { HarnessError } from '../errors.ts';
 import { assessReply, gradeConversation, graders } from '../grade/index.ts';
 import { checkGate, type GateResult } from '../score/gate.ts';
 import type { Summary } from '../score/types.ts';
-import type { ConversationRecord } from '../types.ts';
+import type { CaseGrade, ConversationRecord } from '../types.ts';
 import { sha256 } from '../util/hash.ts';
 import { createRedactor } from '../util/redact.ts';
 import { gradeContext } from './grade-run.ts';
@@ -75,6 +75,8 @@ export interface ExecutedRun {
   startedAt: string;
   opts: RunOptions;
   good: number;
+  /** Grades given while the run went on, by conversation id: the final grading reuses them where its context is the same. */
+  liveGrades: Map<string, CaseGrade>;
   log(message: string): void;
 }
 
@@ -131,8 +133,9 @@ export async function executeRun(input: RunOptions): Promise<ExecutedRun> {
   const good = opts.good ?? 4;
 
   let interrupted = false;
+  const liveGrades = new Map<string, CaseGrade>();
   if (todo.length) {
-    const r = await execute(todo, { profile, bankFile: bank.file, opts, runDir, log, plan: plan.length, done: done.size, packs, locale, redact, good });
+    const r = await execute(todo, { profile, bankFile: bank.file, opts, runDir, log, plan: plan.length, done: done.size, packs, locale, redact, good, liveGrades });
     interrupted = r.interrupted;
     // Kept with the run, so reports (and harness report later) show why a channel has no scores.
     folder.writeManifest({ ...folder.readManifest(), stopped: r.stops });
@@ -142,7 +145,7 @@ export async function executeRun(input: RunOptions): Promise<ExecutedRun> {
     log(`\ninterrupted: ${readJournal(runDir).records.length}/${plan.length} conversations are saved in ${relative(process.cwd(), runDir)}/results.jsonl`);
     log(`resume with: ${cmd}`);
   }
-  return { runDir, runId: runIdOf(runDir), interrupted, profile, packs, locale, planIds: new Set(plan.map((p) => p.id)), startedAt, opts, good, log };
+  return { runDir, runId: runIdOf(runDir), interrupted, profile, packs, locale, planIds: new Set(plan.map((p) => p.id)), startedAt, opts, good, liveGrades, log };
 }
 
 interface ExecuteContext {
@@ -157,6 +160,7 @@ interface ExecuteContext {
   locale: ReturnType<typeof loadPacks>['locale'];
   redact: ReturnType<typeof createRedactor>;
   good: number;
+  liveGrades: Map<string, CaseGrade>;
 }
 
 /** Start the embedded bank and the adapters, preflight each channel, run the conversations, close everything. */
@@ -238,7 +242,8 @@ async function execute(todo: ReturnType<typeof buildPlan>, x: ExecuteContext): P
         );
       }
     }
-    const gradeCtx = gradeContext(x.packs, x.locale);
+    // The context the final grading uses (its language included), so a live grade can stand as the final one.
+    const gradeCtx = gradeContext(x.packs, x.locale, [], undefined, reportLang(opts, profile));
     const rules = await graders.rules();
     const packs = new Map(x.packs.map((p) => [p.id, p]));
     await executePlan(todo, {
@@ -272,7 +277,10 @@ async function execute(todo: ReturnType<typeof buildPlan>, x: ExecuteContext): P
         // A live verdict for the progress counts; the final grades come after the run.
         if (record.error) return bar.done(record, false);
         gradeConversation(record, packs.get(record.pack)!, rules, gradeCtx, x.good).then(
-          (g) => bar.done(record, g.passed),
+          (g) => {
+            x.liveGrades.set(record.id, g);
+            bar.done(record, g.passed);
+          },
           () => bar.done(record, false),
         );
       },
@@ -285,6 +293,11 @@ async function execute(todo: ReturnType<typeof buildPlan>, x: ExecuteContext): P
     process.off('SIGTERM', onSignal);
   }
   return { interrupted: controller.signal.aborted, stops: [...stops.values()] };
+}
+
+/** The language of reasons and reports: --lang, else the profile's locale. */
+export function reportLang(opts: Pick<RunOptions, 'lang'>, profile: Pick<BankProfile, 'locale'>): 'zh' | 'en' {
+  return opts.lang ?? (profile.locale.startsWith('zh') ? 'zh' : 'en');
 }
 
 function newRunId(bank: string, shard?: { index: number; total: number }): string {

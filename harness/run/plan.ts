@@ -78,8 +78,9 @@ export function buildPlan(profile: BankProfile, packs: Pack[], filter: PlanFilte
   const selectedPacks = filter.scenarios?.length ? filter.scenarios.map((s) => findPack(packs, s)) : packs;
   const repeats = Math.max(1, filter.repeat ?? 1);
   const items: PlanItem[] = [];
+  const wantedIds = filter.cases?.length ? new Set(filter.cases) : undefined;
   const wanted = (pack: Pack, c: ScenarioCase) =>
-    (!filter.cases?.length || filter.cases.some((id) => id === c.id || id === `${pack.id}/${c.id}`)) && (!filter.tags?.length || filter.tags.some((t) => c.tags.includes(t)));
+    (!wantedIds || wantedIds.has(c.id) || wantedIds.has(`${pack.id}/${c.id}`)) && (!filter.tags?.length || filter.tags.some((t) => c.tags.includes(t)));
   const variantsOf = (c: ScenarioCase) => {
     const n = variantCount(c);
     const v = filter.variants ?? 'first';

@@ -60,7 +60,9 @@ function sides(conversations: GradedConversation[]): Map<string, { meta: Omit<Ca
   const groups = new Map<string, GradedConversation[]>();
   for (const c of conversations) {
     const key = `${c.record.channel}/${c.record.pack}/${c.record.case}#${c.record.variant}`;
-    groups.set(key, [...(groups.get(key) ?? []), c]);
+    const list = groups.get(key);
+    if (list) list.push(c);
+    else groups.set(key, [c]);
   }
   const out = new Map<string, { meta: Omit<CaseDelta, 'key'>; side: CaseSide }>();
   for (const [key, list] of groups) {

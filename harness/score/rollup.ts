@@ -61,16 +61,18 @@ export function rollup(input: RollupInput): Summary {
   const byChannel = groupBy(input.conversations, (c) => c.record.channel);
   const channels: Record<string, ChannelScore> = {};
   const cases: CaseScore[] = [];
+  const packIndex = new Map(input.packs.map((p, i) => [p.id, i]));
   const channelNames = Object.keys(input.profile.channels).filter((n) => byChannel.has(n));
   for (const name of channelNames) {
     const convs = byChannel.get(name)!;
     const scenarios: Record<string, ScenarioScore> = {};
     // Packs and cases in their authored order, whatever order the journal holds them in.
-    const packOrder = (id: string) => input.packs.findIndex((p) => p.id === id);
+    const packOrder = (id: string) => packIndex.get(id) ?? -1;
     const byPack = [...groupBy(convs, (c) => c.record.pack)].sort(([a], [b]) => packOrder(a) - packOrder(b));
     for (const [packId, inPack] of byPack) {
       const caseScores: ScorePair[] = [];
-      const caseOrder = (id: string) => input.packs[packOrder(packId)]?.cases.findIndex((c) => c.id === id) ?? 0;
+      const caseIndex = new Map((input.packs[packOrder(packId)]?.cases ?? []).map((c, i) => [c.id, i]));
+      const caseOrder = (id: string) => caseIndex.get(id) ?? -1;
       const byCase = [...groupBy(inPack, (c) => c.record.case)].sort(([a], [b]) => caseOrder(a) - caseOrder(b));
       for (const [caseId, inCase] of byCase) {
         const cs = caseScore(name, packId, caseId, inCase, good, input.packs[packOrder(packId)]?.cases.find((c) => c.id === caseId)?.name);

@@ -3,18 +3,21 @@ import { esc } from './escape.ts';
 import { labels } from '../glossary.ts';
 import { channelSection, chartsSection, overviewSection, scenarioTables } from './overview.ts';
 import { page } from './page.ts';
-import { lowestSection, reviewSection, transcriptsSection } from './transcript.ts';
+import { lowestSection, PAGES_DIR, reviewSection, transcriptLayout, transcriptPages, transcriptsSection } from './transcript.ts';
 import { diffSection } from '../diff/index.ts';
 import { scorecardSection } from '../scorecard/html.ts';
 import { localTime } from '../time.ts';
 
 // index.html: one self-contained file — inline CSS, charts as inline SVG,
-// no network — that opens from disk next to the run's evidence folder.
+// no network — that opens from disk next to the run's evidence folder. A run
+// of more than PAGE_SIZE conversations keeps its transcripts in pages beside
+// it (transcripts/NNN.html, the same shell), so index.html stays small.
 
 export function renderHtml(input: RenderInput): string {
   const L = labels(input.lang);
   const { summary, conversations, packs } = input;
   const run = summary.run;
+  const layout = transcriptLayout(conversations);
   const header = `<h1>${esc(L.title)} · ${esc(run.bankName || run.bank)}</h1>
 <p class="meta">${esc(L.run)} ${esc(run.id)}${run.shard ? ` (${esc(L.shard)} ${esc(run.shard)})` : ''} · ${esc(L.started)} ${esc(localTime(run.startedAt))} · ${esc(L.finished)} ${esc(localTime(run.finishedAt))} · ${esc(L.grader)} ${esc(L.graders[run.grader] ?? run.grader)} · ${esc(L.goodThreshold)} ${summary.good}</p>`;
   const body = [
@@ -25,14 +28,24 @@ export function renderHtml(input: RenderInput): string {
     scenarioTables(summary, packs, L),
     summary.scorecard ? scorecardSection(summary.scorecard, input.lang, run.bankName || run.bank) : '',
     input.diff ? diffSection(input.diff, input.lang) : '',
-    input.agreement ? reviewSection(input.agreement, L) : '',
-    lowestSection(conversations, summary, packs, L),
-    transcriptsSection(conversations, summary, packs, L),
+    input.agreement ? reviewSection(input.agreement, L, layout.href) : '',
+    lowestSection(conversations, summary, packs, L, layout.href),
+    transcriptsSection(conversations, summary, packs, L, layout),
   ].join('\n');
   return page({ lang: input.lang, title: `${L.title} · ${run.bankName || run.bank}`, body });
+}
+
+function* htmlPages(input: RenderInput): Generator<[string, string]> {
+  const L = labels(input.lang);
+  const bank = input.summary.run.bankName || input.summary.run.bank;
+  for (const [file, body, name] of transcriptPages(input.conversations, input.summary, input.packs, L)) {
+    yield [file, page({ lang: input.lang, title: `${L.transcripts} ${name} · ${bank}`, body })];
+  }
 }
 
 export const htmlRenderer: Renderer = {
   file: 'index.html',
   render: renderHtml,
+  dir: PAGES_DIR,
+  pages: htmlPages,
 };

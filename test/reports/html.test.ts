@@ -152,3 +152,58 @@ describe('the HTML report in English', () => {
     expect(html).not.toContain('问题识别能力');
   });
 });
+
+describe('the HTML report of a large run', () => {
+  it('keeps the transcripts in pages beside index.html, and a link to a failed conversation opens it there with its evidence', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'report-html-large-'));
+    try {
+      // 1,200+ conversations: the fixture's, repeated.
+      const many = Array.from({ length: Math.ceil(1201 / list.length) }, (_, k) =>
+        list.map((c) => {
+          const copy = structuredClone(c);
+          copy.record.id = `${c.record.id}@${k}`;
+          copy.record.repeat = k;
+          copy.grade.id = copy.record.id;
+          return copy;
+        }),
+      ).flat();
+      for (const c of many) for (const t of c.record.turns) for (const e of t.exchanges) {
+        const path = e.reply.evidence?.screenshot;
+        if (!path) continue;
+        mkdirSync(dirname(join(dir, path)), { recursive: true });
+        writeFileSync(join(dir, path), png);
+      }
+      const input = { runDir: dir, summary: summaryOf(many), conversations: many, packs, lang: 'zh' as const };
+      writeFileSync(join(dir, 'index.html'), await htmlRenderer.render(input));
+      const pages = [...(htmlRenderer.pages?.(input) ?? [])];
+      expect(pages.map(([f]) => f)).toEqual(['transcripts/001.html', 'transcripts/002.html', 'transcripts/003.html']);
+      for (const [file, html] of pages) {
+        mkdirSync(dirname(join(dir, file)), { recursive: true });
+        writeFileSync(join(dir, file), html);
+      }
+      const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
+      const problems: string[] = [];
+      page.on('pageerror', (e) => problems.push(e.message));
+      await page.goto(pathToFileURL(join(dir, 'index.html')).href);
+      expect(await page.locator('details.conv').count()).toBe(0);
+      expect(await page.locator('a[href="transcripts/002.html"]').count()).toBe(1);
+      const failed = many.find((c) => !c.record.error && !c.grade.passed && c.record.turns.some((t) => t.exchanges.some((e) => e.reply.evidence?.screenshot)))!;
+      const link = page.locator(`a[href$="#${(await import('../../reports/html/transcript.ts')).anchorOf(failed.record.id)}"]`);
+      expect(await link.count()).toBe(1);
+      await link.click();
+      await page.waitForURL(/transcripts\/\d{3}\.html#c-/);
+      const opened = page.locator('details.conv[open]');
+      await expect.poll(() => opened.count()).toBe(1);
+      expect(await opened.getAttribute('id')).toBe(new URL(page.url()).hash.slice(1));
+      // Evidence paths climb out of transcripts/: the screenshot loads.
+      const img = opened.locator('img').first();
+      expect(await img.evaluate((el: HTMLImageElement) => el.complete && el.naturalWidth > 0)).toBe(true);
+      expect(await page.locator('details.conv').count()).toBeGreaterThan(0);
+      expect(await page.locator('details.conv').count()).toBeLessThanOrEqual(500);
+      expect(problems).toEqual([]);
+      await page.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

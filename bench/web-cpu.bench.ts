@@ -1,0 +1,60 @@
+import { spawn } from 'node:child_process';
+import { rmSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { loadPacks } from '../harness/config/load.ts';
+
+// CPU time per web conversation, side by side: the harness (`harness run
+// --channel web` on the demo bank) and bench/web/minimal.ts, the least a
+// Playwright script can do for the same conversation on the same page (new
+// context, open, type, wait for the reply). Each runs as a child process
+// under /usr/bin/time, so the figure is the process's user + system time with
+// its Chromium's included; the cost per conversation is the slope between a
+// small and a larger run, so start-up (node, the browser launch) cancels
+// out. Target: harness ≤ 1.3× the minimal script.
+// WEB_CPU_N=8,24 sets the two sizes; WEB_CPU_J the concurrency (default 4).
+
+const root = join(fileURLToPath(new URL('.', import.meta.url)), '..');
+const [small, large] = (process.env.WEB_CPU_N ?? '8,24').split(',').map(Number);
+const j = Number(process.env.WEB_CPU_J ?? 4);
+const { packs } = loadPacks();
+const singleTurn = packs.filter((p) => p.channels.includes('online')).flatMap((p) => p.cases.filter((c) => c.turns.length === 1).map((c) => `${p.id}/${c.id}`));
+
+function cpuOf(args: string[]): Promise<{ cpu: number; wall: number; code: number }> {
+  return new Promise((resolve, reject) => {
+    const t0 = performance.now();
+    const child = spawn('/usr/bin/time', ['-f', 'CPU %U %S', process.execPath, ...args], { cwd: root, stdio: ['ignore', 'ignore', 'pipe'] });
+    let err = '';
+    child.stderr.setEncoding('utf8');
+    child.stderr.on('data', (c: string) => (err += c));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      const m = /CPU ([\d.]+) ([\d.]+)/.exec(err);
+      if (!m) return reject(new Error(`no CPU figure:\n${err.slice(-2000)}`));
+      resolve({ cpu: Number(m[1]) + Number(m[2]), wall: (performance.now() - t0) / 1000, code: code ?? -1 });
+    });
+  });
+}
+
+const harness = (n: number) => {
+  const out = join(tmpdir(), `harness-bench-webcpu-${process.pid}-${n}`);
+  const args = ['bin/harness.mjs', 'run', '--bank', 'demo', '--channel', 'web', '--case', singleTurn.slice(0, n).join(','), '--concurrency', String(j), '--progress', 'none', '--no-preflight', '--out', out, '--set', 'embeddedOptions.latencyMs=0'];
+  return cpuOf(args).finally(() => rmSync(out, { recursive: true, force: true }));
+};
+const minimal = (n: number) => cpuOf(['--import', 'tsx', 'bench/web/minimal.ts', String(n), String(j)]);
+
+console.log(`machine: ${cpus().length} CPUs, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')} at start; ${small} and ${large} single-turn web conversations at --concurrency ${j}`);
+if (singleTurn.length < large) throw new Error(`only ${singleTurn.length} single-turn online cases`);
+const rows: Record<string, { small: number; large: number }> = {};
+// Interleaved, so a change in the machine's load hits both alike.
+for (const [name, run] of [['harness', harness], ['minimal', minimal]] as const) rows[name] = { small: 0, large: 0 };
+for (const size of ['small', 'large'] as const) {
+  for (const [name, run] of [['harness', harness], ['minimal', minimal]] as const) {
+    const r = await run(size === 'small' ? small : large);
+    rows[name][size] = r.cpu;
+    console.log(`  ${name.padEnd(8)} ${size === 'small' ? small : large} conversations: ${r.cpu.toFixed(2)} CPU s, ${r.wall.toFixed(1)} s wall, exit ${r.code}`);
+  }
+}
+const per = (name: string) => (rows[name].large - rows[name].small) / (large - small);
+console.log(`CPU per web conversation: harness ${(per('harness') * 1000).toFixed(0)} ms, minimal Playwright script ${(per('minimal') * 1000).toFixed(0)} ms → ${(per('harness') / per('minimal')).toFixed(2)}× (target ≤1.3×)`);
