@@ -1,9 +1,8 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { chromium } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { runCli, tempDir } from '../helpers/cli.ts';
+import { openReport } from '../helpers/report-page.ts';
 
 // What a reader opens after `harness run --bank demo`, and the survey-style
 // comparison of several banks made from real runs.
@@ -13,13 +12,7 @@ describe('reports from real demo runs', () => {
     const out = join(tempDir(), 'run');
     const r = await runCli(['run', '--bank', 'demo', '--channel', 'api,hotline', '--scenario', 'card-loss,branch-lookup', '--out', out, '--progress', 'none']);
     expect(r.code, r.stderr).toBe(0);
-    const browser = await chromium.launch({ executablePath: process.env.HARNESS_CHROMIUM ?? '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu'] });
-    try {
-      const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-      const errors: string[] = [];
-      page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
-      page.on('pageerror', (e) => errors.push(e.message));
-      await page.goto(pathToFileURL(join(out, 'index.html')).href);
+    await openReport(join(out, 'index.html'), async (page, errors) => {
       const charts = await page.locator('svg').count();
       expect(charts).toBeGreaterThanOrEqual(5);
       // Bars and heatmap cells are drawn: the charts carry data, not empty axes.
@@ -34,9 +27,7 @@ describe('reports from real demo runs', () => {
       await page.screenshot({ path: shot, fullPage: false });
       expect(statSync(shot).size).toBeGreaterThan(20_000);
       expect(errors).toEqual([]);
-    } finally {
-      await browser.close();
-    }
+    });
   });
 
   it('harness report over three banks renders the ranking, the buckets and the good shares', async () => {

@@ -1,11 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { chromium } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import type { Summary } from '../../harness/score/types.ts';
 import type { ConversationRecord } from '../../harness/types.ts';
 import { runCli, tempDir } from '../helpers/cli.ts';
+import { openReport } from '../helpers/report-page.ts';
 
 // The survey scorecard from real runs: the demo bank with and without
 // channel integration (feedback left on the web chat, asked about on the
@@ -80,13 +79,7 @@ describe('the survey scorecard', () => {
     expect(md).toMatch(/\| 首层菜单有人工入口 \| 有 \| 无 \| 75% \|/);
     expect(md).toContain('示例小银行: 未测：feedback-lookup/wechat-then-web（turn 1: bank "demo-small" has no wechat channel）');
 
-    const browser = await chromium.launch({ executablePath: process.env.HARNESS_CHROMIUM ?? '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu'] });
-    try {
-      const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-      const errors: string[] = [];
-      page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
-      page.on('pageerror', (e) => errors.push(e.message));
-      await page.goto(pathToFileURL(join(out, 'index.html')).href);
+    await openReport(join(out, 'index.html'), async (page, errors) => {
       const section = page.locator('#scorecard');
       await expect(section.locator('table.scorecard th').allInnerTexts()).resolves.toEqual(['指标', '示例银行', '示例小银行', '调研参考']);
       const wait = section.locator('tr', { hasText: '转人工等待' }).locator('td');
@@ -100,8 +93,6 @@ describe('the survey scorecard', () => {
       expect(await section.locator('ul.method li').count()).toBe(6);
       await section.screenshot({ path: join(out, 'scorecard.png') });
       expect(errors).toEqual([]);
-    } finally {
-      await browser.close();
-    }
+    });
   });
 });
