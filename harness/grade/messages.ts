@@ -42,6 +42,8 @@ export interface Messages {
   notRecognised: string;
   level(level: 'first' | 'after-clarify' | 'after-rephrase', viaData: boolean): string;
   noKeypoints: string;
+  /** How a reason names a key point: its id in English, its own words in Chinese (a manager reads no ids). */
+  keypoint(id: string, text: string): string;
   hit(id: string, weight: number, how: MatchHow | undefined, matched: string): string;
   missed(id: string, weight: number, text: string): string;
   completeness(c: number, got: number, total: number): string;
@@ -90,6 +92,7 @@ const en: Messages = {
     ({ first: 'on topic at the first ask', 'after-clarify': "on topic after the bot's own clarifying question", 'after-rephrase': 'on topic only after the question was rephrased' })[level] +
     (viaData ? " (the bot asked for the customer's data first)" : ''),
   noKeypoints: 'completeness 5: the turn has no key points and the bot recognised it',
+  keypoint: (id) => id,
   hit: (id, weight, how, matched) => {
     const by = how === 'fuzzy' ? 'fuzzily by' : how === 'pinyin' ? 'by the sound of' : 'by synonym';
     return `hit ${id}${w(weight, true)} ${by} ${q(matched)}`;
@@ -138,18 +141,19 @@ const zh: Messages = {
   notRecognised: '解答 0 分：未识别问题',
   level: (level, viaData) => levelZh[level] + (viaData ? '（机器人先索要了客户信息）' : ''),
   noKeypoints: '解答 5 分：该轮没有要点，机器人识别了问题',
+  keypoint: (_id, text) => `要点“${text.length > 24 ? text.slice(0, 24) + '…' : text}”`,
   hit: (id, weight, how, matched) => {
     const by = how === 'fuzzy' ? '近似匹配' : how === 'pinyin' ? '按读音匹配' : '同义词匹配';
-    return `命中 ${id}${w(weight, false)}：${by}${zq(matched)}`;
+    return `命中${id}${w(weight, false)}：${by}${zq(matched)}`;
   },
-  missed: (id, weight, text) => `未命中 ${id}${w(weight, false)}：${text}`,
+  missed: (id, weight) => `未命中${id}${w(weight, false)}`,
   completeness: (c, got, total) => `解答 ${c} 分：命中要点权重 ${got} / ${total}`,
   forbidden: (list, capped) => `回复含错误信息 ${list.map(zq).join('、')}${capped ? '：解答最高 1 分' : ''}`,
   relatedIgnored: (buttons) => `答案后的“猜你想问”按钮不是菜单（${buttons.slice(0, 4).join(' / ')}）`,
   markupStripped: '评分前已去除标记（HTML/Markdown），原始回复保留为证据',
   judgeLevel: (level, recognition) => `${({ ...levelZh, 'off-topic': '答非所问', fallback: '兜底回复' } as Record<string, string>)[level] ?? level}：识别 ${recognition} 分`,
-  judgeHit: (id, weight, evidence) => `命中 ${id}${w(weight, false)}：评审引用${zq(evidence)}`,
-  judgeMissedEvidence: (id, weight, evidence) => `未命中 ${id}${w(weight, false)}：评审引用的${zq(evidence)}不在回复中`,
+  judgeHit: (id, weight, evidence) => `命中${id}${w(weight, false)}：评审引用${zq(evidence)}`,
+  judgeMissedEvidence: (id, weight, evidence) => `未命中${id}${w(weight, false)}：评审引用的${zq(evidence)}不在回复中`,
   judgeSays: (r) => `评审：${r}`,
 };
 

@@ -23,7 +23,8 @@ function round2(n: number): number {
 }
 
 function hitReason(m: Messages, h: KeypointHit, text: string): string {
-  return h.hit ? m.hit(h.id, h.weight, h.how, h.matched ?? '') : m.missed(h.id, h.weight, text);
+  const name = m.keypoint(h.id, text);
+  return h.hit ? m.hit(name, h.weight, h.how, h.matched ?? '') : m.missed(name, h.weight, text);
 }
 
 /** Recognition level of an on-topic answer from the attempts that led to it. */

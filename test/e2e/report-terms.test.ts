@@ -156,6 +156,9 @@ describe('the reports of a zh-CN demo run', () => {
       const leaked = englishReasonPhrases().filter((p) => text.includes(p));
       expect(leaked).toEqual([]);
       for (const word of ['attempts', 'Turn ', 'rules)', 'on topic', 'fallback']) expect(text, word).not.toContain(word);
+      // Key points are named by their words, not by their ids.
+      expect(text).toMatch(/命中要点“[^”]+”/);
+      expect(text).not.toMatch(/命中 ?[a-z][a-z0-9-]+/);
     } finally {
       await browser.close();
     }
@@ -173,6 +176,7 @@ function englishReasonPhrases(): string[] {
     requiredHandoffMissing: [en.requiredHandoffMissing(true)], clarifyPhrase: [en.clarifyPhrase(X)], menuOf: [en.menuOf(3, [X])],
     numberedMenu: [en.numberedMenu], menuMisses: [en.menuMisses(X)], onlyMenu: [en.onlyMenu(X)], asksData: [en.asksData(X)],
     fallbackPhrase: [en.fallbackPhrase(X, true)], canned: [en.canned(X)], unrelated: [en.unrelated(X)], offTopic: [en.offTopic(X, [X])],
+    keypoint: [],
     otherCase: [en.otherCase(X, [X])], foreignProduct: [en.foreignProduct([X])], elsewhere: [en.elsewhere([X])],
     offFocus: [en.offFocus([X])], onTopic: [en.onTopic(true), en.onTopic(false)], recognition0: [en.recognition0(X)],
     notRecognised: [en.notRecognised],

@@ -77,10 +77,10 @@ export function scoreVerdict(v: Verdict, input: { expect: Expect; pack: string; 
     const judged = said.get(kp.id);
     // The quoted evidence must really be in the reply: a claim the bot never made is no hit.
     if (judged?.hit && judged.evidence.trim() && replies.includes(squash(judged.evidence))) {
-      hitReasons.push(m.judgeHit(kp.id, kp.weight, judged.evidence));
+      hitReasons.push(m.judgeHit(m.keypoint(kp.id, kp.text), kp.weight, judged.evidence));
       hits.push({ id: kp.id, weight: kp.weight, hit: true, how: 'llm', matched: judged.evidence });
     } else {
-      hitReasons.push(judged?.hit ? m.judgeMissedEvidence(kp.id, kp.weight, judged.evidence) : m.missed(kp.id, kp.weight, kp.text));
+      hitReasons.push(judged?.hit ? m.judgeMissedEvidence(m.keypoint(kp.id, kp.text), kp.weight, judged.evidence) : m.missed(m.keypoint(kp.id, kp.text), kp.weight, kp.text));
       hits.push({ id: kp.id, weight: kp.weight, hit: false });
     }
   }
