@@ -6,9 +6,18 @@ import type { Labels } from './glossary.ts';
 // channels' own metrics grouped by the adapter they run on, so the hotline's
 // IVR table never carries another adapter's counters.
 
+const scriptIndex = new WeakMap<Pack[], Map<string, Pack['cases'][number]>>();
+
+/** The scripted case of a conversation, through an index built once per pack list. */
+export function scriptedCase(packs: Pack[], pack: string, id: string): Pack['cases'][number] | undefined {
+  let index = scriptIndex.get(packs);
+  if (!index) scriptIndex.set(packs, (index = new Map(packs.flatMap((p) => p.cases.map((c) => [`${p.id}\u0000${c.id}`, c] as const)))));
+  return index.get(`${pack}\u0000${id}`);
+}
+
 /** The case's name in its pack; its id where the pack gives none. */
 export function caseName(packs: Pack[], pack: string, id: string): string {
-  return packs.find((p) => p.id === pack)?.cases.find((c) => c.id === id)?.name ?? id;
+  return scriptedCase(packs, pack, id)?.name ?? id;
 }
 
 export interface MetricTable {
@@ -28,7 +37,9 @@ export function metricTables(summary: Summary, L: Labels): MetricTable[] {
     const metrics = c.metrics ?? c.ivr;
     if (!metrics || !Object.keys(metrics).length) continue;
     const adapter = c.adapter ?? (c.kind === 'hotline' ? 'hotline' : 'online');
-    byAdapter.set(adapter, [...(byAdapter.get(adapter) ?? []), [name, metrics]]);
+    const list = byAdapter.get(adapter);
+    if (list) list.push([name, metrics]);
+    else byAdapter.set(adapter, [[name, metrics]]);
   }
   return [...byAdapter].map(([adapter, channels]) => {
     const keys = [...new Set(channels.flatMap(([, m]) => Object.keys(m)))];

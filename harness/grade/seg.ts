@@ -21,19 +21,6 @@ export interface Segmented {
   words: string[];
   /** Character offset (UTF-16) where each word starts, plus the text length at the end. */
   starts: number[];
-  /** Offsets where a word starts or ends. */
-  bounds: Set<number>;
-}
-
-class Words implements Segmented {
-  private set?: Set<number>;
-  constructor(
-    readonly words: string[],
-    readonly starts: number[],
-  ) {}
-  get bounds(): Set<number> {
-    return (this.set ??= new Set(this.starts));
-  }
 }
 
 /** The index of the word that holds offset `at` (-1 outside the text): starts are increasing. */
@@ -77,7 +64,7 @@ export function segment(norm: string): Segmented {
     at += w.length;
   }
   starts.push(at);
-  s = new Words(words, starts);
+  s = { words, starts };
   if (cache.size >= CACHE_LIMIT) cache.clear();
   cache.set(norm, s);
   return s;

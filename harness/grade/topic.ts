@@ -532,11 +532,12 @@ const businessCache = new WeakMap<Pack[], WeakMap<object, string[]>>();
 export function otherBusinesses(norm: string, ownPack: Pack, scenarioCase: ScenarioCaseLike, turnIndex: number, packs: Pack[], locale: Locale): string[] {
   const turn = scenarioCase.turns[turnIndex];
   if (!turn || !locale.businesses?.length) return [];
-  const all = packs.includes(ownPack) ? packs : [...packs, ownPack];
-  let byTurn = businessCache.get(all);
-  if (!byTurn) businessCache.set(all, (byTurn = new WeakMap()));
+  // Keyed on the packs the caller holds: a list made here would be new on every call.
+  let byTurn = businessCache.get(packs);
+  if (!byTurn) businessCache.set(packs, (byTurn = new WeakMap()));
   let candidates = byTurn.get(turn);
   if (!candidates) {
+    const all = packs.includes(ownPack) ? packs : [...packs, ownPack];
     const index = topicIndex(all, locale);
     const ownCluster = index.packs.find((p) => p.id === ownPack.id)?.cluster;
     const ownText = index.clusterText[[...new Set(index.packs.map((p) => p.cluster))].indexOf(ownCluster!)] ?? '';

@@ -24,7 +24,7 @@ export interface DriverDeps {
   signal: AbortSignal;
   /** Resends of one request in the same session after a transport fault (the bank's `retries`). */
   retries: RetryPolicy;
-  /** Each transport fault as it happens, and each reply that arrived (the circuit breaker counts them). */
+  /** Each transport fault that is about to be resent, and each reply that arrived (the circuit breaker counts them). */
   onFault?(fault: TransportFault): void;
   onReply?(): void;
   log(message: string): void;
@@ -59,7 +59,7 @@ export async function driveConversation(item: PlanItem, session: Session | Sessi
     const current = await sessionFor(index);
     const transcribed = typeof deps.transcribed === 'function' ? deps.transcribed(index) : deps.transcribed;
     const send = async (utterance: Utterance): Promise<BotReply> => {
-      const { reply, retries } = await sendWithRetries(current, utterance, { ...deps, beforeSend: (s) => deps.beforeSend(s, index) });
+      const { reply, retries } = await sendWithRetries(current, utterance, deps);
       exchanges.push({ utterance, reply, ...(retries ? { retries } : {}) });
       return reply;
     };
@@ -125,11 +125,12 @@ export async function sendWithRetries(session: Session, utterance: Utterance, de
       // Clipped before anyone reads it: the follow-up choice and the grader see the stored text.
       return { reply: clipReply(reply), retries };
     } catch (err) {
-      if (err instanceof TransportFault && !deps.signal.aborted) deps.onFault?.(err);
       if (deps.signal.aborted || !(err instanceof TransportFault) || !err.retryable || err.sessionBroken) throw err;
       if (retries >= deps.retries.max) {
         throw new TransportFault(err.kind, `${err.message} (sent ${retries + 1} times in the same session)`, { ...err.opts, retryable: false, cause: err });
       }
+      // A fault about to be resent is counted here; one that goes up is counted by whoever catches it.
+      deps.onFault?.(err);
       const wait = backoffMs(deps.retries, retries + 1, err);
       deps.log(`turn ${utterance.index + 1}: ${err.message} — resending in the same session (${retries + 1}/${deps.retries.max}) in ${wait} ms`);
       await sleep(wait, deps.signal);

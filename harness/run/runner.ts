@@ -45,8 +45,6 @@ export interface ExecuteOptions {
  */
 class Breaker {
   private faults = 0;
-  /** Faults already counted as they happened (a resend's fault, then the final one wrapping it). */
-  private readonly counted = new WeakSet<object>();
   readonly controller = new AbortController();
   constructor(
     private readonly limit: number,
@@ -57,8 +55,6 @@ class Breaker {
   }
   fault(err: unknown): void {
     if (!(err instanceof TransportFault) || this.tripped || this.limit <= 0) return;
-    if (this.counted.has(err) || (err.cause instanceof Object && this.counted.has(err.cause))) return;
-    this.counted.add(err);
     if (++this.faults >= this.limit) {
       this.controller.abort(err);
       this.onTrip(err);
@@ -104,7 +100,7 @@ export async function executePlan(items: PlanItem[], opts: ExecuteOptions): Prom
       return gate.limit(() =>
         global(async () => {
           if (opts.signal.aborted || breaker.tripped) return;
-          const record = await runWithRetries(item, gate, gateFor, opts, breaker);
+          const record = await runWithRetries(item, gateFor, opts, breaker);
           // An interrupted conversation is not journalled: --resume runs it again whole.
           if (!record || opts.signal.aborted || breaker.tripped) return;
           opts.journal.append(record);
@@ -117,7 +113,7 @@ export async function executePlan(items: PlanItem[], opts: ExecuteOptions): Prom
 
 type GateFor = (channel: string) => ChannelGate;
 
-async function runWithRetries(item: PlanItem, gate: ChannelGate, gateFor: GateFor, opts: ExecuteOptions, breaker: Breaker): Promise<ConversationRecord | undefined> {
+async function runWithRetries(item: PlanItem, gateFor: GateFor, opts: ExecuteOptions, breaker: Breaker): Promise<ConversationRecord | undefined> {
   const { profile } = opts;
   const startedAt = new Date().toISOString();
   const t0 = performance.now();
@@ -126,7 +122,7 @@ async function runWithRetries(item: PlanItem, gate: ChannelGate, gateFor: GateFo
   for (;;) {
     attempt++;
     try {
-      const turns = await runOnce(item, gate, gateFor, opts, breaker);
+      const turns = await runOnce(item, gateFor, opts, breaker);
       breaker.ok();
       return {
         ...base(item, startedAt, t0, attempt, opts),
@@ -182,7 +178,7 @@ function legsOf(turnChannels: string[]): string[] {
   return turnChannels.filter((ch, i) => i === 0 || turnChannels[i - 1] !== ch);
 }
 
-async function runOnce(item: PlanItem, gate: ChannelGate, gateFor: GateFor, opts: ExecuteOptions, breaker: Breaker) {
+async function runOnce(item: PlanItem, gateFor: GateFor, opts: ExecuteOptions, breaker: Breaker) {
   const conversationMs = opts.profile.timeouts.conversationMs;
   const controller = new AbortController();
   const outer = AbortSignal.any([opts.signal, breaker.controller.signal]);
@@ -229,7 +225,7 @@ async function runOnce(item: PlanItem, gate: ChannelGate, gateFor: GateFor, opts
       transcribed: (index) => channelKind(opts.profile.channels[channelOf(index)]) === 'hotline',
       turnTimeoutMs: opts.profile.timeouts.turnMs,
       // Politeness is the real channel's: a cross-channel turn on the hotline waits as every hotline turn does.
-      beforeSend: (s, index) => (item.turnChannels ? gateFor(channelOf(index)) : gate).beforeSend(s),
+      beforeSend: (s, index) => gateFor(channelOf(index)).beforeSend(s),
       signal: controller.signal,
       retries: opts.profile.retries,
       // Every request's fault counts toward the breaker, resends included: a hanging bot trips it in a few requests.

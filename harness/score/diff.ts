@@ -99,11 +99,14 @@ export function diffRuns(base: RunData, head: RunData): RunDiff {
   const result: RunDiff = { baseId: base.summary.run.id, headId: head.summary.run.id, bank: pairs(base.summary.bank, head.summary.bank), channels: [], better: [], worse: [], same: [], added: [], removed: [] };
   const channels = [...new Set([...Object.keys(base.summary.channels), ...Object.keys(head.summary.channels)])];
   result.channels = channels.map((channel) => ({ channel, pairs: pairs(base.summary.channels[channel], head.summary.channels[channel]) }));
+  // A case's name as the head run gives it, else the base run.
+  const names = new Map<string, string>();
+  for (const c of [...head.summary.cases, ...base.summary.cases]) if (c.name && !names.has(`${c.pack}\u0000${c.case}`)) names.set(`${c.pack}\u0000${c.case}`, c.name);
   for (const key of new Set([...a.keys(), ...b.keys()])) {
     const x = a.get(key);
     const y = b.get(key);
     const meta = (x ?? y)!.meta;
-    const name = [...head.summary.cases, ...base.summary.cases].find((c) => c.pack === meta.pack && c.case === meta.case && c.name)?.name;
+    const name = names.get(`${meta.pack}\u0000${meta.case}`);
     const d: CaseDelta = { key, ...meta, ...(name ? { name } : {}), base: x?.side, head: y?.side };
     if (!x) result.added.push(d);
     else if (!y) result.removed.push(d);

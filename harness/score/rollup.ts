@@ -71,11 +71,12 @@ export function rollup(input: RollupInput): Summary {
     const byPack = [...groupBy(convs, (c) => c.record.pack)].sort(([a], [b]) => packOrder(a) - packOrder(b));
     for (const [packId, inPack] of byPack) {
       const caseScores: ScorePair[] = [];
-      const caseIndex = new Map((input.packs[packOrder(packId)]?.cases ?? []).map((c, i) => [c.id, i]));
+      const pack = input.packs[packOrder(packId)];
+      const caseIndex = new Map((pack?.cases ?? []).map((c, i) => [c.id, i]));
       const caseOrder = (id: string) => caseIndex.get(id) ?? -1;
       const byCase = [...groupBy(inPack, (c) => c.record.case)].sort(([a], [b]) => caseOrder(a) - caseOrder(b));
       for (const [caseId, inCase] of byCase) {
-        const cs = caseScore(name, packId, caseId, inCase, good, input.packs[packOrder(packId)]?.cases.find((c) => c.id === caseId)?.name);
+        const cs = caseScore(name, packId, caseId, inCase, good, pack?.cases[caseOrder(caseId)]?.name);
         cases.push(cs);
         caseScores.push(cs);
       }

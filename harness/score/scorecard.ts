@@ -1,7 +1,7 @@
 import type { BankProfile, ChannelConfig } from '../config/bank.ts';
 import { channelKind } from '../config/bank.ts';
 import type { GradedConversation } from '../types.ts';
-import { groupBy, round2 } from './rollup.ts';
+import { groupBy, quantile, round2 } from './rollup.ts';
 import { ivrBuckets, waitBuckets, type Scorecard } from './scorecard-schema.ts';
 import type { Summary } from './types.ts';
 
@@ -127,8 +127,8 @@ function hotlineConvenience(channel: string, label: string | undefined, convs: G
   const firstMenu = metrics.map((m) => m.humanInFirstMenu).filter((v): v is boolean => typeof v === 'boolean');
   const measured = metrics.filter((m) => 'timeToHumanMs' in m);
   const waits = measured.map((m) => m.timeToHumanMs).filter((v): v is number => typeof v === 'number');
-  const ivrDepth = median(depths);
-  const timeToHumanS = waits.length ? round2(median(waits)! / 1000) : null;
+  const ivrDepth = quantile(depths, 0.5);
+  const timeToHumanS = waits.length ? round2(quantile(waits, 0.5)! / 1000) : null;
   return {
     channel,
     ...(label ? { label } : {}),
@@ -150,9 +150,3 @@ export function waitBucket(seconds: number): (typeof waitBuckets)[number] {
   return seconds <= 20 ? '≤20 s' : seconds <= 40 ? '20–40 s' : seconds <= 60 ? '40–60 s' : '>60 s';
 }
 
-function median(xs: number[]): number | null {
-  if (!xs.length) return null;
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = Math.floor(s.length / 2);
-  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
-}

@@ -61,7 +61,8 @@ function countFormatter(p: { value: unknown }): string {
   return typeof p.value === 'number' && p.value !== 0 ? String(p.value) : '';
 }
 
-function labelFormatter(p: { value: unknown }): string {
+/** A bar's value label: the number to two decimals, nothing for a gap. */
+export function labelFormatter(p: { value: unknown }): string {
   return typeof p.value === 'number' ? String(Math.round(p.value * 100) / 100) : '';
 }
 

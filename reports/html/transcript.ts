@@ -7,7 +7,7 @@ import { clipNote, clipReplyText, HTML_REPLY_CHARS } from '../clip.ts';
 import { esc, evidenceSrc, fmt, highlight } from './escape.ts';
 import type { Labels } from '../glossary.ts';
 import { scenarioName } from './overview.ts';
-import { caseName } from '../names.ts';
+import { caseName, scriptedCase } from '../names.ts';
 
 // Every conversation, whole: what the customer said, what the bot answered
 // (key-point hits marked), each score with its reasons, and the evidence.
@@ -67,15 +67,6 @@ ${hits ? `<div>${esc(L.keypoints)}:<ul>${hits}</ul></div>` : ''}${forbid}
 ${reasons ? `<div>${esc(L.reasons)}:<ul>${reasons}</ul></div>` : ''}</div>`;
 }
 
-const scriptIndex = new WeakMap<Pack[], Map<string, Pack['cases'][number]>>();
-
-/** The scripted case of a conversation, through an index built once per render. */
-function scriptedCase(packs: Pack[], pack: string, id: string): Pack['cases'][number] | undefined {
-  let index = scriptIndex.get(packs);
-  if (!index) scriptIndex.set(packs, (index = new Map(packs.flatMap((p) => p.cases.map((c) => [`${p.id}\u0000${c.id}`, c] as const)))));
-  return index.get(`${pack}\u0000${id}`);
-}
-
 function conversationBlock(c: GradedConversation, summary: Summary, packs: Pack[], L: Labels, base: string): string {
   const r = c.record;
   const verdict = verdictOf(c);
@@ -108,7 +99,7 @@ ${grade ? gradeBlock(grade, L, '', texts) : ''}${alt ? gradeBlock(alt, L, L.altG
   const error = r.error ? `<p class="verdict-error">${esc(L.error)}: ${esc(r.error.kind)} — ${esc(r.error.message)}</p>` : '';
   const g: CaseGrade = c.grade;
   return `<details class="conv" data-channel="${esc(r.channel)}" data-scenario="${esc(r.pack)}" data-verdict="${verdict}" id="${anchorOf(r.id)}">
-<summary><span class="verdict-${verdict}">[${esc(L[verdict])}]</span> ${esc(r.channel)} · ${esc(scenarioName(r.pack, summary, packs))} · ${esc(caseName(packs, r.pack, r.case))} <small class="meta">${esc(r.case)}#${r.variant}.${r.repeat}</small>${r.simulated ? ` · <small>${esc(L.simulated)}</small>` : ''} — ${esc(L.recognition)} ${fmt(g.recognition, 1)} · ${esc(L.completeness)} ${fmt(g.completeness, 1)}</summary>
+<summary><span class="verdict-${verdict}">[${esc(L[verdict])}]</span> ${esc(r.channel)} · ${esc(scenarioName(r.pack, summary, packs))} · ${esc(scripted?.name ?? r.case)} <small class="meta">${esc(r.case)}#${r.variant}.${r.repeat}</small>${r.simulated ? ` · <small>${esc(L.simulated)}</small>` : ''} — ${esc(L.recognition)} ${fmt(g.recognition, 1)} · ${esc(L.completeness)} ${fmt(g.completeness, 1)}</summary>
 <p class="meta">${esc(r.id)} · ${r.durationMs} ms · ${esc(L.attempts)} ${r.attempts}</p>
 ${error}${turns}
 </details>`;

@@ -1,7 +1,7 @@
 import type { Scorecard } from '../../harness/score/scorecard-schema.ts';
 import type { Lang } from '../../harness/types.ts';
-import { palette, renderChart } from '../html/charts.ts';
-import { esc, fmt } from '../html/escape.ts';
+import { labelFormatter, palette, renderChart } from '../html/charts.ts';
+import { esc, fmt, pct } from '../html/escape.ts';
 import { comparisonRows, scorecardWords, waitText, yesNo, type ScorecardWords } from './words.ts';
 
 // The survey scorecard in index.html: tables and inline SVG charts (ECharts
@@ -25,7 +25,7 @@ function effectivenessChart(banks: Bank[], W: ScorecardWords): string {
       xAxis: { type: 'category', data: categories, axisLabel: { interval: 0 } },
       yAxis: { type: 'value', max: 5 },
       series: [
-        ...banks.map((b) => ({ type: 'bar', name: b.label, data: values(b.scorecard), label: { show: true, position: 'top', formatter: label2 } })),
+        ...banks.map((b) => ({ type: 'bar', name: b.label, data: values(b.scorecard), label: { show: true, position: 'top', formatter: labelFormatter } })),
         {
           type: 'line',
           name: W.surveyIndustry,
@@ -34,7 +34,7 @@ function effectivenessChart(banks: Bank[], W: ScorecardWords): string {
           itemStyle: { color: '#6b7785' },
           symbol: 'diamond',
           symbolSize: 10,
-          label: { show: true, position: 'bottom', formatter: label2, color: '#444', backgroundColor: '#ffffffcc', padding: [1, 3] },
+          label: { show: true, position: 'bottom', formatter: labelFormatter, color: '#444', backgroundColor: '#ffffffcc', padding: [1, 3] },
           z: 10,
         },
       ],
@@ -57,7 +57,7 @@ function waitChart(rows: { label: string; seconds: number | null }[], W: Scoreca
           type: 'bar',
           name: W.waitSeconds,
           data: rows.map((r) => r.seconds),
-          label: { show: true, position: 'right', formatter: label2 },
+          label: { show: true, position: 'right', formatter: labelFormatter },
           markLine: {
             symbol: 'none',
             lineStyle: { type: 'dashed', color: '#6b7785' },
@@ -72,17 +72,13 @@ function waitChart(rows: { label: string; seconds: number | null }[], W: Scoreca
   );
 }
 
-function label2(p: { value: unknown }): string {
-  return typeof p.value === 'number' ? String(Math.round(p.value * 100) / 100) : '';
-}
-
 const ref = (text: string) => `<p class="meta">${esc(text)}</p>`;
 
 export function scorecardSection(sc: Scorecard, lang: Lang, bankLabel: string): string {
   const W = scorecardWords(lang);
   const r = sc.reference;
   const diversityRows = sc.diversity.channels
-    .map((c) => `<tr><td>${esc(c.label ? `${c.label} (${c.name})` : c.name)}</td><td>${esc(c.kind === 'online' ? W.online : W.hotline)}</td><td>${esc(W.media[c.medium])}</td><td class="num">${c.conversations}</td><td class="num">${c.answeredShare === null ? W.none : `${Math.round(c.answeredShare * 100)}%`}</td><td>${esc(yesNo(W, c.ai))}</td></tr>`)
+    .map((c) => `<tr><td>${esc(c.label ? `${c.label} (${c.name})` : c.name)}</td><td>${esc(c.kind === 'online' ? W.online : W.hotline)}</td><td>${esc(W.media[c.medium])}</td><td class="num">${c.conversations}</td><td class="num">${pct(c.answeredShare)}</td><td>${esc(yesNo(W, c.ai))}</td></tr>`)
     .join('');
   const hotlineRows = sc.convenience.hotlines
     .map((h) => `<tr><td>${esc(h.label ? `${h.label} (${h.channel})` : h.channel)}</td><td class="num">${h.calls}</td><td>${esc(`${h.ivrDepth ?? W.none}${h.ivrBucket ? ` (${h.ivrBucket})` : ''}`)}</td><td>${esc(yesNo(W, h.humanInFirstMenu))}</td><td>${esc(`${waitText(W, h)}${h.waitBucket ? ` (${h.waitBucket})` : ''}`)}</td></tr>`)
@@ -131,7 +127,7 @@ export function scorecardComparisonSection(banks: { label: string; scorecard?: S
   return `<section id="scorecard">
 <h2>${esc(W.title)}</h2>
 <table class="scorecard"><tr><th>${esc(W.indicator)}</th>${withCard.map((b) => `<th>${esc(b.label)}</th>`).join('')}<th>${esc(W.survey)}</th></tr>${rows}</table>
-<p class="meta">* ${esc(lang === 'en' ? 'share of the banks whose channels are integrated' : '占可跨渠道查询反馈银行的比例')}</p>
+<p class="meta">* ${esc(W.integratedNote)}</p>
 ${skipped ? `<ul>${skipped}</ul>` : ''}
 <h3>${esc(W.effectiveness)}</h3>
 <div class="chart">${effectivenessChart(withCard, W)}</div>

@@ -1,6 +1,6 @@
 import type { Scorecard } from '../../harness/score/scorecard-schema.ts';
 import type { Lang } from '../../harness/types.ts';
-import { fmt } from '../html/escape.ts';
+import { fmt, pct } from '../html/escape.ts';
 import { comparisonRows, scorecardWords, waitText, yesNo, type ScorecardWords } from './words.ts';
 
 // The survey scorecard in Markdown: one bank (report.md) or several side by
@@ -16,7 +16,7 @@ export function scorecardMarkdown(sc: Scorecard, lang: Lang): string {
   out.push(`### ${W.diversity}`, '', `${W.channelsOf(sc.diversity.online.channels, sc.diversity.hotline.channels)} · ${W.onlineAi}: ${yesNo(W, sc.diversity.online.ai)} · ${W.hotlineAi}: ${yesNo(W, sc.diversity.hotline.channels ? sc.diversity.hotline.ai : null)}`, '');
   out.push(`| ${W.channel} | ${W.kind} | ${W.medium} | ${W.conversations} | ${W.answered} | ${W.ai} |`, '|---|---|---|---:|---:|---|');
   for (const c of sc.diversity.channels) {
-    out.push(`| ${cell(c.label ? `${c.label} (${c.name})` : c.name)} | ${c.kind === 'online' ? W.online : W.hotline} | ${W.media[c.medium]} | ${c.conversations} | ${c.answeredShare === null ? W.none : `${Math.round(c.answeredShare * 100)}%`} | ${yesNo(W, c.ai)} |`);
+    out.push(`| ${cell(c.label ? `${c.label} (${c.name})` : c.name)} | ${c.kind === 'online' ? W.online : W.hotline} | ${W.media[c.medium]} | ${c.conversations} | ${pct(c.answeredShare)} | ${yesNo(W, c.ai)} |`);
   }
   out.push('', `> ${W.refs.ai(r)}`, '');
 
@@ -55,7 +55,7 @@ export function scorecardComparisonMarkdown(banks: { label: string; scorecard?: 
   const r = withCard[0].scorecard.reference;
   const out = [`## ${W.title}`, '', `| ${W.indicator} | ${withCard.map((b) => cell(b.label)).join(' | ')} | ${W.survey} |`, `|---|${withCard.map(() => '---|').join('')}---|`];
   for (const row of comparisonRows(W)) out.push(`| ${cell(row.label)} | ${withCard.map((b) => cell(row.value(b.scorecard))).join(' | ')} | ${cell(row.reference(r))} |`);
-  out.push('', `\\* ${lang === 'en' ? 'share of the banks whose channels are integrated' : '占可跨渠道查询反馈银行的比例'}`, '');
+  out.push('', `\\* ${W.integratedNote}`, '');
   for (const b of withCard) for (const s of b.scorecard.integration.skipped) out.push(`- ${cell(b.label)}: ${cell(W.skipped(`${s.pack}/${s.case}`, s.reason))}`);
   out.push('', ...methodNote(W), '');
   return out.join('\n');
