@@ -331,14 +331,9 @@ export function turnFocus(pack: Pack, scenarioCase: ScenarioCaseLike, turnIndex:
 
 /** The words of one question of a case: what is asked, its key points and their synonyms. */
 function questionWords(turn: ScenarioCaseLike['turns'][number], locale: Locale): Set<string> {
-  const out = new Set<string>();
   // What is asked persists across the wordings of the question; the story
   // around it ("今天下午逛街的时候") is told once.
-  const told = new Map<string, number>();
-  for (const text of [turn.say, ...turn.paraphrases]) {
-    for (const w of new Set(segment(normalise(text, locale)).words)) told.set(w, (told.get(w) ?? 0) + 1);
-  }
-  for (const [w, n] of told) if (n >= 2 || turn.paraphrases.length === 0) out.add(w);
+  const out = new Set<string>(askedWords(turn, locale));
   for (const text of turn.expect.keypoints.map((k) => k.text)) {
     for (const w of segment(normalise(text, locale)).words) out.add(w);
   }

@@ -52,7 +52,7 @@ export function resolveRoute(profile: BankProfile, c: ScenarioCase, allowed: str
     if (current === undefined) return { missing: 'turn 1 names no channel (`on:`)' };
     turns.push(current);
   }
-  const legs = turns.filter((ch, i) => i === 0 || turns[i - 1] !== ch);
+  const legs = legsOf(turns);
   return { turns, legs, name: legs.join(ROUTE_SEPARATOR) };
 }
 
@@ -66,4 +66,9 @@ function resolveOn(profile: BankProfile, on: string, allowed: string[]): { chann
   if (!match) return { missing: `bank "${profile.id}" has no channel "${on}", and "${on}" is not a kind (online, hotline, web, wechat, api)` };
   const any = Object.keys(profile.channels).find((name) => match(profile.channels[name]));
   return { missing: any ? `the ${on} channel "${any}" is not in this run` : `bank "${profile.id}" has no ${on} channel` };
+}
+
+/** Consecutive turns on one channel are one leg (one session). */
+export function legsOf(turnChannels: string[]): string[] {
+  return turnChannels.filter((ch, i) => i === 0 || turnChannels[i - 1] !== ch);
 }

@@ -12,6 +12,7 @@ import { driveConversation } from './conversation.ts';
 import type { Journal } from './journal.ts';
 import { itemChannels, type PlanItem } from './plan.ts';
 import { ChannelGate } from './politeness.ts';
+import { legsOf } from './route.ts';
 import { sleep } from '../util/sleep.ts';
 import { backoffMs, isRetryable } from './retry.ts';
 import { storeReply } from './store.ts';
@@ -171,11 +172,6 @@ function base(item: PlanItem, startedAt: string, t0: number, attempts: number, o
     ...(itemChannels(item).some((ch) => opts.simulated.has(ch)) ? { simulated: true } : {}),
     ...(item.turnChannels ? { route: legsOf(item.turnChannels) } : {}),
   };
-}
-
-/** Consecutive turns on one channel are one leg (one session). */
-function legsOf(turnChannels: string[]): string[] {
-  return turnChannels.filter((ch, i) => i === 0 || turnChannels[i - 1] !== ch);
 }
 
 async function runOnce(item: PlanItem, gateFor: GateFor, opts: ExecuteOptions, breaker: Breaker) {
