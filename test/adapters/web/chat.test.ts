@@ -94,7 +94,8 @@ describe('when a reply is done', () => {
 
   it('reads a slowly streamed bubble whole, not the prefix seen first', async () => {
     const streaming = await createWebServer(tinyBrain(), { latencyMs: 50, jitterMs: 0 }, { chunkChars: 1, chunkMs: 60 });
-    const a = createWebAdapter(webConfigSchema.parse(demoWebConfig(streaming.url, { settleMs: 400 })), testEnv());
+    // A quiet window 25× the chunk gap: on a loaded machine a 60-ms timer can fire hundreds of ms late.
+    const a = createWebAdapter(webConfigSchema.parse(demoWebConfig(streaming.url, { settleMs: 1500 })), testEnv());
     try {
       const s = await a.open(testCtx());
       const r = await s.send(say('余额怎么查'), never());
