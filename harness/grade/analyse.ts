@@ -7,7 +7,7 @@ import { askCueIn, dataWords, findPhrase, localePhrases, menuOptions, withoutKey
 import { clip, fallbackVerdict } from './fallback.ts';
 import { plainText } from './markup.ts';
 import { messagesFor } from './messages.ts';
-import { addressesFocus, foreignProducts, otherBusinesses, siblingCaseIn, optionAddresses, otherFocusIn, otherScenarioNames, bestSpecificity, isServiceWord, SPECIFIC, termSpecificity, topicIndex, topicVerdict, turnFocus, type TopicVerdict } from './topic.ts';
+import { addressesFocus, foreignProducts, foreignSubject, otherBusinesses, siblingCaseIn, optionAddresses, otherFocusIn, otherScenarioNames, bestSpecificity, isServiceWord, SPECIFIC, termSpecificity, topicIndex, topicVerdict, turnFocus, type TopicVerdict } from './topic.ts';
 
 // One reading of one bot reply against the turn it answers; the live
 // assessment and the grader both use it, so they never disagree.
@@ -309,6 +309,11 @@ export function analyseReply(reply: BotReply, input: AnalyseInput, ctx: GradeCon
     if (sibling && sibling.other >= SIBLING_MIN && sibling.named.length >= 3 && sibling.other >= SIBLING_RATIO * sibling.own) {
       return { ...base, kind: 'off-topic', topic: { ...topic, offTopic: true }, why: m.otherCase(sibling.case, sibling.named.slice(0, 4)) };
     }
+  }
+  // The reply's subject is a business the question never names, and no key point is made in words of its own.
+  if (heldToFocus && !forbidHits.length && specificShare === 0) {
+    const foreign = foreignSubject(shape.own || text, input.pack, input.case, input.turnIndex, focus, ctx.packs, ctx.locale);
+    if (foreign.length) return { ...base, kind: 'off-topic', topic: { ...topic, offTopic: true }, why: m.otherSubject(foreign.slice(0, 4)) };
   }
   // A product nobody asked about, and none of the key points: an answer about that product.
   const products = hitWeight === 0 ? foreignProducts(topicNorm, input.case, input.turnIndex, input.pack, ctx.locale) : [];

@@ -37,6 +37,7 @@ export interface Messages {
   otherCase(caseId: string, words: string[]): string;
   foreignProduct(products: string[]): string;
   elsewhere(words: string[]): string;
+  otherSubject(words: string[]): string;
   onTopic(anyHit: boolean): string;
   recognition0(why: string): string;
   notRecognised: string;
@@ -85,6 +86,7 @@ const en: Messages = {
   otherCase: (caseId, words) => `answered the neighbouring question ${caseId} instead (its words ${words.join(', ')})`,
   foreignProduct: (products) => `answered about ${products.join(', ')}, which was not asked about, and made no key point`,
   elsewhere: (words) => `answered another question (its words ${words.join(', ')}) and made no key point of this one in words of its own`,
+  otherSubject: (words) => `the reply is about ${words.join(', ')}, which the question does not ask about, and makes no key point in words of its own`,
   onTopic: (anyHit) => (anyHit ? 'on topic' : 'on topic (no key point made)'),
   recognition0: (why) => `${why}: recognition 0`,
   notRecognised: 'completeness 0: not recognised',
@@ -136,6 +138,7 @@ const zh: Messages = {
   otherCase: (caseId, words) => `答非所问：回答的是同场景的另一个问题 ${caseId}（其用词 ${words.join('、')}）`,
   foreignProduct: (products) => `答非所问：回复讲的是未被问到的${products.join('、')}，且未命中任何要点`,
   elsewhere: (words) => `答非所问：回复讲的是另一个问题（其用词 ${words.join('、')}），本问题的要点仅以通用词出现或未出现`,
+  otherSubject: (words) => `答非所问：回复讲的是未被问到的${words.join('、')}，本问题的要点仅以通用词出现或未出现`,
   onTopic: (anyHit) => (anyHit ? '切题' : '切题（未命中要点）'),
   recognition0: (why) => `${why}：识别 0 分`,
   notRecognised: '解答 0 分：未识别问题',

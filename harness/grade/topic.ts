@@ -542,3 +542,78 @@ export function otherBusinesses(norm: string, ownPack: Pack, scenarioCase: Scena
   }
   return candidates.filter((b) => norm.includes(b) && mentions(norm, b));
 }
+
+// What a reply is about: Chinese bank bots open with the subject of their
+// answer ("修改预留手机号需……", "借记卡年费……", "您可以通过……查询余额").
+// A subject that names a business or product of the bank the question never
+// names, and nothing the question is about, answers another question — even
+// when the rest of the reply shares 身份证 and 网点 with the right answer.
+
+const LEAD_IN = /^(?:(?:您(?:是)?(?:想|要)(?:了解|咨询|知道|问)(?:的是)?|您好|你好|亲爱的|亲|尊敬的(?:客户|用户)|温馨提示|抱歉|非常抱歉|很抱歉|不好意思|感谢您的(?:咨询|来电)|关于)[，,！!：:～~]?\s*)+/;
+/** Where a subject ends: the first predicate or modal after it. */
+const PREDICATE = /(需要|需|须|必须|可以|可|请|是|为|一般|通常|的话|要|应|将|会|免|不|没|支持|只能|仅|由|按|有|都|已|在)/;
+/** A business act named by its verb ("修改预留手机号", "激活新卡"): foreign when the question never uses the verb. */
+const ACT = /^(修改|变更|更换|更改|重置|激活|开通|注册|绑定|解绑|取消|升级|充值|转账|还款|解冻|解挂|补办|提额)/;
+/** "建议您……" advises; it does not name the suggestion scenario. */
+const ADVICE = /建议您|建议你/g;
+
+/** The subject of a (plain-text) reply: its first clause up to the first predicate. */
+export function replySubject(text: string): string {
+  const t = text.trim().replace(LEAD_IN, '');
+  const clause = t.split(/[，。！？；：,.!?;:\n]/)[0] ?? '';
+  const at = clause.slice(2).search(PREDICATE);
+  return (at >= 0 ? clause.slice(0, at + 2) : clause).replace(ADVICE, '');
+}
+
+const bankTermsCache = new WeakMap<Pack[], WeakMap<Locale, string[]>>();
+
+/** Names of the bank's businesses and products: the locale's list, every scenario's name, the products bots confuse, the lexicon's words — the specific ones. */
+function bankTerms(packs: Pack[], locale: Locale): string[] {
+  let byLocale = bankTermsCache.get(packs);
+  if (!byLocale) bankTermsCache.set(packs, (byLocale = new WeakMap()));
+  let terms = byLocale.get(locale);
+  if (!terms) {
+    const index = topicIndex(packs, locale);
+    const raw = [...(locale.businesses ?? []), ...productWords, ...packs.flatMap((p) => nameTerms(p.name)), ...(locale.lexicon ?? []).map((g) => g[0])];
+    terms = [...new Set(raw.map((t) => normalise(t, locale)))].filter((t) => [...t].length >= 2 && !serviceWords.has(t) && (index.specificity.get(t) ?? 1) >= SPECIFIC);
+    byLocale.set(locale, terms);
+  }
+  return terms;
+}
+
+const turnTextCache = new WeakMap<object, string>();
+
+/** Everything the question and its key points say, and its case's other questions and scenario name, normalised. */
+function turnText(pack: Pack, scenarioCase: ScenarioCaseLike, turnIndex: number, locale: Locale): string {
+  const turn = scenarioCase.turns[turnIndex];
+  let t = turnTextCache.get(turn);
+  if (t === undefined) {
+    const own = [turn.say, ...turn.paraphrases, ...turn.expect.keypoints.flatMap((k) => [k.text, ...k.any, ...(k.all ?? [])])];
+    const around = [...scenarioCase.turns.flatMap((x) => [x.say, ...x.paraphrases]), pack.name];
+    t = [...own, ...around].map((x) => normalise(x, locale)).join('|');
+    turnTextCache.set(turn, t);
+  }
+  return t;
+}
+
+/**
+ * The businesses a reply's subject names that the question does not, when
+ * the subject names nothing specific of the question: empty when the subject
+ * is the question's own.
+ */
+export function foreignSubject(text: string, ownPack: Pack, scenarioCase: ScenarioCaseLike, turnIndex: number, focus: Focus, packs: Pack[], locale: Locale): string[] {
+  if (!scenarioCase.turns[turnIndex]) return [];
+  const all = packs.includes(ownPack) ? packs : [...packs, ownPack];
+  const subject = normalise(replySubject(text), locale);
+  if ([...subject].length < 2) return [];
+  const own = turnText(ownPack, scenarioCase, turnIndex, locale);
+  const index = topicIndex(all, locale);
+  const named = bankTerms(all, locale).filter((t) => subject.includes(t) && mentions(subject, t));
+  const words = segment(subject).words.filter((w) => [...w].length >= 2);
+  // One specific word of the question in the subject makes it the question's subject.
+  const linked = [...named, ...words].some((w) => own.includes(w) && (index.specificity.get(w) ?? 1) >= SPECIFIC) || focus.words.some((w) => subject.includes(w));
+  if (linked) return [];
+  const foreign = named.filter((t) => !own.includes(t));
+  if (words.length >= 2) foreign.push(...words.filter((w) => ACT.test(w) && !own.includes(w)));
+  return [...new Set(foreign)];
+}

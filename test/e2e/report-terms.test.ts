@@ -177,7 +177,7 @@ function englishReasonPhrases(): string[] {
     numberedMenu: [en.numberedMenu], menuMisses: [en.menuMisses(X)], onlyMenu: [en.onlyMenu(X)], asksData: [en.asksData(X)],
     fallbackPhrase: [en.fallbackPhrase(X, true)], canned: [en.canned(X)], unrelated: [en.unrelated(X)], offTopic: [en.offTopic(X, [X])],
     keypoint: [],
-    otherCase: [en.otherCase(X, [X])], foreignProduct: [en.foreignProduct([X])], elsewhere: [en.elsewhere([X])],
+    otherCase: [en.otherCase(X, [X])], foreignProduct: [en.foreignProduct([X])], elsewhere: [en.elsewhere([X])], otherSubject: [en.otherSubject([X])],
     offFocus: [en.offFocus([X])], onTopic: [en.onTopic(true), en.onTopic(false)], recognition0: [en.recognition0(X)],
     notRecognised: [en.notRecognised],
     level: (['first', 'after-clarify', 'after-rephrase'] as const).flatMap((l) => [en.level(l, false), en.level(l, true)]),
