@@ -581,6 +581,15 @@ function bankTerms(packs: Pack[], locale: Locale): string[] {
   return terms;
 }
 
+const businessCacheByLocale = new WeakMap<Locale, Set<string>>();
+
+/** The products and businesses of the bank, normalised. */
+function businessWords(locale: Locale): Set<string> {
+  let set = businessCacheByLocale.get(locale);
+  if (!set) businessCacheByLocale.set(locale, (set = new Set([...productWords, ...(locale.businesses ?? [])].map((w) => normalise(w, locale)))));
+  return set;
+}
+
 const turnTextCache = new WeakMap<object, string>();
 
 /** Everything the question and its key points say, and its case's other questions and scenario name, normalised. */
@@ -601,19 +610,23 @@ function turnText(pack: Pack, scenarioCase: ScenarioCaseLike, turnIndex: number,
  * the subject names nothing specific of the question: empty when the subject
  * is the question's own.
  */
-export function foreignSubject(text: string, ownPack: Pack, scenarioCase: ScenarioCaseLike, turnIndex: number, focus: Focus, packs: Pack[], locale: Locale): string[] {
-  if (!scenarioCase.turns[turnIndex]) return [];
+export function foreignSubject(text: string, ownPack: Pack, scenarioCase: ScenarioCaseLike, turnIndex: number, focus: Focus, packs: Pack[], locale: Locale): { products: string[]; others: string[] } {
+  const none = { products: [], others: [] };
+  if (!scenarioCase.turns[turnIndex]) return none;
   const all = packs.includes(ownPack) ? packs : [...packs, ownPack];
   const subject = normalise(replySubject(text), locale);
-  if ([...subject].length < 2) return [];
+  if ([...subject].length < 2) return none;
   const own = turnText(ownPack, scenarioCase, turnIndex, locale);
   const index = topicIndex(all, locale);
   const named = bankTerms(all, locale).filter((t) => subject.includes(t) && mentions(subject, t));
   const words = segment(subject).words.filter((w) => [...w].length >= 2);
   // One specific word of the question in the subject makes it the question's subject.
+  // A product the question never names changes what the subject is ("信用卡年费", "公积金余额", "社保卡丢失"), whatever else it shares.
+  const products = named.filter((t) => businessWords(locale).has(t) && !own.includes(t));
+  if (products.length) return { products, others: [] };
   const linked = [...named, ...words].some((w) => own.includes(w) && (index.specificity.get(w) ?? 1) >= SPECIFIC) || focus.words.some((w) => subject.includes(w));
-  if (linked) return [];
+  if (linked) return none;
   const foreign = named.filter((t) => !own.includes(t));
   if (words.length >= 2) foreign.push(...words.filter((w) => ACT.test(w) && !own.includes(w)));
-  return [...new Set(foreign)];
+  return { products: [], others: [...new Set(foreign)] };
 }
