@@ -312,9 +312,10 @@ export function analyseReply(reply: BotReply, input: AnalyseInput, ctx: GradeCon
   }
   // The reply's subject is a business the question never names, and no key point is made in words of its own.
   // A product the question never names in the subject outweighs a key point's word met by chance.
-  if (heldToFocus && !forbidHits.length) {
+  // A follow-up lives in its case's context, which the subject is read against too.
+  if (!input.picked && !forbidHits.length) {
     const { products, others } = foreignSubject(shape.own || text, input.pack, input.case, input.turnIndex, focus, ctx.packs, ctx.locale);
-    const foreign = products.length ? products : specificShare === 0 ? others : [];
+    const foreign = products.length ? products : specificShare === 0 && heldToFocus ? others : [];
     if (foreign.length) return { ...base, kind: 'off-topic', topic: { ...topic, offTopic: true }, why: m.otherSubject(foreign.slice(0, 4)) };
   }
   // A product nobody asked about, and none of the key points: an answer about that product.

@@ -590,6 +590,23 @@ function businessWords(locale: Locale): Set<string> {
   return set;
 }
 
+const otherNamesByPack = new WeakMap<Pack[], WeakMap<Pack, Set<string>>>();
+
+/** The names of the other scenarios ("开户" to a balance question), leaving out words of the own scenario's names. */
+function scenarioNamesBesides(ownPack: Pack, packs: Pack[], locale: Locale): Set<string> {
+  let byPack = otherNamesByPack.get(packs);
+  if (!byPack) otherNamesByPack.set(packs, (byPack = new WeakMap()));
+  let set = byPack.get(ownPack);
+  if (!set) {
+    const index = topicIndex(packs, locale);
+    const ownCluster = index.packs.find((p) => p.id === ownPack.id)?.cluster;
+    const own = new Set(index.packs.filter((p) => p.cluster === ownCluster).flatMap((p) => nameTerms(p.name).map((t) => normalise(t, locale))));
+    set = new Set(index.packs.filter((p) => p.cluster !== ownCluster).flatMap((p) => nameTerms(p.name).map((t) => normalise(t, locale))).filter((t) => !own.has(t) && ![...own].some((o) => o.includes(t) || t.includes(o))));
+    byPack.set(ownPack, set);
+  }
+  return set;
+}
+
 const turnTextCache = new WeakMap<object, string>();
 
 /** Everything the question and its key points say, and its case's other questions and scenario name, normalised. */
@@ -622,7 +639,8 @@ export function foreignSubject(text: string, ownPack: Pack, scenarioCase: Scenar
   const words = segment(subject).words.filter((w) => [...w].length >= 2);
   // One specific word of the question in the subject makes it the question's subject.
   // A product the question never names changes what the subject is ("信用卡年费", "公积金余额", "社保卡丢失"), whatever else it shares.
-  const products = named.filter((t) => businessWords(locale).has(t) && !own.includes(t));
+  const otherNames = scenarioNamesBesides(ownPack, all, locale);
+  const products = named.filter((t) => (businessWords(locale).has(t) || otherNames.has(t)) && !own.includes(t));
   if (products.length) return { products, others: [] };
   const linked = [...named, ...words].some((w) => own.includes(w) && (index.specificity.get(w) ?? 1) >= SPECIFIC) || focus.words.some((w) => subject.includes(w));
   if (linked) return none;
