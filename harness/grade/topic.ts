@@ -559,7 +559,13 @@ const ADVICE = /建议您|建议你/g;
 
 /** The subject of a (plain-text) reply: its first clause up to the first predicate. */
 export function replySubject(text: string): string {
-  const t = text.trim().replace(LEAD_IN, '');
+  // A regulation's title names its own subject ("《银行业保险业消费投诉处理管理办法》"), and
+  // "根据……，" only says what the answer rests on.
+  const t = text
+    .trim()
+    .replace(/《[^》]*》/g, '')
+    .replace(LEAD_IN, '')
+    .replace(/^(?:根据|按照|依据|依照|按)[^，,。]*[，,]/, '');
   const clause = t.split(/[，。！？；：,.!?;:\n]/)[0] ?? '';
   const at = clause.slice(2).search(PREDICATE);
   return (at >= 0 ? clause.slice(0, at + 2) : clause).replace(ADVICE, '');
