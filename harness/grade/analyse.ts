@@ -139,6 +139,17 @@ function shapeOfBody(body: string, ctx: GradeContext, transcribed: boolean): Omi
   return { body, own, ownNorm, items, clarifyPhrase, handoffPhrase, ownLen: [...ownNorm].length };
 }
 
+/** A closing sentence that offers more help ("如有疑问请拨打客服热线。", "更多详情请咨询网点"). */
+const COURTESY_TAIL = /^\s*(?:(?:如|若|如果|假如)(?:您)?(?:还)?(?:有|需)(?:其他|任何|别的|更多)?(?:问题|疑问|需要|需求|帮助|咨询|疑惑)|如需(?:帮助|咨询|进一步|了解更多|更多)|更多(?:问题|详情|信息|业务)|其他问题|(?:感谢|谢谢)您的(?:咨询|来电|支持|理解))/;
+
+/** The reply without its closing courtesy sentences; the whole reply when nothing else is left. */
+export function withoutCourtesyTail(body: string): string {
+  const sentences = body.split(SENTENCE);
+  let end = sentences.length;
+  while (end > 1 && (COURTESY_TAIL.test(sentences[end - 1]) || sentences[end - 1].trim() === '')) end--;
+  return end === sentences.length ? body : sentences.slice(0, end).join('');
+}
+
 function findRelatedCue(text: string, cues: string[]): number {
   if (!cues.length) return -1;
   let best = -1;
@@ -175,6 +186,9 @@ export function analyseReply(reply: BotReply, input: AnalyseInput, ctx: GradeCon
   // Key points count in what the bot says, never in the related questions it offers after.
   const norm = normalise(shape.body, ctx.locale);
   const ownNorm = shape.ownNorm;
+  // "如有其他问题，欢迎拨打客服热线" closing an answer is a courtesy, not the key point it happens to name.
+  const body = withoutCourtesyTail(shape.body);
+  const keyNorm = body === shape.body ? norm : normalise(body, ctx.locale);
 
   const hits: KeypointHit[] = [];
   let hitWeight = 0;
@@ -186,8 +200,8 @@ export function analyseReply(reply: BotReply, input: AnalyseInput, ctx: GradeCon
   for (const kp of turn?.expect.keypoints ?? []) {
     const p = prepareKeypoint(kp, ctx.locale);
     totalWeight += p.weight;
-    const hit = norm ? matchAnyTerm(norm, p.any, opts) : null;
-    const allOk = hit !== null && p.all.every((t) => matchAnyTerm(norm, [t], opts) !== null);
+    const hit = keyNorm ? matchAnyTerm(keyNorm, p.any, opts) : null;
+    const allOk = hit !== null && p.all.every((t) => matchAnyTerm(keyNorm, [t], opts) !== null);
     if (hit && allOk) {
       hits.push({ id: p.id, weight: p.weight, hit: true, how: hit.how, matched: hit.matched });
       hitWeight += p.weight;
