@@ -58,7 +58,7 @@ describe('rules grader calibration against hand-labelled replies', async () => {
     expect(test.categories['other-question'].agreement).toBeGreaterThanOrEqual(0.75);
     expect(dev.agreement).toBeGreaterThanOrEqual(0.96);
     expect(dev.completenessMAE).toBeLessThanOrEqual(0.2);
-  });
+  }, 180_000);
 
   it('prints a report a reviewer can act on, in Chinese or English', () => {
     const en = formatCalibration(result, 'en');
