@@ -124,7 +124,8 @@ export function normalise(text: string, locale: Locale): string {
   const p = prepare(locale);
   const hit = p.cache.get(text);
   if (hit !== undefined) return hit;
-  let out = convertNumerals(base(text), p);
+  // "2元/月" is "每月2元": the slash goes with the punctuation, the meaning must not.
+  let out = convertNumerals(base(text.replace(/([0-9０-９.]+|[一二两三四五六七八九十]+)\s*元\s*[\/／每]\s*(月|年|笔|次)/g, '每$2$1元')), p);
   if (p.synonymPattern) out = out.replace(p.synonymPattern, (m) => p.synonyms.get(m) ?? m);
   // A rewrite may leave a space beside a Chinese word ("mobile banking app" → "手机银行 手机银行").
   if (out.includes(' ')) out = out.replace(/ /g, (m: string, at: number, whole: string) => (keepSpace(whole[at - 1], whole[at + 1]) ? m : ''));
