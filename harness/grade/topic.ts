@@ -646,7 +646,13 @@ export function foreignSubject(text: string, ownPack: Pack, scenarioCase: Scenar
   // One specific word of the question in the subject makes it the question's subject.
   // A product the question never names changes what the subject is ("信用卡年费", "公积金余额", "社保卡丢失"), whatever else it shares.
   const otherNames = scenarioNamesBesides(ownPack, all, locale);
-  const products = named.filter((t) => (businessWords(locale).has(t) || otherNames.has(t)) && !own.includes(t));
+  // A business done to what the question asks about is the question's ("修改预留手机号" when its key points speak of 预留手机号).
+  const ownObject = (t: string) => {
+    const parts = segment(t).words.filter((w) => [...w].length >= 2);
+    const object = parts.length >= 2 ? parts[parts.length - 1] : undefined;
+    return object !== undefined && own.includes(object) && (index.specificity.get(object) ?? 1) >= SPECIFIC;
+  };
+  const products = named.filter((t) => (businessWords(locale).has(t) || otherNames.has(t)) && !own.includes(t) && !ownObject(t));
   if (products.length) return { products, others: [] };
   const linked = [...named, ...words].some((w) => own.includes(w) && (index.specificity.get(w) ?? 1) >= SPECIFIC) || focus.words.some((w) => subject.includes(w));
   if (linked) return none;
