@@ -280,10 +280,12 @@ export interface Focus {
   explicit: boolean;
   /** A follow-up turn ("收费吗？") lives in the context the first turn set: its answers are not held to it. */
   followUp?: boolean;
-  /** What sets this case apart from the other cases of its pack: word → idf over the pack's cases. */
-  caseWords?: Map<string, number>;
-  /** The same for each other case of the pack (its first question), weighed on demand. */
-  siblings?: Siblings;
+  /**
+   * What sets this case apart from the other cases of its pack (word → idf
+   * over the pack's cases), and the same for each other case: read only for
+   * a reply that misses the turn's key points, so made on first use.
+   */
+  cases?: () => CaseTerms;
 }
 
 /** Question words and courtesies: never the focus. */
@@ -324,7 +326,8 @@ export function turnFocus(pack: Pack, scenarioCase: ScenarioCaseLike, turnIndex:
   }
   const index = topicIndex(all.includes(pack) ? all : [...all, pack], locale);
   const specificWords = f.words.filter((w) => (index.specificity.get(w) ?? 1) >= SPECIFIC);
-  Object.assign(f, { specificWords: specificWords.length ? specificWords : f.words }, caseTerms(pack, scenarioCase, turnIndex, locale));
+  let terms: CaseTerms | undefined;
+  Object.assign(f, { specificWords: specificWords.length ? specificWords : f.words, cases: () => (terms ??= caseTerms(pack, scenarioCase, turnIndex, locale)) });
   byTurn.set(turn, f);
   return f;
 }
@@ -427,7 +430,14 @@ export interface Siblings {
  * nothing; one only this case uses (代办) weighs most. The own turn against the
  * first question of every other case.
  */
-function caseTerms(pack: Pack, scenarioCase: ScenarioCaseLike, turnIndex: number, locale: Locale): Pick<Focus, 'caseWords' | 'siblings'> {
+interface CaseTerms {
+  /** This turn's words → weight. */
+  caseWords?: Map<string, number>;
+  /** The other cases of the pack, weighed on demand. */
+  siblings?: Siblings;
+}
+
+function caseTerms(pack: Pack, scenarioCase: ScenarioCaseLike, turnIndex: number, locale: Locale): CaseTerms {
   const docs = caseDocs(pack, locale);
   const ownDoc = docs.at.get(scenarioCase) ?? -1;
   const others = docs.docs.length - (ownDoc >= 0 ? 1 : 0);
@@ -481,9 +491,9 @@ export interface SiblingEvidence {
 }
 
 export function siblingCaseIn(norm: string, focus: Focus): SiblingEvidence | null {
-  const s = focus.siblings;
-  if (!focus.caseWords || !s) return null;
-  const own = caseScore(norm, focus.caseWords).score;
+  const { caseWords, siblings: s } = focus.cases?.() ?? {};
+  if (!caseWords || !s) return null;
+  const own = caseScore(norm, caseWords).score;
   // Only the cases that hold a word of the reply can score: found through the
   // pack's word → cases table, the first best in pack order as a walk over all would find.
   const present = s.docs.finder.find(norm);
