@@ -8,8 +8,9 @@
 // the sources instead while any of them is newer than the build.
 // `--if-stale` builds only when that is so.
 import { build } from 'esbuild';
-import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join, relative } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, extname, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freshBundle } from '../bin/bundle.mjs';
 
@@ -17,6 +18,30 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const dist = join(root, 'dist');
 const next = join(root, `dist.new-${process.pid}`);
 const builtAt = Date.now();
+
+/**
+ * npm packages stay external, as Node will import them from dist/. tsx
+ * resolves a subpath without its extension ('sip/digest') the CommonJS way;
+ * Node's ESM loader does not when the package has no "exports": such a
+ * subpath is written out with the file it names ('sip/digest.js').
+ */
+const externalPackages = {
+  name: 'external-packages',
+  setup(b) {
+    b.onResolve({ filter: /^[^./]/ }, (args) => {
+      const m = /^(@[^/]+\/[^/]+|[^/@][^/]*)\/(.+)$/.exec(args.path);
+      if (args.path.startsWith('node:') || !m || extname(m[2])) return { path: args.path, external: true };
+      let pkgDir = null;
+      for (let dir = args.resolveDir; !pkgDir; dir = dirname(dir)) {
+        if (existsSync(join(dir, 'node_modules', m[1], 'package.json'))) pkgDir = join(dir, 'node_modules', m[1]);
+        else if (dirname(dir) === dir) return { path: args.path, external: true };
+      }
+      if (JSON.parse(readFileSync(join(pkgDir, 'package.json'), 'utf8')).exports) return { path: args.path, external: true };
+      const file = relative(pkgDir, createRequire(join(args.resolveDir, 'x.js')).resolve(args.path)).split(sep).join('/');
+      return { path: `${m[1]}/${file}`, external: true };
+    });
+  },
+};
 
 // --if-stale: nothing to do while the bundle is as new as its sources.
 if (process.argv.includes('--if-stale') && freshBundle(root)) process.exit(0);
@@ -31,7 +56,7 @@ try {
     format: 'esm',
     platform: 'node',
     target: 'node20',
-    packages: 'external',
+    plugins: [externalPackages],
     outExtension: { '.js': '.mjs' },
     chunkNames: 'chunks/[name]-[hash]',
     sourcemap: 'linked',
