@@ -30,6 +30,8 @@ export default defineConfig({
     // 2-core machines: browser and audio tests contend for CPU, so keep parallelism modest.
     maxWorkers: 2,
     pool: 'forks',
+    // Builds dist/ (the precompiled CLI that bin/harness.mjs runs) when it is stale.
+    globalSetup: ['test/helpers/build-bundle.ts'],
     projects: [
       {
         extends: true,

@@ -1,9 +1,10 @@
 import { Command, CommanderError, Option } from 'commander';
-import { relative } from 'node:path';
+import { join, relative } from 'node:path';
 import { readFileSync } from 'node:fs';
 import { ConfigError, EXIT, HarnessError } from './errors.ts';
+import { PACKAGE_ROOT } from '../lib/package-root.ts';
 
-const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+const VERSION = (JSON.parse(readFileSync(join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
 
 // Thin: parse argv, call into the modules, map errors to exit codes.
 // Heavy modules (runner, Playwright, speech, SIP) load only when a command needs them.

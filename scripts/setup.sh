@@ -12,6 +12,8 @@ if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.j
   say "installing npm packages…"
   npm ci --no-audit --no-fund --loglevel=error
 fi
+# The precompiled CLI (npm ci builds it too): again only when a source is newer.
+node scripts/build.mjs --if-stale
 
 need=()
 have() { command -v "$1" >/dev/null 2>&1; }

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { basename, dirname, extname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { PACKAGE_ROOT } from '../../lib/package-root.ts';
 import { parse as parseYamlValue } from 'yaml';
 import { ConfigError, HarnessError, type ConfigProblem } from '../errors.ts';
 import { bankSchema, type BankProfile } from './bank.ts';
@@ -10,7 +10,7 @@ import { valueAt } from './issues.ts';
 import { closest } from './suggest.ts';
 import { displayPath, problem, readYaml, validateWith, type SourceFile } from './yaml.ts';
 
-export const PACKAGE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+export { PACKAGE_ROOT };
 
 /** A path the user gave, else the same path inside the installed package. */
 export function locate(path: string): string {

@@ -77,7 +77,17 @@ export function prepareTerm(text: string, locale: Locale): PreparedTerm {
   if (!t) {
     const norm = normalise(text, locale);
     const bigrams = bigramsOf(norm);
-    t = { text, norm, bigrams, nBigrams: Math.max(0, norm.length - 1), syllables: readingsOf(norm) };
+    // Readings only for a transcribed reply (the hotline): read on first use.
+    let syllables: string[][] | undefined;
+    t = {
+      text,
+      norm,
+      bigrams,
+      nBigrams: Math.max(0, norm.length - 1),
+      get syllables() {
+        return (syllables ??= readingsOf(norm));
+      },
+    };
     byText.set(text, t);
   }
   return t;

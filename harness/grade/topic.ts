@@ -2,7 +2,7 @@ import type { Keypoint, Locale, Pack } from '../config/scenario.ts';
 import { findSyllables, prepareKeypoint, readingsOf, replySyllablesOf, type PreparedKeypoint, type PreparedTerm } from './match.ts';
 import { normalise } from './normalise.ts';
 import { isEverydayWord, mentions, segment } from './seg.ts';
-import { finderFor, holdersOf } from './terms.ts';
+import { finderFor, holdersOf, TermFinder } from './terms.ts';
 
 // Which scenario does a reply answer? Every pack's key points (de-duplicated
 // by text) vote, each synonym weighted by how specific it is: a word used by
@@ -280,10 +280,12 @@ export interface Focus {
   explicit: boolean;
   /** A follow-up turn ("收费吗？") lives in the context the first turn set: its answers are not held to it. */
   followUp?: boolean;
-  /** What sets this case apart from the other cases of its pack: word → idf over the pack's cases. */
-  caseWords?: Map<string, number>;
-  /** The same for each other case of the pack (its first question). */
-  siblings?: Array<{ case: string; words: Map<string, number>; askedToo: boolean }>;
+  /**
+   * What sets this case apart from the other cases of its pack (word → idf
+   * over the pack's cases), and the same for each other case: read only for
+   * a reply that misses the turn's key points, so made on first use.
+   */
+  cases?: () => CaseTerms;
 }
 
 /** Question words and courtesies: never the focus. */
@@ -305,7 +307,7 @@ export function turnFocus(pack: Pack, scenarioCase: ScenarioCaseLike, turnIndex:
     const index = topicIndex(all.includes(pack) ? all : [...all, pack], locale);
     const n = index.clusterText.length;
     const maxDf = n >= 6 ? 2 : 1;
-    const df = (w: string) => index.clusterText.reduce((a, t) => a + (t.includes(w) ? 1 : 0), 0);
+    const df = (w: string) => clusterFrequency(index, w);
     const candidates = new Set<string>();
     // What the question asks persists across its wordings; the story around it is told once.
     for (const w of askedWords(turn, locale)) candidates.add(w);
@@ -324,23 +326,103 @@ export function turnFocus(pack: Pack, scenarioCase: ScenarioCaseLike, turnIndex:
   }
   const index = topicIndex(all.includes(pack) ? all : [...all, pack], locale);
   const specificWords = f.words.filter((w) => (index.specificity.get(w) ?? 1) >= SPECIFIC);
-  Object.assign(f, { specificWords: specificWords.length ? specificWords : f.words }, caseTerms(pack, scenarioCase, turnIndex, locale));
+  let terms: CaseTerms | undefined;
+  Object.assign(f, { specificWords: specificWords.length ? specificWords : f.words, cases: () => (terms ??= caseTerms(pack, scenarioCase, turnIndex, locale)) });
   byTurn.set(turn, f);
   return f;
 }
 
-/** The words of one question of a case: what is asked, its key points and their synonyms. */
-function questionWords(turn: ScenarioCaseLike['turns'][number], locale: Locale): Set<string> {
-  // What is asked persists across the wordings of the question; the story
-  // around it ("今天下午逛街的时候") is told once.
-  const out = new Set<string>(askedWords(turn, locale));
-  for (const text of turn.expect.keypoints.map((k) => k.text)) {
-    for (const w of segment(normalise(text, locale)).words) out.add(w);
-  }
-  for (const kp of turn.expect.keypoints) for (const a of [...kp.any, ...(kp.all ?? [])]) out.add(normalise(a, locale));
-  return new Set([...out].filter((w) => [...w].length >= 2 && !stopWords.has(w) && !serviceWords.has(w) && !isEverydayWord(w)));
+/** How many scenarios' texts use a word: read once per word and pack set. */
+const clusterFrequencies = new WeakMap<TopicIndex, Map<string, number>>();
+
+function clusterFrequency(index: TopicIndex, w: string): number {
+  let byWord = clusterFrequencies.get(index);
+  if (!byWord) clusterFrequencies.set(index, (byWord = new Map()));
+  let n = byWord.get(w);
+  if (n === undefined) byWord.set(w, (n = index.clusterText.reduce((a, t) => a + (t.includes(w) ? 1 : 0), 0)));
+  return n;
 }
 
+type TurnLike = ScenarioCaseLike['turns'][number];
+
+/** Per-turn word lists, segmented once per locale: a pack's questions are read for every reply. */
+function perTurn<T>(cache: WeakMap<Locale, WeakMap<object, T>>, turn: TurnLike, locale: Locale, make: () => T): T {
+  let byTurn = cache.get(locale);
+  if (!byTurn) cache.set(locale, (byTurn = new WeakMap()));
+  let v = byTurn.get(turn);
+  if (v === undefined) byTurn.set(turn, (v = make()));
+  return v;
+}
+
+const questionWordsCache = new WeakMap<Locale, WeakMap<object, Set<string>>>();
+
+/** The words of one question of a case: what is asked, its key points and their synonyms. */
+function questionWords(turn: TurnLike, locale: Locale): Set<string> {
+  return perTurn(questionWordsCache, turn, locale, () => {
+    // What is asked persists across the wordings of the question; the story
+    // around it ("今天下午逛街的时候") is told once.
+    const out = new Set<string>(askedWords(turn, locale));
+    for (const text of turn.expect.keypoints.map((k) => k.text)) {
+      for (const w of segment(normalise(text, locale)).words) out.add(w);
+    }
+    for (const kp of turn.expect.keypoints) for (const a of [...kp.any, ...(kp.all ?? [])]) out.add(normalise(a, locale));
+    return new Set([...out].filter((w) => [...w].length >= 2 && !stopWords.has(w) && !serviceWords.has(w) && !isEverydayWord(w)));
+  });
+}
+
+/**
+ * A pack's cases as documents for term weights: each case's first question,
+ * its words, how many cases use each word, and which cases hold a word — built
+ * once per pack, so a turn's weights and a reply's sibling check never walk
+ * every case of a large pack.
+ */
+interface CaseDocs {
+  docs: Array<{ case: string; set: Set<string>; asked: string[] }>;
+  /** Case object → its document. */
+  at: Map<object, number>;
+  /** Word → how many documents hold it. */
+  df: Map<string, number>;
+  /** Word → the documents that hold it, in pack order. */
+  holders: Map<string, number[]>;
+  finder: TermFinder;
+}
+
+const caseDocsCache = new WeakMap<Locale, WeakMap<Pack, CaseDocs>>();
+
+function caseDocs(pack: Pack, locale: Locale): CaseDocs {
+  let byPack = caseDocsCache.get(locale);
+  if (!byPack) caseDocsCache.set(locale, (byPack = new WeakMap()));
+  let d = byPack.get(pack);
+  if (d) return d;
+  d = { docs: [], at: new Map(), df: new Map(), holders: new Map(), finder: new TermFinder([]) };
+  for (const c of pack.cases) {
+    if (!c.turns[0]) continue;
+    const i = d.docs.length;
+    const set = questionWords(c.turns[0], locale);
+    d.docs.push({ case: c.id, set, asked: askedWords(c.turns[0], locale) });
+    d.at.set(c, i);
+    for (const w of set) {
+      d.df.set(w, (d.df.get(w) ?? 0) + 1);
+      const list = d.holders.get(w);
+      if (list) list.push(i);
+      else d.holders.set(w, [i]);
+    }
+  }
+  d.finder = new TermFinder(d.holders.keys());
+  byPack.set(pack, d);
+  return d;
+}
+
+/** The other cases of a pack as one turn weighs them (see caseTerms). */
+export interface Siblings {
+  docs: CaseDocs;
+  /** The own case's document, -1 when the case is not one of the pack's. */
+  own: number;
+  /** A word's weight for this turn (idf over the own turn and the other cases' first questions). */
+  weight: (w: string) => number;
+  /** The own question in all its wordings, normalised. */
+  told: string;
+}
 
 /**
  * Term weights of a pack's questions (tf-idf with the pack's cases as the
@@ -348,29 +430,42 @@ function questionWords(turn: ScenarioCaseLike['turns'][number], locale: Locale):
  * nothing; one only this case uses (代办) weighs most. The own turn against the
  * first question of every other case.
  */
-function caseTerms(pack: Pack, scenarioCase: ScenarioCaseLike, turnIndex: number, locale: Locale): Pick<Focus, 'caseWords' | 'siblings'> {
-  const others = pack.cases.filter((c) => (c as unknown) !== scenarioCase && c.turns[0]);
-  if (!others.length) return {};
-  const turn = scenarioCase.turns[turnIndex];
-  const own = questionWords(turn, locale);
-  const theirs = others.map((c) => ({ case: c.id, set: questionWords(c.turns[0], locale), asked: askedWords(c.turns[0], locale) }));
-  const n = theirs.length + 1;
-  const idf = (w: string) => Math.log(n / (1 + theirs.filter((t) => t.set.has(w)).length - (own.has(w) ? 0 : 1)));
-  const weigh = (set: Set<string>) => new Map([...set].map((w) => [w, idf(w)] as [string, number]).filter(([, v]) => v > 0));
-  // "你们乱扣我卡里的钱，我要投诉" asks "我要投诉" too: answering how to complain answers it.
-  const ownTold = [turn.say, ...turn.paraphrases].map((t) => normalise(t, locale)).join('|');
-  const inside = (asked: string[]) => asked.length > 0 && asked.every((w) => ownTold.includes(w));
-  return { caseWords: weigh(own), siblings: theirs.map((t) => ({ case: t.case, words: weigh(t.set), askedToo: inside(t.asked) })) };
+interface CaseTerms {
+  /** This turn's words → weight. */
+  caseWords?: Map<string, number>;
+  /** The other cases of the pack, weighed on demand. */
+  siblings?: Siblings;
 }
 
+function caseTerms(pack: Pack, scenarioCase: ScenarioCaseLike, turnIndex: number, locale: Locale): CaseTerms {
+  const docs = caseDocs(pack, locale);
+  const ownDoc = docs.at.get(scenarioCase) ?? -1;
+  const others = docs.docs.length - (ownDoc >= 0 ? 1 : 0);
+  if (!others) return {};
+  const turn = scenarioCase.turns[turnIndex];
+  const own = questionWords(turn, locale);
+  const ownFirst = ownDoc >= 0 ? docs.docs[ownDoc].set : undefined;
+  const n = others + 1;
+  // Documents holding the word: the other cases' first questions, and this turn.
+  const weight = (w: string) => Math.log(n / ((docs.df.get(w) ?? 0) - (ownFirst?.has(w) ? 1 : 0) + (own.has(w) ? 1 : 0)));
+  const caseWords = new Map([...own].map((w) => [w, weight(w)] as [string, number]).filter(([, v]) => v > 0));
+  // "你们乱扣我卡里的钱，我要投诉" asks "我要投诉" too: answering how to complain answers it.
+  const told = [turn.say, ...turn.paraphrases].map((t) => normalise(t, locale)).join('|');
+  return { caseWords, siblings: { docs, own: ownDoc, weight, told } };
+}
+
+const askedWordsCache = new WeakMap<Locale, WeakMap<object, string[]>>();
+
 /** The words every wording of a question repeats (what is asked, not the story around it). */
-function askedWords(turn: ScenarioCaseLike['turns'][number], locale: Locale): string[] {
-  const told = new Map<string, number>();
-  for (const text of [turn.say, ...turn.paraphrases]) {
-    for (const w of new Set(segment(normalise(text, locale)).words)) told.set(w, (told.get(w) ?? 0) + 1);
-  }
-  const min = Math.min(2, 1 + turn.paraphrases.length);
-  return [...told].filter(([w, n]) => n >= min && [...w].length >= 2 && !stopWords.has(w) && !serviceWords.has(w)).map(([w]) => w);
+function askedWords(turn: TurnLike, locale: Locale): string[] {
+  return perTurn(askedWordsCache, turn, locale, () => {
+    const told = new Map<string, number>();
+    for (const text of [turn.say, ...turn.paraphrases]) {
+      for (const w of new Set(segment(normalise(text, locale)).words)) told.set(w, (told.get(w) ?? 0) + 1);
+    }
+    const min = Math.min(2, 1 + turn.paraphrases.length);
+    return [...told].filter(([w, n]) => n >= min && [...w].length >= 2 && !stopWords.has(w) && !serviceWords.has(w)).map(([w]) => w);
+  });
 }
 
 /** How strongly a reply speaks of a question's words: the summed weights of those it names (a word inside a longer named one adds nothing). */
@@ -396,15 +491,35 @@ export interface SiblingEvidence {
 }
 
 export function siblingCaseIn(norm: string, focus: Focus): SiblingEvidence | null {
-  if (!focus.caseWords || !focus.siblings?.length) return null;
-  const own = caseScore(norm, focus.caseWords).score;
-  let best: SiblingEvidence | null = null;
-  for (const s of focus.siblings) {
-    const { score, named } = caseScore(norm, s.words);
-    if (!best || score > best.other) best = { case: s.case, own, other: score, named, askedToo: s.askedToo };
+  const { caseWords, siblings: s } = focus.cases?.() ?? {};
+  if (!caseWords || !s) return null;
+  const own = caseScore(norm, caseWords).score;
+  // Only the cases that hold a word of the reply can score: found through the
+  // pack's word → cases table, the first best in pack order as a walk over all would find.
+  const present = s.docs.finder.find(norm);
+  const touched = new Set<number>();
+  for (const w of present) for (const i of s.docs.holders.get(w) ?? []) if (i !== s.own) touched.add(i);
+  let best: { doc: number; score: number; named: string[] } | null = null;
+  for (const i of [...touched].sort((a, b) => a - b)) {
+    const words = new Map<string, number>();
+    for (const w of s.docs.docs[i].set) {
+      if (!present.has(w)) continue;
+      const v = s.weight(w);
+      if (v > 0) words.set(w, v);
+    }
+    const { score, named } = caseScore(norm, words);
+    if (score > 0 && (!best || score > best.score)) best = { doc: i, score, named };
   }
+  if (!best) {
+    // Nothing of any other case is named: the first other case, at nothing.
+    const first = s.own === 0 ? 1 : 0;
+    if (first >= s.docs.docs.length) return null;
+    best = { doc: first, score: 0, named: [] };
+  }
+  const doc = s.docs.docs[best.doc];
+  const askedToo = doc.asked.length > 0 && doc.asked.every((w) => s.told.includes(w));
   // The question the reply answers best was asked too: it is an answer.
-  return best?.askedToo ? null : best;
+  return askedToo ? null : { case: doc.case, own, other: best.score, named: best.named, askedToo };
 }
 
 interface ScenarioCaseLike {

@@ -1,6 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { PACKAGE_ROOT } from '../../../lib/package-root.ts';
 import type { Brain, BrainReply, BrainSession } from '../brain/types.ts';
 import type { DemoOptions, DemoPart } from '../part.ts';
 import { errorPage, hostPage, notInWechatPage, oauthUrl, widgetPage, wechatPage } from './pages.ts';
@@ -38,7 +40,7 @@ function hashUnit(key: string): number {
 
 export async function createWebServer(brain: Brain, options: Pick<DemoOptions, 'latencyMs' | 'jitterMs'>, web: Partial<WebPartOptions> = {}): Promise<WebServer> {
   const o = { ...defaults, ...web };
-  const widgetJs = await readFile(new URL('./widget.js', import.meta.url), 'utf8');
+  const widgetJs = await readFile(join(PACKAGE_ROOT, 'banks/demo/web/widget.js'), 'utf8');
   const sessions = new Map<string, { brain: BrainSession; turns: number }>();
   const stats = { sessions: 0, messages: 0, oauthCodes: [] as string[], refused: 0 };
   const timers = new Set<NodeJS.Timeout>();

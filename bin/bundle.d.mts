@@ -1,0 +1,4 @@
+export declare const BUNDLE_DIR: string;
+export declare const MANIFEST: string;
+/** The bundle's entry file when every source it was built from is older than the build, else null. */
+export declare function freshBundle(root: string): string | null;
