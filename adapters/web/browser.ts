@@ -7,6 +7,41 @@ import { TransportFault } from '../../harness/types.ts';
 // /usr/bin/chromium. One browser per adapter, launched on first use and
 // relaunched after a crash.
 
+/**
+ * The features Playwright turns off at launch (playwright-core
+ * chromiumSwitches.ts). Chromium reads only the last --disable-features on
+ * its command line, so ours repeats these; a test checks the list against
+ * what Playwright passes.
+ */
+export const PLAYWRIGHT_DISABLED_FEATURES = [
+  'AvoidUnnecessaryBeforeUnloadCheckSync',
+  'DestroyProfileOnBrowserClose',
+  'HttpsUpgrades',
+  'HttpsFirstBalancedModeAutoEnable',
+  'LensOverlay',
+  'MediaRouter',
+  'PaintHolding',
+  'ThirdPartyStoragePartitioning',
+  'AvoidCorsURLLoaderRestartOnRedirect',
+  'TcpPortRandomizationWin',
+  'OptimizationHints',
+  'NetworkTimeServiceQuerying',
+  'AimEnabled',
+  'PreconnectToSearch',
+  'msForceBrowserSignIn',
+  'msEdgeUpdateLaunchServicesPreferredVersion',
+];
+
+/**
+ * Headless Chromium opens every page in a window of its own, and each window
+ * preloads the address bar's drop-down as a WebUI page in a renderer process
+ * of its own: a second renderer started per conversation that nobody sees,
+ * about a quarter of a web conversation's CPU.
+ */
+export const HARNESS_DISABLED_FEATURES = ['WebUIOmniboxPopup', 'WebUIOmniboxAimPopup', 'WebUIOmniboxFullPopup'];
+
+const disableFeatures = (list: string[]) => `--disable-features=${list.join(',')}`;
+
 export const chromiumArgs = [
   '--no-sandbox',
   '--disable-gpu',
@@ -14,7 +49,11 @@ export const chromiumArgs = [
   '--disable-component-update',
   '--disable-sync',
   '--no-first-run',
+  disableFeatures([...PLAYWRIGHT_DISABLED_FEATURES, ...HARNESS_DISABLED_FEATURES]),
 ];
+
+/** chromium.launch() options: our switches, Playwright's own --disable-features left out (ours carries it). */
+export const chromiumLaunchOptions = { args: chromiumArgs, ignoreDefaultArgs: [disableFeatures(PLAYWRIGHT_DISABLED_FEATURES)] };
 
 export class BrowserNotFoundError extends Error {
   readonly code = 'BROWSER_NOT_FOUND';
@@ -76,7 +115,7 @@ export class SharedBrowser {
     const resolved = await resolveChromium();
     const { chromium } = await import('playwright-core');
     try {
-      const browser = await chromium.launch({ executablePath: resolved.executablePath, args: chromiumArgs, headless: true });
+      const browser = await chromium.launch({ executablePath: resolved.executablePath, ...chromiumLaunchOptions, headless: true });
       this.log(`web: launched ${resolved.executablePath} (${resolved.source}) ${browser.version()}`);
       browser.on('disconnected', () => {
         if (!this.closed) this.log('web: the browser disconnected; the next conversation relaunches it');

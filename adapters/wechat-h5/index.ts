@@ -62,7 +62,14 @@ async function fulfilOauth(route: Route, code: string): Promise<void> {
 async function bankNavigation(route: Route, code: string): Promise<void> {
   const request = route.request();
   if (!request.isNavigationRequest() || request.method() !== 'GET') return route.fallback();
-  const response = await route.fetch({ maxRedirects: 0 });
+  let response;
+  try {
+    // A keep-alive connection the bank closed just as it was reused fails with ECONNRESET: fetched again.
+    response = await route.fetch({ maxRedirects: 0, maxRetries: 2 });
+  } catch (err) {
+    // The page sees the network error (the session turns it into a transport fault), as it would without the route.
+    return route.abort(abortCode(err));
+  }
   const location = response.headers()['location'];
   if (response.status() >= 300 && response.status() < 400 && location) {
     const next = new URL(location, request.url());
@@ -71,6 +78,20 @@ async function bankNavigation(route: Route, code: string): Promise<void> {
   }
   return route.fulfill({ response });
 }
+
+/** The browser's network error for a failed fetch of the bank's page (Playwright's error names the socket error in its message). */
+function abortCode(err: unknown): string {
+  const e = err as NodeJS.ErrnoException;
+  const said = `${e?.code ?? ''} ${e?.message ?? err}`;
+  if (/ECONNREFUSED/.test(said)) return 'connectionrefused';
+  if (/ECONNRESET|EPIPE|socket hang up/i.test(said)) return 'connectionreset';
+  if (/ETIMEDOUT/.test(said)) return 'timedout';
+  if (/ENOTFOUND|EAI_AGAIN/.test(said)) return 'namenotresolved';
+  return 'failed';
+}
+
+/** A route handler's own failure (the page closed meanwhile) must not become an unhandled rejection that ends the run. */
+const quietly = (p: Promise<void>) => p.catch(() => {});
 
 export function createWechatH5Adapter(config: WechatH5Config, env: AdapterEnv): Adapter {
   const userAgent = config.userAgent ?? wechatUserAgents[config.ua];
@@ -86,8 +107,8 @@ export function createWechatH5Adapter(config: WechatH5Config, env: AdapterEnv): 
     async prepare(context: BrowserContext) {
       await context.addInitScript(weixinJsBridgeStub);
       const origin = new URL(config.url).origin;
-      await context.route((url) => isOauth(url), (route) => fulfilOauth(route, config.oauthCode));
-      await context.route((url) => url.origin === origin, (route) => bankNavigation(route, config.oauthCode));
+      await context.route((url) => isOauth(url), (route) => quietly(fulfilOauth(route, config.oauthCode)));
+      await context.route((url) => url.origin === origin, (route) => quietly(bankNavigation(route, config.oauthCode)));
     },
   });
 }

@@ -1,4 +1,3 @@
-import pLimit, { type LimitFunction } from 'p-limit';
 import type { Politeness } from '../config/bank.ts';
 import { sleep } from '../util/sleep.ts';
 
@@ -6,11 +5,13 @@ import { sleep } from '../util/sleep.ts';
 // and at least minIntervalMs between two messages sent to the channel.
 
 export class ChannelGate {
-  readonly limit: LimitFunction;
   private nextSlot = 0;
 
-  constructor(private readonly politeness: Politeness) {
-    this.limit = pLimit(politeness.maxConcurrent);
+  constructor(private readonly politeness: Politeness) {}
+
+  /** Conversations the channel may hold at once (the run's scheduler keeps to it). */
+  get maxConcurrent(): number {
+    return this.politeness.maxConcurrent;
   }
 
   /** Wait until this channel may receive another message. */

@@ -1,7 +1,6 @@
 import { setMaxListeners } from 'node:events';
 import { mkdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import pLimit from 'p-limit';
 import { channelKind, type BankProfile, type ChannelConfig } from '../config/bank.ts';
 import type { AssessReply, GradeContext } from '../grade/types.ts';
 import type { Adapter, ConversationRecord, Session } from '../types.ts';
@@ -12,6 +11,7 @@ import { driveConversation } from './conversation.ts';
 import type { Journal } from './journal.ts';
 import { itemChannels, type PlanItem } from './plan.ts';
 import { ChannelGate } from './politeness.ts';
+import { FairScheduler } from './schedule.ts';
 import { legsOf } from './route.ts';
 import { sleep } from '../util/sleep.ts';
 import { backoffMs, isRetryable } from './retry.ts';
@@ -68,7 +68,6 @@ class Breaker {
 
 /** Run every plan item once; each finished conversation is journalled at once. */
 export async function executePlan(items: PlanItem[], opts: ExecuteOptions): Promise<void> {
-  const global = pLimit(Math.max(1, opts.concurrency));
   const gates = new Map<string, ChannelGate>();
   const breakers = new Map<string, Breaker>();
   const breakerFor = (channel: string) => {
@@ -90,24 +89,23 @@ export async function executePlan(items: PlanItem[], opts: ExecuteOptions): Prom
     }
     return gate;
   };
+  // The run's slots, shared fairly between channels, each within its own politeness cap.
+  const slots = new FairScheduler(Math.max(1, opts.concurrency), (channel) => gateFor(channel).maxConcurrent);
   await Promise.all(
     items.map(async (item) => {
       if (opts.ready) {
         const ready = await Promise.all(itemChannels(item).map((ch) => opts.ready!(ch)));
         if (ready.includes(false)) return;
       }
-      const gate = gateFor(item.channel);
       const breaker = breakerFor(item.channel);
-      return gate.limit(() =>
-        global(async () => {
-          if (opts.signal.aborted || breaker.tripped) return;
-          const record = await runWithRetries(item, gateFor, opts, breaker);
-          // An interrupted conversation is not journalled: --resume runs it again whole.
-          if (!record || opts.signal.aborted || breaker.tripped) return;
-          opts.journal.append(record);
-          opts.onDone(record);
-        }),
-      );
+      return slots.run(item.channel, async () => {
+        if (opts.signal.aborted || breaker.tripped) return;
+        const record = await runWithRetries(item, gateFor, opts, breaker);
+        // An interrupted conversation is not journalled: --resume runs it again whole.
+        if (!record || opts.signal.aborted || breaker.tripped) return;
+        opts.journal.append(record);
+        opts.onDone(record);
+      });
     }),
   );
 }

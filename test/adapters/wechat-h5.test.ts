@@ -1,3 +1,5 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { wechatH5ConfigSchema } from '../../adapters/wechat-h5/config.ts';
 import { createWechatH5Adapter, oauthReturn, wechatUserAgents } from '../../adapters/wechat-h5/index.ts';
@@ -46,6 +48,29 @@ describe('the WeChat H5 service page', () => {
       }
     });
   }
+
+  it('a bank page whose connection is reset fails the opening with a dropped fault, not the whole run', async () => {
+    // Every request's connection is reset, as a bank closing a keep-alive socket just as it is reused.
+    let resets = 0;
+    const rude = createServer((req) => {
+      resets++;
+      req.socket.destroy();
+    });
+    await new Promise<void>((r) => rude.listen(0, '127.0.0.1', r));
+    const url = `http://127.0.0.1:${(rude.address() as AddressInfo).port}/wechat`;
+    const a = createWechatH5Adapter(wechatH5ConfigSchema.parse({ ...h5(), url, maxWaitMs: 5000 }), testEnv());
+    try {
+      const err = await a.open(testCtx()).catch((e) => e);
+      expect(err).toBeInstanceOf(TransportFault);
+      expect(err.kind, err.message).toBe('dropped');
+      // Fetched again before giving up: a reset reused connection costs no conversation.
+      expect(resets).toBeGreaterThanOrEqual(2);
+    } finally {
+      await a.dispose();
+      rude.closeAllConnections();
+      await new Promise<void>((r) => rude.close(() => r()));
+    }
+  });
 
   it('presents MicroMessenger user agents and hands OAuth back to redirect_uri with code and state', () => {
     expect(wechatUserAgents.ios).toMatch(/MicroMessenger\/8\.0\.49/);
