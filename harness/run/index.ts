@@ -27,6 +27,8 @@ import { faultFix, formatStop, preflightChannel, type ChannelStop } from './pref
 /** What a run is asked to do: the stored part (see folder.ts) plus how to run it this time. */
 export interface RunOptions extends PlanFilter, Omit<StoredOptions, keyof PlanFilter> {
   concurrency?: number;
+  /** Work for the run's idle moments, once the grader's tables are built (the caller's: loading the report renderers). */
+  whileRunning?: () => void;
   out?: string;
   resume?: string;
   /** With --resume: run errored conversations again too. */
@@ -252,7 +254,9 @@ async function execute(todo: ReturnType<typeof buildPlan>, x: ExecuteContext): P
     // The context the final grading uses (its language included), so a live grade can stand as the final one.
     const gradeCtx = gradeContext(x.packs, x.locale, [], undefined, reportLang(opts, profile));
     // Built while the preflight's question is out, not on the first replies.
-    void warmGrader(gradeCtx, controller.signal);
+    void warmGrader(gradeCtx, controller.signal).then(() => {
+      if (!controller.signal.aborted) opts.whileRunning?.();
+    });
     const rules = await graders.rules();
     const packs = new Map(x.packs.map((p) => [p.id, p]));
     await executePlan(todo, {
