@@ -50,18 +50,32 @@ class HttpSession implements Session {
     if (this.cookies.size) headers.cookie = [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
     const body = config.method === 'GET' ? undefined : JSON.stringify(fillTemplate(config.request, vars));
     const url = config.method === 'GET' ? withQuery(config.url, fillTemplate(config.request, vars)) : config.url;
-    const timeout = AbortSignal.timeout(config.timeoutMs ?? this.env.options.turnTimeoutMs);
+    // One controller a request, for the turn's signal and the timeout both:
+    // AbortSignal.timeout + AbortSignal.any cost a timer and a signal set
+    // that outlive the request.
+    const controller = new AbortController();
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      controller.abort(new DOMException('The operation was aborted due to timeout', 'TimeoutError'));
+    }, config.timeoutMs ?? this.env.options.turnTimeoutMs);
+    const onAbort = () => controller.abort(signal.reason);
+    if (signal.aborted) onAbort();
+    else signal.addEventListener('abort', onAbort, { once: true });
     const started = performance.now();
     const inspection: ReplyInspection = { request: { method: config.method, url, headers: maskHeaders(headers), body }, extracted: [] };
     this.last = inspection;
     this.debug(`→ ${config.method} ${url}${body ? ` ${excerpt(body, 500)}` : ''}`);
     let res: HttpResponse;
     try {
-      res = await request(this.agents, url, { method: config.method, headers, body, signal: AbortSignal.any([signal, timeout]) });
+      res = await request(this.agents, url, { method: config.method, headers, body, signal: controller.signal });
     } catch (err) {
-      const fault = classifyError(err, timeout.aborted);
+      const fault = classifyError(err, timedOut);
       this.debug(`✗ ${fault.kind}: ${fault.message}`);
       throw fault;
+    } finally {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', onAbort);
     }
     const raw = res.body;
     const elapsed = Math.round(performance.now() - started);

@@ -22,13 +22,25 @@ export class Agents {
   }
 }
 
+/** Profiles have one URL a channel: parsed once, not on every request (node:http only reads it). */
+const urls = new Map<string, URL>();
+function parsedUrl(url: string): URL {
+  let u = urls.get(url);
+  if (!u) {
+    u = new URL(url);
+    if (urls.size >= 1000) urls.clear();
+    urls.set(url, u);
+  }
+  return u;
+}
+
 export function request(
   agents: Agents,
   url: string,
   init: { method: string; headers: Record<string, string>; body?: string; signal: AbortSignal },
 ): Promise<HttpResponse> {
   return new Promise((resolve, reject) => {
-    const u = new URL(url);
+    const u = parsedUrl(url);
     const mod = u.protocol === 'https:' ? https : http;
     const headers = { ...init.headers };
     if (init.body !== undefined) headers['content-length'] = String(Buffer.byteLength(init.body));

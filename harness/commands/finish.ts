@@ -9,7 +9,7 @@ import { attributeGate, baselineMismatch, checkGate } from '../score/gate.ts';
 import { rollup } from '../score/rollup.ts';
 import { computeScorecard } from '../score/scorecard.ts';
 import { summarySchema, type Summary } from '../score/types.ts';
-import type { CaseGrade, GradedConversation } from '../types.ts';
+import type { CaseGrade, ConversationRecord, GradedConversation } from '../types.ts';
 import { gradeRun } from '../run/grade-run.ts';
 import { RunFolder } from '../run/folder.ts';
 import { agreementOfConversations } from '../score/agreement.ts';
@@ -37,11 +37,13 @@ export interface FinishInput {
   good: number;
   /** Grades given while the run went on (rules grader), reused when the final context matches. */
   liveGrades?: Map<string, CaseGrade>;
+  /** The journal's records when the caller holds them (the run just wrote them); else it is read. */
+  records?: ConversationRecord[];
   log(message: string): void;
 }
 
 export async function finishRun(x: FinishInput): Promise<RunResult> {
-  const { records } = readJournal(x.runDir);
+  const records = x.records ?? readJournal(x.runDir).records;
   const inPlan = x.planIds ? records.filter((r) => x.planIds!.has(r.id)) : records;
   const grader = x.opts.grader ?? 'rules';
   const lang = reportLang(x.opts, x.profile);

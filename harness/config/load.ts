@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { PACKAGE_ROOT } from '../../lib/package-root.ts';
-import { parse as parseYamlValue } from 'yaml';
 import { ConfigError, HarnessError, type ConfigProblem } from '../errors.ts';
 import { bankSchema, type BankProfile } from './bank.ts';
 import { envLookup, interpolate, toProblems } from './interpolate.ts';
@@ -11,6 +11,9 @@ import { closest } from './suggest.ts';
 import { displayPath, problem, readYaml, validateWith, type SourceFile } from './yaml.ts';
 
 export { PACKAGE_ROOT };
+
+// yaml loads for a --set value only: most runs have none.
+const require = createRequire(import.meta.url);
 
 /** A path the user gave, else the same path inside the installed package. */
 export function locate(path: string): string {
@@ -242,7 +245,7 @@ export function applySet(data: unknown, assignment: string): unknown {
   if (path.some((seg) => !seg)) throw new SetError(`"${assignment.slice(0, eq)}" has an empty part — write keys joined by single dots`);
   let value: unknown;
   try {
-    value = parseYamlValue(assignment.slice(eq + 1));
+    value = (require('yaml') as typeof import('yaml')).parse(assignment.slice(eq + 1));
   } catch (err) {
     throw new SetError(`the value is not valid YAML (${(err as Error).message.split('\n')[0].replace(/:$/, '')}) — quote it: --set '${assignment.slice(0, eq)}="…"'`);
   }

@@ -1,24 +1,18 @@
 import { readFileSync } from 'node:fs';
 import { relative } from 'node:path';
-import {
-  LineCounter,
-  isAlias,
-  isCollection,
-  isMap,
-  isPair,
-  isScalar,
-  isSeq,
-  parseDocument,
-  visit,
-  type Document,
-  type Node,
-  type YAMLError,
-} from 'yaml';
+import { createRequire } from 'node:module';
+import type * as Yaml from 'yaml';
+import type { Document, LineCounter, Node, YAMLError } from 'yaml';
 import jsyaml from 'js-yaml';
 import type { z } from 'zod';
 import { ConfigError, type ConfigProblem } from '../errors.ts';
 import { decodeConfig } from './encoding.ts';
 import { issueProblems } from './issues.ts';
+
+const require = createRequire(import.meta.url);
+let yamlLib: typeof Yaml | undefined;
+/** yaml (the full reader, which knows where every node is) loads on the first file that needs it: a plain file is read without it. */
+const Y = (): typeof Yaml => (yamlLib ??= require('yaml') as typeof Yaml);
 
 /** A parsed YAML file that can point at any of its values by path. */
 export interface SourceFile {
@@ -53,7 +47,7 @@ export function readYaml(file: string, text?: string): SourceFile {
   }
   const deep = tooDeep(text);
   if (deep !== undefined) {
-    const p = new LineCounter();
+    const p = new (Y().LineCounter)();
     p.addNewLine(0);
     for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) p.addNewLine(i + 1);
     throw new ConfigError([{ file: shown, ...p.linePos(deep), path: '', message: `brackets nested more than ${MAX_FLOW_DEPTH} deep here — look for a run of unclosed [ or {` }]);
@@ -65,11 +59,11 @@ export function readYaml(file: string, text?: string): SourceFile {
 
 /** The full reader: yaml's Document, which knows where every node is, and every check. */
 function readDocument(shown: string, text: string): SourceFile {
-  const lineCounter = new LineCounter();
+  const lineCounter = new (Y().LineCounter)();
   // `<<: *defaults` merge keys are a common YAML idiom; the alias check below bounds them too.
   let doc: Document;
   try {
-    doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, merge: true });
+    doc = Y().parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, merge: true });
   } catch (err) {
     throw new ConfigError([{ file: shown, ...unreadable(err, text, lineCounter) }]);
   }
@@ -95,7 +89,7 @@ function readDocument(shown: string, text: string): SourceFile {
   const has = (path: PropertyKey[]) => nodeAt(doc, path, false).exact;
   const raw = (path: PropertyKey[]) => {
     const { node, exact } = nodeAt(doc, path, false);
-    return exact && isScalar(node) && node.range ? text.slice(node.range[0], node.range[1]) : undefined;
+    return exact && Y().isScalar(node) && node.range ? text.slice(node.range[0], node.range[1]) : undefined;
   };
   // The alias check above bounds the expansion, so yaml's own (much stricter) count can go.
   let data: unknown;
@@ -194,7 +188,7 @@ function describeYamlError(e: YAMLError, doc: Document, text: string): { offset:
     case 'MISSING_CHAR': {
       const quote = /closing (["'])quote/.exec(first)?.[1];
       if (quote) {
-        const opened = unclosed(doc, e.pos[0], (n) => isScalar(n) && (n.type === 'QUOTE_DOUBLE' || n.type === 'QUOTE_SINGLE'));
+        const opened = unclosed(doc, e.pos[0], (n) => Y().isScalar(n) && (n.type === 'QUOTE_DOUBLE' || n.type === 'QUOTE_SINGLE'));
         return {
           offset: opened ?? offset,
           message: `unclosed ${quote} — the quoted text that starts here never ends (it runs on to line ${text.slice(0, e.pos[0]).split('\n').length}); add the closing ${quote}${quote === '"' ? ', or write \\" for a quote inside the text' : ", or write '' for a quote inside the text"}`,
@@ -208,7 +202,7 @@ function describeYamlError(e: YAMLError, doc: Document, text: string): { offset:
     case 'BAD_INDENT': {
       const bracket = /end with an? ([\]}])/.exec(first)?.[1];
       if (bracket) {
-        const opened = unclosed(doc, e.pos[0], (n) => (isSeq(n) || isMap(n)) && !!n.flow);
+        const opened = unclosed(doc, e.pos[0], (n) => (Y().isSeq(n) || Y().isMap(n)) && !!n.flow);
         return {
           offset: opened ?? offset,
           message: `unclosed ${bracket === ']' ? '[' : '{'} — add the closing ${bracket} on the same line, or indent the continuation lines further than the key`,
@@ -244,7 +238,7 @@ function describeYamlError(e: YAMLError, doc: Document, text: string): { offset:
 /** The start of the node the parser ran off the end of (an unclosed quote or bracket). */
 function unclosed(doc: Document, errorOffset: number, match: (n: unknown) => boolean): number | undefined {
   let found: number | undefined;
-  visit(doc, (_, n) => {
+  Y().visit(doc, (_, n) => {
     if (match(n) && (n as Node).range && (n as Node).range![1] >= errorOffset && found === undefined) found = (n as Node).range![0];
   });
   return found;
@@ -256,8 +250,8 @@ const shortTag = (tag: string) => tag.replace(/^tag:yaml\.org,2002:/, '!!');
 /** What parses but a plain config must not hold: type tags (!!set, !!binary), keys that are maps or lists, merges of non-maps. */
 function nodeProblems(doc: Document, text: string): { offset: number; message: string }[] {
   const problems: { offset: number; message: string }[] = [];
-  visit(doc, (_, n) => {
-    if (isScalar(n) || isCollection(n)) {
+  Y().visit(doc, (_, n) => {
+    if (Y().isScalar(n) || Y().isCollection(n)) {
       if (n.tag && !CORE_TAGS.has(n.tag)) {
         const start = n.range?.[0] ?? 0;
         const lineStart = text.lastIndexOf('\n', start - 1) + 1;
@@ -266,13 +260,13 @@ function nodeProblems(doc: Document, text: string): { offset: number; message: s
         problems.push({ offset, message: `unknown YAML tag ${shortTag(n.tag)} — config files are plain YAML; remove the tag` });
       }
     }
-    if (isPair(n)) {
+    if (Y().isPair(n)) {
       const key = n.key as Node | null;
-      if (isCollection(key)) problems.push({ offset: key.range?.[0] ?? 0, message: 'a key that is a list or a map — keys are plain text; write the key as text' });
-      if (isScalar(key) && key.value === '<<') {
-        const target = isAlias(n.value) ? n.value.resolve(doc) : n.value;
-        const sources = isSeq(target) ? target.items.map((i) => (isAlias(i) ? i.resolve(doc) : i)) : [target];
-        if (!sources.every((x) => isMap(x))) {
+      if (Y().isCollection(key)) problems.push({ offset: key.range?.[0] ?? 0, message: 'a key that is a list or a map — keys are plain text; write the key as text' });
+      if (Y().isScalar(key) && key.value === '<<') {
+        const target = Y().isAlias(n.value) ? n.value.resolve(doc) : n.value;
+        const sources = Y().isSeq(target) ? target.items.map((i) => (Y().isAlias(i) ? i.resolve(doc) : i)) : [target];
+        if (!sources.every((x) => Y().isMap(x))) {
           problems.push({ offset: key.range?.[0] ?? 0, message: '"<<" merges a map into this one, but its value is not a map (or an alias of one) — write <<: *anchor-of-a-map' });
         }
       }
@@ -287,21 +281,21 @@ function aliasProblems(doc: Document): { offset: number; message: string }[] {
   const sizes = new Map<unknown, number>();
   const size = (n: unknown, depth = 0): number => {
     if (depth > 1000) return Infinity;
-    if (isAlias(n)) {
+    if (Y().isAlias(n)) {
       const target = n.resolve(doc);
       return target ? size(target, depth + 1) : 1;
     }
-    if (!isCollection(n)) return 1;
+    if (!Y().isCollection(n)) return 1;
     const known = sizes.get(n);
     if (known !== undefined) return known;
     sizes.set(n, Infinity); // an alias inside its own anchor
     let total = 1;
-    for (const item of n.items) total += isPair(item) ? size(item.key, depth + 1) + size(item.value, depth + 1) : size(item, depth + 1);
+    for (const item of n.items) total += Y().isPair(item) ? size(item.key, depth + 1) + size(item.value, depth + 1) : size(item, depth + 1);
     sizes.set(n, total);
     return total;
   };
   let expanded = 0;
-  visit(doc, {
+  Y().visit(doc, {
     Alias(_, a) {
       const offset = a.range?.[0] ?? 0;
       const target = a.resolve(doc);
@@ -316,7 +310,7 @@ function aliasProblems(doc: Document): { offset: number; message: string }[] {
           offset,
           message: `YAML aliases expand this file past ${MAX_ALIAS_EXPANSION} values here (*${a.source} alone is ${Number.isFinite(each) ? each : 'endless'}) — nested aliases multiply; write the values out instead`,
         });
-        return visit.BREAK;
+        return Y().visit.BREAK;
       }
     },
   });
@@ -328,13 +322,13 @@ function nodeAt(doc: Document, path: PropertyKey[], key: boolean): { node: Node 
   let node: unknown = doc.contents;
   for (let i = 0; i < path.length; i++) {
     const seg = path[i];
-    if (isAlias(node)) node = node.resolve(doc);
-    if (isMap(node)) {
-      const pair = node.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(seg));
+    if (Y().isAlias(node)) node = node.resolve(doc);
+    if (Y().isMap(node)) {
+      const pair = node.items.find((p) => Y().isPair(p) && Y().isScalar(p.key) && String(p.key.value) === String(seg));
       if (!pair) return { node: node as Node, exact: false };
       if (key && i === path.length - 1) return { node: pair.key as Node, exact: true };
       node = pair.value ?? pair.key;
-    } else if (isSeq(node) && typeof seg === 'number' && node.items[seg]) {
+    } else if (Y().isSeq(node) && typeof seg === 'number' && node.items[seg]) {
       node = node.items[seg];
     } else {
       return { node: node as Node | undefined, exact: false };

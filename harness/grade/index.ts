@@ -15,6 +15,26 @@ export const graders: Record<GraderKind, () => Promise<Grader>> = {
   llm: async () => (await import('./llm/index.ts')).llmGrader,
 };
 
+/**
+ * Load the word segmenter and build the grader's per-pack tables a step at a
+ * time, yielding between steps: started while a run connects and preflights,
+ * the first replies find them ready. Only caches are filled; a step that
+ * fails is left to grading, which builds (or fails) the same way.
+ */
+export async function warmGrader(ctx: Pick<GradeContext, 'packs' | 'locale'>, signal?: AbortSignal): Promise<void> {
+  const [{ segment, isEverydayWord }, { topicWarmSteps }, { normalise }] = await Promise.all([import('./seg.ts'), import('./topic.ts'), import('./normalise.ts')]);
+  const steps: Array<() => void> = [() => normalise('', ctx.locale), () => segment('开通手机银行'), () => isEverydayWord(''), ...topicWarmSteps(ctx.packs, ctx.locale)];
+  for (const step of steps) {
+    await new Promise((r) => setImmediate(r));
+    if (signal?.aborted) return;
+    try {
+      step();
+    } catch {
+      return;
+    }
+  }
+}
+
 export const DEFAULT_PASS_AT = 4.0;
 
 function mean(xs: number[]): number {

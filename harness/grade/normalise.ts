@@ -20,8 +20,17 @@ interface Prepared {
   digits: Record<string, string>;
   numeralRun: RegExp;
   synonyms: Map<string, string>;
-  synonymPattern: RegExp | null;
+  /** Variants by first code unit, longest first: a scan that finds what one alternation of them would. */
+  synonymIndex: Map<string, Variant[]> | null;
   cache: Map<string, string>;
+}
+
+interface Variant {
+  text: string;
+  canonical: string;
+  /** A Latin word matches as a word: not after / before another Latin letter or digit. */
+  wordStart: boolean;
+  wordEnd: boolean;
 }
 
 const prepared = new WeakMap<Locale, Prepared>();
@@ -52,7 +61,7 @@ function prepare(locale: Locale): Prepared {
   }
   const chars = [...new Set([...Object.keys(digits), ...Object.keys(units)])].map(escapeRegExp).join('');
   const numeralRun = new RegExp(`[${chars}]+`, 'g');
-  p = { digits, numeralRun, synonyms: new Map(), synonymPattern: null, cache: new Map() };
+  p = { digits, numeralRun, synonyms: new Map(), synonymIndex: null, cache: new Map() };
   // The lexicon's groups read every word as the group's first; `synonyms` is the older one-by-one form.
   const pairs: [string, string][] = Object.entries(locale.synonyms ?? {});
   for (const group of locale.lexicon ?? []) for (const variant of group.slice(1)) pairs.push([variant, group[0]]);
@@ -62,10 +71,18 @@ function prepare(locale: Locale): Prepared {
     if (v && v !== c && !p.synonyms.has(v)) p.synonyms.set(v, c);
   }
   // A Latin word matches as a word: "app" is not the end of "whatsapp".
-  const variants = [...p.synonyms.keys()]
-    .sort((a, b) => b.length - a.length)
-    .map((v) => (/^[a-z0-9]/.test(v) ? '(?<![a-z0-9])' : '') + escapeRegExp(v) + (/[a-z0-9]$/.test(v) ? '(?![a-z0-9])' : ''));
-  p.synonymPattern = variants.length ? new RegExp(variants.join('|'), 'g') : null;
+  // Longest first, as an alternation sorted by length would try them; one
+  // regular expression of every variant costs a pass of all of them at each
+  // character, this index only the variants starting with that character.
+  const variants = [...p.synonyms.keys()].sort((a, b) => b.length - a.length);
+  if (variants.length) {
+    p.synonymIndex = new Map();
+    for (const v of variants) {
+      const list = p.synonymIndex.get(v[0]) ?? [];
+      list.push({ text: v, canonical: p.synonyms.get(v)!, wordStart: /^[a-z0-9]/.test(v), wordEnd: /[a-z0-9]$/.test(v) });
+      p.synonymIndex.set(v[0], list);
+    }
+  }
   prepared.set(locale, p);
   return p;
 }
@@ -116,6 +133,36 @@ function convertNumerals(text: string, p: Prepared): string {
   });
 }
 
+const latinOrDigit = /[a-z0-9]/;
+
+/** Each leftmost-longest variant, left to right without overlap, → its canonical word. */
+function replaceSynonyms(text: string, index: Map<string, Variant[]>): string {
+  let out = '';
+  let from = 0;
+  let i = 0;
+  while (i < text.length) {
+    const list = index.get(text[i]);
+    let hit: Variant | undefined;
+    if (list) {
+      for (const v of list) {
+        if (!text.startsWith(v.text, i)) continue;
+        if (v.wordStart && i > 0 && latinOrDigit.test(text[i - 1])) continue;
+        if (v.wordEnd && i + v.text.length < text.length && latinOrDigit.test(text[i + v.text.length])) continue;
+        hit = v;
+        break;
+      }
+    }
+    if (hit) {
+      out += text.slice(from, i) + hit.canonical;
+      i += hit.text.length;
+      from = i;
+    } else {
+      i++;
+    }
+  }
+  return from ? out + text.slice(from) : text;
+}
+
 /**
  * NFKC, lower case, traditional → simplified, no punctuation or spaces,
  * Chinese numerals → digits, locale synonyms → canonical words.
@@ -126,7 +173,7 @@ export function normalise(text: string, locale: Locale): string {
   if (hit !== undefined) return hit;
   // "2元/月" is "每月2元": the slash goes with the punctuation, the meaning must not.
   let out = convertNumerals(base(text.replace(/([0-9０-９.]+|[一二两三四五六七八九十]+)\s*元\s*[\/／每]\s*(月|年|笔|次)/g, '每$2$1元')), p);
-  if (p.synonymPattern) out = out.replace(p.synonymPattern, (m) => p.synonyms.get(m) ?? m);
+  if (p.synonymIndex) out = replaceSynonyms(out, p.synonymIndex);
   // A rewrite may leave a space beside a Chinese word ("mobile banking app" → "手机银行 手机银行").
   if (out.includes(' ')) out = out.replace(/ /g, (m: string, at: number, whole: string) => (keepSpace(whole[at - 1], whole[at + 1]) ? m : ''));
   if (p.cache.size >= CACHE_LIMIT) p.cache.clear();

@@ -775,3 +775,12 @@ export function foreignSubject(text: string, ownPack: Pack, scenarioCase: Scenar
   if (words.length >= 2) foreign.push(...words.filter((w) => ACT.test(w) && !own.includes(w)));
   return { products: [], others: [...new Set(foreign)] };
 }
+
+/**
+ * The tables the first reply of each pack would build, one step a call, so
+ * they can be built while the run waits on the network: every step fills a
+ * cache the grading reads anyway, and leaves what it computes unchanged.
+ */
+export function topicWarmSteps(packs: Pack[], locale: Locale): Array<() => void> {
+  return [() => topicIndex(packs, locale), () => bankTerms(packs, locale), () => businessWords(locale), ...packs.map((p) => () => void caseDocs(p, locale))];
+}

@@ -6,7 +6,7 @@ import { PACKAGE_ROOT, loadBank, loadPacks } from '../config/load.ts';
 import type { BankProfile } from '../config/bank.ts';
 import type { Locale, Pack } from '../config/scenario.ts';
 import { HarnessError } from '../errors.ts';
-import { assessReply, gradeConversation, graders } from '../grade/index.ts';
+import { assessReply, gradeConversation, graders, warmGrader } from '../grade/index.ts';
 import { checkGate, type GateResult } from '../score/gate.ts';
 import type { Summary } from '../score/types.ts';
 import type { CaseGrade, ConversationRecord } from '../types.ts';
@@ -27,6 +27,8 @@ import { faultFix, formatStop, preflightChannel, type ChannelStop } from './pref
 /** What a run is asked to do: the stored part (see folder.ts) plus how to run it this time. */
 export interface RunOptions extends PlanFilter, Omit<StoredOptions, keyof PlanFilter> {
   concurrency?: number;
+  /** Work for the run's idle moments, once the grader's tables are built (the caller's: loading the report renderers). */
+  whileRunning?: () => void;
   out?: string;
   resume?: string;
   /** With --resume: run errored conversations again too. */
@@ -77,6 +79,8 @@ export interface ExecutedRun {
   good: number;
   /** Grades given while the run went on, by conversation id: the final grading reuses them where its context is the same. */
   liveGrades: Map<string, CaseGrade>;
+  /** The journal's records as they are on disk, so finishing need not read it back. */
+  records: ConversationRecord[];
   log(message: string): void;
 }
 
@@ -127,25 +131,28 @@ export async function executeRun(input: RunOptions): Promise<ExecutedRun> {
       if (errored.length) dropFromJournal(runDir, new Set(errored));
     }
   }
-  const done = new Set(readJournal(runDir).records.map((r) => r.id));
+  const journalled = readJournal(runDir).records;
+  const done = new Set(journalled.map((r) => r.id));
   const todo = plan.filter((p) => !done.has(p.id));
   const redact = createRedactor(secretValues(bank.raw));
   const good = opts.good ?? 4;
 
   let interrupted = false;
+  let records = journalled;
   const liveGrades = new Map<string, CaseGrade>();
   if (todo.length) {
-    const r = await execute(todo, { profile, bankFile: bank.file, opts, runDir, log, plan: plan.length, done: done.size, packs, locale, redact, good, liveGrades });
+    const r = await execute(todo, { profile, bankFile: bank.file, opts, runDir, log, plan: plan.length, done: done.size, packs, locale, redact, good, liveGrades, journalled });
     interrupted = r.interrupted;
+    records = r.records;
     // Kept with the run, so reports (and harness report later) show why a channel has no scores.
     folder.writeManifest({ ...folder.readManifest(), stopped: r.stops });
   }
   if (interrupted) {
     const cmd = `npx harness run --resume ${relative(process.cwd(), runDir) || '.'}`;
-    log(`\ninterrupted: ${readJournal(runDir).records.length}/${plan.length} conversations are saved in ${relative(process.cwd(), runDir)}/results.jsonl`);
+    log(`\ninterrupted: ${records.length}/${plan.length} conversations are saved in ${relative(process.cwd(), runDir)}/results.jsonl`);
     log(`resume with: ${cmd}`);
   }
-  return { runDir, runId: runIdOf(runDir), interrupted, profile, packs, locale, planIds: new Set(plan.map((p) => p.id)), startedAt, opts, good, liveGrades, log };
+  return { runDir, runId: runIdOf(runDir), interrupted, profile, packs, locale, planIds: new Set(plan.map((p) => p.id)), startedAt, opts, good, liveGrades, records, log };
 }
 
 interface ExecuteContext {
@@ -161,10 +168,12 @@ interface ExecuteContext {
   redact: ReturnType<typeof createRedactor>;
   good: number;
   liveGrades: Map<string, CaseGrade>;
+  /** What the journal held before this run. */
+  journalled: ConversationRecord[];
 }
 
 /** Start the embedded bank and the adapters, preflight each channel, run the conversations, close everything. */
-async function execute(todo: ReturnType<typeof buildPlan>, x: ExecuteContext): Promise<{ interrupted: boolean; stops: ChannelStop[] }> {
+async function execute(todo: ReturnType<typeof buildPlan>, x: ExecuteContext): Promise<{ interrupted: boolean; stops: ChannelStop[]; records: ConversationRecord[] }> {
   const { profile, opts, runDir, log } = x;
   const controller = new AbortController();
   // Every in-flight conversation listens for the run's abort.
@@ -185,7 +194,7 @@ async function execute(todo: ReturnType<typeof buildPlan>, x: ExecuteContext): P
   // Real channels: a cross-channel item talks to every channel of its route.
   const channels = [...new Set(todo.flatMap(itemChannels))];
   let started: StartedChannels | undefined;
-  const journal = new Journal(runDir);
+  const journal = new Journal(runDir, x.journalled);
   const stops = new Map<string, ChannelStop>();
   let progress: ReturnType<typeof createProgress> | undefined;
   try {
@@ -244,6 +253,10 @@ async function execute(todo: ReturnType<typeof buildPlan>, x: ExecuteContext): P
     }
     // The context the final grading uses (its language included), so a live grade can stand as the final one.
     const gradeCtx = gradeContext(x.packs, x.locale, [], undefined, reportLang(opts, profile));
+    // Built while the preflight's question is out, not on the first replies.
+    void warmGrader(gradeCtx, controller.signal).then(() => {
+      if (!controller.signal.aborted) opts.whileRunning?.();
+    });
     const rules = await graders.rules();
     const packs = new Map(x.packs.map((p) => [p.id, p]));
     await executePlan(todo, {
@@ -292,7 +305,7 @@ async function execute(todo: ReturnType<typeof buildPlan>, x: ExecuteContext): P
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   }
-  return { interrupted: controller.signal.aborted, stops: [...stops.values()] };
+  return { interrupted: controller.signal.aborted, stops: [...stops.values()], records: journal.records };
 }
 
 /** The language of reasons and reports: --lang, else the profile's locale. */

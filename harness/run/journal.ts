@@ -4,8 +4,9 @@ import { HarnessError } from '../errors.ts';
 import { z } from 'zod';
 import { transportFaultKinds, type ConversationRecord } from '../types.ts';
 
-// results.jsonl: one line per finished conversation, appended with a single
-// write() so a conversation is in the journal whole or not at all. A kill can
+// results.jsonl: one line per finished conversation, the lines of a tick
+// appended with a single write() so a conversation is in the journal whole or
+// not at all. A kill can
 // at worst leave a torn last line, which reading drops and resuming truncates.
 
 export const RESULTS = 'results.jsonl';
@@ -45,17 +46,58 @@ export const recordSchema = z.looseObject({
 
 export class Journal {
   private fd: number;
+  /** Lines of this tick, written together at the next turn of the event loop. */
+  private pending: string[] = [];
+  private scheduled = false;
+  /** Every record of the journal, the ones found at open and those appended, as a reader would get them back. */
+  readonly records: ConversationRecord[];
+  private readonly ids: Set<string>;
+  private readonly onExit = () => this.flush();
 
-  constructor(readonly dir: string) {
+  constructor(
+    readonly dir: string,
+    existing: ConversationRecord[] = [],
+  ) {
     this.fd = openSync(join(dir, RESULTS), 'a');
+    this.records = [...existing];
+    this.ids = new Set(existing.map((r) => r.id));
+    // A forced exit (a second Ctrl-C) still writes what finished.
+    process.on('exit', this.onExit);
   }
 
+  /**
+   * The conversations finished in the same tick go to disk in one write, each
+   * line whole: a kill before it loses only conversations not yet written,
+   * which resuming runs again, never a part of a line.
+   */
   append(record: ConversationRecord): void {
-    writeSync(this.fd, JSON.stringify(record) + '\n');
+    const line = JSON.stringify(record);
+    this.pending.push(line + '\n');
+    // Kept as reading the line back would give it (no undefined fields, no shared objects).
+    const copy = JSON.parse(line) as ConversationRecord;
+    if (!this.ids.has(copy.id)) {
+      this.ids.add(copy.id);
+      this.records.push(copy);
+    }
+    if (!this.scheduled) {
+      this.scheduled = true;
+      setImmediate(() => this.flush());
+    }
+  }
+
+  /** Write what is pending now. */
+  flush(): void {
+    this.scheduled = false;
+    if (!this.pending.length || this.fd < 0) return;
+    const text = this.pending.length === 1 ? this.pending[0] : this.pending.join('');
+    this.pending = [];
+    writeSync(this.fd, text);
   }
 
   close(): void {
     if (this.fd < 0) return;
+    this.flush();
+    process.off('exit', this.onExit);
     try {
       fsyncSync(this.fd);
     } catch {

@@ -2,12 +2,23 @@
 // A dozen lines cover what bot APIs need; a JSONPath library would add a
 // grammar our profiles do not use.
 
+/** A path's segments ("[0]" → "0"), split once per path: profiles have a few, read on every reply. */
+const compiled = new Map<string, string[]>();
+
+function segmentsOf(path: string): string[] {
+  let segs = compiled.get(path);
+  if (!segs) {
+    segs = (path.match(/[^.[\]]+|\[(\d+|\*)\]/g) ?? []).map((raw) => (raw.startsWith('[') ? raw.slice(1, -1) : raw));
+    if (compiled.size >= 1000) compiled.clear();
+    compiled.set(path, segs);
+  }
+  return segs;
+}
+
 export function getPath(data: unknown, path: string): unknown {
-  const segments = path.match(/[^.[\]]+|\[(\d+|\*)\]/g) ?? [];
   let current: unknown[] = [data];
   let many = false;
-  for (const raw of segments) {
-    const seg = raw.startsWith('[') ? raw.slice(1, -1) : raw;
+  for (const seg of segmentsOf(path)) {
     const next: unknown[] = [];
     for (const v of current) {
       if (v == null) continue;
