@@ -94,8 +94,13 @@ describe('retries against the demo API', () => {
     const args = ['run', '--bank', 'demo', '--channel', 'api', '--scenario', 'balance-inquiry', '--progress', 'none'];
     const clean = join(tempDir(), 'clean');
     const faulty = join(tempDir(), 'faulty');
-    expect((await runCli([...args, '--out', clean])).code).toBe(0);
-    const r = await runCli([...args, '--out', faulty, '--set', 'embeddedOptions.api.faults.every=4', '--set', 'embeddedOptions.api.faults.retryAfterS=0', '--set', 'retries.baseMs=10']);
+    // Independent runs: both at once.
+    const [c, r] = await Promise.all([
+      runCli([...args, '--out', clean]),
+      // One conversation at a time: with several, a resend can land on the next 4th request again and again (a global count).
+      runCli([...args, '--out', faulty, '--concurrency', '1', '--set', 'embeddedOptions.api.faults.every=4', '--set', 'embeddedOptions.api.faults.retryAfterS=0', '--set', 'retries.baseMs=10']),
+    ]);
+    expect(c.code, c.stderr).toBe(0);
     expect(r.code, r.stderr).toBe(0);
     const records = readFileSync(join(faulty, 'results.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
     // A 503 is resent in the same session: the exchange counts it, the conversation is not restarted.

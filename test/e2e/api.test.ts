@@ -47,7 +47,7 @@ describe('harness run --bank demo --channel api', () => {
 
   it('with --repeat gives each case pass^k and a Wilson interval', async () => {
     const out = join(tempDir(), 'run');
-    const r = await runCli(['run', '--bank', 'demo', '--channel', 'api', '--scenario', 'info-inquiry', '--variants', '2', '--repeat', '3', '--out', out, '--progress', 'none']);
+    const r = await runCli(['run', '--bank', 'demo', '--channel', 'api', '--scenario', 'info-inquiry', '--tag', 'core', '--variants', '2', '--repeat', '3', '--out', out, '--progress', 'none']);
     expect(r.code, r.stderr).toBe(0);
     const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
     expect(summary.run.conversations).toBe(summary.cases.length * 6);
@@ -71,14 +71,17 @@ describe('harness run --bank demo --channel api', () => {
 
   it('exits 1 when the run drops against a --baseline beyond --max-drop', async () => {
     const base = join(tempDir(), 'base');
-    const a = await runCli(['run', '--bank', 'demo', '--channel', 'api', '--scenario', 'card-loss', '--out', base, '--progress', 'none']);
+    const plan = ['run', '--bank', 'demo', '--channel', 'api', '--scenario', 'card-loss', '--tag', 'core', '--progress', 'none'];
+    const a = await runCli([...plan, '--out', base]);
     expect(a.code).toBe(0);
     const head = join(tempDir(), 'head');
-    // A weaker brain is a regression of the bot under test.
-    const b = await runCli(['run', '--bank', 'demo', '--channel', 'api', '--scenario', 'card-loss', '--out', head, '--progress', 'none', '--set', 'embeddedOptions.brain.quality=poor', '--baseline', base, '--max-drop', '0.1']);
+    const [b, same] = await Promise.all([
+      // A weaker brain is a regression of the bot under test.
+      runCli([...plan, '--out', head, '--set', 'embeddedOptions.brain.quality=poor', '--baseline', base, '--max-drop', '0.1']),
+      runCli([...plan, '--out', join(tempDir(), 'same'), '--baseline', join(base, 'summary.json')]),
+    ]);
     expect(b.code).toBe(1);
     expect(b.stdout).toMatch(/gate failed: channel api: \w+ dropped/);
-    const same = await runCli(['run', '--bank', 'demo', '--channel', 'api', '--scenario', 'card-loss', '--out', join(tempDir(), 'same'), '--progress', 'none', '--baseline', join(base, 'summary.json')]);
     expect(same.code).toBe(0);
   });
 
@@ -97,13 +100,11 @@ describe('harness run --bank demo --channel api', () => {
   });
 
   it('exits 2 on bad usage without a stack trace', async () => {
-    const r1 = await runCli(['run', '--bank', 'nosuchbank']);
+    const [r1, r2, r3] = await Promise.all([runCli(['run', '--bank', 'nosuchbank']), runCli(['run', '--bank', 'demo', '--channel', 'fax']), runCli(['run', '--bank', 'demo', '--shard', '4/3'])]);
     expect(r1.code).toBe(2);
     expect(r1.stderr).toContain('no bank profile "nosuchbank"');
-    const r2 = await runCli(['run', '--bank', 'demo', '--channel', 'fax']);
     expect(r2.code).toBe(2);
     expect(r2.stderr).toContain('has no channel "fax"');
-    const r3 = await runCli(['run', '--bank', 'demo', '--shard', '4/3']);
     expect(r3.code).toBe(2);
     for (const r of [r1, r2, r3]) expect(r.stderr).not.toMatch(/\n\s+at /);
   });

@@ -26,11 +26,13 @@ describe('related-question buttons after an answer (demo bank, all eight packs, 
     const root = tempDir();
     const plain = join(root, 'plain');
     const withButtons = join(root, 'related');
-    const a = await runCli(['run', '--bank', 'demo', '--channel', 'api', '--out', plain, '--progress', 'none'], { timeoutMs: 240_000 });
+    // The core cases of every pack, with and without the buttons: independent runs, at once.
+    const plan = ['run', '--bank', 'demo', '--channel', 'api', '--tag', 'core', '--progress', 'none'];
+    const [a, b] = await Promise.all([
+      runCli([...plan, '--out', plain], { timeoutMs: 240_000 }),
+      runCli([...plan, '--out', withButtons, '--set', 'embeddedOptions.brain.relatedQuestions=true'], { timeoutMs: 240_000 }),
+    ]);
     expect(a.code, a.stderr).toBe(0);
-    const b = await runCli(['run', '--bank', 'demo', '--channel', 'api', '--out', withButtons, '--progress', 'none', '--set', 'embeddedOptions.brain.relatedQuestions=true'], {
-      timeoutMs: 240_000,
-    });
     expect(b.code, b.stderr).toBe(0);
 
     const records = readFileSync(join(withButtons, 'results.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));

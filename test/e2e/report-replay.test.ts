@@ -19,7 +19,7 @@ describe('harness report on a saved run', () => {
     writeFileSync(profile, demo.replace("    request: { sessionId: '{{sessionId}}', text: '{{text}}' }", "    headers: { Authorization: 'Bearer ${env:REPLAY_TEST_TOKEN}' }\n    request: { sessionId: '{{sessionId}}', text: '{{text}}' }"));
     const out = join(work, 'run');
     const secret = 'tok-5f2c9a7e1d';
-    const run = await runCli(['run', '--bank', profile, '--channel', 'api', '--scenario', 'card-loss,branch-lookup', '--scenarios-dir', scenarios, '--out', out, '--progress', 'none'], {
+    const run = await runCli(['run', '--bank', profile, '--channel', 'api', '--scenario', 'card-loss,branch-lookup', '--tag', 'core', '--scenarios-dir', scenarios, '--out', out, '--progress', 'none'], {
       env: { REPLAY_TEST_TOKEN: secret },
     });
     expect(run.code, run.stderr).toBe(0);
@@ -53,7 +53,7 @@ describe('harness report on a saved run', () => {
 
   it('shows the diff against a baseline run in index.html and names the baseline in summary.json', async () => {
     const work = tempDir();
-    const common = ['run', '--bank', 'demo', '--channel', 'api', '--scenario', 'branch-lookup', '--progress', 'none'];
+    const common = ['run', '--bank', 'demo', '--channel', 'api', '--scenario', 'branch-lookup', '--tag', 'core', '--progress', 'none'];
     const base = join(work, 'base');
     expect((await runCli([...common, '--out', base])).code).toBe(0);
     const head = join(work, 'head');
