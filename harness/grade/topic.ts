@@ -551,11 +551,25 @@ export function addressesFocus(norm: string, focus: Focus, _pack: Pack, _packs: 
 const otherNamesCache = new WeakMap<Pack[], WeakMap<Pack, string[]>>();
 
 export function otherScenarioNames(norm: string, ownPack: Pack, packs: Pack[], locale: Locale): string[] {
+  return otherNameList(ownPack, packs, locale).filter((t) => norm.includes(t) && mentions(norm, t));
+}
+
+function otherNameList(ownPack: Pack, packs: Pack[], locale: Locale): string[] {
   let byPack = otherNamesCache.get(packs);
   if (!byPack) otherNamesCache.set(packs, (byPack = new WeakMap()));
   let candidates = byPack.get(ownPack);
   if (!candidates) byPack.set(ownPack, (candidates = otherNameCandidates(ownPack, packs, locale)));
-  return candidates.filter((t) => norm.includes(t) && mentions(norm, t));
+  return candidates;
+}
+
+const otherNameSets = new WeakMap<string[], Set<string>>();
+
+/** The other scenarios' names as a set, over the same cached list. */
+function otherScenarioNameSet(ownPack: Pack, packs: Pack[], locale: Locale): Set<string> {
+  const candidates = otherNameList(ownPack, packs, locale);
+  let set = otherNameSets.get(candidates);
+  if (!set) otherNameSets.set(candidates, (set = new Set(candidates)));
+  return set;
 }
 
 function otherNameCandidates(ownPack: Pack, packs: Pack[], locale: Locale): string[] {
@@ -711,23 +725,6 @@ function businessWords(locale: Locale): Set<string> {
   return set;
 }
 
-const otherNamesByPack = new WeakMap<Pack[], WeakMap<Pack, Set<string>>>();
-
-/** The names of the other scenarios ("开户" to a balance question), leaving out words of the own scenario's names. */
-function scenarioNamesBesides(ownPack: Pack, packs: Pack[], locale: Locale): Set<string> {
-  let byPack = otherNamesByPack.get(packs);
-  if (!byPack) otherNamesByPack.set(packs, (byPack = new WeakMap()));
-  let set = byPack.get(ownPack);
-  if (!set) {
-    const index = topicIndex(packs, locale);
-    const ownCluster = index.packs.find((p) => p.id === ownPack.id)?.cluster;
-    const own = new Set(index.packs.filter((p) => p.cluster === ownCluster).flatMap((p) => nameTerms(p.name).map((t) => normalise(t, locale))));
-    set = new Set(index.packs.filter((p) => p.cluster !== ownCluster).flatMap((p) => nameTerms(p.name).map((t) => normalise(t, locale))).filter((t) => !own.has(t) && ![...own].some((o) => o.includes(t) || t.includes(o))));
-    byPack.set(ownPack, set);
-  }
-  return set;
-}
-
 const turnTextCache = new WeakMap<object, string>();
 
 /** Everything the question and its key points say, and its case's other questions and scenario name, normalised. */
@@ -758,10 +755,10 @@ export function foreignSubject(text: string, ownPack: Pack, scenarioCase: Scenar
   const index = topicIndex(all, locale);
   const named = bankTerms(all, locale).filter((t) => subject.includes(t) && mentions(subject, t));
   const words = segment(subject).words.filter((w) => [...w].length >= 2);
-  // One specific word of the question in the subject makes it the question's subject.
-  // A product the question never names changes what the subject is ("信用卡年费", "公积金余额", "社保卡丢失"), whatever else it shares.
-  const otherNames = scenarioNamesBesides(ownPack, all, locale);
-  // A business done to what the question asks about is the question's ("修改预留手机号" when its key points speak of 预留手机号).
+  // A product, business or other scenario the question never names changes what the subject is
+  // ("信用卡年费", "公积金余额", "社保卡丢失"), whatever else it shares — unless it is done to what
+  // the question asks about ("修改预留手机号" when its key points speak of 预留手机号).
+  const otherNames = otherScenarioNameSet(ownPack, all, locale);
   const ownObject = (t: string) => {
     const parts = segment(t).words.filter((w) => [...w].length >= 2);
     const object = parts.length >= 2 ? parts[parts.length - 1] : undefined;
@@ -769,6 +766,7 @@ export function foreignSubject(text: string, ownPack: Pack, scenarioCase: Scenar
   };
   const products = named.filter((t) => (businessWords(locale).has(t) || otherNames.has(t)) && !own.includes(t) && !ownObject(t));
   if (products.length) return { products, others: [] };
+  // Otherwise one specific word of the question in the subject makes it the question's subject.
   const linked = [...named, ...words].some((w) => own.includes(w) && (index.specificity.get(w) ?? 1) >= SPECIFIC) || focus.words.some((w) => subject.includes(w));
   if (linked) return none;
   const foreign = named.filter((t) => !own.includes(t));
