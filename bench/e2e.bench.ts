@@ -26,6 +26,8 @@ const root = join(fileURLToPath(new URL('.', import.meta.url)), '..');
 const work = join(tmpdir(), `harness-bench-e2e-${process.pid}`);
 const only = (process.env.E2E_ONLY ?? '').split(',').filter(Boolean);
 const want = (part: string) => !only.length || only.includes(part);
+// E2E_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof' passes flags to the harness's node (to profile it).
+const nodeArgs = (process.env.E2E_NODE_ARGS ?? '').split(' ').filter(Boolean);
 
 // 50 FAQ topics × places and products → distinct questions, each with the one
 // word a correct answer must contain.
@@ -153,6 +155,8 @@ function bankFile(url: string): string {
 interface Timed {
   wallS: number;
   peakMb: number;
+  /** The child's CPU time, user + system. */
+  cpuS: number;
   code: number | null;
   stderr: string;
 }
@@ -161,7 +165,7 @@ interface Timed {
 function timed(cmd: string, args: string[], env: NodeJS.ProcessEnv = process.env): Promise<Timed> {
   return new Promise((resolve, reject) => {
     const t0 = performance.now();
-    const child = spawn('/usr/bin/time', ['-v', cmd, ...args], { cwd: root, env, stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn('/usr/bin/time', ['-v', cmd, ...(cmd === process.execPath ? nodeArgs : []), ...args], { cwd: root, env, stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
     child.stderr.setEncoding('utf8');
     child.stderr.on('data', (c: string) => (stderr += c));
@@ -169,8 +173,9 @@ function timed(cmd: string, args: string[], env: NodeJS.ProcessEnv = process.env
     child.on('close', (code) => {
       const wallS = (performance.now() - t0) / 1000;
       const kb = Number(/Maximum resident set size \(kbytes\): (\d+)/.exec(stderr)?.[1] ?? 0);
+      const cpuS = Number(/User time \(seconds\): ([\d.]+)/.exec(stderr)?.[1] ?? 0) + Number(/System time \(seconds\): ([\d.]+)/.exec(stderr)?.[1] ?? 0);
       const status = Number(/Exit status: (\d+)/.exec(stderr)?.[1] ?? code);
-      resolve({ wallS, peakMb: kb / 1024, code: status, stderr });
+      resolve({ wallS, peakMb: kb / 1024, cpuS, code: status, stderr });
     });
   });
 }
@@ -239,12 +244,12 @@ try {
   let slow: Timed | undefined;
   if (want('zero')) {
     zero = await harness(w, 0, 2000, 'zero');
-    console.log(`2,000 conversations, 0 ms bot, --concurrency 32: ${zero.wallS.toFixed(2)} s = ${(2000 / zero.wallS).toFixed(0)} conv/s (target ≥1,000/s), peak ${zero.peakMb.toFixed(0)} MB`);
+    console.log(`2,000 conversations, 0 ms bot, --concurrency 32: ${zero.wallS.toFixed(2)} s = ${(2000 / zero.wallS).toFixed(0)} conv/s (target ≥1,000/s), peak ${zero.peakMb.toFixed(0)} MB, CPU ${zero.cpuS.toFixed(2)} s`);
   }
   if (want('latency')) {
     slow = await harness(w, 200, 2000, 'latency');
     const ideal = (2000 * 0.2) / 32;
-    console.log(`2,000 conversations, 200 ms bot, --concurrency 32: ${slow.wallS.toFixed(2)} s vs ideal ${ideal.toFixed(2)} s → ${(slow.wallS / ideal).toFixed(3)}× (target ≤1.15×), peak ${slow.peakMb.toFixed(0)} MB`);
+    console.log(`2,000 conversations, 200 ms bot, --concurrency 32: ${slow.wallS.toFixed(2)} s vs ideal ${ideal.toFixed(2)} s → ${(slow.wallS / ideal).toFixed(3)}× (target ≤1.15×), peak ${slow.peakMb.toFixed(0)} MB, CPU ${slow.cpuS.toFixed(2)} s`);
   }
   for (const [part, label] of [['big', '2,000 cases × --repeat 10'], ['bigcases', '20,000 distinct cases in ten packs']] as const) {
     if (!want(part)) continue;

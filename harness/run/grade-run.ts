@@ -1,6 +1,7 @@
 import type { Lang } from '../types.ts';
 import { caseIn, type Locale, type Pack } from '../config/scenario.ts';
 import { findCannedReplies, gradeConversation, graders } from '../grade/index.ts';
+import { meetsCanned } from '../grade/fallback.ts';
 import type { GradeContext, Grader } from '../grade/types.ts';
 import type { CaseGrade, ConversationRecord, GradedConversation } from '../types.ts';
 
@@ -20,7 +21,8 @@ export interface GradeRunOptions {
   /**
    * Rules grades given while the run went on, under a context with no canned
    * replies, the same packs, locale, threshold and language: they stand as
-   * the final grades when the run turns out to have no canned replies either.
+   * the final grades of every conversation none of whose replies turns out
+   * to be canned.
    */
   live?: Map<string, CaseGrade>;
 }
@@ -34,14 +36,14 @@ export async function gradeRun(records: ConversationRecord[], opts: GradeRunOpti
   const packs = new Map(opts.packs.map((p) => [p.id, p]));
   const primary = opts.grader === 'llm' ? (opts.llm ?? (await graders.llm())) : await graders.rules();
   const second = opts.grader === 'both' ? (opts.llm ?? (await graders.llm())) : undefined;
-  const live = opts.grader === 'rules' && ctx.cannedReplies.size === 0 && opts.fuzzyThreshold === undefined ? opts.live : undefined;
+  const live = opts.grader === 'rules' && opts.fuzzyThreshold === undefined ? opts.live : undefined;
   // In parallel: an LLM judge keeps its own concurrency limit; the rules grader is synchronous anyway.
   const graded = await Promise.all(
     records.map(async (record): Promise<GradedConversation | undefined> => {
       const pack = packs.get(record.pack);
       if (!pack || !caseIn(pack, record.case)) return undefined; // a pack edited since the run
       const given = live?.get(record.id);
-      if (given) return { record, grade: given };
+      if (given && !meetsCanned(record, ctx.cannedReplies, opts.locale)) return { record, grade: given };
       const [grade, alt] = await Promise.all([
         gradeConversation(record, pack, primary, ctx, opts.good),
         second ? gradeConversation(record, pack, second, ctx, opts.good) : undefined,
