@@ -6,7 +6,7 @@ import { readJournal } from '../harness/run/journal.ts';
 import { runBenchmark } from '../harness/commands/run.ts';
 
 // The engine's own speed against the demo bank's HTTP API:
-// 1. graded single-turn conversations per second at zero bot latency (target ≥300/s);
+// 1. graded single-turn conversations per second at zero bot latency (target ≥1,000/s);
 // 2. wall time vs the ideal for 2,000 conversations at 200 ms bot latency and
 //    --concurrency 32 (target ≤1.15): the runner adds little on top of the bot.
 
@@ -23,7 +23,7 @@ async function throughput() {
   const r = await runBenchmark({ ...common, out: dir, repeat: 8, concurrency: 32 });
   const s = (performance.now() - t0) / 1000;
   const n = r.summary.run.conversations;
-  console.log(`graded single-turn conversations per second (0 ms bot latency, --concurrency 32): ${(n / s).toFixed(0)}/s  (${n} conversations in ${s.toFixed(2)} s, grading and reports included; target ≥300/s)`);
+  console.log(`graded single-turn conversations per second (0 ms bot latency, --concurrency 32): ${(n / s).toFixed(0)}/s  (${n} conversations in ${s.toFixed(2)} s, grading and reports included; target ≥1,000/s)`);
   rmSync(dir, { recursive: true, force: true });
   rmSync(dir + '-warm', { recursive: true, force: true });
 }

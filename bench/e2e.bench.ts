@@ -26,7 +26,8 @@ const root = join(fileURLToPath(new URL('.', import.meta.url)), '..');
 const work = join(tmpdir(), `harness-bench-e2e-${process.pid}`);
 const only = (process.env.E2E_ONLY ?? '').split(',').filter(Boolean);
 const want = (part: string) => !only.length || only.includes(part);
-// E2E_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof' passes flags to the harness's node (to profile it).
+// E2E_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof' passes flags to the harness's node (to profile it);
+// E2E_KEEP=1 keeps the generated packs and run folders (their path is printed).
 const nodeArgs = (process.env.E2E_NODE_ARGS ?? '').split(' ').filter(Boolean);
 
 // 50 FAQ topics × places and products → distinct questions, each with the one
@@ -261,7 +262,7 @@ try {
       const o = await openInChromium(index);
       console.log(`  index.html in Chromium: load event ${(o.loadMs / 1000).toFixed(2)} s, ready ${(o.readyMs / 1000).toFixed(2)} s (target ≤2 s)`);
     }
-    rmSync(r.out, { recursive: true, force: true });
+    if (!process.env.E2E_KEEP) rmSync(r.out, { recursive: true, force: true });
   }
   if (pf && want('promptfoo')) {
     if (zero) {
@@ -274,5 +275,6 @@ try {
     }
   }
 } finally {
-  rmSync(work, { recursive: true, force: true });
+  if (process.env.E2E_KEEP) console.log(`kept: ${work}`);
+  else rmSync(work, { recursive: true, force: true });
 }

@@ -1,7 +1,7 @@
-import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, renameSync, writeFileSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import { loadPackFile, locate } from '../config/load.ts';
-import { displayPath } from '../config/yaml.ts';
+import { displayPath, readYaml } from '../config/yaml.ts';
 import { ConfigError, EXIT, HarnessError } from '../errors.ts';
 import { homophoneTypos, traditional } from '../expand/offline.ts';
 import { llmParaphrases, styles, type Style } from '../expand/llm.ts';
@@ -136,8 +136,10 @@ function apply(reviewFile: string, log: (l: string) => void): ExpandResult {
   return { exitCode: EXIT.ok, file: pack, lines: result.added.length };
 }
 
+/** The review file's `pack:` (read as YAML: quoting, comments and flow style as any editor leaves them). */
 function readPackField(file: string): string {
-  const m = /^pack:\s*(.+)$/m.exec(readFileSync(file, 'utf8'));
-  if (!m) throw new HarnessError('E_USAGE', `${displayPath(file)}: no pack: line — is this a review file made by harness expand?`);
-  return m[1].trim().replace(/^['"]|['"]$/g, '');
+  const data = readYaml(file).data as { pack?: unknown } | null;
+  const pack = data && typeof data === 'object' ? data.pack : undefined;
+  if (typeof pack !== 'string' || !pack.trim()) throw new HarnessError('E_USAGE', `${displayPath(file)}: no pack: line — is this a review file made by harness expand?`);
+  return pack.trim();
 }

@@ -7,6 +7,7 @@ import type { BankProfile } from '../config/bank.ts';
 import type { Locale, Pack } from '../config/scenario.ts';
 import { HarnessError } from '../errors.ts';
 import { assessReply, gradeConversation, graders, warmGrader } from '../grade/index.ts';
+import { langOf, type Lang } from '../grade/messages.ts';
 import { checkGate, type GateResult } from '../score/gate.ts';
 import type { Summary } from '../score/types.ts';
 import type { CaseGrade, ConversationRecord } from '../types.ts';
@@ -309,8 +310,8 @@ async function execute(todo: ReturnType<typeof buildPlan>, x: ExecuteContext): P
 }
 
 /** The language of reasons and reports: --lang, else the profile's locale. */
-export function reportLang(opts: Pick<RunOptions, 'lang'>, profile: Pick<BankProfile, 'locale'>): 'zh' | 'en' {
-  return opts.lang ?? (profile.locale.startsWith('zh') ? 'zh' : 'en');
+export function reportLang(opts: Pick<RunOptions, 'lang'>, profile: Pick<BankProfile, 'locale'>): Lang {
+  return opts.lang ?? langOf(profile);
 }
 
 function newRunId(bank: string, shard?: { index: number; total: number }): string {
