@@ -130,7 +130,9 @@ cases:
     doc.setIn(['proposals', lost, 'lines', tradIndex, 'accept'], true);
     doc.setIn(['proposals', fee, 'lines', 0, 'text'], '挂失要钱不？');
     doc.setIn(['proposals', fee, 'lines', 0, 'accept'], true);
-    writeFileSync(reviewFile, doc.toString());
+    // As an editor may leave it: the pack's path quoted, with a comment after it.
+    writeFileSync(reviewFile, doc.toString().replace(/^pack: (.+)$/m, (_, p: string) => `pack: "${p.trim()}"   # the pack under review`));
+    expect(readFileSync(reviewFile, 'utf8')).toMatch(/^pack: ".+"   # the pack under review$/m);
     expect(readFileSync(pack, 'utf8')).toBe(original);
 
     const applied = await runCli(['expand', '--apply', 'demo-pack.review.yaml'], { cwd: dir });
