@@ -79,3 +79,6 @@ export function fmt(value: number | null | undefined, digits = 2): string {
 export function pct(value: number | null | undefined): string {
   return value === null || value === undefined ? '—' : `${Math.round(value * 100)}%`;
 }
+
+/** A label's `{name}` placeholders filled in. */
+export const fill = (template: string, values: Record<string, string | number>) => template.replace(/\{(\w+)\}/g, (m, k: string) => (k in values ? String(values[k]) : m));

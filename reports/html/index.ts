@@ -1,7 +1,7 @@
 import type { Renderer, RenderInput } from '../types.ts';
 import { esc } from './escape.ts';
 import { labels } from '../glossary.ts';
-import { channelSection, chartsSection, overviewSection, scenarioTables } from './overview.ts';
+import { casePages, channelSection, chartsSection, overviewSection, scenarioTables } from './overview.ts';
 import { page } from './page.ts';
 import { lowestSection, PAGES_DIR, reviewSection, transcriptLayout, transcriptPages, transcriptsSection } from './transcript.ts';
 import { diffSection } from '../diff/index.ts';
@@ -11,7 +11,9 @@ import { localTime } from '../time.ts';
 // index.html: one self-contained file — inline CSS, charts as inline SVG,
 // no network — that opens from disk next to the run's evidence folder. A run
 // of more than PAGE_SIZE conversations keeps its transcripts in pages beside
-// it (transcripts/NNN.html, the same shell), so index.html stays small.
+// it (transcripts/NNN.html, the same shell), and a scenario of more than
+// CASE_ROWS cases its whole case table (transcripts/cases-<pack>.html), so
+// index.html stays small.
 
 export function renderHtml(input: RenderInput): string {
   const L = labels(input.lang);
@@ -41,6 +43,7 @@ function* htmlPages(input: RenderInput): Generator<[string, string]> {
   for (const [file, body, name] of transcriptPages(input.conversations, input.summary, input.packs, L)) {
     yield [file, page({ lang: input.lang, title: `${L.transcripts} ${name} · ${bank}`, body })];
   }
+  for (const [file, body, title] of casePages(input.summary, input.packs, L)) yield [file, page({ lang: input.lang, title: `${title} · ${bank}`, body })];
 }
 
 export const htmlRenderer: Renderer = {

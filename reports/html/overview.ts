@@ -2,7 +2,7 @@ import type { Pack } from '../../harness/config/scenario.ts';
 import type { ChannelScore, Summary } from '../../harness/score/types.ts';
 import type { GradedConversation } from '../../harness/types.ts';
 import { barChart, heatmapChart, histogram, niceStep } from './charts.ts';
-import { esc, fmt, pct } from './escape.ts';
+import { esc, fill, fmt, pct } from './escape.ts';
 import type { Labels } from '../glossary.ts';
 import { setupLabels, setupLines, setupTitle } from '../setup.ts';
 import { metricTables } from '../names.ts';
@@ -159,6 +159,11 @@ function confusionSection(conversations: GradedConversation[], scenarioIds: stri
   return chart(L.confusion, svg);
 }
 
+/** Case rows a scenario's table in index.html holds; a scenario with more lists its least effective there and all of them on a page of its own. */
+export const CASE_ROWS = 200;
+/** The page of a scenario's whole case table, inside the run folder (beside the transcript pages). */
+export const casesPage = (pack: string) => `transcripts/cases-${pack.replace(/[^A-Za-z0-9._-]+/g, '_')}.html`;
+
 export function scenarioTables(summary: Summary, packs: Pack[], L: Labels): string {
   const head = `<tr><th>${esc(L.channel)}</th><th>${esc(L.recognition)}</th><th>${esc(L.completeness)}</th><th>${esc(L.effectiveness)}</th><th>${esc(L.n)}</th><th>${esc(L.passRate)}</th></tr>`;
   const sections = Object.entries(summary.scenarios).map(([id, s]) => {
@@ -171,15 +176,35 @@ export function scenarioTables(summary: Summary, packs: Pack[], L: Labels): stri
       .join('');
     const total = `<tr><th>${esc(L.all)}</th><th class="num">${fmt(s.recognition)}</th><th class="num">${fmt(s.completeness)}</th><th class="num">${fmt(s.effectiveness)}</th><th class="num">${s.n}</th><th class="num">${pct(s.passRate)}</th></tr>`;
     const cases = summary.cases.filter((c) => c.pack === id);
-    // pass^k and intervals only where repeats or variants give a case more than one sample.
-    const withPassK = cases.some((c) => c.passK !== undefined);
-    const withWilson = cases.some((c) => c.wilson);
-    const caseRows = cases
-      .map((c) => `<tr><td>${esc(c.name ?? c.case)}</td><td>${esc(c.channel)}</td><td class="num">${fmt(c.recognition)}</td><td class="num">${fmt(c.completeness)}</td><td class="num">${fmt(c.effectiveness)}</td><td class="num">${c.n}</td>${withPassK ? `<td class="num">${c.passK !== undefined ? pct(c.passK) : '—'}</td>` : ''}${withWilson ? `<td class="num">${c.wilson ? `${pct(c.wilson[0])}–${pct(c.wilson[1])}` : '—'}</td>` : ''}</tr>`)
-      .join('');
+    // A table of tens of thousands of rows takes a browser seconds to lay out: the least effective stay here.
+    const shown = cases.length > CASE_ROWS ? [...cases].sort((a, b) => (a.effectiveness ?? -1) - (b.effectiveness ?? -1)).slice(0, CASE_ROWS) : cases;
+    const note = shown.length < cases.length ? `<p class="meta">${esc(fill(L.casesLowest, { shown: shown.length, total: cases.length }))} · <a href="${casesPage(id)}">${esc(L.allCases)}</a></p>\n` : '';
     return `<h3>${esc(scenarioName(id, summary, packs))} <small class="meta">${esc(id)}</small></h3>
 <table>${head}${rows}${total}</table>
-${cases.length ? `<table><tr><th>${esc(L.case)}</th><th>${esc(L.channel)}</th><th>${esc(L.recognition)}</th><th>${esc(L.completeness)}</th><th>${esc(L.effectiveness)}</th><th>${esc(L.n)}</th>${withPassK ? `<th>${esc(L.passK)}</th>` : ''}${withWilson ? `<th>${esc(L.wilson)}</th>` : ''}</tr>${caseRows}</table>` : ''}`;
+${note}${caseTable(shown, L)}`;
   });
   return `<h2>${esc(L.scenarios)}</h2>\n${sections.join('\n')}`;
+}
+
+/** One row per case and channel; pass^k and intervals only where repeats or variants give a case more than one sample. */
+function caseTable(cases: Summary['cases'], L: Labels): string {
+  if (!cases.length) return '';
+  const withPassK = cases.some((c) => c.passK !== undefined);
+  const withWilson = cases.some((c) => c.wilson);
+  const rows = cases
+    .map((c) => `<tr><td>${esc(c.name ?? c.case)}</td><td>${esc(c.channel)}</td><td class="num">${fmt(c.recognition)}</td><td class="num">${fmt(c.completeness)}</td><td class="num">${fmt(c.effectiveness)}</td><td class="num">${c.n}</td>${withPassK ? `<td class="num">${c.passK !== undefined ? pct(c.passK) : '—'}</td>` : ''}${withWilson ? `<td class="num">${c.wilson ? `${pct(c.wilson[0])}–${pct(c.wilson[1])}` : '—'}</td>` : ''}</tr>`)
+    .join('');
+  return `<table><tr><th>${esc(L.case)}</th><th>${esc(L.channel)}</th><th>${esc(L.recognition)}</th><th>${esc(L.completeness)}</th><th>${esc(L.effectiveness)}</th><th>${esc(L.n)}</th>${withPassK ? `<th>${esc(L.passK)}</th>` : ''}${withWilson ? `<th>${esc(L.wilson)}</th>` : ''}</tr>${rows}</table>`;
+}
+
+/** The whole case table of each scenario too large for index.html: [file, html body, title] each. */
+export function* casePages(summary: Summary, packs: Pack[], L: Labels): Generator<[file: string, body: string, title: string]> {
+  for (const id of Object.keys(summary.scenarios)) {
+    const cases = summary.cases.filter((c) => c.pack === id);
+    if (cases.length <= CASE_ROWS) continue;
+    const name = scenarioName(id, summary, packs);
+    yield [casesPage(id), `<h2>${esc(name)} · ${esc(L.allCases)} (${cases.length})</h2>
+<p class="meta"><a href="../index.html">${esc(L.overviewLink)}</a></p>
+${caseTable(cases, L)}`, `${name} · ${L.allCases}`];
+  }
 }

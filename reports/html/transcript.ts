@@ -4,7 +4,7 @@ import type { Summary } from '../../harness/score/types.ts';
 import type { BotReply, CaseGrade, GradedConversation, TurnGrade } from '../../harness/types.ts';
 import type { Agreement } from '../../harness/score/agreement.ts';
 import { clipNote, clipReplyText, HTML_REPLY_CHARS } from '../clip.ts';
-import { esc, evidenceSrc, fmt, highlight } from './escape.ts';
+import { esc, evidenceSrc, fill, fmt, highlight } from './escape.ts';
 import type { Labels } from '../glossary.ts';
 import { scenarioName } from './overview.ts';
 import { caseName, scriptedCase } from '../names.ts';
@@ -126,8 +126,6 @@ export function transcriptLayout(conversations: GradedConversation[]): Transcrip
   const pageOf = new Map(conversations.map((c, i) => [c.record.id, Math.floor(i / PAGE_SIZE)]));
   return { pages, href: (id) => (pageOf.has(id) ? `${pageFile(pageOf.get(id)!)}#${anchorOf(id)}` : `#${anchorOf(id)}`) };
 }
-
-const fill = (template: string, values: Record<string, string | number>) => template.replace(/\{(\w+)\}/g, (m, k: string) => (k in values ? String(values[k]) : m));
 
 /**
  * The transcripts: inline up to PAGE_SIZE conversations; past that, index.html

@@ -206,4 +206,48 @@ describe('the HTML report of a large run', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  it('lists a scenario of thousands of cases by its least effective in index.html, and every case on a page of its own', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'report-html-cases-'));
+    try {
+      // 250 distinct cases of one scenario, every other one failed.
+      const one = list.find((c) => c.record.pack === 'card-loss' && !c.record.error)!;
+      const many = Array.from({ length: 250 }, (_, k) => {
+        const copy = structuredClone(one);
+        copy.record.case = `case-${String(k).padStart(3, '0')}`;
+        copy.record.id = `${one.record.id}-${k}`;
+        copy.grade.id = copy.record.id;
+        copy.grade.recognition = k % 2 ? 1 : 5;
+        copy.grade.completeness = k % 2 ? 0 : 5;
+        copy.grade.passed = k % 2 === 0;
+        return copy;
+      });
+      const input = { runDir: dir, summary: summaryOf(many), conversations: many, packs, lang: 'en' as const };
+      const cases = input.summary.cases.filter((c) => c.pack === 'card-loss');
+      expect(cases.length).toBe(250);
+      writeFileSync(join(dir, 'index.html'), await htmlRenderer.render(input));
+      const pages = [...(htmlRenderer.pages?.(input) ?? [])];
+      expect(pages.map(([f]) => f)).toContain('transcripts/cases-card-loss.html');
+      for (const [file, html] of pages) {
+        mkdirSync(dirname(join(dir, file)), { recursive: true });
+        writeFileSync(join(dir, file), html);
+      }
+      const page = await browser.newPage();
+      await page.goto(pathToFileURL(join(dir, 'index.html')).href);
+      const caseRows = page.locator('table:has(th:text-is("Case")) tr:has(td)');
+      expect(await caseRows.count()).toBe(200);
+      // The least effective come first, so the 125 failed cases are all there.
+      const shown = await caseRows.locator('td:first-child').allTextContents();
+      for (let k = 1; k < 250; k += 2) expect(shown).toContain(`case-${String(k).padStart(3, '0')}`);
+      expect(await page.getByText('the 200 least effective of 250 cases').count()).toBe(1);
+      await page.getByRole('link', { name: 'every case' }).click();
+      await page.waitForURL(/transcripts\/cases-card-loss\.html$/);
+      expect(await page.locator('tr:has(td)').count()).toBe(250);
+      await page.getByRole('link', { name: 'Back to the overview' }).click();
+      await page.waitForURL(/index\.html$/);
+      await page.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
