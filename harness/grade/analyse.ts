@@ -318,9 +318,11 @@ export function analyseReply(reply: BotReply, input: AnalyseInput, ctx: GradeCon
   // Another case of the same pack: a reply that speaks of that question's own
   // words far more than of this one's, and makes few of this turn's key
   // points, answers the neighbouring question ("开户要带什么" for "朋友能代办吗").
-  if (heldToFocus && !forbidHits.length && 3 * hitWeight < totalWeight) {
+  // Key points made only in the neighbour's words ("手机银行" in an answer about a lost phone) are its, not this turn's.
+  if (!input.picked && !forbidHits.length && 3 * specificWeight < totalWeight) {
     const sibling = siblingCaseIn(topicNorm, focus);
-    if (sibling && sibling.other >= SIBLING_MIN && sibling.named.length >= 3 && sibling.other >= SIBLING_RATIO * sibling.own) {
+    const ownWeight = (named: string[]) => hits.reduce((a, h) => (h.hit && !named.some((w) => w.includes(normalise(h.matched ?? '', ctx.locale))) ? a + h.weight : a), 0);
+    if (sibling && sibling.other >= SIBLING_MIN && sibling.named.length >= 3 && sibling.other >= SIBLING_RATIO * sibling.own && 3 * ownWeight(sibling.named) < totalWeight) {
       return { ...base, kind: 'off-topic', topic: { ...topic, offTopic: true }, why: m.otherCase(sibling.case, sibling.named.slice(0, 4)) };
     }
   }
