@@ -3,11 +3,12 @@ import type { BotReply, KeypointHit } from '../types.ts';
 import type { GradeContext, ReplyAssessment } from './types.ts';
 import { normalise } from './normalise.ts';
 import { matchAnyTerm, prepareKeypoint, prepareTerm, type MatchOptions } from './match.ts';
+import { findWord } from './seg.ts';
 import { askCueIn, dataWords, findPhrase, localePhrases, menuOptions, withoutKeypad } from './phrases.ts';
 import { clip, fallbackVerdict } from './fallback.ts';
 import { plainText } from './markup.ts';
 import { messagesFor } from './messages.ts';
-import { addressesFocus, foreignProducts, foreignSubject, otherBusinesses, siblingCaseIn, optionAddresses, otherFocusIn, otherScenarioNames, bestSpecificity, isServiceWord, SPECIFIC, termSpecificity, topicIndex, topicVerdict, turnFocus, type TopicVerdict } from './topic.ts';
+import { addressesFocus, foreignProducts, foreignSubject, otherBusinesses, siblingCaseIn, optionAddresses, otherFocusIn, otherScenarioNames, askedWords, bestSpecificity, isServiceWord, SPECIFIC, termSpecificity, topicIndex, topicVerdict, turnFocus, type TopicVerdict, type TurnLike } from './topic.ts';
 
 // One reading of one bot reply against the turn it answers; the live
 // assessment and the grader both use it, so they never disagree.
@@ -150,6 +151,44 @@ export function withoutCourtesyTail(body: string): string {
   return end === sentences.length ? body : sentences.slice(0, end).join('');
 }
 
+/**
+ * Key points hit only by the question's own words where another key point's
+ * claim spells them: to "用手机查要收钱吗" the reply "手机银行查询余额免费" makes
+ * "free" (its text is 手机银行查询余额免费), not also "log in to the app and
+ * look under account query" — 手机银行 there restates what was asked.
+ * Returns the weight taken back.
+ */
+function dropBorrowed(hits: KeypointHit[], turn: TurnLike, body: string, keyNorm: string, ctx: GradeContext): number {
+  const hitAt = hits.map((h, i) => (h.hit ? i : -1)).filter((i) => i >= 0);
+  if (hitAt.length < 2) return 0;
+  const kps = turn.expect.keypoints.map((kp) => prepareKeypoint(kp, ctx.locale));
+  const texts = kps.map((k) => normalise(k.text, ctx.locale));
+  // The words of each hit key point found in the reply (a fuzzy or sound hit: what it matched).
+  const found = hits.map((h, i) => {
+    if (!h.hit) return [];
+    const words = kps[i].any.map((t) => t.norm).filter((t) => t && findWord(keyNorm, t) >= 0);
+    return words.length ? words : [normalise(h.matched ?? '', ctx.locale)].filter(Boolean);
+  });
+  const lender = (i: number, j: number) => i !== j && found[i].every((w) => texts[j].includes(w)) && found[j].some((w) => !texts[i].includes(w));
+  const candidates = hitAt.filter((i) => hitAt.some((j) => lender(i, j)));
+  if (!candidates.length) return 0;
+  const told = [turn.say, ...turn.paraphrases].map((t) => normalise(t, ctx.locale)).join('|');
+  const asked = askedWords(turn, ctx.locale);
+  const echoes = (w: string) => told.includes(w) || asked.some((a) => w.includes(a));
+  const clauses = body.split(CLAUSE).map((c) => normalise(c, ctx.locale)).filter(Boolean);
+  let taken = 0;
+  for (const i of candidates) {
+    const borrowed = found[i].every(
+      (w) => echoes(w) && clauses.some((c) => c.includes(w) && hitAt.some((j) => lender(i, j) && found[j].some((x) => !texts[i].includes(x) && c.includes(x)))),
+    );
+    if (!borrowed) continue;
+    taken += hits[i].weight;
+    // The words stay on the miss, so the reason can say why they did not count.
+    hits[i] = { id: hits[i].id, weight: hits[i].weight, hit: false, matched: hits[i].matched };
+  }
+  return taken;
+}
+
 function findRelatedCue(text: string, cues: string[]): number {
   if (!cues.length) return -1;
   let best = -1;
@@ -216,9 +255,11 @@ export function analyseReply(reply: BotReply, input: AnalyseInput, ctx: GradeCon
       hits.push({ id: p.id, weight: p.weight, hit: false });
     }
   }
+  // What the reply is about counts every word; what it states leaves out the question's words borrowed by another claim.
+  const statedWeight = turn ? hitWeight - dropBorrowed(hits, turn, body, keyNorm, ctx) : hitWeight;
   const anyHit = hitWeight > 0;
   const forbidHits = forbiddenIn(norm, turn?.expect.forbid ?? [], ctx);
-  const base = { norm, hits, hitWeight, totalWeight, forbidHits, related: shape.related, markup };
+  const base = { norm, hits, hitWeight: statedWeight, totalWeight, forbidHits, related: shape.related, markup };
   const phrases = localePhrases(ctx.locale);
   const heard = transcribed ? phrases : undefined;
 

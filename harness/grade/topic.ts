@@ -343,7 +343,7 @@ function clusterFrequency(index: TopicIndex, w: string): number {
   return n;
 }
 
-type TurnLike = ScenarioCaseLike['turns'][number];
+export type TurnLike = ScenarioCaseLike['turns'][number];
 
 /** Per-turn word lists, segmented once per locale: a pack's questions are read for every reply. */
 function perTurn<T>(cache: WeakMap<Locale, WeakMap<object, T>>, turn: TurnLike, locale: Locale, make: () => T): T {
@@ -457,7 +457,7 @@ function caseTerms(pack: Pack, scenarioCase: ScenarioCaseLike, turnIndex: number
 const askedWordsCache = new WeakMap<Locale, WeakMap<object, string[]>>();
 
 /** The words every wording of a question repeats (what is asked, not the story around it). */
-function askedWords(turn: TurnLike, locale: Locale): string[] {
+export function askedWords(turn: TurnLike, locale: Locale): string[] {
   return perTurn(askedWordsCache, turn, locale, () => {
     const told = new Map<string, number>();
     for (const text of [turn.say, ...turn.paraphrases]) {
