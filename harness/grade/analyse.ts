@@ -189,13 +189,30 @@ function dropBorrowed(hits: KeypointHit[], turn: TurnLike, body: string, keyNorm
   return taken;
 }
 
+/** An opening that restates the question ("您问的是……对吗？", "关于“开户是否收费”的问题，为您解答如下："). */
+const RESTATEMENT = [
+  /^\s*(?:您好[，,！!]?\s*)?(?:您|你)(?:是)?(?:问的是|想问|想了解|想知道|想咨询|要咨询|咨询的是|是说)[^。！？!?：:]*[。！？!?：:]/,
+  /^\s*(?:您好[，,！!]?\s*)?关于[^。！？!?：:，,]{1,30}的问题[，,：:。]?(?:为您解答如下[：:，,])?/,
+  /^[^。！？!?]*(?:对吗|对吧|是吗|是吧|对不对)[？?]/,
+];
+
+/** The reply without an opening that restates the question: what it echoes is not what it states. */
+export function withoutRestatement(body: string): string {
+  for (const r of RESTATEMENT) {
+    const m = r.exec(body);
+    if (m && [...body.slice(m[0].length).replace(/\s/g, '')].length >= ANSWER_MIN_CHARS) return body.slice(m[0].length);
+  }
+  return body;
+}
+
 function findRelatedCue(text: string, cues: string[]): number {
   if (!cues.length) return -1;
   let best = -1;
   for (const c of cues) {
     // A cue introduces a list: "猜你想问：", a line break, items or the end follow it.
     let at = text.indexOf(c);
-    while (at >= 0 && !/^[\s:：？?]*(?:$|[\n1-9①-⑨•·\-“"「])/.test(text.slice(at + c.length)) && !/^[\s]*[:：]/.test(text.slice(at + c.length))) at = text.indexOf(c, at + 1);
+    // "【猜你想问】 ▪ …": a closing bracket may end the cue, and any common bullet start an item.
+    while (at >= 0 && !/^[】\]」』)）]?[\s:：？?]*(?:$|[\n1-9①-⑨•·▪▫■□●○◆◇►▶➤\-“"「])/.test(text.slice(at + c.length)) && !/^[\s]*[:：]/.test(text.slice(at + c.length))) at = text.indexOf(c, at + 1);
     if (at >= 0 && (best < 0 || at < best)) best = at;
   }
   return best;
@@ -226,7 +243,7 @@ export function analyseReply(reply: BotReply, input: AnalyseInput, ctx: GradeCon
   const norm = normalise(shape.body, ctx.locale);
   const ownNorm = shape.ownNorm;
   // "如有其他问题，欢迎拨打客服热线" closing an answer is a courtesy, not the key point it happens to name.
-  const body = withoutCourtesyTail(shape.body);
+  const body = withoutRestatement(withoutCourtesyTail(shape.body));
   const keyNorm = body === shape.body ? norm : normalise(body, ctx.locale);
 
   const hits: KeypointHit[] = [];
