@@ -357,7 +357,8 @@ export function analyseReply(reply: BotReply, input: AnalyseInput, ctx: GradeCon
   const heldToFocus = !focus.followUp && !input.picked;
   // 网点 or 身份证 in the reply does not address a question whose focus they are among others.
   const named = { ...focus, words: focus.specificWords ?? focus.words };
-  if (focus.words.length && heldToFocus && !addressesFocus(norm, named, input.pack, ctx.packs, ctx.locale, transcribed)) {
+  // A forbidden statement is wrong information about this very question: it addresses it.
+  if (focus.words.length && heldToFocus && !forbidHits.length && !addressesFocus(norm, named, input.pack, ctx.packs, ctx.locale, transcribed)) {
     const share = totalWeight > 0 ? hitWeight / totalWeight : 0;
     // Off the focus and on another scenario's specific words: the answer to another question.
     // Another scenario's name or question words, or a product nobody asked about.
