@@ -158,7 +158,7 @@ export function withoutCourtesyTail(body: string): string {
  * look under account query" — 手机银行 there restates what was asked.
  * Returns the weight taken back.
  */
-function dropBorrowed(hits: KeypointHit[], turn: TurnLike, body: string, keyNorm: string, ctx: GradeContext): number {
+function dropBorrowed(hits: KeypointHit[], turn: TurnLike, body: string, keyNorm: string, opts: MatchOptions, ctx: GradeContext): number {
   const hitAt = hits.map((h, i) => (h.hit ? i : -1)).filter((i) => i >= 0);
   if (hitAt.length < 2) return 0;
   const kps = turn.expect.keypoints.map((kp) => prepareKeypoint(kp, ctx.locale));
@@ -178,6 +178,12 @@ function dropBorrowed(hits: KeypointHit[], turn: TurnLike, body: string, keyNorm
   const clauses = body.split(CLAUSE).map((c) => normalise(c, ctx.locale)).filter(Boolean);
   let taken = 0;
   for (const i of candidates) {
+    // On the hotline a word of its own misheard ("账户管离" for 账户管理) still makes it.
+    if (opts.transcribed) {
+      const lenders = hitAt.filter((j) => lender(i, j));
+      const ownTerms = kps[i].any.filter((t) => !lenders.some((j) => texts[j].includes(t.norm)));
+      if (ownTerms.length && matchAnyTerm(keyNorm, ownTerms, opts)) continue;
+    }
     const borrowed = found[i].every(
       (w) => echoes(w) && clauses.some((c) => c.includes(w) && hitAt.some((j) => lender(i, j) && found[j].some((x) => !texts[i].includes(x) && c.includes(x)))),
     );
@@ -273,7 +279,7 @@ export function analyseReply(reply: BotReply, input: AnalyseInput, ctx: GradeCon
     }
   }
   // What the reply is about counts every word; what it states leaves out the question's words borrowed by another claim.
-  const statedWeight = turn ? hitWeight - dropBorrowed(hits, turn, body, keyNorm, ctx) : hitWeight;
+  const statedWeight = turn ? hitWeight - dropBorrowed(hits, turn, body, keyNorm, opts, ctx) : hitWeight;
   const anyHit = hitWeight > 0;
   const forbidHits = forbiddenIn(norm, turn?.expect.forbid ?? [], ctx);
   const base = { norm, hits, hitWeight: statedWeight, totalWeight, forbidHits, related: shape.related, markup };
