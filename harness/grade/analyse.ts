@@ -3,11 +3,12 @@ import type { BotReply, KeypointHit } from '../types.ts';
 import type { GradeContext, ReplyAssessment } from './types.ts';
 import { normalise } from './normalise.ts';
 import { matchAnyTerm, prepareKeypoint, prepareTerm, type MatchOptions } from './match.ts';
+import { findWord } from './seg.ts';
 import { askCueIn, dataWords, findPhrase, localePhrases, menuOptions, withoutKeypad } from './phrases.ts';
 import { clip, fallbackVerdict } from './fallback.ts';
 import { plainText } from './markup.ts';
 import { messagesFor } from './messages.ts';
-import { addressesFocus, foreignProducts, foreignSubject, otherBusinesses, siblingCaseIn, optionAddresses, otherFocusIn, otherScenarioNames, bestSpecificity, isServiceWord, SPECIFIC, termSpecificity, topicIndex, topicVerdict, turnFocus, type TopicVerdict } from './topic.ts';
+import { addressesFocus, foreignProducts, foreignSubject, otherBusinesses, siblingCaseIn, optionAddresses, otherFocusIn, otherScenarioNames, askedWords, bestSpecificity, isServiceWord, SPECIFIC, termSpecificity, topicIndex, topicVerdict, turnFocus, type TopicVerdict, type TurnLike } from './topic.ts';
 
 // One reading of one bot reply against the turn it answers; the live
 // assessment and the grader both use it, so they never disagree.
@@ -150,13 +151,74 @@ export function withoutCourtesyTail(body: string): string {
   return end === sentences.length ? body : sentences.slice(0, end).join('');
 }
 
+/**
+ * Key points hit only by the question's own words where another key point's
+ * claim spells them: to "用手机查要收钱吗" the reply "手机银行查询余额免费" makes
+ * "free" (its text is 手机银行查询余额免费), not also "log in to the app and
+ * look under account query" — 手机银行 there restates what was asked.
+ * Returns the weight taken back.
+ */
+function dropBorrowed(hits: KeypointHit[], turn: TurnLike, body: string, keyNorm: string, opts: MatchOptions, ctx: GradeContext): number {
+  const hitAt = hits.map((h, i) => (h.hit ? i : -1)).filter((i) => i >= 0);
+  if (hitAt.length < 2) return 0;
+  const kps = turn.expect.keypoints.map((kp) => prepareKeypoint(kp, ctx.locale));
+  const texts = kps.map((k) => normalise(k.text, ctx.locale));
+  // The words of each hit key point found in the reply (a fuzzy or sound hit: what it matched).
+  const found = hits.map((h, i) => {
+    if (!h.hit) return [];
+    const words = kps[i].any.map((t) => t.norm).filter((t) => t && findWord(keyNorm, t) >= 0);
+    return words.length ? words : [normalise(h.matched ?? '', ctx.locale)].filter(Boolean);
+  });
+  const lender = (i: number, j: number) => i !== j && found[i].every((w) => texts[j].includes(w)) && found[j].some((w) => !texts[i].includes(w));
+  const candidates = hitAt.filter((i) => hitAt.some((j) => lender(i, j)));
+  if (!candidates.length) return 0;
+  const told = [turn.say, ...turn.paraphrases].map((t) => normalise(t, ctx.locale)).join('|');
+  const asked = askedWords(turn, ctx.locale);
+  const echoes = (w: string) => told.includes(w) || asked.some((a) => w.includes(a));
+  const clauses = body.split(CLAUSE).map((c) => normalise(c, ctx.locale)).filter(Boolean);
+  let taken = 0;
+  for (const i of candidates) {
+    // On the hotline a word of its own misheard ("账户管离" for 账户管理) still makes it.
+    if (opts.transcribed) {
+      const lenders = hitAt.filter((j) => lender(i, j));
+      const ownTerms = kps[i].any.filter((t) => !lenders.some((j) => texts[j].includes(t.norm)));
+      if (ownTerms.length && matchAnyTerm(keyNorm, ownTerms, opts)) continue;
+    }
+    const borrowed = found[i].every(
+      (w) => echoes(w) && clauses.some((c) => c.includes(w) && hitAt.some((j) => lender(i, j) && found[j].some((x) => !texts[i].includes(x) && c.includes(x)))),
+    );
+    if (!borrowed) continue;
+    taken += hits[i].weight;
+    // The words stay on the miss, so the reason can say why they did not count.
+    hits[i] = { id: hits[i].id, weight: hits[i].weight, hit: false, matched: hits[i].matched };
+  }
+  return taken;
+}
+
+/** An opening that restates the question ("您问的是……对吗？", "关于“开户是否收费”的问题，为您解答如下："). */
+const RESTATEMENT = [
+  /^\s*(?:您好[，,！!]?\s*)?(?:您|你)(?:是)?(?:问的是|想问|想了解|想知道|想咨询|要咨询|咨询的是|是说)[^。！？!?：:]*[。！？!?：:]/,
+  /^\s*(?:您好[，,！!]?\s*)?关于[^。！？!?：:，,]{1,30}的问题[，,：:。]?(?:为您解答如下[：:，,])?/,
+  /^[^。！？!?]*(?:对吗|对吧|是吗|是吧|对不对)[？?]/,
+];
+
+/** The reply without an opening that restates the question: what it echoes is not what it states. */
+export function withoutRestatement(body: string): string {
+  for (const r of RESTATEMENT) {
+    const m = r.exec(body);
+    if (m && [...body.slice(m[0].length).replace(/\s/g, '')].length >= ANSWER_MIN_CHARS) return body.slice(m[0].length);
+  }
+  return body;
+}
+
 function findRelatedCue(text: string, cues: string[]): number {
   if (!cues.length) return -1;
   let best = -1;
   for (const c of cues) {
     // A cue introduces a list: "猜你想问：", a line break, items or the end follow it.
     let at = text.indexOf(c);
-    while (at >= 0 && !/^[\s:：？?]*(?:$|[\n1-9①-⑨•·\-“"「])/.test(text.slice(at + c.length)) && !/^[\s]*[:：]/.test(text.slice(at + c.length))) at = text.indexOf(c, at + 1);
+    // "【猜你想问】 ▪ …": a closing bracket may end the cue, and any common bullet start an item.
+    while (at >= 0 && !/^[】\]」』)）]?[\s:：？?]*(?:$|[\n1-9①-⑨•·▪▫■□●○◆◇►▶➤\-“"「])/.test(text.slice(at + c.length)) && !/^[\s]*[:：]/.test(text.slice(at + c.length))) at = text.indexOf(c, at + 1);
     if (at >= 0 && (best < 0 || at < best)) best = at;
   }
   return best;
@@ -187,7 +249,7 @@ export function analyseReply(reply: BotReply, input: AnalyseInput, ctx: GradeCon
   const norm = normalise(shape.body, ctx.locale);
   const ownNorm = shape.ownNorm;
   // "如有其他问题，欢迎拨打客服热线" closing an answer is a courtesy, not the key point it happens to name.
-  const body = withoutCourtesyTail(shape.body);
+  const body = withoutRestatement(withoutCourtesyTail(shape.body));
   const keyNorm = body === shape.body ? norm : normalise(body, ctx.locale);
 
   const hits: KeypointHit[] = [];
@@ -216,9 +278,11 @@ export function analyseReply(reply: BotReply, input: AnalyseInput, ctx: GradeCon
       hits.push({ id: p.id, weight: p.weight, hit: false });
     }
   }
+  // What the reply is about counts every word; what it states leaves out the question's words borrowed by another claim.
+  const statedWeight = turn ? hitWeight - dropBorrowed(hits, turn, body, keyNorm, opts, ctx) : hitWeight;
   const anyHit = hitWeight > 0;
   const forbidHits = forbiddenIn(norm, turn?.expect.forbid ?? [], ctx);
-  const base = { norm, hits, hitWeight, totalWeight, forbidHits, related: shape.related, markup };
+  const base = { norm, hits, hitWeight: statedWeight, totalWeight, forbidHits, related: shape.related, markup };
   const phrases = localePhrases(ctx.locale);
   const heard = transcribed ? phrases : undefined;
 
@@ -299,7 +363,8 @@ export function analyseReply(reply: BotReply, input: AnalyseInput, ctx: GradeCon
   const heldToFocus = !focus.followUp && !input.picked;
   // 网点 or 身份证 in the reply does not address a question whose focus they are among others.
   const named = { ...focus, words: focus.specificWords ?? focus.words };
-  if (focus.words.length && heldToFocus && !addressesFocus(norm, named, input.pack, ctx.packs, ctx.locale, transcribed)) {
+  // A forbidden statement is wrong information about this very question: it addresses it.
+  if (focus.words.length && heldToFocus && !forbidHits.length && !addressesFocus(norm, named, input.pack, ctx.packs, ctx.locale, transcribed)) {
     const share = totalWeight > 0 ? hitWeight / totalWeight : 0;
     // Off the focus and on another scenario's specific words: the answer to another question.
     // Another scenario's name or question words, or a product nobody asked about.
@@ -318,9 +383,11 @@ export function analyseReply(reply: BotReply, input: AnalyseInput, ctx: GradeCon
   // Another case of the same pack: a reply that speaks of that question's own
   // words far more than of this one's, and makes few of this turn's key
   // points, answers the neighbouring question ("开户要带什么" for "朋友能代办吗").
-  if (heldToFocus && !forbidHits.length && 3 * hitWeight < totalWeight) {
+  // Key points made only in the neighbour's words ("手机银行" in an answer about a lost phone) are its, not this turn's.
+  if (!input.picked && !forbidHits.length && 3 * specificWeight < totalWeight) {
     const sibling = siblingCaseIn(topicNorm, focus);
-    if (sibling && sibling.other >= SIBLING_MIN && sibling.named.length >= 3 && sibling.other >= SIBLING_RATIO * sibling.own) {
+    const ownWeight = (named: string[]) => hits.reduce((a, h) => (h.hit && !named.some((w) => w.includes(normalise(h.matched ?? '', ctx.locale))) ? a + h.weight : a), 0);
+    if (sibling && sibling.other >= SIBLING_MIN && sibling.named.length >= 3 && sibling.other >= SIBLING_RATIO * sibling.own && 3 * ownWeight(sibling.named) < totalWeight) {
       return { ...base, kind: 'off-topic', topic: { ...topic, offTopic: true }, why: m.otherCase(sibling.case, sibling.named.slice(0, 4)) };
     }
   }

@@ -47,6 +47,8 @@ export interface Messages {
   keypoint(id: string, text: string): string;
   hit(id: string, weight: number, how: MatchHow | undefined, matched: string): string;
   missed(id: string, weight: number, text: string): string;
+  /** A key point whose only words in the reply restate the question inside another key point's claim. */
+  restated(id: string, weight: number, matched: string): string;
   completeness(c: number, got: number, total: number): string;
   forbidden(list: string[], capped: boolean): string;
   relatedIgnored(buttons: string[]): string;
@@ -100,6 +102,7 @@ const en: Messages = {
     return `hit ${id}${w(weight, true)} ${by} ${q(matched)}`;
   },
   missed: (id, weight, text) => `missed ${id}${w(weight, true)}: ${text}`,
+  restated: (id, weight, matched) => `missed ${id}${w(weight, true)}: ${q(matched)} only restates the question within another key point`,
   completeness: (c, got, total) => `completeness ${c}: key points worth ${got} of ${total}`,
   forbidden: (list, capped) => `forbidden ${list.map(q).join(', ')} in reply${capped ? ': completeness capped at 1' : ''}`,
   relatedIgnored: (buttons) => `related-question buttons after the answer are not a menu (${buttons.slice(0, 4).join(' / ')})`,
@@ -150,6 +153,7 @@ const zh: Messages = {
     return `命中${id}${w(weight, false)}：${by}${zq(matched)}`;
   },
   missed: (id, weight) => `未命中${id}${w(weight, false)}`,
+  restated: (id, weight, matched) => `未命中${id}${w(weight, false)}：${zq(matched)}只是在另一要点中复述问题`,
   completeness: (c, got, total) => `解答 ${c} 分：命中要点权重 ${got} / ${total}`,
   forbidden: (list, capped) => `回复含错误信息 ${list.map(zq).join('、')}${capped ? '：解答最高 1 分' : ''}`,
   relatedIgnored: (buttons) => `答案后的“猜你想问”按钮不是菜单（${buttons.slice(0, 4).join(' / ')}）`,

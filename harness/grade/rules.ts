@@ -24,7 +24,8 @@ function round2(n: number): number {
 
 function hitReason(m: Messages, h: KeypointHit, text: string): string {
   const name = m.keypoint(h.id, text);
-  return h.hit ? m.hit(name, h.weight, h.how, h.matched ?? '') : m.missed(name, h.weight, text);
+  if (h.hit) return m.hit(name, h.weight, h.how, h.matched ?? '');
+  return h.matched ? m.restated(name, h.weight, h.matched) : m.missed(name, h.weight, text);
 }
 
 /** Recognition level of an on-topic answer from the attempts that led to it. */

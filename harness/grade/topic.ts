@@ -343,7 +343,7 @@ function clusterFrequency(index: TopicIndex, w: string): number {
   return n;
 }
 
-type TurnLike = ScenarioCaseLike['turns'][number];
+export type TurnLike = ScenarioCaseLike['turns'][number];
 
 /** Per-turn word lists, segmented once per locale: a pack's questions are read for every reply. */
 function perTurn<T>(cache: WeakMap<Locale, WeakMap<object, T>>, turn: TurnLike, locale: Locale, make: () => T): T {
@@ -457,7 +457,7 @@ function caseTerms(pack: Pack, scenarioCase: ScenarioCaseLike, turnIndex: number
 const askedWordsCache = new WeakMap<Locale, WeakMap<object, string[]>>();
 
 /** The words every wording of a question repeats (what is asked, not the story around it). */
-function askedWords(turn: TurnLike, locale: Locale): string[] {
+export function askedWords(turn: TurnLike, locale: Locale): string[] {
   return perTurn(askedWordsCache, turn, locale, () => {
     const told = new Map<string, number>();
     for (const text of [turn.say, ...turn.paraphrases]) {
@@ -710,7 +710,9 @@ function bankTerms(packs: Pack[], locale: Locale): string[] {
   if (!terms) {
     const index = topicIndex(packs, locale);
     const raw = [...(locale.businesses ?? []), ...productWords, ...packs.flatMap((p) => nameTerms(p.name)), ...(locale.lexicon ?? []).map((g) => g[0])];
-    terms = [...new Set(raw.map((t) => normalise(t, locale)))].filter((t) => [...t].length >= 2 && !serviceWords.has(t) && (index.specificity.get(t) ?? 1) >= SPECIFIC);
+    // A business the researcher lists is one even where many scenarios' key points mention it (交易明细).
+    const listed = businessWords(locale);
+    terms = [...new Set(raw.map((t) => normalise(t, locale)))].filter((t) => [...t].length >= 2 && !serviceWords.has(t) && (listed.has(t) || (index.specificity.get(t) ?? 1) >= SPECIFIC));
     byLocale.set(locale, terms);
   }
   return terms;
@@ -760,9 +762,10 @@ export function foreignSubject(text: string, ownPack: Pack, scenarioCase: Scenar
   // the question asks about ("修改预留手机号" when its key points speak of 预留手机号).
   const otherNames = otherScenarioNameSet(ownPack, all, locale);
   const ownObject = (t: string) => {
+    // What the act is done to: its last word, never 银行 split off "手机银行" ("注销手机银行" is not done to the bank).
     const parts = segment(t).words.filter((w) => [...w].length >= 2);
     const object = parts.length >= 2 ? parts[parts.length - 1] : undefined;
-    return object !== undefined && own.includes(object) && (index.specificity.get(object) ?? 1) >= SPECIFIC;
+    return object !== undefined && !stopWords.has(object) && own.includes(object) && (index.specificity.get(object) ?? 1) >= SPECIFIC;
   };
   const products = named.filter((t) => (businessWords(locale).has(t) || otherNames.has(t)) && !own.includes(t) && !ownObject(t));
   if (products.length) return { products, others: [] };

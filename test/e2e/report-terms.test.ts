@@ -181,7 +181,7 @@ function englishReasonPhrases(): string[] {
     offFocus: [en.offFocus([X])], onTopic: [en.onTopic(true), en.onTopic(false)], recognition0: [en.recognition0(X)],
     notRecognised: [en.notRecognised],
     level: (['first', 'after-clarify', 'after-rephrase'] as const).flatMap((l) => [en.level(l, false), en.level(l, true)]),
-    noKeypoints: [en.noKeypoints], hit: (['synonym', 'fuzzy', 'pinyin'] as const).map((how) => en.hit(X, 1, how, X)), missed: [en.missed(X, 2, X)],
+    noKeypoints: [en.noKeypoints], hit: (['synonym', 'fuzzy', 'pinyin'] as const).map((how) => en.hit(X, 1, how, X)), missed: [en.missed(X, 2, X)], restated: [en.restated(X, 2, X)],
     completeness: [en.completeness(3, 1, 2)], forbidden: [en.forbidden([X], true)], relatedIgnored: [en.relatedIgnored([X])],
     markupStripped: [en.markupStripped], judgeLevel: [en.judgeLevel('first', 5), en.judgeLevel('off-topic', 0)],
     judgeHit: [en.judgeHit(X, 1, X)], judgeMissedEvidence: [en.judgeMissedEvidence(X, 1, X)], judgeSays: [en.judgeSays(X)],
