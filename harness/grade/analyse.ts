@@ -384,7 +384,7 @@ export function analyseReply(reply: BotReply, input: AnalyseInput, ctx: GradeCon
   // words far more than of this one's, and makes few of this turn's key
   // points, answers the neighbouring question ("开户要带什么" for "朋友能代办吗").
   // Key points made only in the neighbour's words ("手机银行" in an answer about a lost phone) are its, not this turn's.
-  if (!input.picked && !forbidHits.length && 3 * specificWeight < totalWeight) {
+  if (heldToFocus && !forbidHits.length && 3 * specificWeight < totalWeight) {
     const sibling = siblingCaseIn(topicNorm, focus);
     const ownWeight = (named: string[]) => hits.reduce((a, h) => (h.hit && !named.some((w) => w.includes(normalise(h.matched ?? '', ctx.locale))) ? a + h.weight : a), 0);
     if (sibling && sibling.other >= SIBLING_MIN && sibling.named.length >= 3 && sibling.other >= SIBLING_RATIO * sibling.own && 3 * ownWeight(sibling.named) < totalWeight) {
