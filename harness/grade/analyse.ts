@@ -3,12 +3,12 @@ import type { BotReply, KeypointHit } from '../types.ts';
 import type { GradeContext, ReplyAssessment } from './types.ts';
 import { normalise } from './normalise.ts';
 import { matchAnyTerm, prepareKeypoint, prepareTerm, type MatchOptions } from './match.ts';
-import { findWord } from './seg.ts';
+import { ANSWER_MIN_CHARS, CLAUSE, dropBorrowed, SENTENCE, withoutCourtesyTail, withoutRestatement } from './stated.ts';
 import { askCueIn, dataWords, findPhrase, localePhrases, menuOptions, withoutKeypad } from './phrases.ts';
 import { clip, fallbackVerdict } from './fallback.ts';
 import { plainText } from './markup.ts';
 import { messagesFor } from './messages.ts';
-import { addressesFocus, foreignProducts, foreignSubject, otherBusinesses, siblingCaseIn, optionAddresses, otherFocusIn, otherScenarioNames, askedWords, bestSpecificity, isServiceWord, SPECIFIC, termSpecificity, topicIndex, topicVerdict, turnFocus, type TopicVerdict, type TurnLike } from './topic.ts';
+import { addressesFocus, foreignProducts, foreignSubject, otherBusinesses, siblingCaseIn, optionAddresses, otherFocusIn, otherScenarioNames, bestSpecificity, isServiceWord, SPECIFIC, termSpecificity, topicIndex, topicVerdict, turnFocus, type TopicVerdict } from './topic.ts';
 
 // One reading of one bot reply against the turn it answers; the live
 // assessment and the grader both use it, so they never disagree.
@@ -46,8 +46,6 @@ export interface AnalyseInput {
 }
 
 const NEGATIONS = '不没无非未勿别';
-/** Below this many characters of its own, text before buttons is a lead-in to a menu, not an answer. */
-const ANSWER_MIN_CHARS = 8;
 /** Evidence (summed idf) for another case of the pack before a reply counts as its answer, and how many times this case's. */
 const SIBLING_MIN = 3;
 const SIBLING_RATIO = 3;
@@ -70,8 +68,6 @@ export function forbiddenIn(norm: string, forbid: string[], ctx: GradeContext): 
   return found;
 }
 
-const SENTENCE = /(?<=[。！？!?；;\n])/;
-const CLAUSE = /(?<=[。！？!?；;，,：:\n])/;
 /** The last sentence asks the customer to choose ("请问您办理的是哪种卡？"). */
 const CHOICE_QUESTION = /(哪|还是|是否|选择|请问您(要|是|想)|请问是)[^。！？!?]*[?？]\s*$/;
 
@@ -140,77 +136,6 @@ function shapeOfBody(body: string, ctx: GradeContext, transcribed: boolean): Omi
   return { body, own, ownNorm, items, clarifyPhrase, handoffPhrase, ownLen: [...ownNorm].length };
 }
 
-/** A closing sentence that offers more help ("如有疑问请拨打客服热线。", "更多详情请咨询网点"). */
-const COURTESY_TAIL = /^\s*(?:(?:如|若|如果|假如)(?:您)?(?:还)?(?:有|需)(?:其他|任何|别的|更多)?(?:问题|疑问|需要|需求|帮助|咨询|疑惑)|如需(?:帮助|咨询|进一步|了解更多|更多)|更多(?:问题|详情|信息|业务)|其他问题|(?:感谢|谢谢)您的(?:咨询|来电|支持|理解))/;
-
-/** The reply without its closing courtesy sentences; the whole reply when nothing else is left. */
-export function withoutCourtesyTail(body: string): string {
-  const sentences = body.split(SENTENCE);
-  let end = sentences.length;
-  while (end > 1 && (COURTESY_TAIL.test(sentences[end - 1]) || sentences[end - 1].trim() === '')) end--;
-  return end === sentences.length ? body : sentences.slice(0, end).join('');
-}
-
-/**
- * Key points hit only by the question's own words where another key point's
- * claim spells them: to "用手机查要收钱吗" the reply "手机银行查询余额免费" makes
- * "free" (its text is 手机银行查询余额免费), not also "log in to the app and
- * look under account query" — 手机银行 there restates what was asked.
- * Returns the weight taken back.
- */
-function dropBorrowed(hits: KeypointHit[], turn: TurnLike, body: string, keyNorm: string, opts: MatchOptions, ctx: GradeContext): number {
-  const hitAt = hits.map((h, i) => (h.hit ? i : -1)).filter((i) => i >= 0);
-  if (hitAt.length < 2) return 0;
-  const kps = turn.expect.keypoints.map((kp) => prepareKeypoint(kp, ctx.locale));
-  const texts = kps.map((k) => normalise(k.text, ctx.locale));
-  // The words of each hit key point found in the reply (a fuzzy or sound hit: what it matched).
-  const found = hits.map((h, i) => {
-    if (!h.hit) return [];
-    const words = kps[i].any.map((t) => t.norm).filter((t) => t && findWord(keyNorm, t) >= 0);
-    return words.length ? words : [normalise(h.matched ?? '', ctx.locale)].filter(Boolean);
-  });
-  const lender = (i: number, j: number) => i !== j && found[i].every((w) => texts[j].includes(w)) && found[j].some((w) => !texts[i].includes(w));
-  const candidates = hitAt.filter((i) => hitAt.some((j) => lender(i, j)));
-  if (!candidates.length) return 0;
-  const told = [turn.say, ...turn.paraphrases].map((t) => normalise(t, ctx.locale)).join('|');
-  const asked = askedWords(turn, ctx.locale);
-  const echoes = (w: string) => told.includes(w) || asked.some((a) => w.includes(a));
-  const clauses = body.split(CLAUSE).map((c) => normalise(c, ctx.locale)).filter(Boolean);
-  let taken = 0;
-  for (const i of candidates) {
-    // On the hotline a word of its own misheard ("账户管离" for 账户管理) still makes it.
-    if (opts.transcribed) {
-      const lenders = hitAt.filter((j) => lender(i, j));
-      const ownTerms = kps[i].any.filter((t) => !lenders.some((j) => texts[j].includes(t.norm)));
-      if (ownTerms.length && matchAnyTerm(keyNorm, ownTerms, opts)) continue;
-    }
-    const borrowed = found[i].every(
-      (w) => echoes(w) && clauses.some((c) => c.includes(w) && hitAt.some((j) => lender(i, j) && found[j].some((x) => !texts[i].includes(x) && c.includes(x)))),
-    );
-    if (!borrowed) continue;
-    taken += hits[i].weight;
-    // The words stay on the miss, so the reason can say why they did not count.
-    hits[i] = { id: hits[i].id, weight: hits[i].weight, hit: false, matched: hits[i].matched };
-  }
-  return taken;
-}
-
-/** An opening that restates the question ("您问的是……对吗？", "关于“开户是否收费”的问题，为您解答如下："). */
-const RESTATEMENT = [
-  /^\s*(?:您好[，,！!]?\s*)?(?:您|你)(?:是)?(?:问的是|想问|想了解|想知道|想咨询|要咨询|咨询的是|是说)[^。！？!?：:]*[。！？!?：:]/,
-  /^\s*(?:您好[，,！!]?\s*)?关于[^。！？!?：:，,]{1,30}的问题[，,：:。]?(?:为您解答如下[：:，,])?/,
-  /^[^。！？!?]*(?:对吗|对吧|是吗|是吧|对不对)[？?]/,
-];
-
-/** The reply without an opening that restates the question: what it echoes is not what it states. */
-export function withoutRestatement(body: string): string {
-  for (const r of RESTATEMENT) {
-    const m = r.exec(body);
-    if (m && [...body.slice(m[0].length).replace(/\s/g, '')].length >= ANSWER_MIN_CHARS) return body.slice(m[0].length);
-  }
-  return body;
-}
-
 function findRelatedCue(text: string, cues: string[]): number {
   if (!cues.length) return -1;
   let best = -1;
@@ -253,6 +178,8 @@ export function analyseReply(reply: BotReply, input: AnalyseInput, ctx: GradeCon
   const keyNorm = body === shape.body ? norm : normalise(body, ctx.locale);
 
   const hits: KeypointHit[] = [];
+  /** The synonym that made each hit, normalised ('' for a miss). */
+  const hitTerms: string[] = [];
   let hitWeight = 0;
   let totalWeight = 0;
   let ownEvidence = 0;
@@ -268,6 +195,8 @@ export function analyseReply(reply: BotReply, input: AnalyseInput, ctx: GradeCon
       hits.push({ id: p.id, weight: p.weight, hit: true, how: hit.how, matched: hit.matched });
       hitWeight += p.weight;
       const term = prepareTerm(hit.term, ctx.locale);
+      // A fuzzy or sound hit's words are a window of the (normalised) reply.
+      hitTerms.push(hit.how === 'synonym' ? term.norm : hit.matched);
       const spec = Math.max(bestSpecificity(norm, p.any, index), termSpecificity(index, term));
       ownEvidence += spec * Math.min(p.weight, 2);
       if (spec >= SPECIFIC) specificWeight += p.weight;
@@ -276,10 +205,11 @@ export function analyseReply(reply: BotReply, input: AnalyseInput, ctx: GradeCon
       if (!serviceOnly && ownNorm && (ownNorm === norm || matchAnyTerm(ownNorm, p.any, opts))) ownHits++;
     } else {
       hits.push({ id: p.id, weight: p.weight, hit: false });
+      hitTerms.push('');
     }
   }
   // What the reply is about counts every word; what it states leaves out the question's words borrowed by another claim.
-  const statedWeight = turn ? hitWeight - dropBorrowed(hits, turn, body, keyNorm, opts, ctx) : hitWeight;
+  const statedWeight = turn ? hitWeight - dropBorrowed(hits, hitTerms, turn, body, keyNorm, opts, ctx) : hitWeight;
   const anyHit = hitWeight > 0;
   const forbidHits = forbiddenIn(norm, turn?.expect.forbid ?? [], ctx);
   const base = { norm, hits, hitWeight: statedWeight, totalWeight, forbidHits, related: shape.related, markup };

@@ -93,6 +93,8 @@ const KEY_AFTER = /([^，,。；;：:\n]{2,24}?)[，,]?\s*(?:请按|请拨|按)\
 const KEY_BEFORE = /(?:请按|按)\s*([0-9#*＃＊])\s*(?:键|号键)?\s*[:：，,]?\s*([^，,。；;\n]{2,24})/g;
 
 export function keypadOptions(text: string): string[] {
+  // Both patterns need 按 or 拨: most replies are read no further.
+  if (!/[按拨]/.test(text)) return [];
   const t = text.normalize('NFKC');
   const after = [...t.matchAll(KEY_AFTER)].map((m) => m[1].replace(/^[\s：:、]*(?:或|和|及)?/, '').trim()).filter((o) => o.length >= 2);
   if (after.length >= 2 && !/^(?:请按|按)\s*[0-9#*]/.test(t.trim())) return after;

@@ -496,18 +496,15 @@ export function siblingCaseIn(norm: string, focus: Focus): SiblingEvidence | nul
   const own = caseScore(norm, caseWords).score;
   // Only the cases that hold a word of the reply can score: found through the
   // pack's word → cases table, the first best in pack order as a walk over all would find.
-  const present = s.docs.finder.find(norm);
+  // The words the reply says as words, read once for all the cases that hold them.
+  const said = new Set([...s.docs.finder.find(norm)].filter((w) => s.weight(w) > 0 && mentions(norm, w)));
   const touched = new Set<number>();
-  for (const w of present) for (const i of s.docs.holders.get(w) ?? []) if (i !== s.own) touched.add(i);
+  for (const w of said) for (const i of s.docs.holders.get(w) ?? []) if (i !== s.own) touched.add(i);
   let best: { doc: number; score: number; named: string[] } | null = null;
   for (const i of [...touched].sort((a, b) => a - b)) {
-    const words = new Map<string, number>();
-    for (const w of s.docs.docs[i].set) {
-      if (!present.has(w)) continue;
-      const v = s.weight(w);
-      if (v > 0) words.set(w, v);
-    }
-    const { score, named } = caseScore(norm, words);
+    const all = [...s.docs.docs[i].set].filter((w) => said.has(w));
+    const named = all.filter((w) => !all.some((o) => o !== w && o.includes(w)));
+    const score = named.reduce((a, w) => a + s.weight(w), 0);
     if (score > 0 && (!best || score > best.score)) best = { doc: i, score, named };
   }
   if (!best) {
