@@ -21,7 +21,9 @@ afterAll(async () => {
   await server?.close();
 });
 
-describe('web chat in a real browser', () => {
+// Every test has a chat session of its own (on one adapter here, on adapters
+// of their own below): they go at once.
+describe.concurrent('web chat in a real browser', () => {
   it('leaves out the welcome text and joins a two-bubble reply in order', async () => {
     const s = await adapter.open(testCtx());
     const r = await s.send(say('我的银行卡丢了，怎么挂失？'), never());
@@ -70,7 +72,7 @@ describe('web chat in a real browser', () => {
   });
 });
 
-describe('when a reply is done', () => {
+describe.concurrent('when a reply is done', () => {
   it('waits out a typing indicator longer than settleMs between two bubbles', async () => {
     const slow = await createWebServer(tinyBrain(), { latencyMs: 100, jitterMs: 0 }, { gapMs: 1200 });
     const withTyping = createWebAdapter(webConfigSchema.parse(demoWebConfig(slow.url, { settleMs: 500 })), testEnv(), {}, browser);
