@@ -19,7 +19,8 @@ afterAll(() => server?.close());
 
 const h5 = (extra: Record<string, unknown> = {}) => ({ url: server.wechatUrl, selectors: demoSelectors, open: [{ click: 'button.accept' }], ...extra });
 
-describe('the WeChat H5 service page', () => {
+// Each test has its own adapter (and its own bank page where it needs one): they go at once.
+describe.concurrent('the WeChat H5 service page', () => {
   it('refuses an ordinary browser with 请在微信客户端打开链接', async () => {
     const res = await fetch(server.wechatUrl, { headers: { 'user-agent': 'Mozilla/5.0 (X11; Linux x86_64) Chrome/156.0' } });
     expect(await res.text()).toContain('请在微信客户端打开链接');

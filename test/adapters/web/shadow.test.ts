@@ -46,7 +46,8 @@ afterAll(async () => {
   await bank?.close();
 });
 
-describe('a web component chat read through its shadow hosts', () => {
+// Each test opens its own adapter and chat session: they go at once.
+describe.concurrent('a web component chat read through its shadow hosts', () => {
   it('reads the same reply the API gives, without the loading bubble that shares the bot class', async () => {
     const s = await adapter().open(testCtx());
     const question = '我要开户';
