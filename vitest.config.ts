@@ -1,3 +1,5 @@
+import { relative } from 'node:path';
+import { BaseSequencer, type TestSpecification } from 'vitest/node';
 import { defineConfig } from 'vitest/config';
 
 // Two projects, both run by `npm test` (`npx vitest run --project unit` runs one):
@@ -25,17 +27,60 @@ const e2e = [
   'test/banks/demo-api.test.ts',
 ];
 
+// The files that take longest, longest first. Both workers stay busy to the
+// end only when the long files start first and the short ones fill the gaps;
+// a long file started last leaves one core idle while it finishes. Files not
+// listed follow, longest first by vitest's record of the last run (e2e before
+// unit when there is none, as on a fresh clone).
+const longestFirst = [
+  'test/e2e/scorecard.test.ts',
+  'test/e2e/channels-online.test.ts',
+  'test/e2e/preflight.test.ts',
+  'test/adapters/web/faults.test.ts',
+  'test/e2e/reports.test.ts',
+  'test/adapters/web/probe.test.ts',
+  'test/e2e/widgets.test.ts',
+  'test/adapters/hotline/adapter.test.ts',
+  'test/adapters/web/chat.test.ts',
+  'test/adapters/web/isolation.test.ts',
+  'test/adapters/web/shadow.test.ts',
+  'test/reports/html.test.ts',
+  'test/e2e/api.test.ts',
+  'test/e2e/resume.test.ts',
+  'test/e2e/report-replay.test.ts',
+  'test/expand/expand.test.ts',
+  'test/e2e/gates.test.ts',
+  'test/adapters/web/prewarm.test.ts',
+  'test/e2e/channels-hotline.test.ts',
+  'test/e2e/shard.test.ts',
+];
+
+class LongestFirst extends BaseSequencer {
+  override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
+    const root = this.ctx.config.root;
+    const rank = (f: TestSpecification) => {
+      const i = longestFirst.indexOf(relative(root, f.moduleId));
+      return i >= 0 ? i : longestFirst.length + (f.project.name === 'e2e' ? 0 : 1);
+    };
+    const lastMs = (f: TestSpecification) => this.ctx.cache.getFileTestResults(`${f.project.name}:${relative(root, f.moduleId)}`)?.duration ?? 0;
+    return [...files].sort((a, b) => rank(a) - rank(b) || lastMs(b) - lastMs(a));
+  }
+}
+
 export default defineConfig({
   test: {
     // 2-core machines: browser and audio tests contend for CPU, so keep parallelism modest.
     maxWorkers: 2,
     pool: 'forks',
+    sequence: { sequencer: LongestFirst },
     // Builds dist/ (the precompiled CLI that bin/harness.mjs runs) when it is stale.
     globalSetup: ['test/helpers/build-bundle.ts'],
     projects: [
       {
         extends: true,
-        test: { name: 'unit', include: ['test/**/*.test.ts'], exclude: e2e, testTimeout: 30_000, hookTimeout: 30_000 },
+        // In-process logic keeps no state between files: one module graph per
+        // worker, so the packs, jieba and the grader's tables load once, not per file.
+        test: { name: 'unit', include: ['test/**/*.test.ts'], exclude: e2e, testTimeout: 30_000, hookTimeout: 30_000, isolate: false },
       },
       {
         extends: true,

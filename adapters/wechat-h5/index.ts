@@ -1,6 +1,6 @@
 import type { BrowserContext, Route } from 'playwright-core';
 import type { Adapter, AdapterEnv } from '../../harness/types.ts';
-import { createWebAdapter } from '../web/index.ts';
+import { createWebAdapter, type SharedBrowser } from '../web/index.ts';
 import type { WechatH5Config } from './config.ts';
 
 // The `web` adapter dressed as WeChat's in-app browser (user agents from the
@@ -93,7 +93,8 @@ function abortCode(err: unknown): string {
 /** A route handler's own failure (the page closed meanwhile) must not become an unhandled rejection that ends the run. */
 const quietly = (p: Promise<void>) => p.catch(() => {});
 
-export function createWechatH5Adapter(config: WechatH5Config, env: AdapterEnv): Adapter {
+/** `lent`: a browser the caller keeps open (see createWebAdapter). */
+export function createWechatH5Adapter(config: WechatH5Config, env: AdapterEnv, lent?: SharedBrowser): Adapter {
   const userAgent = config.userAgent ?? wechatUserAgents[config.ua];
   return createWebAdapter({ ...config, userAgent }, env, {
     contextOptions: {
@@ -110,5 +111,5 @@ export function createWechatH5Adapter(config: WechatH5Config, env: AdapterEnv): 
       await context.route((url) => isOauth(url), (route) => quietly(fulfilOauth(route, config.oauthCode)));
       await context.route((url) => url.origin === origin, (route) => quietly(bankNavigation(route, config.oauthCode)));
     },
-  });
+  }, lent);
 }

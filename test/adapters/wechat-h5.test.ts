@@ -7,9 +7,10 @@ import { webConfigSchema } from '../../adapters/web/config.ts';
 import { createWebAdapter } from '../../adapters/web/index.ts';
 import { createWebServer, type WebServer } from '../../banks/demo/web/index.ts';
 import { TransportFault } from '../../harness/types.ts';
-import { demoSelectors, never, say, testCtx, testEnv } from '../helpers/web.ts';
+import { demoSelectors, fileBrowser, never, say, testCtx, testEnv } from '../helpers/web.ts';
 import { tinyBrain } from '../helpers/tiny-brain.ts';
 
+const browser = fileBrowser();
 let server: WebServer;
 beforeAll(async () => {
   server = await createWebServer(tinyBrain(), { latencyMs: 100, jitterMs: 0 });
@@ -18,11 +19,12 @@ afterAll(() => server?.close());
 
 const h5 = (extra: Record<string, unknown> = {}) => ({ url: server.wechatUrl, selectors: demoSelectors, open: [{ click: 'button.accept' }], ...extra });
 
-describe('the WeChat H5 service page', () => {
+// Each test has its own adapter (and its own bank page where it needs one): they go at once.
+describe.concurrent('the WeChat H5 service page', () => {
   it('refuses an ordinary browser with 请在微信客户端打开链接', async () => {
     const res = await fetch(server.wechatUrl, { headers: { 'user-agent': 'Mozilla/5.0 (X11; Linux x86_64) Chrome/156.0' } });
     expect(await res.text()).toContain('请在微信客户端打开链接');
-    const plain = createWebAdapter(webConfigSchema.parse({ ...h5(), maxWaitMs: 2000 }), testEnv());
+    const plain = createWebAdapter(webConfigSchema.parse({ ...h5(), maxWaitMs: 2000 }), testEnv(), {}, browser);
     try {
       const before = server.stats.refused;
       const err = await plain.open(testCtx()).catch((e) => e);
@@ -36,7 +38,7 @@ describe('the WeChat H5 service page', () => {
 
   for (const ua of ['ios', 'android'] as const) {
     it(`serves the ${ua} WeChat browser after the OAuth hop, answered with a code by the harness`, async () => {
-      const a = createWechatH5Adapter(wechatH5ConfigSchema.parse(h5({ ua, oauthCode: `code-${ua}` })), testEnv());
+      const a = createWechatH5Adapter(wechatH5ConfigSchema.parse(h5({ ua, oauthCode: `code-${ua}` })), testEnv(), browser);
       try {
         const s = await a.open(testCtx());
         const r = await s.send(say('附近网点在哪'), never());
@@ -58,7 +60,7 @@ describe('the WeChat H5 service page', () => {
     });
     await new Promise<void>((r) => rude.listen(0, '127.0.0.1', r));
     const url = `http://127.0.0.1:${(rude.address() as AddressInfo).port}/wechat`;
-    const a = createWechatH5Adapter(wechatH5ConfigSchema.parse({ ...h5(), url, maxWaitMs: 5000 }), testEnv());
+    const a = createWechatH5Adapter(wechatH5ConfigSchema.parse({ ...h5(), url, maxWaitMs: 5000 }), testEnv(), browser);
     try {
       const err = await a.open(testCtx()).catch((e) => e);
       expect(err).toBeInstanceOf(TransportFault);

@@ -5,10 +5,11 @@ import { describe, expect, it } from 'vitest';
 import { runCli, tempDir } from '../helpers/cli.ts';
 
 // The real CLI against the demo bank's HTTP bot API, as a QA engineer runs it.
+// Each test runs in folders of its own: they go at once.
 
 const lines = (file: string) => readFileSync(file, 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l));
 
-describe('harness run --bank demo --channel api', () => {
+describe.concurrent('harness run --bank demo --channel api', () => {
   it('grades every phrasing of every case and writes the run folder', async () => {
     const out = join(tempDir(), 'run');
     const r = await runCli(['run', '--bank', 'demo', '--channel', 'api', '--variants', 'all', '--scenario', 'card-loss,balance-inquiry', '--out', out, '--progress', 'lines']);

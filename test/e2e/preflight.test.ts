@@ -2,16 +2,19 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createNetServer } from 'node:net';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { runCli, tempDir } from '../helpers/cli.ts';
 
 // A broken setup is never a run of zeros blamed on the bot: the real CLI
 // against small misbehaving bots (a wrong response shape, a closed port, a
 // rejected key, a bot that never answers, one that fails every request, one
 // that answers nothing), each next to a healthy bot whose channel completes.
+// Every test has bots and folders of its own, closed after the last test; the
+// `harness try` tests go at once; the two runs of the preflight and breaker
+// tests stay one after the other.
 
 const servers: Server[] = [];
-afterEach(async () => {
+afterAll(async () => {
   for (const s of servers.splice(0)) {
     s.closeAllConnections();
     await new Promise((r) => s.close(r));
@@ -205,7 +208,7 @@ describe('preflight: a broken channel stops with its cause before the run fans o
   }, 180_000);
 });
 
-describe('harness try', () => {
+describe.concurrent('harness try', () => {
   it('http: shows the request, the raw body, what each path extracted and the path to use instead', async () => {
     const b = await bot((body, res) => json(res, 200, { code: 0, data: { answers: [{ content: answer(body.text) }], intent: 'card.lost' } }));
     const dir = tempDir();

@@ -4,11 +4,12 @@ import { describe, expect, it } from 'vitest';
 import { ROOT, runCli, tempDir } from '../helpers/cli.ts';
 
 // A run folder is self-contained: `harness report` replays it from its own
-// snapshot, without the profile file, its secrets, or today's packs.
+// snapshot, without the profile file, its secrets, or today's packs. The two
+// tests share nothing and go at once.
 
 const REPORTS = ['summary.json', 'report.md', 'index.html', 'junit.xml', 'results.csv'];
 
-describe('harness report on a saved run', () => {
+describe.concurrent('harness report on a saved run', () => {
   it('re-renders byte-identical reports after the profile is deleted and its secret unset, and renders a renamed case as it was', async () => {
     const work = tempDir();
     const scenarios = join(work, 'scenarios');

@@ -9,7 +9,9 @@ import { openReport } from '../helpers/report-page.ts';
 // The survey scorecard from real runs: the demo bank with and without
 // channel integration (feedback left on the web chat, asked about on the
 // hotline), the weaker demo-small bank, and both banks side by side in
-// Chromium. A narrow plan: one plain case and the cross-channel ones.
+// Chromium. A narrow plan: one plain case and the cross-channel ones. The
+// three runs are independent and start at once; the demo-small one spends
+// most of its time in its agent queue.
 
 const plan = ['--scenario', 'feedback-lookup', '--case', 'other-channel,web-then-hotline,wechat-then-web', '--progress', 'none'];
 const summaryOf = (dir: string) => JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8')) as Summary;
@@ -24,11 +26,14 @@ describe('the survey scorecard', () => {
   const demo = join(base, 'demo');
   const separate = join(base, 'separate');
   const small = join(base, 'small');
+  // Its scorecard is checked in the second test; started now, its queue passes while the first test runs.
+  const smallRun = runCli(['run', '--bank', 'demo-small', '--channel', 'api,web,hotline', ...plan, '--out', small], { timeoutMs: 300_000 });
+  smallRun.catch(() => {}); // awaited, and so reported, by the test that reads it
 
   it('runs the cross-channel cases on the demo bank: the hotline finds the ticket left on the web, and not when the channels are not integrated', async () => {
     const [integrated, notIntegrated] = await Promise.all([
-      runCli(['run', '--bank', 'demo', '--channel', 'web,hotline', ...plan, '--out', demo]),
-      runCli(['run', '--bank', 'demo', '--channel', 'web,hotline', ...plan, '--out', separate, '--set', 'embeddedOptions.brain.integration=false']),
+      runCli(['run', '--bank', 'demo', '--channel', 'web,hotline', ...plan, '--out', demo], { timeoutMs: 300_000 }),
+      runCli(['run', '--bank', 'demo', '--channel', 'web,hotline', ...plan, '--out', separate, '--set', 'embeddedOptions.brain.integration=false'], { timeoutMs: 300_000 }),
     ]);
     expect(integrated.code, integrated.stderr).toBe(0);
     expect(notIntegrated.code, notIntegrated.stderr).toBe(0);
@@ -61,7 +66,7 @@ describe('the survey scorecard', () => {
   });
 
   it('renders both demo banks\' scorecards side by side with the survey\'s figures, in Markdown and in Chromium', async () => {
-    const r = await runCli(['run', '--bank', 'demo-small', '--channel', 'api,web,hotline', ...plan, '--out', small]);
+    const r = await smallRun;
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toContain('cross-channel case feedback-lookup/wechat-then-web not run: turn 1: bank "demo-small" has no wechat channel');
     const sc = summaryOf(small).scorecard!;

@@ -1,4 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
+import { afterAll } from 'vitest';
+import { SharedBrowser } from '../../adapters/web/browser.ts';
 import type { AdapterContext, AdapterEnv, Utterance } from '../../harness/types.ts';
 
 // Shared set-up of the browser-channel tests: the demo widget's selectors,
@@ -26,6 +28,17 @@ export const testEnv = (over: Partial<AdapterEnv['options']> = {}): AdapterEnv =
   options: { screenshots: false, trace: 'off', turnTimeoutMs: 30_000, debug: false, ...over },
   log: () => {},
 });
+
+/**
+ * One Chromium lent to every web adapter of a test file, launched on first
+ * use and closed after the file's last test: each adapter still opens its
+ * own contexts, and a launch per adapter would cost a second or more of CPU.
+ */
+export function fileBrowser(): SharedBrowser {
+  const browser = new SharedBrowser();
+  afterAll(() => browser.close());
+  return browser;
+}
 
 let n = 0;
 export function testCtx(evidenceDir = '/tmp/harness-web-test', runDir = '/tmp'): AdapterContext {

@@ -3,24 +3,27 @@ import { webConfigSchema } from '../../../adapters/web/config.ts';
 import { createWebAdapter } from '../../../adapters/web/index.ts';
 import { createWebServer, type WebServer } from '../../../banks/demo/web/index.ts';
 import type { Adapter } from '../../../harness/types.ts';
-import { demoWebConfig, never, say, testCtx, testEnv } from '../../helpers/web.ts';
+import { demoWebConfig, fileBrowser, never, say, testCtx, testEnv } from '../../helpers/web.ts';
 import { tinyBrain } from '../../helpers/tiny-brain.ts';
 
 // The demo widget lives in an iframe opened by a launcher, behind a privacy
 // notice, inside an open shadow root: every turn here crosses all three.
 
+const browser = fileBrowser();
 let server: WebServer;
 let adapter: Adapter;
 beforeAll(async () => {
   server = await createWebServer(tinyBrain(), { latencyMs: 300, jitterMs: 0 });
-  adapter = createWebAdapter(webConfigSchema.parse(demoWebConfig(server.url)), testEnv());
+  adapter = createWebAdapter(webConfigSchema.parse(demoWebConfig(server.url)), testEnv(), {}, browser);
 });
 afterAll(async () => {
   await adapter?.dispose();
   await server?.close();
 });
 
-describe('web chat in a real browser', () => {
+// Every test has a chat session of its own (on one adapter here, on adapters
+// of their own below): they go at once.
+describe.concurrent('web chat in a real browser', () => {
   it('leaves out the welcome text and joins a two-bubble reply in order', async () => {
     const s = await adapter.open(testCtx());
     const r = await s.send(say('我的银行卡丢了，怎么挂失？'), never());
@@ -69,12 +72,12 @@ describe('web chat in a real browser', () => {
   });
 });
 
-describe('when a reply is done', () => {
+describe.concurrent('when a reply is done', () => {
   it('waits out a typing indicator longer than settleMs between two bubbles', async () => {
     const slow = await createWebServer(tinyBrain(), { latencyMs: 100, jitterMs: 0 }, { gapMs: 1200 });
-    const withTyping = createWebAdapter(webConfigSchema.parse(demoWebConfig(slow.url, { settleMs: 500 })), testEnv());
+    const withTyping = createWebAdapter(webConfigSchema.parse(demoWebConfig(slow.url, { settleMs: 500 })), testEnv(), {}, browser);
     const { typing: _, ...noTyping } = { ...demoWebConfig(slow.url).selectors, typing: '' };
-    const blind = createWebAdapter(webConfigSchema.parse({ ...demoWebConfig(slow.url, { settleMs: 500 }), selectors: noTyping }), testEnv());
+    const blind = createWebAdapter(webConfigSchema.parse({ ...demoWebConfig(slow.url, { settleMs: 500 }), selectors: noTyping }), testEnv(), {}, browser);
     try {
       const s = await withTyping.open(testCtx());
       const r = await s.send(say('卡丢了'), never());
@@ -95,7 +98,7 @@ describe('when a reply is done', () => {
   it('reads a slowly streamed bubble whole, not the prefix seen first', async () => {
     const streaming = await createWebServer(tinyBrain(), { latencyMs: 50, jitterMs: 0 }, { chunkChars: 1, chunkMs: 60 });
     // A quiet window 25× the chunk gap: on a loaded machine a 60-ms timer can fire hundreds of ms late.
-    const a = createWebAdapter(webConfigSchema.parse(demoWebConfig(streaming.url, { settleMs: 1500 })), testEnv());
+    const a = createWebAdapter(webConfigSchema.parse(demoWebConfig(streaming.url, { settleMs: 1500 })), testEnv(), {}, browser);
     try {
       const s = await a.open(testCtx());
       const r = await s.send(say('余额怎么查'), never());
@@ -112,7 +115,7 @@ describe('when a reply is done', () => {
     // maxWaitMs also bounds each step of opening the chat: long enough for a loaded machine,
     // and the bot stays silent far longer than that.
     const mute = await createWebServer(tinyBrain(), { latencyMs: 120_000, jitterMs: 0 });
-    const a = createWebAdapter(webConfigSchema.parse(demoWebConfig(mute.url, { maxWaitMs: 8000, settleMs: 300 })), testEnv());
+    const a = createWebAdapter(webConfigSchema.parse(demoWebConfig(mute.url, { maxWaitMs: 8000, settleMs: 300 })), testEnv(), {}, browser);
     try {
       const s = await a.open(testCtx());
       const r = await s.send(say('余额怎么查'), never());

@@ -6,9 +6,11 @@ import { webConfigSchema } from '../../../adapters/web/config.ts';
 import { createWebAdapter } from '../../../adapters/web/index.ts';
 import { createWebServer, type WebServer } from '../../../banks/demo/web/index.ts';
 import { TransportFault } from '../../../harness/types.ts';
-import { demoWebConfig, descendants, never, say, testCtx, testEnv } from '../../helpers/web.ts';
+import { demoWebConfig, descendants, fileBrowser, never, say, testCtx, testEnv } from '../../helpers/web.ts';
 import { tinyBrain } from '../../helpers/tiny-brain.ts';
 
+// The tests that kill a browser's processes each launch their own; the others share this one.
+const browser = fileBrowser();
 let server: WebServer;
 beforeAll(async () => {
   server = await createWebServer(tinyBrain(), { latencyMs: 50, jitterMs: 0 });
@@ -48,7 +50,7 @@ describe('browser faults are transport faults, and the next conversation recover
   it('a refused connection is TransportFault refused', async () => {
     const gone = await createWebServer(tinyBrain(), { latencyMs: 0, jitterMs: 0 });
     await gone.close();
-    const a = createWebAdapter(webConfigSchema.parse(demoWebConfig(gone.url)), testEnv());
+    const a = createWebAdapter(webConfigSchema.parse(demoWebConfig(gone.url)), testEnv(), {}, browser);
     try {
       const err = await a.open(testCtx()).catch((e) => e);
       expect(err).toBeInstanceOf(TransportFault);
@@ -63,7 +65,7 @@ describe('evidence', () => {
   const dir = '/tmp/harness-web-evidence';
   it('keeps a Playwright trace for a failed conversation only, and a screenshot per turn', async () => {
     rmSync(dir, { recursive: true, force: true });
-    const a = createWebAdapter(webConfigSchema.parse(demoWebConfig(server.url, { screenshots: true })), testEnv({ trace: 'on-failure' }));
+    const a = createWebAdapter(webConfigSchema.parse(demoWebConfig(server.url, { screenshots: true })), testEnv({ trace: 'on-failure' }), {}, browser);
     try {
       const ok = await a.open(testCtx(join(dir, 'ok'), dir));
       const r = await ok.send(say('余额怎么查'), never());

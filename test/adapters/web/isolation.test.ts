@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { webConfigSchema } from '../../../adapters/web/config.ts';
 import { createWebAdapter } from '../../../adapters/web/index.ts';
 import type { Adapter } from '../../../harness/types.ts';
-import { never, say, testCtx, testEnv } from '../../helpers/web.ts';
+import { fileBrowser, never, say, testCtx, testEnv } from '../../helpers/web.ts';
 
 // `isolation: page` reuses browser contexts between conversations: what a
 // chat widget remembers of a visitor (a session cookie, localStorage,
@@ -39,6 +39,7 @@ document.querySelector('.send').addEventListener('click', () => {
   });
 });`;
 
+const browser = fileBrowser();
 let server: Server;
 let url = '';
 let widgetLoads = 0;
@@ -67,7 +68,7 @@ afterAll(async () => {
 
 const adapter = (isolation: 'context' | 'page', trace: 'off' | 'on-failure' | 'on' = 'off') => {
   const config = webConfigSchema.parse({ url, isolation, settleMs: 100, selectors: { input: 'textarea.input', send: 'button.send', botMessage: '.msg.bot' } });
-  const a = createWebAdapter(config, testEnv({ trace }));
+  const a = createWebAdapter(config, testEnv({ trace }), {}, browser);
   adapters.push(a);
   return a;
 };

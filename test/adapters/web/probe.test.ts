@@ -13,7 +13,7 @@ beforeAll(async () => {
 });
 afterAll(() => server?.close());
 
-describe('harness probe', () => {
+describe.concurrent('harness probe', () => {
   it('finds the launcher, iframe, privacy notice and bubbles of the demo portal, and its block works as is', async () => {
     const found = await probe(server.url, { timeoutMs: 10_000 });
     expect(found.channelsWeb).toMatchObject({

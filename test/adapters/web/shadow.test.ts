@@ -1,17 +1,14 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { resolveChromium } from '../../../adapters/web/browser.ts';
-import { chromiumArgs } from '../../../adapters/web/browser.ts';
 import { webConfigSchema } from '../../../adapters/web/config.ts';
 import { deepQuerySource } from '../../../adapters/web/deep-query.ts';
 import { createWebAdapter } from '../../../adapters/web/index.ts';
 import { startDemoBank, type EmbeddedBank } from '../../../banks/demo/index.ts';
 import type { Adapter } from '../../../harness/types.ts';
 import { createWidgetServer, type WidgetServer } from '../../fixtures/widgets/server.ts';
-import { never, say, testCtx, testEnv } from '../../helpers/web.ts';
+import { fileBrowser, never, say, testCtx, testEnv } from '../../helpers/web.ts';
 
 // The <bank-chat> web component keeps every message in nested open shadow
 // roots; a profile names its parts through the hosts, as DevTools shows them.
@@ -25,11 +22,12 @@ const hostSelectors = {
   handoff: 'bank-chat .handoff',
 };
 
+const browser = fileBrowser();
 let bank: EmbeddedBank;
 let widget: WidgetServer;
 const adapters: Adapter[] = [];
 const adapter = (over: Record<string, unknown> = {}, selectors: Record<string, unknown> = {}) => {
-  const a = createWebAdapter(webConfigSchema.parse({ url: widget.url, selectors: { ...hostSelectors, ...selectors }, settleMs: 400, ...over }), testEnv());
+  const a = createWebAdapter(webConfigSchema.parse({ url: widget.url, selectors: { ...hostSelectors, ...selectors }, settleMs: 400, ...over }), testEnv(), {}, browser);
   adapters.push(a);
   return a;
 };
@@ -48,7 +46,8 @@ afterAll(async () => {
   await bank?.close();
 });
 
-describe('a web component chat read through its shadow hosts', () => {
+// Each test opens its own adapter and chat session: they go at once.
+describe.concurrent('a web component chat read through its shadow hosts', () => {
   it('reads the same reply the API gives, without the loading bubble that shares the bot class', async () => {
     const s = await adapter().open(testCtx());
     const question = '我要开户';
@@ -99,6 +98,8 @@ describe('a web component chat read through its shadow hosts', () => {
     const a = createWebAdapter(
       webConfigSchema.parse({ url: widget.url, selectors: { ...hostSelectors, botMessage: 'bank-chat .answer-text' }, settleMs: 400, maxWaitMs: 2500 }),
       { ...testEnv(), log: (m) => warnings.push(m) },
+      {},
+      browser,
     );
     adapters.push(a);
     const s = await a.open(testCtx());
@@ -136,14 +137,8 @@ describe('selectors.frame', () => {
 });
 
 describe('the in-page selector resolver', () => {
-  let browser: Browser;
-  beforeAll(async () => {
-    browser = await chromium.launch({ executablePath: (await resolveChromium()).executablePath, args: chromiumArgs });
-  });
-  afterAll(async () => browser?.close());
-
   it('matches what a Playwright locator matches across open shadow roots, in on-screen order', async () => {
-    const page = await browser.newPage();
+    const page = await (await browser.get()).newPage();
     await page.setContent(`<p class="bubble">outside</p><x-chat id="c"></x-chat><script>
       const host = document.getElementById('c');
       const root = host.attachShadow({ mode: 'open' });
