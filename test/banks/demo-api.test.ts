@@ -203,7 +203,7 @@ describe('demo bank HTTP bot API', () => {
     child.stdout.on('data', (d) => (out += d));
     child.stderr.on('data', (d) => (out += d));
     const code = await new Promise<number | null>((resolve) => {
-      const kill = setTimeout(() => child.kill('SIGKILL'), 20_000);
+      const kill = setTimeout(() => child.kill('SIGKILL'), 120_000);
       child.on('exit', (c) => {
         clearTimeout(kill);
         resolve(c);
