@@ -118,7 +118,7 @@ describe.concurrent('a web component chat read through its shadow hosts', () => 
   });
 
   it('when the input matches nothing, the fault names the selector and the text boxes that are there', async () => {
-    const err = await adapter({ maxWaitMs: 2000 }, { input: 'bank-chat textarea' }).open(testCtx()).catch((e: Error) => e);
+    const err = await adapter({ maxWaitMs: 8000 }, { input: 'bank-chat textarea' }).open(testCtx()).catch((e: Error) => e);
     expect(String(err)).toContain('selectors.input `bank-chat textarea` matched no visible element; text boxes here: `bank-chat div.editor`');
   });
 
