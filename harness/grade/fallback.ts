@@ -103,18 +103,19 @@ export function findCannedReplies(records: ConversationRecord[], packs: Pack[], 
 }
 
 /**
- * Whether any reply of the conversation may be one of the canned replies: its
+ * Whether any reply of a conversation may be one of the canned replies: its
  * text (up to a related-question block, whose own end the prefix allows for)
  * begins with one. A conversation that meets none is graded the same with or
- * without the run's canned replies.
+ * without the run's canned replies. The prefixes are made once per run.
  */
-export function meetsCanned(record: ConversationRecord, canned: Set<string>, locale: Locale): boolean {
-  if (!canned.size) return false;
+export function meetsCanned(canned: Set<string>, locale: Locale): (record: ConversationRecord) => boolean {
+  if (!canned.size) return () => false;
   const prefixes = [...canned].map((c) => c.slice(0, Math.max(MIN_CANNED_CHARS, [...c].length - 4)));
-  return record.turns.some((t) =>
-    t.exchanges.some(({ reply }) => {
-      const norm = normalise(plainText(reply.text ?? ''), locale);
-      return prefixes.some((c) => norm.startsWith(c));
-    }),
-  );
+  return (record) =>
+    record.turns.some((t) =>
+      t.exchanges.some(({ reply }) => {
+        const norm = normalise(plainText(reply.text ?? ''), locale);
+        return prefixes.some((c) => norm.startsWith(c));
+      }),
+    );
 }

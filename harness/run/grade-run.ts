@@ -37,13 +37,14 @@ export async function gradeRun(records: ConversationRecord[], opts: GradeRunOpti
   const primary = opts.grader === 'llm' ? (opts.llm ?? (await graders.llm())) : await graders.rules();
   const second = opts.grader === 'both' ? (opts.llm ?? (await graders.llm())) : undefined;
   const live = opts.grader === 'rules' && opts.fuzzyThreshold === undefined ? opts.live : undefined;
+  const touched = meetsCanned(ctx.cannedReplies, opts.locale);
   // In parallel: an LLM judge keeps its own concurrency limit; the rules grader is synchronous anyway.
   const graded = await Promise.all(
     records.map(async (record): Promise<GradedConversation | undefined> => {
       const pack = packs.get(record.pack);
       if (!pack || !caseIn(pack, record.case)) return undefined; // a pack edited since the run
       const given = live?.get(record.id);
-      if (given && !meetsCanned(record, ctx.cannedReplies, opts.locale)) return { record, grade: given };
+      if (given && !touched(record)) return { record, grade: given };
       const [grade, alt] = await Promise.all([
         gradeConversation(record, pack, primary, ctx, opts.good),
         second ? gradeConversation(record, pack, second, ctx, opts.good) : undefined,

@@ -4,26 +4,7 @@ import { assessReply } from '../../harness/grade/assess.ts';
 import { gradeConversation, graders } from '../../harness/grade/index.ts';
 import { rulesGrader } from '../../harness/grade/rules.ts';
 import { normalise } from '../../harness/grade/normalise.ts';
-import type { ConversationRecord } from '../../harness/types.ts';
-import { balance, cardLoss, closing, complaint, ctx, ex, locale, packs, reply } from '../helpers/grade.ts';
-
-function record(pack: string, caseId: string, texts: string[], extra: Partial<ConversationRecord> = {}): ConversationRecord {
-  return {
-    id: `demo/api/${pack}/${caseId}#0.0`,
-    bank: 'demo',
-    channel: 'api',
-    kind: 'online',
-    pack,
-    case: caseId,
-    variant: 0,
-    repeat: 0,
-    startedAt: '2026-01-01T00:00:00.000Z',
-    durationMs: 100,
-    attempts: 1,
-    turns: texts.map((t, index) => ({ index, exchanges: [ex(t)] })),
-    ...extra,
-  };
-}
+import { balance, cardLoss, closing, complaint, ctx, ex, locale, packs, record, reply } from '../helpers/grade.ts';
 
 describe('fallback replies', () => {
   it('recognises the usual ways a bot says it did not understand', () => {

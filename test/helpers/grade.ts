@@ -1,5 +1,5 @@
 import { localeSchema, packSchema, type Locale, type Pack, type PackInput } from '../../harness/config/scenario.ts';
-import type { AttemptKind, BotReply, Exchange } from '../../harness/types.ts';
+import type { AttemptKind, BotReply, ConversationRecord, Exchange } from '../../harness/types.ts';
 import type { GradeContext } from '../../harness/grade/types.ts';
 
 // Small inline packs and a locale for the grader tests: the real packs are
@@ -134,4 +134,23 @@ export function reply(text: string, extra: Partial<BotReply> = {}): BotReply {
 
 export function ex(text: string, attempt: AttemptKind = 'first', extra: Partial<BotReply> = {}): Exchange {
   return { utterance: { index: 0, text: 'q', attempt }, reply: reply(text, extra) };
+}
+
+/** A one-exchange-per-turn API conversation of the demo bank with these replies. */
+export function record(pack: string, caseId: string, texts: string[], extra: Partial<ConversationRecord> = {}): ConversationRecord {
+  return {
+    id: `demo/api/${pack}/${caseId}#0.0`,
+    bank: 'demo',
+    channel: 'api',
+    kind: 'online',
+    pack,
+    case: caseId,
+    variant: 0,
+    repeat: 0,
+    startedAt: '2026-01-01T00:00:00.000Z',
+    durationMs: 100,
+    attempts: 1,
+    turns: texts.map((t, index) => ({ index, exchanges: [ex(t)] })),
+    ...extra,
+  };
 }

@@ -3,6 +3,7 @@ import { loadPacks } from '../../harness/config/load.ts';
 import { gradeConversation, graders } from '../../harness/grade/index.ts';
 import { gradeContext, gradeRun } from '../../harness/run/grade-run.ts';
 import type { CaseGrade, ConversationRecord } from '../../harness/types.ts';
+import { record } from '../helpers/grade.ts';
 
 // Grades given while a run goes on stand as its final grades unless the run
 // turns out to have canned replies that touch the conversation: the end
@@ -11,22 +12,8 @@ import type { CaseGrade, ConversationRecord } from '../../harness/types.ts';
 const { packs, locale } = loadPacks();
 const CANNED = '我行始终秉承客户至上的理念，为您提供优质的金融服务，欢迎关注我行精彩活动。';
 
-function record(i: number, pack: string, caseId: string, text: string, buttons: string[] = []): ConversationRecord {
-  return {
-    id: `api/${pack}/${caseId}#${i}`,
-    bank: 'demo',
-    channel: 'api',
-    kind: 'online',
-    pack,
-    case: caseId,
-    variant: 0,
-    repeat: i,
-    startedAt: '2026-01-01T00:00:00.000Z',
-    durationMs: 10,
-    attempts: 1,
-    turns: [{ index: 0, exchanges: [{ utterance: { index: 0, text: 'q', attempt: 'first' }, reply: { text, messages: [], buttons, latency: { firstMs: 5, settledMs: 5 } } }] }],
-  };
-}
+/** Conversation i of a case, with one reply. */
+const conversation = (i: number, pack: string, caseId: string, text: string) => record(pack, caseId, [text], { id: `api/${pack}/${caseId}#${i}`, repeat: i });
 
 describe('live grades reused at the end of a run', async () => {
   const single = packs.flatMap((p) => p.cases.filter((c) => c.turns.length === 1).slice(0, 2).map((c) => ({ pack: p, c })));
@@ -34,10 +21,10 @@ describe('live grades reused at the end of a run', async () => {
   single.forEach(({ pack, c }, i) => {
     // The right answer: its key points' first words.
     const answer = c.turns[0].expect.keypoints.map((k) => `${k.text}，${k.any[0]}。`).join('');
-    records.push(record(i, pack.id, c.id, answer));
+    records.push(conversation(i, pack.id, c.id, answer));
   });
   // The same reply to questions of four packs: canned, a fallback; once followed by related questions.
-  single.filter((_, i) => i % 4 === 1).slice(0, 4).forEach(({ pack, c }, i) => records.push(record(100 + i, pack.id, c.id, i === 0 ? `${CANNED}\n猜你想问：\n1. 信用卡还款\n2. 附近网点` : CANNED, [])));
+  single.filter((_, i) => i % 4 === 1).slice(0, 4).forEach(({ pack, c }, i) => records.push(conversation(100 + i, pack.id, c.id, i === 0 ? `${CANNED}\n猜你想问：\n1. 信用卡还款\n2. 附近网点` : CANNED)));
   const ctx = gradeContext(packs, locale, [], undefined, 'zh');
   const rules = await graders.rules();
   const live = new Map<string, CaseGrade>();
