@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { chromium } from 'playwright-core';
+import { launchReader } from '../helpers/report-page.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ConversationRecord } from '../../harness/types.ts';
 import { ANSWER, CLARIFY, faultBank, HUGE_BYTES, modes, PII, startFaultBot, type FaultBot, type FaultMode } from '../fixtures/fault-bot.ts';
@@ -166,7 +166,7 @@ describe('harness run against a misbehaving bot', () => {
     }
     const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
     expect(summary.channels.script.recognition).toBe(5);
-    const browser = await chromium.launch({ executablePath: process.env.HARNESS_CHROMIUM ?? '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu'] });
+    const browser = await launchReader();
     try {
       const page = await browser.newPage();
       const dialogs: string[] = [];

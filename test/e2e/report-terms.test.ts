@@ -1,7 +1,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { chromium } from 'playwright-core';
+import { launchReader } from '../helpers/report-page.ts';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { messages, type Messages } from '../../harness/grade/messages.ts';
 import { labels } from '../../reports/glossary.ts';
@@ -140,7 +140,7 @@ describe('the reports of a zh-CN demo run', () => {
   });
 
   it('index.html in Chromium shows no English reason text', async () => {
-    const browser = await chromium.launch({ executablePath: process.env.HARNESS_CHROMIUM ?? '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu'] });
+    const browser = await launchReader();
     try {
       const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
       await page.goto(pathToFileURL(join(out, 'index.html')).href);

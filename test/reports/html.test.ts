@@ -2,7 +2,8 @@ import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
+import { launchReader } from '../helpers/report-page.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { highlight } from '../../reports/html/escape.ts';
 import { agreementOfConversations } from '../../harness/score/agreement.ts';
@@ -35,7 +36,7 @@ beforeAll(async () => {
   const agreement = list.some((c) => c.alt) ? agreementOfConversations(list) : undefined;
   const html = await htmlRenderer.render({ runDir, summary: summaryOf(list), conversations: list, packs, lang: 'zh', agreement });
   writeFileSync(join(runDir, htmlRenderer.file), html);
-  browser = await chromium.launch({ executablePath: process.env.HARNESS_CHROMIUM ?? '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu'] });
+  browser = await launchReader();
 });
 
 afterAll(async () => {
