@@ -8,6 +8,7 @@ import { askCueIn, dataWords, findPhrase, localePhrases, menuOptions, withoutKey
 import { clip, fallbackVerdict } from './fallback.ts';
 import { plainText } from './markup.ts';
 import { messagesFor } from './messages.ts';
+import { foreignOpening } from './subject.ts';
 import { addressesFocus, foreignProducts, foreignSubject, otherBusinesses, siblingCaseIn, optionAddresses, otherFocusIn, otherScenarioNames, bestSpecificity, isServiceWord, SPECIFIC, termSpecificity, topicIndex, topicVerdict, turnFocus, type TopicVerdict } from './topic.ts';
 
 // One reading of one bot reply against the turn it answers; the live
@@ -328,6 +329,9 @@ export function analyseReply(reply: BotReply, input: AnalyseInput, ctx: GradeCon
     const { products, others } = foreignSubject(shape.own || text, input.pack, input.case, input.turnIndex, focus, ctx.packs, ctx.locale);
     const foreign = products.length ? products : specificShare === 0 && heldToFocus ? others : [];
     if (foreign.length) return { ...base, kind: 'off-topic', topic: { ...topic, offTopic: true }, why: m.otherSubject(foreign.slice(0, 4)) };
+    // The first sentence opens on a business the question never names, and on nothing it asks about.
+    const opening = foreignOpening(shape.own || text, shape.own ? ownNorm : norm, input.pack, input.case, input.turnIndex, ctx.packs, ctx.locale);
+    if (opening.length) return { ...base, kind: 'off-topic', topic: { ...topic, offTopic: true }, why: m.otherSubject(opening.slice(0, 4)) };
   }
   // A product nobody asked about, and none of the key points: an answer about that product.
   const products = hitWeight === 0 ? foreignProducts(topicNorm, input.case, input.turnIndex, input.pack, ctx.locale) : [];

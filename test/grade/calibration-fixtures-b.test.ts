@@ -158,11 +158,13 @@ describe('calibration fixtures: branch-lookup, feedback-lookup, complaint-sugges
     }
   });
 
+  // A category widened after its test part was written grows its development part only
+  // (a test entry is never added to fit the grader): a quarter stays the floor.
   it('every category is split about half dev, half test', () => {
     for (const c of categories) {
       const of = all.filter((e) => e.category === c);
       const test = of.filter((e) => e.split === 'test').length;
-      expect(test / of.length, c).toBeGreaterThanOrEqual(0.35);
+      expect(test / of.length, c).toBeGreaterThanOrEqual(0.25);
       expect(test / of.length, c).toBeLessThanOrEqual(0.65);
     }
   });

@@ -47,17 +47,17 @@ describe('rules grader calibration against hand-labelled replies', async () => {
   // The test split is never used to tune the grader: its numbers are the
   // honest measure. The targets there are 95 % agreement, MAE ≤ 0.4 and 85 %
   // in every category; these assertions hold the level reached so far
-  // (95.5 %, 0.38, other questions 80 %) so that a change cannot silently fall back.
+  // (96.6 %, 0.35, other questions 90 %) so that a change cannot silently fall back.
   it('holds its level on the held-out test split, and does not merely fit the development split', async () => {
     const test = await calibrate({ grader: rulesGrader, fixturesDir, packs, locale, split: 'test' });
     const dev = await calibrate({ grader: rulesGrader, fixturesDir, packs, locale, split: 'dev' });
-    expect(test.agreement).toBeGreaterThanOrEqual(0.955);
-    expect(test.completenessMAE).toBeLessThanOrEqual(0.39);
+    expect(test.agreement).toBeGreaterThanOrEqual(0.965);
+    expect(test.completenessMAE).toBeLessThanOrEqual(0.36);
     expect(test.categories['menu-right'].agreement).toBeGreaterThanOrEqual(0.85);
     expect(test.categories['english'].agreement).toBeGreaterThanOrEqual(0.85);
-    expect(test.categories['other-question'].agreement).toBeGreaterThanOrEqual(0.8);
-    expect(dev.agreement).toBeGreaterThanOrEqual(0.98);
-    expect(dev.completenessMAE).toBeLessThanOrEqual(0.08);
+    expect(test.categories['other-question'].agreement).toBeGreaterThanOrEqual(0.9);
+    expect(dev.agreement).toBeGreaterThanOrEqual(0.985);
+    expect(dev.completenessMAE).toBeLessThanOrEqual(0.07);
   }, 180_000);
 
   it('prints a report a reviewer can act on, in Chinese or English', () => {

@@ -1,0 +1,115 @@
+import type { Locale, Pack } from '../config/scenario.ts';
+import { normalise } from './normalise.ts';
+import { mentions, segment } from './seg.ts';
+import { askedWords, isServiceWord, nameTerms, topicIndex, type TurnLike } from './topic.ts';
+
+// What business a reply opens with. A bank bot states its subject in its first
+// sentence ("短信验证码有效期为5分钟……", "U盾密码输错被锁定的，请……",
+// "您可以登录手机银行，在……中查看已绑定的登录设备"). When that sentence names
+// a business of the bank that the question and its case never name, and none
+// of the words the question asks about, the reply answers a neighbouring
+// question — however many generic words (身份证, 网点, 手机银行, 办理) it shares
+// with the right answer, and even when one of them happens to be a key point's.
+
+/** Products bots confuse with the question; the locale's `businesses:` list extends them. */
+const PRODUCTS = ['信用卡', '贷款', '房贷', '车贷', '话费', '理财', '基金', '外汇', '保险', '社保卡', '养老金', '积分', '黄金', '股票', '国债', '存单', '医保', '公积金'];
+
+interface TurnContext {
+  /** What the question, its wordings, its key points, its case's questions and its scenario say, normalised. */
+  own: string;
+  /** Words the questions of the case ask about that few scenarios use, and the scenario's name: an opening naming one answers it. */
+  asked: string[];
+}
+
+// Keyed on the packs the caller holds and the turn: what the turn asks depends on nothing else.
+const contextCache = new WeakMap<Pack[], WeakMap<object, TurnContext>>();
+const businessCache = new WeakMap<Locale, string[]>();
+
+const headCache = new WeakMap<Locale, string[]>();
+
+/** The lexicon's words, as the normalised text reads them (each group as its first word). */
+function lexiconHeads(locale: Locale): string[] {
+  let list = headCache.get(locale);
+  if (!list) headCache.set(locale, (list = [...new Set((locale.lexicon ?? []).map((g) => normalise(g[0], locale)).filter((h) => [...h].length >= 3))]));
+  return list;
+}
+
+function businesses(locale: Locale): string[] {
+  let list = businessCache.get(locale);
+  if (!list) {
+    const all = [...PRODUCTS, ...(locale.businesses ?? [])].map((b) => normalise(b, locale)).filter((b) => [...b].length >= 2);
+    businessCache.set(locale, (list = [...new Set(all)]));
+  }
+  return list;
+}
+
+interface CaseLike {
+  turns: TurnLike[];
+}
+
+function turnContext(pack: Pack, scenarioCase: CaseLike, turnIndex: number, packs: Pack[], locale: Locale): TurnContext {
+  const turn = scenarioCase.turns[turnIndex];
+  let byTurn = contextCache.get(packs);
+  if (!byTurn) contextCache.set(packs, (byTurn = new WeakMap()));
+  let c = byTurn.get(turn);
+  if (c) return c;
+  // The other questions of the case set the context of a follow-up; what they ask, not the story
+  // around it ("平时存钱和转账用" does not make 转账 part of a question about a card's fees).
+  const others = scenarioCase.turns.filter((t) => t !== turn);
+  const texts = [
+    turn.say,
+    ...turn.paraphrases,
+    ...turn.expect.keypoints.flatMap((k) => [k.text, ...k.any, ...(k.all ?? [])]),
+    ...others.map((t) => t.say),
+    pack.name,
+    pack.intent.description,
+  ];
+  const own = [...texts.map((t) => normalise(t, locale)), ...others.flatMap((t) => askedWords(t, locale))].join('|');
+  // Term weights across the loaded packs: a word most scenarios' texts use (银行卡, 手机) says nothing of what is asked.
+  const loaded = packs.length ? packs : [pack];
+  const index = topicIndex(loaded.includes(pack) ? loaded : [...loaded, pack], locale);
+  const maxDf = index.clusterText.length >= 6 ? 2 : 1;
+  const df = (w: string) => index.clusterText.reduce((a, t) => a + (t.includes(w) ? 1 : 0), 0);
+  const names = nameTerms(pack.name).map((t) => normalise(t, locale));
+  // A follow-up is asked about what its case's first question asked ("改完以后多久生效？" about 预留手机号).
+  const said = scenarioCase.turns.flatMap((t) => askedWords(t, locale)).filter((w) => !isServiceWord(w) && df(w) <= maxDf);
+  const asked = [...new Set([...said, ...names])].filter((w) => [...w].length >= 2);
+  c = { own, asked };
+  byTurn.set(turn, c);
+  return c;
+}
+
+/** The reply's first sentence, without greetings ("您好，", "温馨提示："). */
+export function openingSentence(text: string): string {
+  const t = text
+    .trim()
+    .replace(/《[^》]*》/g, '')
+    .replace(/^(?:(?:您好|你好|亲爱的客户|亲|尊敬的(?:客户|用户)|温馨提示|感谢您的(?:咨询|来电))[，,！!：:～~。\s]*)+/, '');
+  return t.split(/[。！？!?；;\n]/).find((s) => s.trim().length >= 4) ?? '';
+}
+
+/**
+ * The businesses the reply's opening sentence names that the question and its
+ * case never name, when that sentence names nothing the question asks about:
+ * empty when the opening is the question's own (or names no business at all).
+ * `norm` is the whole reply, normalised.
+ */
+export function foreignOpening(text: string, norm: string, pack: Pack, scenarioCase: CaseLike, turnIndex: number, packs: Pack[], locale: Locale): string[] {
+  if (!scenarioCase.turns[turnIndex]) return [];
+  // Most replies name no business at all: the whole normalised reply says so before any sentence is read.
+  const list = businesses(locale);
+  if (!list.some((b) => norm.includes(b))) return [];
+  const opening = normalise(openingSentence(text), locale);
+  if ([...opening].length < 4) return [];
+  const named = list.filter((b) => opening.includes(b) && mentions(opening, b));
+  if (!named.length) return [];
+  const { own, asked } = turnContext(pack, scenarioCase, turnIndex, packs, locale);
+  const foreign = named.filter((b) => !own.includes(b));
+  if (!foreign.length) return [];
+  // A word that only qualifies a longer name the opening uses ("手机" in 手机银行, "密码" in
+  // 密码解锁) is that name's: it does not make the opening the question's.
+  const whole = [...named, ...lexiconHeads(locale).filter((h) => opening.includes(h)), ...segment(opening).words.filter((w) => [...w].length >= 3)];
+  const inside = (w: string) => whole.some((b) => b !== w && b.startsWith(w) && !asked.includes(b));
+  const answers = asked.some((w) => opening.includes(w) && mentions(opening, w) && !inside(w));
+  return answers ? [] : foreign.filter((b) => !foreign.some((o) => o !== b && o.includes(b)));
+}
