@@ -25,11 +25,23 @@ class HttpAdapter implements Adapter {
   }
 }
 
+/** What the last request saw, kept raw: `inspect()` (harness try, preflight) shapes it only when asked. */
+interface LastExchange {
+  method: string;
+  url: string;
+  headers: Record<string, string>;
+  body: string | undefined;
+  response?: HttpResponse;
+  /** The parsed body, once it parsed. */
+  data?: { value: unknown };
+  suggestions?: string[];
+}
+
 class HttpSession implements Session {
   private sessionId: string;
   private cookies = new Map<string, string>();
   private turn = 0;
-  private last: ReplyInspection | undefined;
+  private last: LastExchange | undefined;
   private answered = false;
 
   constructor(
@@ -63,8 +75,8 @@ class HttpSession implements Session {
     if (signal.aborted) onAbort();
     else signal.addEventListener('abort', onAbort, { once: true });
     const started = performance.now();
-    const inspection: ReplyInspection = { request: { method: config.method, url, headers: maskHeaders(headers), body }, extracted: [] };
-    this.last = inspection;
+    const last: LastExchange = { method: config.method, url, headers, body };
+    this.last = last;
     this.debug(`→ ${config.method} ${url}${body ? ` ${excerpt(body, 500)}` : ''}`);
     let res: HttpResponse;
     try {
@@ -79,7 +91,7 @@ class HttpSession implements Session {
     }
     const raw = res.body;
     const elapsed = Math.round(performance.now() - started);
-    inspection.response = { status: res.status, headers: flatHeaders(res.headers), body: excerpt(raw, INSPECT_BODY) };
+    last.response = res;
     this.debug(`← ${res.status} in ${elapsed} ms ${excerpt(raw, 500)}`);
     if (res.status === 429 || res.status === 503) {
       throw new TransportFault(res.status === 429 ? 'rate-limited' : 'server-error', `HTTP ${res.status} from ${config.url}`, {
@@ -102,24 +114,32 @@ class HttpSession implements Session {
       throw new TransportFault('protocol', `the bot API answered with non-JSON: ${JSON.stringify(raw.slice(0, 120))}`, { retryable: false });
     }
     this.answered = true;
+    last.data = { value: data };
     const reply = this.toReply(data, elapsed);
-    inspection.extracted = this.extractions(data);
     if (!reply.text.trim() && raw.trim()) {
       // Text in the body but none extracted: a path in the profile is wrong, not the bot silent.
-      const empty = inspection.extracted.filter((e) => (e.field === 'response.text' || e.field === 'response.messages') && !e.values.length);
+      const empty = this.extractions(data).filter((e) => (e.field === 'response.text' || e.field === 'response.messages') && !e.values.length);
       const offered = new Set<string>();
       const suggestions = empty.flatMap((e) =>
         suggestPaths(data, e.rule, 2)
           .filter((s) => !offered.has(s.path) && offered.add(s.path))
           .map((s) => `${e.field} \`${e.rule}\` matched nothing; the body has ${s.example} (${JSON.stringify(excerpt(s.value, 40))}) — did you mean \`${s.path}\`?`),
       );
-      if (suggestions.length) inspection.suggestions = suggestions;
+      if (suggestions.length) last.suggestions = suggestions;
     }
     return reply;
   }
 
   inspect(): ReplyInspection | undefined {
-    return this.last;
+    const last = this.last;
+    if (!last) return undefined;
+    const res = last.response;
+    return {
+      request: { method: last.method, url: last.url, headers: maskHeaders(last.headers), body: last.body },
+      ...(res ? { response: { status: res.status, headers: flatHeaders(res.headers), body: excerpt(res.body, INSPECT_BODY) } } : {}),
+      extracted: last.data ? this.extractions(last.data.value) : [],
+      ...(last.suggestions ? { suggestions: last.suggestions } : {}),
+    };
   }
 
   /** What each configured response path extracts from the body. */
