@@ -4,7 +4,7 @@ import { TransportFault } from '../../harness/types.ts';
 import { fillTemplate, getPath } from '../../harness/util/jsonpath.ts';
 import { suggestPaths } from '../../harness/util/path-suggest.ts';
 import type { HttpConfig } from './config.ts';
-import { Agents, request, type HttpResponse } from './request.ts';
+import { Agents, request, RequestTimeout, type HttpResponse } from './request.ts';
 
 export const createHttpAdapter: AdapterFactory<HttpConfig> = (config, env) => new HttpAdapter(config, env);
 
@@ -62,32 +62,17 @@ class HttpSession implements Session {
     if (this.cookies.size) headers.cookie = [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
     const body = config.method === 'GET' ? undefined : JSON.stringify(fillTemplate(config.request, vars));
     const url = config.method === 'GET' ? withQuery(config.url, fillTemplate(config.request, vars)) : config.url;
-    // One controller a request, for the turn's signal and the timeout both:
-    // AbortSignal.timeout + AbortSignal.any cost a timer and a signal set
-    // that outlive the request.
-    const controller = new AbortController();
-    let timedOut = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      controller.abort(new DOMException('The operation was aborted due to timeout', 'TimeoutError'));
-    }, config.timeoutMs ?? this.env.options.turnTimeoutMs);
-    const onAbort = () => controller.abort(signal.reason);
-    if (signal.aborted) onAbort();
-    else signal.addEventListener('abort', onAbort, { once: true });
     const started = performance.now();
     const last: LastExchange = { method: config.method, url, headers, body };
     this.last = last;
     this.debug(`→ ${config.method} ${url}${body ? ` ${excerpt(body, 500)}` : ''}`);
     let res: HttpResponse;
     try {
-      res = await request(this.agents, url, { method: config.method, headers, body, signal: controller.signal });
+      res = await request(this.agents, url, { method: config.method, headers, body, signal, timeoutMs: config.timeoutMs ?? this.env.options.turnTimeoutMs });
     } catch (err) {
-      const fault = classifyError(err, timedOut);
+      const fault = classifyError(err);
       this.debug(`✗ ${fault.kind}: ${fault.message}`);
       throw fault;
-    } finally {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', onAbort);
     }
     const raw = res.body;
     const elapsed = Math.round(performance.now() - started);
@@ -235,8 +220,8 @@ export function parseRetryAfter(value: string | null): number | undefined {
 
 const header = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v) ?? null;
 
-function classifyError(err: unknown, timedOut: boolean): TransportFault {
-  if (timedOut) return new TransportFault('timeout', 'the bot API did not answer within the turn timeout');
+function classifyError(err: unknown): TransportFault {
+  if (err instanceof RequestTimeout) return new TransportFault('timeout', 'the bot API did not answer within the turn timeout');
   const e = err as NodeJS.ErrnoException;
   if (e.name === 'AbortError') return new TransportFault('timeout', 'the request was aborted', { retryable: false });
   const code = e.code ?? '';
