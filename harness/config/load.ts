@@ -189,7 +189,7 @@ export function loadPacks(dir = 'scenarios/zh-CN', cache?: PackCache): LoadedPac
   const localeFile = join(folder, '_locale.yaml');
   let locale: Locale | undefined;
   if (existsSync(localeFile)) {
-    const r = loadLocaleFile(localeFile);
+    const r = cache ? loadLocaleCached(localeFile, cache) : loadLocaleFile(localeFile);
     problems.push(...r.problems);
     locale = r.locale;
   } else {
@@ -207,6 +207,21 @@ function missingLocale(folder: string): ConfigProblem {
     path: '',
     message: 'missing — every scenario folder needs a _locale.yaml (its fallback and handoff phrases); copy scenarios/zh-CN/_locale.yaml into this folder and adapt it',
   };
+}
+
+/** loadLocaleFile through the cache of validated files. */
+function loadLocaleCached(file: string, cache: PackCache): { locale?: Locale; problems: ConfigProblem[] } {
+  let key: string | null = null;
+  try {
+    key = cache.key(readFileSync(file), 'locale');
+  } catch {
+    // unreadable: loadLocaleFile says why
+  }
+  const hit = key === null ? undefined : cache.get(key);
+  if (hit !== undefined) return { locale: hit as Locale, problems: [] };
+  const r = loadLocaleFile(file);
+  if (key !== null && r.locale && !r.problems.length) cache.set(key, r.locale);
+  return r;
 }
 
 export function loadLocaleFile(file: string): { locale?: Locale; problems: ConfigProblem[] } {

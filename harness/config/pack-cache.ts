@@ -4,7 +4,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { PACKAGE_ROOT } from '../../lib/package-root.ts';
 
-// Validated packs by content. Reading a 2,000-case pack (YAML, then the
+// Validated packs (and _locale.yaml files) by content. Reading a 2,000-case pack (YAML, then the
 // schema) takes a run's start a few hundred milliseconds; its validated form
 // read back as JSON, a few. An entry is found by a hash of the file's bytes
 // together with the code that turns bytes into a pack — the schema, the
@@ -45,10 +45,10 @@ function readerFingerprint(): string | null {
 export class PackCache {
   constructor(readonly dir: string) {}
 
-  /** The entry's key for a file's bytes, or null when the cache is off. */
-  key(bytes: Buffer): string | null {
+  /** The entry's key for a file's bytes read as a pack or as a locale, or null when the cache is off. */
+  key(bytes: Buffer, kind: 'pack' | 'locale' = 'pack'): string | null {
     const reader = readerFingerprint();
-    return reader === null ? null : createHash('sha256').update(reader).update('\0').update(bytes).digest('hex');
+    return reader === null ? null : createHash('sha256').update(reader).update('\0').update(kind).update('\0').update(bytes).digest('hex');
   }
 
   /** The validated pack (before key-point references are resolved) stored under `key`, if any. */

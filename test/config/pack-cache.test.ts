@@ -43,7 +43,8 @@ describe('the pack cache', () => {
     const cache = cacheIn();
     const read = loadPacks(dir);
     expect(loadPacks(dir, cache)).toEqual(read);
-    expect(readdirSync(cache.dir).length).toBe(read.packs.length);
+    // One entry a pack, and one for the folder's _locale.yaml.
+    expect(readdirSync(cache.dir).length).toBe(read.packs.length + 1);
     const again = loadPacks(dir, cache);
     expect(again).toEqual(read);
     // A key point shared by several turns is still one object, as when read from YAML.
@@ -51,13 +52,16 @@ describe('the pack cache', () => {
     expect(second.expect.keypoints[0]).toBe(first.expect.keypoints[0]);
   });
 
-  it('reads an edited pack anew, never an earlier version of it', () => {
+  it('reads an edited pack or _locale.yaml anew, never an earlier version of it', () => {
     const dir = scenarioFolder();
     const cache = cacheIn();
     const file = join(dir, 'card-loss.yaml');
     const before = loadPacks(dir, cache).packs.find((p) => p.id === 'card-loss')!;
     writeFileSync(file, readFileSync(file, 'utf8').replace(`name: ${before.name}`, 'name: 挂失（改）'));
     expect(loadPacks(dir, cache).packs.find((p) => p.id === 'card-loss')!.name).toBe('挂失（改）');
+    const locale = join(dir, '_locale.yaml');
+    writeFileSync(locale, readFileSync(locale, 'utf8').replace(/^fallback:\n/m, 'fallback:\n  - 这句话没有被理解过\n'));
+    expect(loadPacks(dir, cache).locale.fallback).toContain('这句话没有被理解过');
   });
 
   it('still names the problems of a broken pack, each time', () => {
