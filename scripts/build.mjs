@@ -20,7 +20,18 @@ const next = join(root, `dist.new-${process.pid}`);
 const builtAt = Date.now();
 
 /**
- * npm packages stay external, as Node will import them from dist/. tsx
+ * Plain ES-module packages that every run loads go into the bundle: Node
+ * resolves, reads and links each file of a package one by one (zod alone is
+ * ~150 files, its 50 locales included, of which the bundle keeps the one
+ * used), which cost a start more than the code itself. Native, CommonJS,
+ * large or rarely loaded packages (jieba, Playwright, ECharts, openai, ws,
+ * sip, commander …) stay external.
+ */
+const BUNDLED = new Set(['zod', 'js-yaml', 'entities', 'opencc-js', 'pinyin-pro', 'fastest-levenshtein', 'p-limit', 'yocto-queue']);
+const packageName = (path) => /^(@[^/]+\/[^/]+|[^/@][^/]*)/.exec(path)?.[1];
+
+/**
+ * Other npm packages stay external, as Node will import them from dist/. tsx
  * resolves a subpath without its extension ('sip/digest') the CommonJS way;
  * Node's ESM loader does not when the package has no "exports": such a
  * subpath is written out with the file it names ('sip/digest.js').
@@ -29,6 +40,7 @@ const externalPackages = {
   name: 'external-packages',
   setup(b) {
     b.onResolve({ filter: /^[^./]/ }, (args) => {
+      if (BUNDLED.has(packageName(args.path))) return undefined;
       const m = /^(@[^/]+\/[^/]+|[^/@][^/]*)\/(.+)$/.exec(args.path);
       if (args.path.startsWith('node:') || !m || extname(m[2])) return { path: args.path, external: true };
       let pkgDir = null;
@@ -64,9 +76,15 @@ try {
     metafile: true,
     logLevel: 'warning',
   });
-  const inputs = Object.keys(result.metafile.inputs).filter((f) => !f.startsWith('node_modules/'));
-  // The build's own settings are a source too.
+  const all = Object.keys(result.metafile.inputs);
+  const inputs = all.filter((f) => !f.includes('node_modules/'));
+  // The build's own settings are a source too; a bundled package counts by its package.json (its version).
   inputs.push(relative(root, fileURLToPath(import.meta.url)), 'package.json');
+  const bundled = new Set(all.map((f) => /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(f)?.[1]).filter(Boolean));
+  for (const name of [...bundled].sort()) {
+    const manifest = `node_modules/${name}/package.json`;
+    if (existsSync(join(root, manifest))) inputs.push(manifest);
+  }
   mkdirSync(next, { recursive: true });
   // Written last: a build without its manifest is never used.
   writeFileSync(join(next, 'manifest.json'), JSON.stringify({ entry: 'harness.mjs', builtAt, inputs }, null, 1) + '\n');

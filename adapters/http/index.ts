@@ -4,7 +4,7 @@ import { TransportFault } from '../../harness/types.ts';
 import { fillTemplate, getPath } from '../../harness/util/jsonpath.ts';
 import { suggestPaths } from '../../harness/util/path-suggest.ts';
 import type { HttpConfig } from './config.ts';
-import { Agents, request, type HttpResponse } from './request.ts';
+import { Agents, request, RequestTimeout, type HttpResponse } from './request.ts';
 
 export const createHttpAdapter: AdapterFactory<HttpConfig> = (config, env) => new HttpAdapter(config, env);
 
@@ -25,11 +25,23 @@ class HttpAdapter implements Adapter {
   }
 }
 
+/** What the last request saw, kept raw: `inspect()` (harness try, preflight) shapes it only when asked. */
+interface LastExchange {
+  method: string;
+  url: string;
+  headers: Record<string, string>;
+  body: string | undefined;
+  response?: HttpResponse;
+  /** The parsed body, once it parsed. */
+  data?: { value: unknown };
+  suggestions?: string[];
+}
+
 class HttpSession implements Session {
   private sessionId: string;
   private cookies = new Map<string, string>();
   private turn = 0;
-  private last: ReplyInspection | undefined;
+  private last: LastExchange | undefined;
   private answered = false;
 
   constructor(
@@ -50,36 +62,21 @@ class HttpSession implements Session {
     if (this.cookies.size) headers.cookie = [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
     const body = config.method === 'GET' ? undefined : JSON.stringify(fillTemplate(config.request, vars));
     const url = config.method === 'GET' ? withQuery(config.url, fillTemplate(config.request, vars)) : config.url;
-    // One controller a request, for the turn's signal and the timeout both:
-    // AbortSignal.timeout + AbortSignal.any cost a timer and a signal set
-    // that outlive the request.
-    const controller = new AbortController();
-    let timedOut = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      controller.abort(new DOMException('The operation was aborted due to timeout', 'TimeoutError'));
-    }, config.timeoutMs ?? this.env.options.turnTimeoutMs);
-    const onAbort = () => controller.abort(signal.reason);
-    if (signal.aborted) onAbort();
-    else signal.addEventListener('abort', onAbort, { once: true });
     const started = performance.now();
-    const inspection: ReplyInspection = { request: { method: config.method, url, headers: maskHeaders(headers), body }, extracted: [] };
-    this.last = inspection;
+    const last: LastExchange = { method: config.method, url, headers, body };
+    this.last = last;
     this.debug(`→ ${config.method} ${url}${body ? ` ${excerpt(body, 500)}` : ''}`);
     let res: HttpResponse;
     try {
-      res = await request(this.agents, url, { method: config.method, headers, body, signal: controller.signal });
+      res = await request(this.agents, url, { method: config.method, headers, body, signal, timeoutMs: config.timeoutMs ?? this.env.options.turnTimeoutMs });
     } catch (err) {
-      const fault = classifyError(err, timedOut);
+      const fault = classifyError(err);
       this.debug(`✗ ${fault.kind}: ${fault.message}`);
       throw fault;
-    } finally {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', onAbort);
     }
     const raw = res.body;
     const elapsed = Math.round(performance.now() - started);
-    inspection.response = { status: res.status, headers: flatHeaders(res.headers), body: excerpt(raw, INSPECT_BODY) };
+    last.response = res;
     this.debug(`← ${res.status} in ${elapsed} ms ${excerpt(raw, 500)}`);
     if (res.status === 429 || res.status === 503) {
       throw new TransportFault(res.status === 429 ? 'rate-limited' : 'server-error', `HTTP ${res.status} from ${config.url}`, {
@@ -102,24 +99,32 @@ class HttpSession implements Session {
       throw new TransportFault('protocol', `the bot API answered with non-JSON: ${JSON.stringify(raw.slice(0, 120))}`, { retryable: false });
     }
     this.answered = true;
+    last.data = { value: data };
     const reply = this.toReply(data, elapsed);
-    inspection.extracted = this.extractions(data);
     if (!reply.text.trim() && raw.trim()) {
       // Text in the body but none extracted: a path in the profile is wrong, not the bot silent.
-      const empty = inspection.extracted.filter((e) => (e.field === 'response.text' || e.field === 'response.messages') && !e.values.length);
+      const empty = this.extractions(data).filter((e) => (e.field === 'response.text' || e.field === 'response.messages') && !e.values.length);
       const offered = new Set<string>();
       const suggestions = empty.flatMap((e) =>
         suggestPaths(data, e.rule, 2)
           .filter((s) => !offered.has(s.path) && offered.add(s.path))
           .map((s) => `${e.field} \`${e.rule}\` matched nothing; the body has ${s.example} (${JSON.stringify(excerpt(s.value, 40))}) — did you mean \`${s.path}\`?`),
       );
-      if (suggestions.length) inspection.suggestions = suggestions;
+      if (suggestions.length) last.suggestions = suggestions;
     }
     return reply;
   }
 
   inspect(): ReplyInspection | undefined {
-    return this.last;
+    const last = this.last;
+    if (!last) return undefined;
+    const res = last.response;
+    return {
+      request: { method: last.method, url: last.url, headers: maskHeaders(last.headers), body: last.body },
+      ...(res ? { response: { status: res.status, headers: flatHeaders(res.headers), body: excerpt(res.body, INSPECT_BODY) } } : {}),
+      extracted: last.data ? this.extractions(last.data.value) : [],
+      ...(last.suggestions ? { suggestions: last.suggestions } : {}),
+    };
   }
 
   /** What each configured response path extracts from the body. */
@@ -215,8 +220,8 @@ export function parseRetryAfter(value: string | null): number | undefined {
 
 const header = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v) ?? null;
 
-function classifyError(err: unknown, timedOut: boolean): TransportFault {
-  if (timedOut) return new TransportFault('timeout', 'the bot API did not answer within the turn timeout');
+function classifyError(err: unknown): TransportFault {
+  if (err instanceof RequestTimeout) return new TransportFault('timeout', 'the bot API did not answer within the turn timeout');
   const e = err as NodeJS.ErrnoException;
   if (e.name === 'AbortError') return new TransportFault('timeout', 'the request was aborted', { retryable: false });
   const code = e.code ?? '';

@@ -1,4 +1,5 @@
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { runRenderers } from '../../reports/index.ts';
 import type { RenderInput } from '../../reports/types.ts';
@@ -145,21 +146,52 @@ async function judgeFor(x: FinishInput) {
   }
 }
 
-/** Every run renderer of the registry, each into its own file; returns the files written. */
+/** Report files being written at once at most: a big run's transcript pages are not all held in memory together. */
+const WRITES_IN_FLIGHT = 4;
+
+/**
+ * Every run renderer of the registry, each into its own file; returns the
+ * files written. A file is written while the next one is rendered: the
+ * writes run beside the main thread, the rendering on it.
+ */
 export async function renderAll(input: RenderInput, log: (m: string) => void): Promise<string[]> {
-  const files: string[] = [];
+  const inFlight: Promise<void>[] = [];
+  const write = async (file: string, content: string): Promise<void> => {
+    while (inFlight.length >= WRITES_IN_FLIGHT) await inFlight.shift()!.catch(() => undefined);
+    const w = writeFile(file, content);
+    // Seen to now, so a failure waits for its renderer's turn below instead of going unhandled.
+    w.catch(() => undefined);
+    inFlight.push(w);
+    return w;
+  };
+  const done: { kind: string; file: string; written: Promise<unknown> }[] = [];
   for (const { kind, load } of runRenderers) {
+    const writes: Promise<void>[] = [];
     try {
       const renderer = await load();
-      writeFileSync(join(input.runDir, renderer.file), await renderer.render(input));
-      files.push(join(input.runDir, renderer.file));
+      const file = join(input.runDir, renderer.file);
+      writes.push(write(file, await renderer.render(input)));
       if (renderer.dir) rmSync(join(input.runDir, renderer.dir), { recursive: true, force: true });
-      for (const [file, content] of renderer.pages?.(input) ?? []) {
-        mkdirSync(dirname(join(input.runDir, file)), { recursive: true });
-        writeFileSync(join(input.runDir, file), content);
+      const made = new Set<string>();
+      for (const [page, content] of renderer.pages?.(input) ?? []) {
+        const dir = dirname(join(input.runDir, page));
+        if (!made.has(dir)) mkdirSync(dir, { recursive: true });
+        made.add(dir);
+        writes.push(write(join(input.runDir, page), content));
       }
+      done.push({ kind, file, written: Promise.all(writes) });
     } catch (err) {
       // One broken renderer must not cost the others (or the journal).
+      await Promise.allSettled(writes);
+      log(`the ${kind} report could not be rendered: ${(err as Error).message}`);
+    }
+  }
+  const files: string[] = [];
+  for (const { kind, file, written } of done) {
+    try {
+      await written;
+      files.push(file);
+    } catch (err) {
       log(`the ${kind} report could not be rendered: ${(err as Error).message}`);
     }
   }

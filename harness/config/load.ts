@@ -6,6 +6,7 @@ import { ConfigError, HarnessError, type ConfigProblem } from '../errors.ts';
 import { bankSchema, type BankProfile } from './bank.ts';
 import { envLookup, interpolate, toProblems } from './interpolate.ts';
 import { localeSchema, packSchema, type Keypoint, type Locale, type Pack } from './scenario.ts';
+import type { PackCache } from './pack-cache.ts';
 import { valueAt } from './issues.ts';
 import { closest } from './suggest.ts';
 import { displayPath, problem, readYaml, validateWith, type SourceFile } from './yaml.ts';
@@ -26,12 +27,35 @@ export function locate(path: string): string {
 
 /** Load one pack; `source` when the caller has already read the file. */
 export function loadPackFile(file: string, source: SourceFile | { problems: ConfigProblem[] } = readYamlSafe(file)): { pack?: Pack; problems: ConfigProblem[] } {
+  const { value, problems } = validatePack(source);
+  return value === undefined ? { problems } : { pack: resolveKeypoints(value), problems: [] };
+}
+
+/** A pack as the schema outputs it (key points still referenced by id), or every problem. */
+function validatePack(source: SourceFile | { problems: ConfigProblem[] }): { value?: unknown; problems: ConfigProblem[] } {
   if ('problems' in source) return source;
   const { value, problems } = validateWith(source, packSchema);
   // Cross-checks run on what was written, so a duplicate id shows up together with the schema's problems.
   const known = new Set(problems.map((p) => p.path));
   problems.push(...crossCheck(source).filter((p) => !known.has(p.path)));
   if (problems.length || !value) return { problems: sortProblems(problems) };
+  return { value, problems: [] };
+}
+
+/** loadPackFile through a cache of validated packs: a file whose bytes were read before is not parsed again. */
+function loadPackCached(file: string, cache: PackCache): { pack?: Pack; problems: ConfigProblem[] } {
+  let key: string | null = null;
+  try {
+    key = cache.key(readFileSync(file));
+  } catch {
+    // unreadable: loadPackFile says why
+  }
+  const hit = key === null ? undefined : cache.get(key);
+  if (hit !== undefined) return { pack: resolveKeypoints(hit), problems: [] };
+  const { value, problems } = validatePack(readYamlSafe(file));
+  if (value === undefined) return { problems };
+  // Stored before key points are resolved: a shared key point stays one object when read back.
+  if (key !== null) cache.set(key, value);
   return { pack: resolveKeypoints(value), problems: [] };
 }
 
@@ -140,8 +164,11 @@ export interface LoadedPacks {
   dir: string;
 }
 
-/** Every pack of a locale folder (files not starting with "_") and its _locale.yaml. */
-export function loadPacks(dir = 'scenarios/zh-CN'): LoadedPacks {
+/**
+ * Every pack of a locale folder (files not starting with "_") and its
+ * _locale.yaml; with a cache, packs read before come from it.
+ */
+export function loadPacks(dir = 'scenarios/zh-CN', cache?: PackCache): LoadedPacks {
   const folder = locate(dir);
   if (!existsSync(folder)) throw new HarnessError('E_NOPACKS', `no scenario folder at ${dir} — pass --scenarios-dir or create scenarios/zh-CN/`);
   const files = yamlFiles(folder).filter((f) => !basename(f).startsWith('_'));
@@ -149,7 +176,7 @@ export function loadPacks(dir = 'scenarios/zh-CN'): LoadedPacks {
   const packs: Pack[] = [];
   const ids = new Map<string, string>();
   for (const file of files) {
-    const r = loadPackFile(file);
+    const r = cache ? loadPackCached(file, cache) : loadPackFile(file);
     problems.push(...r.problems);
     if (!r.pack) continue;
     if (ids.has(r.pack.id)) {
@@ -162,7 +189,7 @@ export function loadPacks(dir = 'scenarios/zh-CN'): LoadedPacks {
   const localeFile = join(folder, '_locale.yaml');
   let locale: Locale | undefined;
   if (existsSync(localeFile)) {
-    const r = loadLocaleFile(localeFile);
+    const r = cache ? loadLocaleCached(localeFile, cache) : loadLocaleFile(localeFile);
     problems.push(...r.problems);
     locale = r.locale;
   } else {
@@ -180,6 +207,21 @@ function missingLocale(folder: string): ConfigProblem {
     path: '',
     message: 'missing — every scenario folder needs a _locale.yaml (its fallback and handoff phrases); copy scenarios/zh-CN/_locale.yaml into this folder and adapt it',
   };
+}
+
+/** loadLocaleFile through the cache of validated files. */
+function loadLocaleCached(file: string, cache: PackCache): { locale?: Locale; problems: ConfigProblem[] } {
+  let key: string | null = null;
+  try {
+    key = cache.key(readFileSync(file), 'locale');
+  } catch {
+    // unreadable: loadLocaleFile says why
+  }
+  const hit = key === null ? undefined : cache.get(key);
+  if (hit !== undefined) return { locale: hit as Locale, problems: [] };
+  const r = loadLocaleFile(file);
+  if (key !== null && r.locale && !r.problems.length) cache.set(key, r.locale);
+  return r;
 }
 
 export function loadLocaleFile(file: string): { locale?: Locale; problems: ConfigProblem[] } {

@@ -63,7 +63,7 @@ export async function driveConversation(item: PlanItem, session: Session | Sessi
       exchanges.push({ utterance, reply, ...(retries ? { retries } : {}) });
       return reply;
     };
-    const fill = (text: string) => fillTemplate(text, carried);
+    const fill = (text: string) => (text.includes('{{') ? fillTemplate(text, carried) : text);
     let reply = await send({ index, text: fill(turnText(item.case, index, item.variant)), click: turn.click, attempt: 'first' });
     const done = new Set<string>();
     for (let k = 0; k < MAX_FOLLOW_UPS; k++) {
@@ -89,7 +89,10 @@ export function fillTemplate(text: string, values: Record<string, string>): stri
 /** Names this turn's words use that no reply has given yet. */
 function missingValues(item: PlanItem, index: number, carried: Record<string, string>): string[] {
   const t = item.case.turns[index];
-  const texts = [turnText(item.case, index, item.variant), t.say];
+  const said = turnText(item.case, index, item.variant);
+  // Most turns name no remembered value: no pattern to run.
+  if (!said.includes('{{') && !t.say.includes('{{')) return [];
+  const texts = [said, t.say];
   const names = texts.flatMap((x) => [...x.matchAll(placeholder)].map((m) => m[1]));
   return [...new Set(names)].filter((n) => carried[n] === undefined);
 }
@@ -173,24 +176,40 @@ export function pickButton(buttons: string[], item: PlanItem): string | undefine
 }
 
 /** Run `fn` with a turn timeout; a bot that never answers is a timeout fault, not a hang. */
-export async function withTimeout<T>(fn: (signal: AbortSignal) => Promise<T>, ms: number, outer: AbortSignal): Promise<T> {
-  const controller = new AbortController();
-  const onAbort = () => controller.abort(outer.reason);
-  outer.addEventListener('abort', onAbort, { once: true });
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
+export function withTimeout<T>(fn: (signal: AbortSignal) => Promise<T>, ms: number, outer: AbortSignal): Promise<T> {
+  // One promise, settled by whichever comes first: a race of two promises
+  // costs a third and a reaction on each, for every message of a run.
+  return new Promise<T>((resolve, reject) => {
+    const controller = new AbortController();
+    const onAbort = () => controller.abort(outer.reason);
+    outer.addEventListener('abort', onAbort, { once: true });
+    const timer = setTimeout(() => {
       const fault = new TransportFault('timeout', `no reply within the turn timeout (${ms} ms)`);
       controller.abort(fault);
       reject(fault);
     }, ms);
+    const done = () => {
+      clearTimeout(timer);
+      outer.removeEventListener('abort', onAbort);
+    };
+    let sent: Promise<T>;
+    try {
+      sent = fn(controller.signal);
+    } catch (err) {
+      done();
+      return reject(err);
+    }
+    sent.then(
+      (value) => {
+        done();
+        resolve(value);
+      },
+      (err) => {
+        done();
+        reject(err);
+      },
+    );
   });
-  try {
-    return await Promise.race([fn(controller.signal), timeout]);
-  } finally {
-    clearTimeout(timer);
-    outer.removeEventListener('abort', onAbort);
-  }
 }
 
 export type { ScenarioCase };

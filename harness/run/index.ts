@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { secretValues } from '../config/interpolate.ts';
 import { PACKAGE_ROOT, loadBank, loadPacks } from '../config/load.ts';
+import { PackCache, PACK_CACHE_DIR } from '../config/pack-cache.ts';
 import type { BankProfile } from '../config/bank.ts';
 import type { Locale, Pack } from '../config/scenario.ts';
 import { HarnessError } from '../errors.ts';
@@ -92,7 +93,7 @@ export async function executeRun(input: RunOptions): Promise<ExecutedRun> {
   const opts = input.resume ? resumeOptions(input) : input;
   const log = opts.log ?? ((m: string) => process.stderr.write(m + '\n'));
   const bank = loadBank(opts.bank, opts.set);
-  const { packs, locale, dir: packsDir } = loadPacks(opts.scenariosDir);
+  const { packs, locale, dir: packsDir } = loadPacks(opts.scenariosDir, new PackCache(join(process.cwd(), PACK_CACHE_DIR)));
   const profile = bank.profile;
   const skipped: PlanSkip[] = [];
   const plan = buildPlan(profile, packs, opts, skipped);

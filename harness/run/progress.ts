@@ -1,5 +1,9 @@
-import cliProgress from 'cli-progress';
+import { createRequire } from 'node:module';
+import type CliProgress from 'cli-progress';
 import type { ConversationRecord } from '../types.ts';
+
+// cli-progress loads for a bar only: a run in CI or with --progress none goes without it.
+const require = createRequire(import.meta.url);
 
 // A live bar with ETA and pass/fail counts on a TTY; a line every few seconds
 // otherwise (CI logs), so a long run never looks hung.
@@ -28,6 +32,7 @@ export function createProgress(mode: 'auto' | 'bar' | 'lines' | 'none', total: n
     return { done: count1, log: () => {}, skip: () => {}, stop: () => {} };
   }
   if (useBar) {
+    const cliProgress = require('cli-progress') as typeof CliProgress;
     const bar = new cliProgress.SingleBar(
       {
         stream,

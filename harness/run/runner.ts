@@ -47,10 +47,15 @@ export interface ExecuteOptions {
 class Breaker {
   private faults = 0;
   readonly controller = new AbortController();
+  /** Aborts when the run does or this breaker trips: one signal a channel, not one a conversation. */
+  readonly signal: AbortSignal;
   constructor(
     private readonly limit: number,
     private readonly onTrip: (fault: TransportFault) => void,
-  ) {}
+    run: AbortSignal,
+  ) {
+    this.signal = AbortSignal.any([run, this.controller.signal]);
+  }
   get tripped(): boolean {
     return this.controller.signal.aborted;
   }
@@ -73,8 +78,8 @@ export async function executePlan(items: PlanItem[], opts: ExecuteOptions): Prom
   const breakerFor = (channel: string) => {
     let b = breakers.get(channel);
     if (!b) {
-      b = new Breaker(opts.breakerFaults ?? 0, (fault) => opts.onTrip?.(channel, fault));
-      setMaxListeners(0, b.controller.signal);
+      b = new Breaker(opts.breakerFaults ?? 0, (fault) => opts.onTrip?.(channel, fault), opts.signal);
+      setMaxListeners(0, b.controller.signal, b.signal);
       breakers.set(channel, b);
     }
     return b;
@@ -137,7 +142,7 @@ async function runWithRetries(item: PlanItem, gateFor: GateFor, opts: ExecuteOpt
         const wait = backoffMs(policy, attempt, err);
         opts.log(`${item.id}: ${(err as Error).message} — retry ${attempt}/${policy.max} in ${wait} ms`);
         try {
-          await sleep(wait, AbortSignal.any([opts.signal, breaker.controller.signal]));
+          await sleep(wait, breaker.signal);
         } catch {
           return undefined;
         }
@@ -175,7 +180,7 @@ function base(item: PlanItem, startedAt: string, t0: number, attempts: number, o
 async function runOnce(item: PlanItem, gateFor: GateFor, opts: ExecuteOptions, breaker: Breaker) {
   const conversationMs = opts.profile.timeouts.conversationMs;
   const controller = new AbortController();
-  const outer = AbortSignal.any([opts.signal, breaker.controller.signal]);
+  const outer = breaker.signal;
   const onAbort = () => controller.abort(outer.reason);
   outer.addEventListener('abort', onAbort, { once: true });
   const timer = setTimeout(() => controller.abort(new TransportFault('timeout', `conversation exceeded ${conversationMs} ms`)), conversationMs);
