@@ -48,7 +48,7 @@ export function buildProgram(state: CliState = { exitCode: 0, debug: false }): C
     .option('--variants <first|all|N>', 'which phrasings of each case to send', 'first')
     .option('--repeat <n>', 'repeat each conversation n times (pass^k, Wilson intervals)', int('--repeat'))
     .option('--limit <n>', 'only the first n conversations of the plan (smoke runs)', int('--limit'))
-    .option('-j, --concurrency <n>', 'conversations at once across all channels', int('--concurrency'), 8)
+    .option('-j, --concurrency <n>', 'conversations at once across all channels (default: the bank profile\'s concurrency, else 8)', int('--concurrency'))
     .option('-o, --out <dir>', 'run folder (default runs/<timestamp>-<bank>)')
     .option('--resume <dir>', 'continue an interrupted run: only missing conversations run')
     .option('--retry-errors', 'with --resume: run conversations that ended in errors again')

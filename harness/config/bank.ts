@@ -32,6 +32,12 @@ export const bankSchema = z.strictObject({
   embedded: z.enum(embeddedKinds).optional().describe('Start this embedded bank in-process on loopback for the run'),
   embeddedOptions: z.record(z.string(), z.unknown()).default({}).describe('Options for the embedded bank (latency, brain quality…)'),
   politeness: politenessSchema.default({ maxConcurrent: 2, minIntervalMs: 1000 }),
+  concurrency: z
+    .number()
+    .int()
+    .positive()
+    .optional()
+    .describe('Conversations at once across all channels when the run does not say (--concurrency); default 8. Each channel stays within its politeness.maxConcurrent'),
   timeouts: z
     .strictObject({
       turnMs: z.number().int().positive().default(30_000),

@@ -266,7 +266,7 @@ async function execute(todo: ReturnType<typeof buildPlan>, x: ExecuteContext): P
       adapters,
       journal,
       runDir,
-      concurrency: opts.concurrency ?? 8,
+      concurrency: opts.concurrency ?? profile.concurrency ?? 8,
       assess: assessReply,
       gradeCtx,
       redact: x.redact,

@@ -100,6 +100,21 @@ describe.concurrent('harness run --bank demo --channel api', () => {
     expect(readFileSync(join(out, 'report.md'), 'utf8')).toContain('refused');
   });
 
+  it('runs as many conversations at once as the profile\'s concurrency says, unless --concurrency says otherwise', async () => {
+    // Every reply takes 300 ms: conversations that may overlap do.
+    const plan = ['run', '--bank', 'demo', '--channel', 'api', '--scenario', 'card-loss', '--limit', '4', '--progress', 'none', '--no-preflight', '--set', 'embeddedOptions.latencyMs=300', '--set', 'concurrency=1'];
+    const [one, three] = [join(tempDir(), 'c1'), join(tempDir(), 'c3')];
+    const runs = await Promise.all([runCli([...plan, '--out', one]), runCli([...plan, '--concurrency', '3', '--out', three])]);
+    for (const r of runs) expect(r.code, r.stderr).toBe(0);
+    /** The most conversations that were under way at one moment (ends a few ms short: the clocks round). */
+    const widest = (dir: string) => {
+      const spans = lines(join(dir, 'results.jsonl')).map((c) => [Date.parse(c.startedAt), Date.parse(c.startedAt) + c.durationMs - 5]);
+      return Math.max(...spans.map(([t]) => spans.filter(([a, b]) => a <= t && t < b).length));
+    };
+    expect(widest(one)).toBe(1);
+    expect(widest(three)).toBeGreaterThan(1);
+  });
+
   it('exits 2 on bad usage without a stack trace', async () => {
     const [r1, r2, r3] = await Promise.all([runCli(['run', '--bank', 'nosuchbank']), runCli(['run', '--bank', 'demo', '--channel', 'fax']), runCli(['run', '--bank', 'demo', '--shard', '4/3'])]);
     expect(r1.code).toBe(2);
