@@ -156,14 +156,25 @@ function computePackEvidence(replyNorm: string, packs: Pack[], locale: Locale): 
   const index = topicIndex(packs, locale);
   const present = finderFor(index, () => index.packs.flatMap((p) => p.keypoints.flatMap((kp) => [...kp.any, ...kp.all].map((t) => t.norm)))).find(replyNorm);
   const touched = holdersOf(index, () => index.packs.flatMap((p) => p.keypoints.flatMap((kp) => kp.any.map((t) => [t.norm, kp] as const))), present);
+  // The touched key points of each pack, in the pack's order: a reply touches a few of hundreds.
+  const owners = keypointOwners(index);
+  const byPack: Array<number[] | undefined> = [];
+  for (const kp of touched) for (const [pack, at] of owners.get(kp) ?? []) (byPack[pack] ??= []).push(at);
   const out: PackEvidence[] = [];
-  for (const p of index.packs) {
+  for (let i = 0; i < index.packs.length; i++) {
+    const p = index.packs[i];
+    const at = byPack[i];
+    if (!at) {
+      out.push({ pack: p.id, score: 0, keypoints: 0, specific: 0, specificWords: [], terms: [] });
+      continue;
+    }
+    at.sort((a, b) => a - b);
     // Each distinct word votes once per pack, however many key points list it:
     // 手机银行 in ten key points is still one generic word.
     const words = new Map<string, { text: string; spec: number; weight: number }>();
     let keypoints = 0;
-    for (const kp of p.keypoints) {
-      if (!touched.has(kp)) continue;
+    for (const k of at) {
+      const kp = p.keypoints[k];
       const found = kp.any.filter((t) => present.has(t.norm) && termSpecificity(index, t) > 0);
       if (found.length === 0 || kp.all.some((t) => !present.has(t.norm))) continue;
       keypoints++;
@@ -184,6 +195,25 @@ function computePackEvidence(replyNorm: string, packs: Pack[], locale: Locale): 
     out.push({ pack: p.id, score, keypoints, specific: specificWords.length, specificWords, terms: list.map((w) => w.text) });
   }
   return out.sort((a, b) => b.score - a.score);
+}
+
+const ownersCache = new WeakMap<TopicIndex, Map<PreparedKeypoint, Array<[pack: number, at: number]>>>();
+
+/** Where each key point of the index sits: its pack and its place there. */
+function keypointOwners(index: TopicIndex): Map<PreparedKeypoint, Array<[pack: number, at: number]>> {
+  let owners = ownersCache.get(index);
+  if (!owners) {
+    owners = new Map();
+    index.packs.forEach((p, i) =>
+      p.keypoints.forEach((kp, at) => {
+        const list = owners!.get(kp);
+        if (list) list.push([i, at]);
+        else owners!.set(kp, [[i, at]]);
+      }),
+    );
+    ownersCache.set(index, owners);
+  }
+  return owners;
 }
 
 const scenarioCache = new WeakMap<TopicIndex, Map<string, { sameScenario: Set<string>; ownVocabulary: string[] }>>();
@@ -377,7 +407,8 @@ function questionWords(turn: TurnLike, locale: Locale): Set<string> {
  * every case of a large pack.
  */
 interface CaseDocs {
-  docs: Array<{ case: string; set: Set<string>; asked: string[] }>;
+  /** Each case's words as a set, and as a list in the set's order. */
+  docs: Array<{ case: string; set: Set<string>; words: string[]; asked: string[] }>;
   /** Case object → its document. */
   at: Map<object, number>;
   /** Word → how many documents hold it. */
@@ -399,7 +430,7 @@ function caseDocs(pack: Pack, locale: Locale): CaseDocs {
     if (!c.turns[0]) continue;
     const i = d.docs.length;
     const set = questionWords(c.turns[0], locale);
-    d.docs.push({ case: c.id, set, asked: askedWords(c.turns[0], locale) });
+    d.docs.push({ case: c.id, set, words: [...set], asked: askedWords(c.turns[0], locale) });
     d.at.set(c, i);
     for (const w of set) {
       d.df.set(w, (d.df.get(w) ?? 0) + 1);
@@ -447,7 +478,12 @@ function caseTerms(pack: Pack, scenarioCase: ScenarioCaseLike, turnIndex: number
   const ownFirst = ownDoc >= 0 ? docs.docs[ownDoc].set : undefined;
   const n = others + 1;
   // Documents holding the word: the other cases' first questions, and this turn.
-  const weight = (w: string) => Math.log(n / ((docs.df.get(w) ?? 0) - (ownFirst?.has(w) ? 1 : 0) + (own.has(w) ? 1 : 0)));
+  const weights = new Map<string, number>();
+  const weight = (w: string) => {
+    let v = weights.get(w);
+    if (v === undefined) weights.set(w, (v = Math.log(n / ((docs.df.get(w) ?? 0) - (ownFirst?.has(w) ? 1 : 0) + (own.has(w) ? 1 : 0)))));
+    return v;
+  };
   const caseWords = new Map([...own].map((w) => [w, weight(w)] as [string, number]).filter(([, v]) => v > 0));
   // "你们乱扣我卡里的钱，我要投诉" asks "我要投诉" too: answering how to complain answers it.
   const told = [turn.say, ...turn.paraphrases].map((t) => normalise(t, locale)).join('|');
@@ -502,7 +538,7 @@ export function siblingCaseIn(norm: string, focus: Focus): SiblingEvidence | nul
   for (const w of said) for (const i of s.docs.holders.get(w) ?? []) if (i !== s.own) touched.add(i);
   let best: { doc: number; score: number; named: string[] } | null = null;
   for (const i of [...touched].sort((a, b) => a - b)) {
-    const all = [...s.docs.docs[i].set].filter((w) => said.has(w));
+    const all = s.docs.docs[i].words.filter((w) => said.has(w));
     const named = all.filter((w) => !all.some((o) => o !== w && o.includes(w)));
     const score = named.reduce((a, w) => a + s.weight(w), 0);
     if (score > 0 && (!best || score > best.score)) best = { doc: i, score, named };
@@ -649,6 +685,23 @@ function otherFocusCandidates(ownPack: Pack, packs: Pack[], locale: Locale): str
  * account-opening question, "修改密码" in one to a lost card.
  */
 const businessCache = new WeakMap<Pack[], WeakMap<object, string[]>>();
+const outsideCache = new WeakMap<Pack[], WeakMap<Pack, string[]>>();
+
+/** The locale's businesses the own scenario never names: once per pack, as its scenario's text is long (a big pack's thousands of questions). */
+function businessesOutside(ownPack: Pack, packs: Pack[], locale: Locale): string[] {
+  let byPack = outsideCache.get(packs);
+  if (!byPack) outsideCache.set(packs, (byPack = new WeakMap()));
+  let outside = byPack.get(ownPack);
+  if (!outside) {
+    const all = packs.includes(ownPack) ? packs : [...packs, ownPack];
+    const index = topicIndex(all, locale);
+    const ownCluster = index.packs.find((p) => p.id === ownPack.id)?.cluster;
+    const ownText = index.clusterText[[...new Set(index.packs.map((p) => p.cluster))].indexOf(ownCluster!)] ?? '';
+    outside = [...new Set((locale.businesses ?? []).map((b) => normalise(b, locale)).filter((b) => b && !ownText.includes(b)))];
+    byPack.set(ownPack, outside);
+  }
+  return outside;
+}
 
 export function otherBusinesses(norm: string, ownPack: Pack, scenarioCase: ScenarioCaseLike, turnIndex: number, packs: Pack[], locale: Locale): string[] {
   const turn = scenarioCase.turns[turnIndex];
@@ -658,12 +711,8 @@ export function otherBusinesses(norm: string, ownPack: Pack, scenarioCase: Scena
   if (!byTurn) businessCache.set(packs, (byTurn = new WeakMap()));
   let candidates = byTurn.get(turn);
   if (!candidates) {
-    const all = packs.includes(ownPack) ? packs : [...packs, ownPack];
-    const index = topicIndex(all, locale);
-    const ownCluster = index.packs.find((p) => p.id === ownPack.id)?.cluster;
-    const ownText = index.clusterText[[...new Set(index.packs.map((p) => p.cluster))].indexOf(ownCluster!)] ?? '';
     const asked = [turn.say, ...turn.paraphrases].map((t) => normalise(t, locale)).join('|');
-    candidates = [...new Set(locale.businesses.map((b) => normalise(b, locale)).filter((b) => b && !ownText.includes(b) && !asked.includes(b)))];
+    candidates = businessesOutside(ownPack, packs, locale).filter((b) => !asked.includes(b));
     byTurn.set(turn, candidates);
   }
   return candidates.filter((b) => norm.includes(b) && mentions(norm, b));
