@@ -157,9 +157,9 @@ function computePackEvidence(replyNorm: string, packs: Pack[], locale: Locale): 
   const present = finderFor(index, () => index.packs.flatMap((p) => p.keypoints.flatMap((kp) => [...kp.any, ...kp.all].map((t) => t.norm)))).find(replyNorm);
   const touched = holdersOf(index, () => index.packs.flatMap((p) => p.keypoints.flatMap((kp) => kp.any.map((t) => [t.norm, kp] as const))), present);
   // The touched key points of each pack, in the pack's order: a reply touches a few of hundreds.
-  const owners = keypointOwners(index);
+  const places = keypointPlaces(index);
   const byPack: Array<number[] | undefined> = [];
-  for (const kp of touched) for (const [pack, at] of owners.get(kp) ?? []) (byPack[pack] ??= []).push(at);
+  for (const kp of touched) for (const [pack, at] of places.get(kp)?.owners ?? []) (byPack[pack] ??= []).push(at);
   const out: PackEvidence[] = [];
   for (let i = 0; i < index.packs.length; i++) {
     const p = index.packs[i];
@@ -175,7 +175,7 @@ function computePackEvidence(replyNorm: string, packs: Pack[], locale: Locale): 
     let keypoints = 0;
     for (const k of at) {
       const kp = p.keypoints[k];
-      const found = kp.any.filter((t) => present.has(t.norm) && termSpecificity(index, t) > 0);
+      const found = places.get(kp)!.voting.filter((t) => present.has(t.norm));
       if (found.length === 0 || kp.all.some((t) => !present.has(t.norm))) continue;
       keypoints++;
       for (const t of found) {
@@ -197,36 +197,56 @@ function computePackEvidence(replyNorm: string, packs: Pack[], locale: Locale): 
   return out.sort((a, b) => b.score - a.score);
 }
 
-const ownersCache = new WeakMap<TopicIndex, Map<PreparedKeypoint, Array<[pack: number, at: number]>>>();
-
-/** Where each key point of the index sits: its pack and its place there. */
-function keypointOwners(index: TopicIndex): Map<PreparedKeypoint, Array<[pack: number, at: number]>> {
-  let owners = ownersCache.get(index);
-  if (!owners) {
-    owners = new Map();
-    index.packs.forEach((p, i) =>
-      p.keypoints.forEach((kp, at) => {
-        const list = owners!.get(kp);
-        if (list) list.push([i, at]);
-        else owners!.set(kp, [[i, at]]);
-      }),
-    );
-    ownersCache.set(index, owners);
-  }
-  return owners;
+interface KeypointPlace {
+  /** Each pack that lists the key point, and its place there. */
+  owners: Array<[pack: number, at: number]>;
+  /** Its synonyms that say something of a scenario (not service words). */
+  voting: PreparedTerm[];
 }
 
-const scenarioCache = new WeakMap<TopicIndex, Map<string, { sameScenario: Set<string>; ownVocabulary: string[] }>>();
+const placesCache = new WeakMap<TopicIndex, Map<PreparedKeypoint, KeypointPlace>>();
+
+/** Where each key point of the index sits, and which of its synonyms vote: read once per index. */
+function keypointPlaces(index: TopicIndex): Map<PreparedKeypoint, KeypointPlace> {
+  let places = placesCache.get(index);
+  if (!places) {
+    const table = new Map<PreparedKeypoint, KeypointPlace>();
+    index.packs.forEach((p, i) =>
+      p.keypoints.forEach((kp, at) => {
+        const place = table.get(kp);
+        if (place) place.owners.push([i, at]);
+        else table.set(kp, { owners: [[i, at]], voting: kp.any.filter((t) => termSpecificity(index, t) > 0) });
+      }),
+    );
+    placesCache.set(index, (places = table));
+  }
+  return places;
+}
+
+interface Scenario {
+  sameScenario: Set<string>;
+  /** Does a word contain, or sit inside, a word of the own vocabulary (read once per word). */
+  shared: (w: string) => boolean;
+}
+
+const scenarioCache = new WeakMap<TopicIndex, Map<string, Scenario>>();
 
 /** The packs on the same scenario as a pack, and their vocabulary (once per pack set). */
-function scenarioOf(index: TopicIndex, packId: string): { sameScenario: Set<string>; ownVocabulary: string[] } {
+function scenarioOf(index: TopicIndex, packId: string): Scenario {
   let byPack = scenarioCache.get(index);
   if (!byPack) scenarioCache.set(index, (byPack = new Map()));
   let s = byPack.get(packId);
   if (!s) {
     const ownCluster = index.packs.find((p) => p.id === packId)?.cluster;
     const same = index.packs.filter((p) => p.cluster === ownCluster);
-    s = { sameScenario: new Set(same.map((p) => p.id)), ownVocabulary: [...new Set(same.flatMap((p) => p.vocabulary))] };
+    const ownVocabulary = [...new Set(same.flatMap((p) => p.vocabulary))];
+    const seen = new Map<string, boolean>();
+    const shared = (w: string) => {
+      let v = seen.get(w);
+      if (v === undefined) seen.set(w, (v = ownVocabulary.some((o) => o.includes(w) || w.includes(o))));
+      return v;
+    };
+    s = { sameScenario: new Set(same.map((p) => p.id)), shared };
     byPack.set(packId, s);
   }
   return s;
@@ -275,14 +295,14 @@ export function topicVerdict(
   const all = packs.includes(ownPack) ? packs : [...packs, ownPack];
   const evidence = packEvidence(replyNorm, all, locale);
   const index = topicIndex(all, locale);
-  const { sameScenario, ownVocabulary } = scenarioOf(index, ownPack.id);
+  const { sameScenario, shared } = scenarioOf(index, ownPack.id);
   // A pack on the same scenario speaks for the reply's own topic.
   const mine = evidence.filter((e) => sameScenario.has(e.pack)).sort((a, b) => b.score - a.score)[0];
   const own = Math.max(mine?.score ?? 0, ownTurnEvidence);
   const best = evidence.find((e) => !sameScenario.has(e.pack));
   const other = best?.score ?? 0;
   const unrelated = own === 0;
-  const foreign = (e: PackEvidence) => e.specificWords.filter((w) => !ownVocabulary.some((o) => o.includes(w) || w.includes(o))).length;
+  const foreign = (e: PackEvidence) => e.specificWords.filter((w) => !shared(w)).length;
   const theirs = best ? foreign(best) : 0;
   // Specific words of any other scenario, not only the strongest one's.
   const anyOther = Math.max(0, ...evidence.filter((e) => !sameScenario.has(e.pack)).map(foreign));
@@ -364,10 +384,21 @@ export function turnFocus(pack: Pack, scenarioCase: ScenarioCaseLike, turnIndex:
 
 /** How many scenarios' texts use a word: read once per word and pack set. */
 const clusterFrequencies = new WeakMap<TopicIndex, Map<string, number>>();
+/** The counts depend on the scenarios' texts alone: packs loaded again (each run in one process loads its own) find them by those texts. */
+const frequenciesByText = new Map<string, Map<string, number>>();
+const TEXTS_KEPT = 4;
 
 function clusterFrequency(index: TopicIndex, w: string): number {
   let byWord = clusterFrequencies.get(index);
-  if (!byWord) clusterFrequencies.set(index, (byWord = new Map()));
+  if (!byWord) {
+    const texts = JSON.stringify(index.clusterText);
+    byWord = frequenciesByText.get(texts);
+    if (!byWord) {
+      if (frequenciesByText.size >= TEXTS_KEPT) frequenciesByText.delete(frequenciesByText.keys().next().value!);
+      frequenciesByText.set(texts, (byWord = new Map()));
+    }
+    clusterFrequencies.set(index, byWord);
+  }
   let n = byWord.get(w);
   if (n === undefined) byWord.set(w, (n = index.clusterText.reduce((a, t) => a + (t.includes(w) ? 1 : 0), 0)));
   return n;
@@ -662,6 +693,14 @@ function otherFocusCandidates(ownPack: Pack, packs: Pack[], locale: Locale): str
   const ownCluster = index.packs.find((p) => p.id === ownPack.id)?.cluster;
   const ownText = index.clusterText[[...new Set(index.packs.map((p) => p.cluster))].indexOf(ownCluster!)] ?? '';
   const ownVocabulary = index.packs.filter((p) => p.cluster === ownCluster).flatMap((p) => p.vocabulary).filter((o) => [...o].length >= 2);
+  // Many questions share a focus word: whether the own scenario speaks of it is read once a word.
+  const ownTalk = new Map<string, boolean>();
+  // "当地网点" holds the own scenario's 网点: shared talk, not another topic.
+  const ownSays = (w: string) => {
+    let v = ownTalk.get(w);
+    if (v === undefined) ownTalk.set(w, (v = ownText.includes(w) || ownVocabulary.some((o) => o.includes(w) || w.includes(o))));
+    return v;
+  };
   const out = new Set<string>();
   all.forEach((p, i) => {
     if (index.packs[i].cluster === ownCluster) return;
@@ -669,9 +708,7 @@ function otherFocusCandidates(ownPack: Pack, packs: Pack[], locale: Locale): str
     const theirs = new Set(index.packs[i].vocabulary.filter((w) => (index.specificity.get(w) ?? 0) >= SPECIFIC));
     for (const c of p.cases) {
       for (const w of turnFocus(p, c, 0, all, locale).words) {
-        if ([...w].length < 3 || !theirs.has(w) || ownText.includes(w)) continue;
-        // "当地网点" holds the own scenario's 网点: shared talk, not another topic.
-        if (ownVocabulary.some((o) => o.includes(w) || w.includes(o))) continue;
+        if ([...w].length < 3 || !theirs.has(w) || ownSays(w)) continue;
         out.add(w);
       }
     }
