@@ -866,5 +866,7 @@ export function foreignSubject(text: string, ownPack: Pack, scenarioCase: Scenar
  * cache the grading reads anyway, and leaves what it computes unchanged.
  */
 export function topicWarmSteps(packs: Pack[], locale: Locale): Array<() => void> {
-  return [() => topicIndex(packs, locale), () => bankTerms(packs, locale), () => businessWords(locale), ...packs.map((p) => () => void caseDocs(p, locale))];
+  // Not the cases as documents (caseDocs): only a reply that misses its key points reads them, and a
+  // big pack answered well may never need its thousands of questions segmented.
+  return [() => topicIndex(packs, locale), () => bankTerms(packs, locale), () => businessWords(locale)];
 }
