@@ -1,7 +1,7 @@
 import { pinyin } from 'pinyin-pro';
 import type { Keypoint, Locale } from '../config/scenario.ts';
 import type { KeypointHit, MatchHow } from '../types.ts';
-import { normalise } from './normalise.ts';
+import { normalisation, normalise } from './normalise.ts';
 import { findWord } from './seg.ts';
 
 /** A synonym, normalised once, with what fuzzy and pinyin matching need. */
@@ -68,11 +68,13 @@ export function syllablesOf(norm: string): string[] {
   return out.length === chars.length ? out : chars.map((c) => (pinyin(c, { toneType: 'none', type: 'array', v: true }) as string[])[0] ?? c);
 }
 
-const termCache = new WeakMap<Locale, Map<string, PreparedTerm>>();
+/** Keyed on the locale's normalisation: a term reads the same under every locale that normalises alike. */
+const termCache = new WeakMap<object, Map<string, PreparedTerm>>();
 
 export function prepareTerm(text: string, locale: Locale): PreparedTerm {
-  let byText = termCache.get(locale);
-  if (!byText) termCache.set(locale, (byText = new Map()));
+  const key = normalisation(locale);
+  let byText = termCache.get(key);
+  if (!byText) termCache.set(key, (byText = new Map()));
   let t = byText.get(text);
   if (!t) {
     const norm = normalise(text, locale);

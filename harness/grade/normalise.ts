@@ -34,6 +34,13 @@ interface Variant {
 }
 
 const prepared = new WeakMap<Locale, Prepared>();
+/**
+ * The tables depend only on the locale's numerals, synonyms and lexicon: a
+ * locale loaded again (each run in one process loads its own) finds them,
+ * and the texts they have already normalised, by that content.
+ */
+const preparedByContent = new Map<string, Prepared>();
+const CONTENT_LIMIT = 8;
 const CACHE_LIMIT = 20_000;
 
 /** Punctuation and spaces go, except one space between two Latin words ("mobile banking"): a word boundary the lexicon needs. */
@@ -54,6 +61,23 @@ function escapeRegExp(s: string): string {
 function prepare(locale: Locale): Prepared {
   let p = prepared.get(locale);
   if (p) return p;
+  const content = JSON.stringify([locale.numerals ?? null, locale.synonyms ?? null, locale.lexicon ?? null]);
+  p = preparedByContent.get(content);
+  if (!p) {
+    p = prepareTables(locale);
+    if (preparedByContent.size >= CONTENT_LIMIT) preparedByContent.delete(preparedByContent.keys().next().value!);
+    preparedByContent.set(content, p);
+  }
+  prepared.set(locale, p);
+  return p;
+}
+
+/** The same tables for any locale with the same numerals, synonyms and lexicon: what caches of normalised words may be keyed on. */
+export function normalisation(locale: Locale): object {
+  return prepare(locale);
+}
+
+function prepareTables(locale: Locale): Prepared {
   const digits: Record<string, string> = { ...builtinDigits };
   for (const [k, v] of Object.entries(locale.numerals ?? {})) {
     // Only single digits belong here; 十 and friends are positional and handled below.
@@ -61,7 +85,7 @@ function prepare(locale: Locale): Prepared {
   }
   const chars = [...new Set([...Object.keys(digits), ...Object.keys(units)])].map(escapeRegExp).join('');
   const numeralRun = new RegExp(`[${chars}]+`, 'g');
-  p = { digits, numeralRun, synonyms: new Map(), synonymIndex: null, cache: new Map() };
+  const p: Prepared = { digits, numeralRun, synonyms: new Map(), synonymIndex: null, cache: new Map() };
   // The lexicon's groups read every word as the group's first; `synonyms` is the older one-by-one form.
   const pairs: [string, string][] = Object.entries(locale.synonyms ?? {});
   for (const group of locale.lexicon ?? []) for (const variant of group.slice(1)) pairs.push([variant, group[0]]);
@@ -83,7 +107,6 @@ function prepare(locale: Locale): Prepared {
       p.synonymIndex.set(v[0], list);
     }
   }
-  prepared.set(locale, p);
   return p;
 }
 

@@ -15,6 +15,8 @@ export interface LocalePhrases {
 }
 
 const cache = new WeakMap<Locale, LocalePhrases>();
+/** A phrase's readings depend on its characters alone: kept across locales (each run loads its own). */
+const phraseReadings = new Map<string, string[][]>();
 
 /** Words of a bot asking for the customer's data, beyond a case's own `replies[].when`. */
 export const dataWords = ['卡号', '身份证号', '证件号', '手机号', '手机号码', '验证码', '账号', '密码', '姓名', '位置信息', '所在城市', '街道', '详细地址', '工单号', '联系方式'];
@@ -26,7 +28,11 @@ export function localePhrases(locale: Locale): LocalePhrases {
   if (!p) {
     const n = (list: string[] | undefined) => [...new Set((list ?? []).map((s) => normalise(s, locale)).filter(Boolean))];
     p = { fallback: n(locale.fallback), handoff: n(locale.handoff), clarify: n(locale.clarify), related: [...new Set((locale.related ?? []).map((s) => s.normalize('NFKC')))], readings: new Map() };
-    for (const phrase of [...p.fallback, ...p.handoff, ...p.clarify]) p.readings.set(phrase, readingsOf(phrase));
+    for (const phrase of [...p.fallback, ...p.handoff, ...p.clarify]) {
+      let r = phraseReadings.get(phrase);
+      if (!r) phraseReadings.set(phrase, (r = readingsOf(phrase)));
+      p.readings.set(phrase, r);
+    }
     cache.set(locale, p);
   }
   return p;

@@ -156,15 +156,26 @@ function computePackEvidence(replyNorm: string, packs: Pack[], locale: Locale): 
   const index = topicIndex(packs, locale);
   const present = finderFor(index, () => index.packs.flatMap((p) => p.keypoints.flatMap((kp) => [...kp.any, ...kp.all].map((t) => t.norm)))).find(replyNorm);
   const touched = holdersOf(index, () => index.packs.flatMap((p) => p.keypoints.flatMap((kp) => kp.any.map((t) => [t.norm, kp] as const))), present);
+  // The touched key points of each pack, in the pack's order: a reply touches a few of hundreds.
+  const places = keypointPlaces(index);
+  const byPack: Array<number[] | undefined> = [];
+  for (const kp of touched) for (const [pack, at] of places.get(kp)?.owners ?? []) (byPack[pack] ??= []).push(at);
   const out: PackEvidence[] = [];
-  for (const p of index.packs) {
+  for (let i = 0; i < index.packs.length; i++) {
+    const p = index.packs[i];
+    const at = byPack[i];
+    if (!at) {
+      out.push({ pack: p.id, score: 0, keypoints: 0, specific: 0, specificWords: [], terms: [] });
+      continue;
+    }
+    at.sort((a, b) => a - b);
     // Each distinct word votes once per pack, however many key points list it:
     // 手机银行 in ten key points is still one generic word.
     const words = new Map<string, { text: string; spec: number; weight: number }>();
     let keypoints = 0;
-    for (const kp of p.keypoints) {
-      if (!touched.has(kp)) continue;
-      const found = kp.any.filter((t) => present.has(t.norm) && termSpecificity(index, t) > 0);
+    for (const k of at) {
+      const kp = p.keypoints[k];
+      const found = places.get(kp)!.voting.filter((t) => present.has(t.norm));
       if (found.length === 0 || kp.all.some((t) => !present.has(t.norm))) continue;
       keypoints++;
       for (const t of found) {
@@ -186,17 +197,56 @@ function computePackEvidence(replyNorm: string, packs: Pack[], locale: Locale): 
   return out.sort((a, b) => b.score - a.score);
 }
 
-const scenarioCache = new WeakMap<TopicIndex, Map<string, { sameScenario: Set<string>; ownVocabulary: string[] }>>();
+interface KeypointPlace {
+  /** Each pack that lists the key point, and its place there. */
+  owners: Array<[pack: number, at: number]>;
+  /** Its synonyms that say something of a scenario (not service words). */
+  voting: PreparedTerm[];
+}
+
+const placesCache = new WeakMap<TopicIndex, Map<PreparedKeypoint, KeypointPlace>>();
+
+/** Where each key point of the index sits, and which of its synonyms vote: read once per index. */
+function keypointPlaces(index: TopicIndex): Map<PreparedKeypoint, KeypointPlace> {
+  let places = placesCache.get(index);
+  if (!places) {
+    const table = new Map<PreparedKeypoint, KeypointPlace>();
+    index.packs.forEach((p, i) =>
+      p.keypoints.forEach((kp, at) => {
+        const place = table.get(kp);
+        if (place) place.owners.push([i, at]);
+        else table.set(kp, { owners: [[i, at]], voting: kp.any.filter((t) => termSpecificity(index, t) > 0) });
+      }),
+    );
+    placesCache.set(index, (places = table));
+  }
+  return places;
+}
+
+interface Scenario {
+  sameScenario: Set<string>;
+  /** Does a word contain, or sit inside, a word of the own vocabulary (read once per word). */
+  shared: (w: string) => boolean;
+}
+
+const scenarioCache = new WeakMap<TopicIndex, Map<string, Scenario>>();
 
 /** The packs on the same scenario as a pack, and their vocabulary (once per pack set). */
-function scenarioOf(index: TopicIndex, packId: string): { sameScenario: Set<string>; ownVocabulary: string[] } {
+function scenarioOf(index: TopicIndex, packId: string): Scenario {
   let byPack = scenarioCache.get(index);
   if (!byPack) scenarioCache.set(index, (byPack = new Map()));
   let s = byPack.get(packId);
   if (!s) {
     const ownCluster = index.packs.find((p) => p.id === packId)?.cluster;
     const same = index.packs.filter((p) => p.cluster === ownCluster);
-    s = { sameScenario: new Set(same.map((p) => p.id)), ownVocabulary: [...new Set(same.flatMap((p) => p.vocabulary))] };
+    const ownVocabulary = [...new Set(same.flatMap((p) => p.vocabulary))];
+    const seen = new Map<string, boolean>();
+    const shared = (w: string) => {
+      let v = seen.get(w);
+      if (v === undefined) seen.set(w, (v = ownVocabulary.some((o) => o.includes(w) || w.includes(o))));
+      return v;
+    };
+    s = { sameScenario: new Set(same.map((p) => p.id)), shared };
     byPack.set(packId, s);
   }
   return s;
@@ -245,14 +295,14 @@ export function topicVerdict(
   const all = packs.includes(ownPack) ? packs : [...packs, ownPack];
   const evidence = packEvidence(replyNorm, all, locale);
   const index = topicIndex(all, locale);
-  const { sameScenario, ownVocabulary } = scenarioOf(index, ownPack.id);
+  const { sameScenario, shared } = scenarioOf(index, ownPack.id);
   // A pack on the same scenario speaks for the reply's own topic.
   const mine = evidence.filter((e) => sameScenario.has(e.pack)).sort((a, b) => b.score - a.score)[0];
   const own = Math.max(mine?.score ?? 0, ownTurnEvidence);
   const best = evidence.find((e) => !sameScenario.has(e.pack));
   const other = best?.score ?? 0;
   const unrelated = own === 0;
-  const foreign = (e: PackEvidence) => e.specificWords.filter((w) => !ownVocabulary.some((o) => o.includes(w) || w.includes(o))).length;
+  const foreign = (e: PackEvidence) => e.specificWords.filter((w) => !shared(w)).length;
   const theirs = best ? foreign(best) : 0;
   // Specific words of any other scenario, not only the strongest one's.
   const anyOther = Math.max(0, ...evidence.filter((e) => !sameScenario.has(e.pack)).map(foreign));
@@ -334,10 +384,21 @@ export function turnFocus(pack: Pack, scenarioCase: ScenarioCaseLike, turnIndex:
 
 /** How many scenarios' texts use a word: read once per word and pack set. */
 const clusterFrequencies = new WeakMap<TopicIndex, Map<string, number>>();
+/** The counts depend on the scenarios' texts alone: packs loaded again (each run in one process loads its own) find them by those texts. */
+const frequenciesByText = new Map<string, Map<string, number>>();
+const TEXTS_KEPT = 4;
 
 function clusterFrequency(index: TopicIndex, w: string): number {
   let byWord = clusterFrequencies.get(index);
-  if (!byWord) clusterFrequencies.set(index, (byWord = new Map()));
+  if (!byWord) {
+    const texts = JSON.stringify(index.clusterText);
+    byWord = frequenciesByText.get(texts);
+    if (!byWord) {
+      if (frequenciesByText.size >= TEXTS_KEPT) frequenciesByText.delete(frequenciesByText.keys().next().value!);
+      frequenciesByText.set(texts, (byWord = new Map()));
+    }
+    clusterFrequencies.set(index, byWord);
+  }
   let n = byWord.get(w);
   if (n === undefined) byWord.set(w, (n = index.clusterText.reduce((a, t) => a + (t.includes(w) ? 1 : 0), 0)));
   return n;
@@ -377,7 +438,8 @@ function questionWords(turn: TurnLike, locale: Locale): Set<string> {
  * every case of a large pack.
  */
 interface CaseDocs {
-  docs: Array<{ case: string; set: Set<string>; asked: string[] }>;
+  /** Each case's words as a set, and as a list in the set's order. */
+  docs: Array<{ case: string; set: Set<string>; words: string[]; asked: string[] }>;
   /** Case object → its document. */
   at: Map<object, number>;
   /** Word → how many documents hold it. */
@@ -399,7 +461,7 @@ function caseDocs(pack: Pack, locale: Locale): CaseDocs {
     if (!c.turns[0]) continue;
     const i = d.docs.length;
     const set = questionWords(c.turns[0], locale);
-    d.docs.push({ case: c.id, set, asked: askedWords(c.turns[0], locale) });
+    d.docs.push({ case: c.id, set, words: [...set], asked: askedWords(c.turns[0], locale) });
     d.at.set(c, i);
     for (const w of set) {
       d.df.set(w, (d.df.get(w) ?? 0) + 1);
@@ -447,7 +509,12 @@ function caseTerms(pack: Pack, scenarioCase: ScenarioCaseLike, turnIndex: number
   const ownFirst = ownDoc >= 0 ? docs.docs[ownDoc].set : undefined;
   const n = others + 1;
   // Documents holding the word: the other cases' first questions, and this turn.
-  const weight = (w: string) => Math.log(n / ((docs.df.get(w) ?? 0) - (ownFirst?.has(w) ? 1 : 0) + (own.has(w) ? 1 : 0)));
+  const weights = new Map<string, number>();
+  const weight = (w: string) => {
+    let v = weights.get(w);
+    if (v === undefined) weights.set(w, (v = Math.log(n / ((docs.df.get(w) ?? 0) - (ownFirst?.has(w) ? 1 : 0) + (own.has(w) ? 1 : 0)))));
+    return v;
+  };
   const caseWords = new Map([...own].map((w) => [w, weight(w)] as [string, number]).filter(([, v]) => v > 0));
   // "你们乱扣我卡里的钱，我要投诉" asks "我要投诉" too: answering how to complain answers it.
   const told = [turn.say, ...turn.paraphrases].map((t) => normalise(t, locale)).join('|');
@@ -502,7 +569,7 @@ export function siblingCaseIn(norm: string, focus: Focus): SiblingEvidence | nul
   for (const w of said) for (const i of s.docs.holders.get(w) ?? []) if (i !== s.own) touched.add(i);
   let best: { doc: number; score: number; named: string[] } | null = null;
   for (const i of [...touched].sort((a, b) => a - b)) {
-    const all = [...s.docs.docs[i].set].filter((w) => said.has(w));
+    const all = s.docs.docs[i].words.filter((w) => said.has(w));
     const named = all.filter((w) => !all.some((o) => o !== w && o.includes(w)));
     const score = named.reduce((a, w) => a + s.weight(w), 0);
     if (score > 0 && (!best || score > best.score)) best = { doc: i, score, named };
@@ -626,6 +693,14 @@ function otherFocusCandidates(ownPack: Pack, packs: Pack[], locale: Locale): str
   const ownCluster = index.packs.find((p) => p.id === ownPack.id)?.cluster;
   const ownText = index.clusterText[[...new Set(index.packs.map((p) => p.cluster))].indexOf(ownCluster!)] ?? '';
   const ownVocabulary = index.packs.filter((p) => p.cluster === ownCluster).flatMap((p) => p.vocabulary).filter((o) => [...o].length >= 2);
+  // Many questions share a focus word: whether the own scenario speaks of it is read once a word.
+  const ownTalk = new Map<string, boolean>();
+  // "当地网点" holds the own scenario's 网点: shared talk, not another topic.
+  const ownSays = (w: string) => {
+    let v = ownTalk.get(w);
+    if (v === undefined) ownTalk.set(w, (v = ownText.includes(w) || ownVocabulary.some((o) => o.includes(w) || w.includes(o))));
+    return v;
+  };
   const out = new Set<string>();
   all.forEach((p, i) => {
     if (index.packs[i].cluster === ownCluster) return;
@@ -633,9 +708,7 @@ function otherFocusCandidates(ownPack: Pack, packs: Pack[], locale: Locale): str
     const theirs = new Set(index.packs[i].vocabulary.filter((w) => (index.specificity.get(w) ?? 0) >= SPECIFIC));
     for (const c of p.cases) {
       for (const w of turnFocus(p, c, 0, all, locale).words) {
-        if ([...w].length < 3 || !theirs.has(w) || ownText.includes(w)) continue;
-        // "当地网点" holds the own scenario's 网点: shared talk, not another topic.
-        if (ownVocabulary.some((o) => o.includes(w) || w.includes(o))) continue;
+        if ([...w].length < 3 || !theirs.has(w) || ownSays(w)) continue;
         out.add(w);
       }
     }
@@ -649,6 +722,23 @@ function otherFocusCandidates(ownPack: Pack, packs: Pack[], locale: Locale): str
  * account-opening question, "修改密码" in one to a lost card.
  */
 const businessCache = new WeakMap<Pack[], WeakMap<object, string[]>>();
+const outsideCache = new WeakMap<Pack[], WeakMap<Pack, string[]>>();
+
+/** The locale's businesses the own scenario never names: once per pack, as its scenario's text is long (a big pack's thousands of questions). */
+function businessesOutside(ownPack: Pack, packs: Pack[], locale: Locale): string[] {
+  let byPack = outsideCache.get(packs);
+  if (!byPack) outsideCache.set(packs, (byPack = new WeakMap()));
+  let outside = byPack.get(ownPack);
+  if (!outside) {
+    const all = packs.includes(ownPack) ? packs : [...packs, ownPack];
+    const index = topicIndex(all, locale);
+    const ownCluster = index.packs.find((p) => p.id === ownPack.id)?.cluster;
+    const ownText = index.clusterText[[...new Set(index.packs.map((p) => p.cluster))].indexOf(ownCluster!)] ?? '';
+    outside = [...new Set((locale.businesses ?? []).map((b) => normalise(b, locale)).filter((b) => b && !ownText.includes(b)))];
+    byPack.set(ownPack, outside);
+  }
+  return outside;
+}
 
 export function otherBusinesses(norm: string, ownPack: Pack, scenarioCase: ScenarioCaseLike, turnIndex: number, packs: Pack[], locale: Locale): string[] {
   const turn = scenarioCase.turns[turnIndex];
@@ -658,12 +748,8 @@ export function otherBusinesses(norm: string, ownPack: Pack, scenarioCase: Scena
   if (!byTurn) businessCache.set(packs, (byTurn = new WeakMap()));
   let candidates = byTurn.get(turn);
   if (!candidates) {
-    const all = packs.includes(ownPack) ? packs : [...packs, ownPack];
-    const index = topicIndex(all, locale);
-    const ownCluster = index.packs.find((p) => p.id === ownPack.id)?.cluster;
-    const ownText = index.clusterText[[...new Set(index.packs.map((p) => p.cluster))].indexOf(ownCluster!)] ?? '';
     const asked = [turn.say, ...turn.paraphrases].map((t) => normalise(t, locale)).join('|');
-    candidates = [...new Set(locale.businesses.map((b) => normalise(b, locale)).filter((b) => b && !ownText.includes(b) && !asked.includes(b)))];
+    candidates = businessesOutside(ownPack, packs, locale).filter((b) => !asked.includes(b));
     byTurn.set(turn, candidates);
   }
   return candidates.filter((b) => norm.includes(b) && mentions(norm, b));
@@ -780,5 +866,7 @@ export function foreignSubject(text: string, ownPack: Pack, scenarioCase: Scenar
  * cache the grading reads anyway, and leaves what it computes unchanged.
  */
 export function topicWarmSteps(packs: Pack[], locale: Locale): Array<() => void> {
-  return [() => topicIndex(packs, locale), () => bankTerms(packs, locale), () => businessWords(locale), ...packs.map((p) => () => void caseDocs(p, locale))];
+  // Not the cases as documents (caseDocs): only a reply that misses its key points reads them, and a
+  // big pack answered well may never need its thousands of questions segmented.
+  return [() => topicIndex(packs, locale), () => bankTerms(packs, locale), () => businessWords(locale)];
 }
