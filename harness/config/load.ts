@@ -44,19 +44,24 @@ function validatePack(source: SourceFile | { problems: ConfigProblem[] }): { val
 
 /** loadPackFile through a cache of validated packs: a file whose bytes were read before is not parsed again. */
 function loadPackCached(file: string, cache: PackCache): { pack?: Pack; problems: ConfigProblem[] } {
+  // Stored before key points are resolved: a shared key point stays one object when read back.
+  const { value, problems } = throughCache(file, cache, 'pack', () => validatePack(readYamlSafe(file)));
+  return value === undefined ? { problems } : { pack: resolveKeypoints(value), problems: [] };
+}
+
+/** `read` of a file through the cache: the entry for the file's bytes if there is one, else `read`, kept when it has no problems. */
+function throughCache<T>(file: string, cache: PackCache, kind: 'pack' | 'locale', read: () => { value?: T; problems: ConfigProblem[] }): { value?: T; problems: ConfigProblem[] } {
   let key: string | null = null;
   try {
-    key = cache.key(readFileSync(file));
+    key = cache.key(readFileSync(file), kind);
   } catch {
-    // unreadable: loadPackFile says why
+    // unreadable: `read` says why
   }
   const hit = key === null ? undefined : cache.get(key);
-  if (hit !== undefined) return { pack: resolveKeypoints(hit), problems: [] };
-  const { value, problems } = validatePack(readYamlSafe(file));
-  if (value === undefined) return { problems };
-  // Stored before key points are resolved: a shared key point stays one object when read back.
-  if (key !== null) cache.set(key, value);
-  return { pack: resolveKeypoints(value), problems: [] };
+  if (hit !== undefined) return { value: hit as T, problems: [] };
+  const r = read();
+  if (key !== null && r.value !== undefined && !r.problems.length) cache.set(key, r.value);
+  return r;
 }
 
 /** Duplicate ids and key-point references: what zod cannot see. Tolerates a pack that failed the schema. */
@@ -211,17 +216,11 @@ function missingLocale(folder: string): ConfigProblem {
 
 /** loadLocaleFile through the cache of validated files. */
 function loadLocaleCached(file: string, cache: PackCache): { locale?: Locale; problems: ConfigProblem[] } {
-  let key: string | null = null;
-  try {
-    key = cache.key(readFileSync(file), 'locale');
-  } catch {
-    // unreadable: loadLocaleFile says why
-  }
-  const hit = key === null ? undefined : cache.get(key);
-  if (hit !== undefined) return { locale: hit as Locale, problems: [] };
-  const r = loadLocaleFile(file);
-  if (key !== null && r.locale && !r.problems.length) cache.set(key, r.locale);
-  return r;
+  const { value, problems } = throughCache(file, cache, 'locale', () => {
+    const r = loadLocaleFile(file);
+    return { value: r.locale, problems: r.problems };
+  });
+  return { locale: value, problems };
 }
 
 export function loadLocaleFile(file: string): { locale?: Locale; problems: ConfigProblem[] } {
