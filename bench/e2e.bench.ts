@@ -221,7 +221,8 @@ async function promptfoo(w: Workload, latencyMs: number, bin: string): Promise<T
 /** Open index.html in Chromium and time it to the load event, and to the first chart drawn. */
 async function openInChromium(file: string): Promise<{ loadMs: number; readyMs: number }> {
   const { chromium } = await import('playwright-core');
-  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium', args: ['--no-sandbox'] });
+  const { resolveChromium, chromiumLaunchOptions } = await import('../adapters/web/browser.ts');
+  const browser = await chromium.launch({ executablePath: (await resolveChromium()).executablePath, ...chromiumLaunchOptions, headless: true });
   try {
     const page = await browser.newPage();
     const t0 = performance.now();

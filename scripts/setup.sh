@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what harness needs on Debian/Ubuntu: npm packages, and the system
-# packages for browser channels (Chromium + a CJK font for screenshots),
+# packages for browser channels (Chromium and its headless shell + a CJK font for screenshots),
 # speech (espeak-ng, sox) and SIP interop tests (baresip, sipp).
 # Safe to run again: it only installs what is missing.
 set -euo pipefail
@@ -19,7 +19,11 @@ need=()
 have() { command -v "$1" >/dev/null 2>&1; }
 have_pkg() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok installed'; }
 # Playwright's own Chromium counts too (npx playwright install chromium).
-if ! have chromium && [ -z "${HARNESS_CHROMIUM:-}" ] && ! ls "${PLAYWRIGHT_BROWSERS_PATH:-$HOME/.cache/ms-playwright}"/chromium-* >/dev/null 2>&1; then need+=(chromium); fi
+# Conversations run in the headless shell (half the CPU of the full browser
+# started headless); the full one is what the browser-switch tests check.
+pw="${PLAYWRIGHT_BROWSERS_PATH:-$HOME/.cache/ms-playwright}"
+if ! have chromium && [ -z "${HARNESS_CHROMIUM:-}" ] && ! ls "$pw"/chromium-* >/dev/null 2>&1; then need+=(chromium); fi
+if ! have chromium-headless-shell && [ -z "${HARNESS_CHROMIUM:-}" ] && ! ls "$pw"/chromium_headless_shell-* >/dev/null 2>&1; then need+=(chromium-headless-shell); fi
 have_pkg fonts-wqy-microhei || have_pkg fonts-noto-cjk || need+=(fonts-wqy-microhei)
 have espeak-ng || need+=(espeak-ng)
 have sox || need+=(sox)

@@ -1,10 +1,11 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { TransportFault } from '../../harness/types.ts';
 
 // Which Chromium to drive: HARNESS_CHROMIUM when set (an explicit choice wins),
 // else Playwright's own download when installed, else the distribution's
-// /usr/bin/chromium. One browser per adapter, launched on first use and
+// headless shell or /usr/bin/chromium. One browser per adapter, launched on first use and
 // relaunched after a crash.
 
 /**
@@ -60,7 +61,7 @@ export class BrowserNotFoundError extends Error {
   constructor(tried: string[]) {
     super(
       `No Chromium found (tried ${tried.join(', ')}). Install one: \`npx playwright install chromium\` ` +
-        '(Playwright\'s own build) or `apt-get install chromium` (the system one), or point HARNESS_CHROMIUM at a Chromium binary.',
+        '(Playwright\'s own build) or `apt-get install chromium-headless-shell` (the system one), or point HARNESS_CHROMIUM at a Chromium binary.',
     );
     this.name = 'BrowserNotFoundError';
   }
@@ -71,7 +72,34 @@ export interface ResolvedChromium {
   source: 'env' | 'playwright' | 'system';
 }
 
-export async function resolveChromium(env: NodeJS.ProcessEnv = process.env, systemPath = '/usr/bin/chromium'): Promise<ResolvedChromium> {
+/**
+ * The system's Chromium builds, best first. Debian's chromium-headless-shell is
+ * the old headless mode that Playwright itself prefers for headless runs: no
+ * browser UI behind each page and no GPU process, about half the CPU of a web
+ * conversation in the full browser started with --headless.
+ */
+export const SYSTEM_CHROMIUMS = ['/usr/lib/chromium/chromium-headless-shell', '/usr/bin/chromium-headless-shell', '/usr/bin/chromium'];
+
+/** Playwright's headless shell installed beside its Chromium (…/chromium-<rev>/… → …/chromium_headless_shell-<rev>/…). */
+function headlessShellBeside(chrome: string): string | undefined {
+  const revision = /^chromium-(\d+)$/.exec(basename(dirname(dirname(chrome))))?.[1];
+  if (!revision) return undefined;
+  const root = join(dirname(dirname(dirname(chrome))), `chromium_headless_shell-${revision}`);
+  let dirs: string[] = [];
+  try {
+    dirs = readdirSync(root);
+  } catch {
+    return undefined;
+  }
+  for (const d of dirs) for (const name of ['chrome-headless-shell', 'headless_shell']) if (existsSync(join(root, d, name))) return join(root, d, name);
+  return undefined;
+}
+
+/**
+ * HARNESS_CHROMIUM when set (an explicit choice wins); else Playwright's own
+ * headless shell or Chromium; else the first of `systemPaths` that exists.
+ */
+export async function resolveChromium(env: NodeJS.ProcessEnv = process.env, systemPaths: string[] = SYSTEM_CHROMIUMS): Promise<ResolvedChromium> {
   const tried: string[] = [];
   const fromEnv = env.HARNESS_CHROMIUM;
   if (fromEnv) {
@@ -85,10 +113,12 @@ export async function resolveChromium(env: NodeJS.ProcessEnv = process.env, syst
   } catch {
     // playwright-core without a browser registry entry: nothing to try
   }
-  if (own && existsSync(own)) return { executablePath: own, source: 'playwright' };
+  if (own && existsSync(own)) return { executablePath: headlessShellBeside(own) ?? own, source: 'playwright' };
   if (own) tried.push(own);
-  if (existsSync(systemPath)) return { executablePath: systemPath, source: 'system' };
-  tried.push(systemPath);
+  for (const path of systemPaths) {
+    if (existsSync(path)) return { executablePath: path, source: 'system' };
+    tried.push(path);
+  }
   throw new BrowserNotFoundError(tried);
 }
 

@@ -1,6 +1,6 @@
 import { chromium } from 'playwright-core';
 import pLimit from 'p-limit';
-import { chromiumLaunchOptions } from '../../adapters/web/browser.ts';
+import { chromiumLaunchOptions, resolveChromium } from '../../adapters/web/browser.ts';
 import { embeddedBanks } from '../../harness/embedded.ts';
 
 // The least a script can do for one web conversation with the demo bank's
@@ -14,7 +14,7 @@ const concurrency = Number(process.argv[3] ?? 4);
 const questions = ['信用卡丢了怎么办？', '怎么查询账户余额？', '附近的网点几点开门？', '怎么开通手机银行？'];
 
 const bank = await (await embeddedBanks.demo()).start({ latencyMs: 0, jitterMs: 0 }, ['web']);
-const browser = await chromium.launch({ executablePath: process.env.HARNESS_CHROMIUM ?? '/usr/bin/chromium', ...chromiumLaunchOptions, headless: true });
+const browser = await chromium.launch({ executablePath: (await resolveChromium()).executablePath, ...chromiumLaunchOptions, headless: true });
 let replies = 0;
 try {
   const limit = pLimit(concurrency);

@@ -1,7 +1,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { chromium, type Browser, type LaunchOptions } from 'playwright-core';
 import { afterEach, describe, expect, it } from 'vitest';
-import { HARNESS_DISABLED_FEATURES, PLAYWRIGHT_DISABLED_FEATURES, SharedBrowser, chromiumLaunchOptions, resolveChromium } from '../../../adapters/web/browser.ts';
+import { HARNESS_DISABLED_FEATURES, PLAYWRIGHT_DISABLED_FEATURES, SYSTEM_CHROMIUMS, SharedBrowser, chromiumLaunchOptions, resolveChromium } from '../../../adapters/web/browser.ts';
 
 // The harness's Chromium switches: Playwright's own --disable-features stays
 // in force (Chromium reads only the last one on its command line), and a page
@@ -23,9 +23,9 @@ function children(): Set<number> {
 }
 
 /** Launches Chromium and returns the command line it was started with. */
-async function launchSeen(options: LaunchOptions): Promise<{ browser: Browser; command: string[] }> {
+async function launchSeen(options: LaunchOptions, executablePath?: string): Promise<{ browser: Browser; command: string[] }> {
   const before = children();
-  const browser = await chromium.launch({ executablePath: (await resolveChromium()).executablePath, headless: true, ...options });
+  const browser = await chromium.launch({ executablePath: executablePath ?? (await resolveChromium()).executablePath, headless: true, ...options });
   const pid = [...children()].find((p) => !before.has(p));
   const command = pid ? readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(Boolean) : [];
   return { browser, command };
@@ -68,10 +68,14 @@ describe('Chromium switches', () => {
   });
 
   it('opens a page without a hidden address-bar WebUI beside it', async () => {
-    const plain = await launchSeen({});
-    browsers.push(plain.browser);
-    // Without the switch, headless Chromium preloads the omnibox pop-up with each window.
+    // The full browser (not the headless shell, which has no address bar)
+    // preloads the omnibox pop-up with each window unless told not to.
+    const full = SYSTEM_CHROMIUMS[SYSTEM_CHROMIUMS.length - 1];
+    const plain = await launchSeen({}, full);
+    const ours = await launchSeen(chromiumLaunchOptions, full);
+    browsers.push(plain.browser, ours.browser);
     expect((await hiddenTargets(plain.browser)).some((t) => t.includes('omnibox'))).toBe(true);
+    expect(await hiddenTargets(ours.browser)).toEqual([]);
     const shared = new SharedBrowser();
     try {
       expect(await hiddenTargets(await shared.get())).toEqual([]);

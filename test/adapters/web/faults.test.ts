@@ -1,4 +1,5 @@
-import { existsSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveChromium } from '../../../adapters/web/browser.ts';
@@ -86,18 +87,41 @@ describe('evidence', () => {
 
 describe('finding a browser', () => {
   it('names both install routes when no Chromium exists', async () => {
-    const err = await resolveChromium({ HARNESS_CHROMIUM: '/nonexistent/chrome' }, '/nonexistent/chromium').catch((e) => e);
+    const err = await resolveChromium({ HARNESS_CHROMIUM: '/nonexistent/chrome' }, ['/nonexistent/chromium-headless-shell', '/nonexistent/chromium']).catch((e) => e);
     // Where Playwright's own build is installed it is found instead: that is fine too.
     if (err instanceof Error) {
       expect(err.message).toContain('npx playwright install chromium');
       expect(err.message).toContain('apt-get install chromium');
       expect(err.message).toContain('HARNESS_CHROMIUM=/nonexistent/chrome');
+      expect(err.message).toContain('/nonexistent/chromium-headless-shell');
     } else {
       expect(err.source).toBe('playwright');
     }
   });
 
+  it("takes the first system build that exists: the headless shell before the full browser", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'chromiums-'));
+    try {
+      const shell = join(dir, 'chromium-headless-shell');
+      const full = join(dir, 'chromium');
+      writeFileSync(full, '');
+      const paths = [join(dir, 'missing-shell'), shell, full];
+      const before = await resolveChromium({}, paths);
+      writeFileSync(shell, '');
+      const after = await resolveChromium({}, paths);
+      // Where Playwright's own build is installed it is found first: that is fine too.
+      if (before.source === 'system') {
+        expect(before.executablePath).toBe(full);
+        expect(after.executablePath).toBe(shell);
+      } else {
+        expect(before.source).toBe('playwright');
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('prefers HARNESS_CHROMIUM when it points at a binary', async () => {
-    expect(await resolveChromium({ HARNESS_CHROMIUM: '/usr/bin/chromium' }, '/nonexistent')).toEqual({ executablePath: '/usr/bin/chromium', source: 'env' });
+    expect(await resolveChromium({ HARNESS_CHROMIUM: '/usr/bin/chromium' }, ['/nonexistent'])).toEqual({ executablePath: '/usr/bin/chromium', source: 'env' });
   });
 });
