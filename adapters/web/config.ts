@@ -40,10 +40,10 @@ export const webConfigShape = {
     .default(false)
     .describe("Open the next conversation's chat (page, open steps, welcome) while this one talks: faster, but one extra chat session at the bank"),
   isolation: z
-    .enum(['context', 'page'])
+    .enum(['context', 'page', 'tab'])
     .default('context')
     .describe(
-      'context: a fresh browser context per conversation (nothing shared). page: contexts are reused, one conversation at a time each, with a new page and cookies, permissions and every origin\'s storage cleared between conversations — less CPU per conversation; the browser\'s HTTP cache is kept',
+      'context: a fresh browser context per conversation (nothing shared). page: contexts are reused, one conversation at a time each, with a new page and cookies, permissions and every origin\'s storage cleared between conversations — less CPU per conversation; the browser\'s HTTP cache is kept. tab: as page, but the page itself is kept at about:blank with its session storage cleared, so its renderer process serves the next conversation — less CPU still',
     ),
   maxWaitMs: z.number().int().positive().default(20_000).describe('Give up waiting for a reply after this long'),
   screenshots: z.boolean().optional().describe('A screenshot after every turn (default: the run option)'),

@@ -14,8 +14,11 @@ import type { WebFlavour } from './session.ts';
 // With `isolation: page` a context outlives its conversation: when one ends,
 // its page closes, cookies, permissions and the storage of every origin it
 // visited are cleared, and the context waits for the next conversation (one
-// at a time each); its trace is kept in chunks, one per conversation. A
-// context whose conversation failed or crashed is closed, not reused.
+// at a time each); its trace is kept in chunks, one per conversation. With
+// `isolation: tab` the page outlives it too: it goes to about:blank and its
+// renderer process serves the next conversation, which saves starting one
+// per conversation (a quarter of a demo web conversation's CPU). A context
+// whose conversation failed or crashed is closed, not reused.
 
 export interface BlankPage {
   context: BrowserContext;
@@ -24,14 +27,22 @@ export interface BlankPage {
   crashed(): boolean;
   /** With `prewarm`: the chat already opened on this page (welcome settled). */
   frame?: Frame;
-  /** The context goes back to the pool when the conversation ends (`isolation: page`). */
+  /** The context goes back to the pool when the conversation ends (`isolation: page` or `tab`). */
   reusable: boolean;
+  /** Stops watching the page for a crash (a kept tab serves the next conversation). */
+  unwatch(): void;
+}
+
+interface Idle {
+  context: BrowserContext;
+  /** isolation: tab — the page, at about:blank, for the next conversation. */
+  page?: Page;
 }
 
 export class BlankPages {
   private spare: Promise<BlankPage> | undefined;
-  /** isolation: page — contexts whose conversation ended, storage cleared, tracing started. */
-  private idle: BrowserContext[] = [];
+  /** isolation: page or tab — contexts whose conversation ended, storage cleared. */
+  private idle: Idle[] = [];
   private closed = false;
 
   constructor(
@@ -44,13 +55,14 @@ export class BlankPages {
   ) {}
 
   private async make(): Promise<BlankPage> {
-    const reusable = this.config.isolation === 'page';
+    const reusable = this.config.isolation !== 'context';
     const tracing = this.env.options.trace !== 'off';
-    for (let context = this.idle.pop(); context; context = this.idle.pop()) {
+    for (let kept = this.idle.pop(); kept; kept = this.idle.pop()) {
+      const { context, page } = kept;
       if (!context.browser()?.isConnected()) continue;
       try {
         if (tracing) await context.tracing.startChunk();
-        return await this.blank(context, tracing, true);
+        return await this.blank(context, tracing, true, page && !page.isClosed() ? page : undefined);
       } catch {
         await context.close().catch(() => {});
       }
@@ -81,13 +93,15 @@ export class BlankPages {
     }
   }
 
-  private async blank(context: BrowserContext, tracing: boolean, reusable: boolean): Promise<BlankPage> {
-    const page = await context.newPage();
+  private async blank(context: BrowserContext, tracing: boolean, reusable: boolean, kept?: Page): Promise<BlankPage> {
+    const page = kept ?? (await context.newPage());
     let crashed = false;
-    page.on('crash', () => (crashed = true));
+    const onCrash = () => (crashed = true);
+    page.on('crash', onCrash);
     const isCrashed = () => crashed;
+    const unwatch = () => void page.off('crash', onCrash);
     const frame = this.prewarm ? await this.prewarm(page, isCrashed) : undefined;
-    return { context, page, tracing, crashed: isCrashed, frame, reusable };
+    return { context, page, tracing, crashed: isCrashed, frame, reusable, unwatch };
   }
 
   /**
@@ -103,11 +117,13 @@ export class BlankPages {
     } catch {
       // a crashed browser has no trace to give
     }
-    if (!blank.reusable || failed || blank.crashed() || this.closed || !(await clearForNext(context, page))) {
+    blank.unwatch();
+    const keepTab = this.config.isolation === 'tab';
+    if (!blank.reusable || failed || blank.crashed() || this.closed || !(await clearForNext(context, page, keepTab))) {
       await context.close().catch(() => {});
       return;
     }
-    this.idle.push(context);
+    this.idle.push({ context, page: keepTab ? page : undefined });
   }
 
   /** A blank page for the next conversation; the one after is started at once. */
@@ -127,12 +143,16 @@ export class BlankPages {
     const spare = await this.spare?.catch(() => undefined);
     this.spare = undefined;
     await spare?.context.close().catch(() => {});
-    await Promise.all(this.idle.splice(0).map((c) => c.close().catch(() => {})));
+    await Promise.all(this.idle.splice(0).map((c) => c.context.close().catch(() => {})));
   }
 }
 
-/** Close the page and clear what the next conversation must not see: cookies, permissions, every visited origin's storage. False when it could not. */
-async function clearForNext(context: BrowserContext, page: Page): Promise<boolean> {
+/**
+ * Clear what the next conversation must not see: cookies, permissions, every
+ * visited origin's storage. The page is closed, or with `keepTab` left at
+ * about:blank. False when it could not.
+ */
+async function clearForNext(context: BrowserContext, page: Page, keepTab: boolean): Promise<boolean> {
   try {
     const origins = new Set<string>();
     for (const f of page.frames()) {
@@ -143,10 +163,13 @@ async function clearForNext(context: BrowserContext, page: Page): Promise<boolea
         // about:blank and the like hold nothing
       }
     }
+    // Away first, so what the widget writes as it unloads is cleared as well.
+    // 'all' covers the tab's session storage too (the isolation tests check it).
+    if (keepTab) await page.goto('about:blank');
     const cdp = await context.newCDPSession(page);
     for (const origin of origins) await cdp.send('Storage.clearDataForOrigin', { origin, storageTypes: 'all' });
     await cdp.detach();
-    await page.close();
+    if (!keepTab) await page.close();
     await context.clearCookies();
     await context.clearPermissions();
     return true;
@@ -154,3 +177,4 @@ async function clearForNext(context: BrowserContext, page: Page): Promise<boolea
     return false;
   }
 }
+

@@ -30,7 +30,6 @@ export interface WebFlavour {
 const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 export class WebSession implements Session {
-  private crashed = false;
   private shots = 0;
   private closed = false;
   private seen: TurnSeen | undefined;
@@ -46,14 +45,17 @@ export class WebSession implements Session {
     private readonly warn: Warn,
   ) {}
 
+  /** The page crashed (watched by the pool for as long as this conversation holds it). */
+  private get crashed(): boolean {
+    return this.blank.crashed();
+  }
+
   static async open(pages: BlankPages, config: WebConfig, env: AdapterEnv, ctx: AdapterContext, warn: Warn = () => {}): Promise<WebSession> {
     const blank = await pages.take();
     const { page, crashed, frame: warm } = blank;
     try {
       const frame = warm ?? (await openChat(page, config, crashed));
       const session = new WebSession(config, env, ctx, pages, blank, page, frame, warn);
-      page.on('crash', () => (session.crashed = true));
-      session.crashed = crashed();
       if (session.crashed) throw new TransportFault('crashed', 'the page crashed while the chat was opening');
       return session;
     } catch (err) {

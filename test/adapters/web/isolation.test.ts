@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { webConfigSchema } from '../../../adapters/web/config.ts';
 import { createWebAdapter } from '../../../adapters/web/index.ts';
 import type { Adapter } from '../../../harness/types.ts';
-import { fileBrowser, never, say, testCtx, testEnv } from '../../helpers/web.ts';
+import { descendants, fileBrowser, never, say, testCtx, testEnv } from '../../helpers/web.ts';
 
 // `isolation: page` reuses browser contexts between conversations: what a
 // chat widget remembers of a visitor (a session cookie, localStorage,
@@ -66,7 +66,7 @@ afterAll(async () => {
   rmSync(evidence, { recursive: true, force: true });
 });
 
-const adapter = (isolation: 'context' | 'page', trace: 'off' | 'on-failure' | 'on' = 'off') => {
+const adapter = (isolation: 'context' | 'page' | 'tab', trace: 'off' | 'on-failure' | 'on' = 'off') => {
   const config = webConfigSchema.parse({ url, isolation, settleMs: 100, selectors: { input: 'textarea.input', send: 'button.send', botMessage: '.msg.bot' } });
   const a = createWebAdapter(config, testEnv({ trace }), {}, browser);
   adapters.push(a);
@@ -80,19 +80,39 @@ async function converse(a: Adapter, text: string, dir = evidence): Promise<strin
   return r.text;
 }
 
-describe('isolation: page', () => {
+describe('isolation: page and tab', () => {
   it('defaults to a fresh context per conversation', () => {
     expect(webConfigSchema.parse({ url, selectors: { input: 'x', botMessage: 'y' } }).isolation).toBe('context');
   });
 
-  it('clears cookies, localStorage, sessionStorage and IndexedDB between conversations, keeping the HTTP cache', async () => {
-    const a = adapter('page');
-    widgetLoads = 0;
-    expect(await converse(a, '信用卡年费怎么收？')).toBe('您好，新访客');
-    for (const q of ['怎么查余额？', '网点几点开门？']) expect(await converse(a, q)).toBe('您好，新访客');
-    // A context served more than one conversation: the widget's script came from its cache
-    // (the next conversation's page is made while one talks, so two contexts take turns).
-    expect(widgetLoads).toBeLessThan(3);
+  for (const isolation of ['page', 'tab'] as const) {
+    it(`${isolation}: clears cookies, localStorage, sessionStorage and IndexedDB between conversations, keeping the HTTP cache`, async () => {
+      const a = adapter(isolation);
+      widgetLoads = 0;
+      expect(await converse(a, '信用卡年费怎么收？')).toBe('您好，新访客');
+      for (const q of ['怎么查余额？', '网点几点开门？']) expect(await converse(a, q)).toBe('您好，新访客');
+      // A context served more than one conversation: the widget's script came from its cache
+      // (the next conversation's page is made while one talks, so two contexts take turns).
+      expect(widgetLoads).toBeLessThan(3);
+    });
+  }
+
+  it('tab: the kept pages\' renderer processes serve the next conversations; page: each conversation starts one', async () => {
+    const renderers = () => new Set(descendants().filter((p) => p.cmd.includes('--type=renderer')).map((p) => p.pid));
+    const started = async (isolation: 'page' | 'tab') => {
+      const a = adapter(isolation);
+      const before = renderers();
+      const seen = new Set<number>();
+      for (const q of ['信用卡年费怎么收？', '怎么查余额？', '网点几点开门？', '怎么开通手机银行？', '转账限额是多少？']) {
+        expect(await converse(a, q)).toBe('您好，新访客');
+        for (const pid of renderers()) if (!before.has(pid)) seen.add(pid);
+      }
+      await a.dispose();
+      return seen.size;
+    };
+    // Two pages take turns (the next one is made while a conversation talks).
+    expect(await started('tab')).toBeLessThanOrEqual(2);
+    expect(await started('page')).toBeGreaterThanOrEqual(4);
   });
 
   it('keeps the trace of each conversation on its own with --trace on', async () => {
