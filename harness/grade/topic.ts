@@ -359,16 +359,13 @@ export function turnFocus(pack: Pack, scenarioCase: ScenarioCaseLike, turnIndex:
     const maxDf = n >= 6 ? 2 : 1;
     const df = (w: string) => clusterFrequency(index, w);
     const candidates = new Set<string>();
+    const { said, names } = packFocusWords(pack, locale);
     // What the question asks persists across its wordings; the story around it is told once.
     for (const w of askedWords(turn, locale)) candidates.add(w);
-    for (const text of [pack.name, pack.intent.description]) {
-      for (const w of segment(normalise(text, locale)).words) candidates.add(w);
-    }
-    for (const t of nameTerms(pack.name)) candidates.add(normalise(t, locale));
+    for (const w of said) candidates.add(w);
     for (const kp of turn.expect.keypoints) for (const a of kp.any) candidates.add(normalise(a, locale));
     const usable = [...candidates].filter((w) => [...w].length >= 2 && !stopWords.has(w) && !serviceWords.has(w) && !/^[0-9a-z ]+$/.test(w));
     // The scenario's name always; then words only this scenario uses, or when there are none, those of at most two.
-    const names = [...nameTerms(pack.name), ...segment(normalise(pack.name, locale)).words].map((t) => normalise(t, locale)).filter((t) => [...t].length >= 2 && !serviceWords.has(t));
     let words = usable.filter((w) => df(w) <= 1);
     if (!words.length) words = usable.filter((w) => df(w) <= maxDf);
     words = [...new Set([...names, ...words])];
@@ -382,13 +379,35 @@ export function turnFocus(pack: Pack, scenarioCase: ScenarioCaseLike, turnIndex:
   return f;
 }
 
+const packFocusCache = new WeakMap<Locale, WeakMap<Pack, { said: string[]; names: string[] }>>();
+
+/**
+ * What the pack says of every one of its questions, read once per pack: the
+ * words of its name and intent and its name's terms (candidates of a focus,
+ * in that order), and its name's words (always in the focus).
+ */
+function packFocusWords(pack: Pack, locale: Locale): { said: string[]; names: string[] } {
+  let byPack = packFocusCache.get(locale);
+  if (!byPack) packFocusCache.set(locale, (byPack = new WeakMap()));
+  let w = byPack.get(pack);
+  if (!w) {
+    const said: string[] = [];
+    for (const text of [pack.name, pack.intent.description]) said.push(...segment(normalise(text, locale)).words);
+    for (const t of nameTerms(pack.name)) said.push(normalise(t, locale));
+    const names = [...nameTerms(pack.name), ...segment(normalise(pack.name, locale)).words].map((t) => normalise(t, locale)).filter((t) => [...t].length >= 2 && !serviceWords.has(t));
+    byPack.set(pack, (w = { said, names }));
+  }
+  return w;
+}
+
 /** How many scenarios' texts use a word: read once per word and pack set. */
 const clusterFrequencies = new WeakMap<TopicIndex, Map<string, number>>();
 /** The counts depend on the scenarios' texts alone: packs loaded again (each run in one process loads its own) find them by those texts. */
 const frequenciesByText = new Map<string, Map<string, number>>();
 const TEXTS_KEPT = 4;
 
-function clusterFrequency(index: TopicIndex, w: string): number {
+/** How many scenarios' texts of the index use the word. */
+export function clusterFrequency(index: TopicIndex, w: string): number {
   let byWord = clusterFrequencies.get(index);
   if (!byWord) {
     const texts = JSON.stringify(index.clusterText);
