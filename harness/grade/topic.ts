@@ -152,14 +152,45 @@ export function packEvidence(replyNorm: string, packs: Pack[], locale: Locale): 
   return result;
 }
 
+/** Evidence by the synonyms a reply holds, per index. */
+const evidenceByWords = new WeakMap<TopicIndex, Map<string, PackEvidence[]>>();
+
 function computePackEvidence(replyNorm: string, packs: Pack[], locale: Locale): PackEvidence[] {
   const index = topicIndex(packs, locale);
   const present = finderFor(index, () => index.packs.flatMap((p) => p.keypoints.flatMap((kp) => [...kp.any, ...kp.all].map((t) => t.norm)))).find(replyNorm);
+  // The evidence depends on which synonyms the reply holds and nothing else of
+  // it: replies that hold the same ones (one answer told for each city) share it.
+  let byWords = evidenceByWords.get(index);
+  if (!byWords) evidenceByWords.set(index, (byWords = new Map()));
+  // Normalised synonyms hold no line breaks.
+  const key = [...present].sort().join('\n');
+  let result = byWords.get(key);
+  if (!result) {
+    result = evidenceOf(present, index);
+    if (byWords.size >= EVIDENCE_CACHE_SIZE) byWords.delete(byWords.keys().next().value!);
+    byWords.set(key, result);
+  }
+  return result;
+}
+
+/** Each pack's evidence from the synonyms found in a reply, strongest first. */
+function evidenceOf(present: Set<string>, index: TopicIndex): PackEvidence[] {
   const touched = holdersOf(index, () => index.packs.flatMap((p) => p.keypoints.flatMap((kp) => kp.any.map((t) => [t.norm, kp] as const))), present);
   // The touched key points of each pack, in the pack's order: a reply touches a few of hundreds.
   const places = keypointPlaces(index);
   const byPack: Array<number[] | undefined> = [];
   for (const kp of touched) for (const [pack, at] of places.get(kp)?.owners ?? []) (byPack[pack] ??= []).push(at);
+  // Each touched key point's voting synonyms found in the reply, as places in its list: read from
+  // the few words found, not by testing every synonym of every touched key point.
+  const foundAt = new Map<PreparedKeypoint, number[]>();
+  const voters = keypointVoters(index);
+  for (const norm of present) {
+    for (const [kp, place] of voters.get(norm) ?? []) {
+      const list = foundAt.get(kp);
+      if (list) list.push(place);
+      else foundAt.set(kp, [place]);
+    }
+  }
   const out: PackEvidence[] = [];
   for (let i = 0; i < index.packs.length; i++) {
     const p = index.packs[i];
@@ -175,8 +206,11 @@ function computePackEvidence(replyNorm: string, packs: Pack[], locale: Locale): 
     let keypoints = 0;
     for (const k of at) {
       const kp = p.keypoints[k];
-      const found = places.get(kp)!.voting.filter((t) => present.has(t.norm));
-      if (found.length === 0 || kp.all.some((t) => !present.has(t.norm))) continue;
+      const inList = foundAt.get(kp);
+      if (!inList || kp.all.some((t) => !present.has(t.norm))) continue;
+      // In the order of the key point's list, as a filter of it would give them.
+      const voting = places.get(kp)!.voting;
+      const found = inList.length === 1 ? [voting[inList[0]]] : inList.sort((a, b) => a - b).map((i) => voting[i]);
       keypoints++;
       for (const t of found) {
         const w = words.get(t.norm);
@@ -221,6 +255,25 @@ function keypointPlaces(index: TopicIndex): Map<PreparedKeypoint, KeypointPlace>
     placesCache.set(index, (places = table));
   }
   return places;
+}
+
+const votersCache = new WeakMap<TopicIndex, Map<string, Array<[PreparedKeypoint, number]>>>();
+
+/** Normalised synonym → each key point whose voting synonyms hold it, and its place there: read once per index. */
+function keypointVoters(index: TopicIndex): Map<string, Array<[PreparedKeypoint, number]>> {
+  let voters = votersCache.get(index);
+  if (!voters) {
+    voters = new Map();
+    for (const [kp, place] of keypointPlaces(index)) {
+      place.voting.forEach((t, i) => {
+        const list = voters!.get(t.norm);
+        if (list) list.push([kp, i]);
+        else voters!.set(t.norm, [[kp, i]]);
+      });
+    }
+    votersCache.set(index, voters);
+  }
+  return voters;
 }
 
 interface Scenario {
