@@ -1,6 +1,7 @@
 import type { Locale } from '../config/scenario.ts';
 import { normalise } from './normalise.ts';
 import { findSyllables, readingsOf, replySyllablesOf } from './match.ts';
+import { firstOccurring } from './terms.ts';
 
 // The locale's phrase lists, normalised once per locale object.
 
@@ -43,7 +44,7 @@ export function localePhrases(locale: Locale): LocalePhrases {
  * sounds the same ("请痪个说法" is "请换个说法" misheard).
  */
 export function findPhrase(norm: string, phrases: string[], heard?: LocalePhrases): string | undefined {
-  const exact = phrases.find((p) => norm.includes(p));
+  const exact = firstOccurring(phrases, norm);
   if (exact || !heard || !norm) return exact;
   const syllables = replySyllablesOf(norm);
   return phrases.find((p) => [...p].length >= 3 && findSyllables(syllables, heard.readings.get(p) ?? []) >= 0);

@@ -1,6 +1,7 @@
 import type { Locale, Pack } from '../config/scenario.ts';
 import { normalise } from './normalise.ts';
 import { mentions, segment } from './seg.ts';
+import { firstOccurring, occurring } from './terms.ts';
 import { askedWords, clusterFrequency, isServiceWord, nameTerms, topicIndex, type TurnLike } from './topic.ts';
 
 // What business a reply opens with. A bank bot states its subject in its first
@@ -98,10 +99,10 @@ export function foreignOpening(text: string, norm: string, pack: Pack, scenarioC
   if (!scenarioCase.turns[turnIndex]) return [];
   // Most replies name no business at all: the whole normalised reply says so before any sentence is read.
   const list = businesses(locale);
-  if (!list.some((b) => norm.includes(b))) return [];
+  if (firstOccurring(list, norm) === undefined) return [];
   const opening = normalise(openingSentence(text), locale);
   if ([...opening].length < 4) return [];
-  const present = list.filter((b) => opening.includes(b));
+  const present = occurring(list, opening);
   if (!present.length) return [];
   const { own, asked } = turnContext(pack, scenarioCase, turnIndex, packs, locale);
   // Most openings name only businesses the question names too: then the opening need not be segmented.

@@ -2,7 +2,7 @@ import type { Keypoint, Locale, Pack } from '../config/scenario.ts';
 import { findSyllables, prepareKeypoint, readingsOf, replySyllablesOf, type PreparedKeypoint, type PreparedTerm } from './match.ts';
 import { normalise } from './normalise.ts';
 import { isEverydayWord, mentions, segment } from './seg.ts';
-import { finderFor, holdersOf, TermFinder } from './terms.ts';
+import { finderFor, holdersOf, occurring, TermFinder } from './terms.ts';
 
 // Which scenario does a reply answer? Every pack's key points (de-duplicated
 // by text) vote, each synonym weighted by how specific it is: a word used by
@@ -910,7 +910,7 @@ export function foreignSubject(text: string, ownPack: Pack, scenarioCase: Scenar
   if ([...subject].length < 2) return none;
   const own = turnText(ownPack, scenarioCase, turnIndex, locale);
   const index = topicIndex(all, locale);
-  const named = bankTerms(all, locale).filter((t) => subject.includes(t) && mentions(subject, t));
+  const named = occurring(bankTerms(all, locale), subject).filter((t) => mentions(subject, t));
   const words = segment(subject).words.filter((w) => [...w].length >= 2);
   // A product, business or other scenario the question never names changes what the subject is
   // ("信用卡年费", "公积金余额", "社保卡丢失"), whatever else it shares — unless it is done to what
