@@ -22,8 +22,9 @@ export const graders: Record<GraderKind, () => Promise<Grader>> = {
  * fails is left to grading, which builds (or fails) the same way.
  */
 export async function warmGrader(ctx: Pick<GradeContext, 'packs' | 'locale'>, signal?: AbortSignal): Promise<void> {
-  const [{ segment, isEverydayWord }, { topicWarmSteps }, { normalise }] = await Promise.all([import('./seg.ts'), import('./topic.ts'), import('./normalise.ts')]);
-  const steps: Array<() => void> = [() => normalise('', ctx.locale), () => segment('开通手机银行'), () => isEverydayWord(''), ...topicWarmSteps(ctx.packs, ctx.locale)];
+  const [{ segment, isEverydayWord }, { topicWarmSteps }, { normalise }, { localePhrases }] = await Promise.all([import('./seg.ts'), import('./topic.ts'), import('./normalise.ts'), import('./phrases.ts')]);
+  // The locale's phrases with their readings (pinyin of each): every reply's shape is read against them.
+  const steps: Array<() => void> = [() => normalise('', ctx.locale), () => segment('开通手机银行'), () => isEverydayWord(''), () => localePhrases(ctx.locale), ...topicWarmSteps(ctx.packs, ctx.locale)];
   for (const step of steps) {
     await new Promise((r) => setImmediate(r));
     if (signal?.aborted) return;

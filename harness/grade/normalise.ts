@@ -45,8 +45,9 @@ const CACHE_LIMIT = 20_000;
 
 /** Punctuation and spaces go, except one space between two Latin words ("mobile banking"): a word boundary the lexicon needs. */
 function base(text: string): string {
-  return toSimplified(text.normalize('NFKC').toLowerCase())
-    .replace(/(iii|ii|i)(?=类)/g, (m: string) => String(m.length))
+  const simplified = toSimplified(text.normalize('NFKC').toLowerCase());
+  // "ii类" → 2类; most texts have no 类 to look before.
+  return (simplified.includes('类') ? simplified.replace(/(iii|ii|i)(?=类)/g, (m: string) => String(m.length)) : simplified)
     .replace(punctuation, (m: string, at: number, whole: string) => (/\s/.test(m) && keepSpace(whole[at - 1], whole[at + m.length]) ? ' ' : ''));
 }
 
@@ -195,7 +196,8 @@ export function normalise(text: string, locale: Locale): string {
   const hit = p.cache.get(text);
   if (hit !== undefined) return hit;
   // "2元/月" is "每月2元": the slash goes with the punctuation, the meaning must not.
-  let out = convertNumerals(base(text.replace(/([0-9０-９.]+|[一二两三四五六七八九十]+)\s*元\s*[\/／每]\s*(月|年|笔|次)/g, '每$2$1元')), p);
+  const perUnit = text.includes('元') ? text.replace(/([0-9０-９.]+|[一二两三四五六七八九十]+)\s*元\s*[\/／每]\s*(月|年|笔|次)/g, '每$2$1元') : text;
+  let out = convertNumerals(base(perUnit), p);
   if (p.synonymIndex) out = replaceSynonyms(out, p.synonymIndex);
   // A rewrite may leave a space beside a Chinese word ("mobile banking app" → "手机银行 手机银行").
   if (out.includes(' ')) out = out.replace(/ /g, (m: string, at: number, whole: string) => (keepSpace(whole[at - 1], whole[at + 1]) ? m : ''));

@@ -1,6 +1,7 @@
 import type { Locale } from '../config/scenario.ts';
 import { normalise } from './normalise.ts';
 import { findSyllables, readingsOf, replySyllablesOf } from './match.ts';
+import { firstOccurring } from './terms.ts';
 
 // The locale's phrase lists, normalised once per locale object.
 
@@ -43,7 +44,7 @@ export function localePhrases(locale: Locale): LocalePhrases {
  * sounds the same ("请痪个说法" is "请换个说法" misheard).
  */
 export function findPhrase(norm: string, phrases: string[], heard?: LocalePhrases): string | undefined {
-  const exact = phrases.find((p) => norm.includes(p));
+  const exact = firstOccurring(phrases, norm);
   if (exact || !heard || !norm) return exact;
   const syllables = replySyllablesOf(norm);
   return phrases.find((p) => [...p].length >= 3 && findSyllables(syllables, heard.readings.get(p) ?? []) >= 0);
@@ -98,9 +99,17 @@ export function menuOptions(text: string, asks: boolean): string[] {
 const KEY_AFTER = /([^，,。；;：:\n]{2,24}?)[，,]?\s*(?:请按|请拨|按)\s*([0-9#*＃＊])\s*(?:键|號键|号键)?/g;
 const KEY_BEFORE = /(?:请按|按)\s*([0-9#*＃＊])\s*(?:键|号键)?\s*[:：，,]?\s*([^，,。；;\n]{2,24})/g;
 
+/** The last text read and its choices: a reply's shape reads the same text twice (its menu, then what it says besides). */
+let lastKeypad: { text: string; options: string[] } | undefined;
+
 export function keypadOptions(text: string): string[] {
   // Both patterns need 按 or 拨: most replies are read no further.
   if (!/[按拨]/.test(text)) return [];
+  if (lastKeypad?.text !== text) lastKeypad = { text, options: readKeypad(text) };
+  return [...lastKeypad.options];
+}
+
+function readKeypad(text: string): string[] {
   const t = text.normalize('NFKC');
   const after = [...t.matchAll(KEY_AFTER)].map((m) => m[1].replace(/^[\s：:、]*(?:或|和|及)?/, '').trim()).filter((o) => o.length >= 2);
   if (after.length >= 2 && !/^(?:请按|按)\s*[0-9#*]/.test(t.trim())) return after;

@@ -1,7 +1,8 @@
 import type { Locale, Pack } from '../config/scenario.ts';
 import { normalise } from './normalise.ts';
 import { mentions, segment } from './seg.ts';
-import { askedWords, isServiceWord, nameTerms, topicIndex, type TurnLike } from './topic.ts';
+import { firstOccurring, occurring } from './terms.ts';
+import { askedWords, clusterFrequency, isServiceWord, nameTerms, topicIndex, type TurnLike } from './topic.ts';
 
 // What business a reply opens with. A bank bot states its subject in its first
 // sentence ("短信验证码有效期为5分钟……", "U盾密码输错被锁定的，请……",
@@ -69,7 +70,7 @@ function turnContext(pack: Pack, scenarioCase: CaseLike, turnIndex: number, pack
   const loaded = packs.length ? packs : [pack];
   const index = topicIndex(loaded.includes(pack) ? loaded : [...loaded, pack], locale);
   const maxDf = index.clusterText.length >= 6 ? 2 : 1;
-  const df = (w: string) => index.clusterText.reduce((a, t) => a + (t.includes(w) ? 1 : 0), 0);
+  const df = (w: string) => clusterFrequency(index, w);
   const names = nameTerms(pack.name).map((t) => normalise(t, locale));
   // A follow-up is asked about what its case's first question asked ("改完以后多久生效？" about 预留手机号).
   const said = scenarioCase.turns.flatMap((t) => askedWords(t, locale)).filter((w) => !isServiceWord(w) && df(w) <= maxDf);
@@ -98,12 +99,15 @@ export function foreignOpening(text: string, norm: string, pack: Pack, scenarioC
   if (!scenarioCase.turns[turnIndex]) return [];
   // Most replies name no business at all: the whole normalised reply says so before any sentence is read.
   const list = businesses(locale);
-  if (!list.some((b) => norm.includes(b))) return [];
+  if (firstOccurring(list, norm) === undefined) return [];
   const opening = normalise(openingSentence(text), locale);
   if ([...opening].length < 4) return [];
-  const named = list.filter((b) => opening.includes(b) && mentions(opening, b));
-  if (!named.length) return [];
+  const present = occurring(list, opening);
+  if (!present.length) return [];
   const { own, asked } = turnContext(pack, scenarioCase, turnIndex, packs, locale);
+  // Most openings name only businesses the question names too: then the opening need not be segmented.
+  if (present.every((b) => own.includes(b))) return [];
+  const named = present.filter((b) => mentions(opening, b));
   const foreign = named.filter((b) => !own.includes(b));
   if (!foreign.length) return [];
   // A word that only qualifies a longer name the opening uses ("手机" in 手机银行, "密码" in

@@ -61,3 +61,50 @@ export function holdersOf<T extends object>(owner: object, items: () => Iterable
   for (const term of found) for (const item of table.get(term) ?? []) out.add(item as T);
   return out;
 }
+
+const listIndexes = new WeakMap<readonly string[], { byFirst: Map<number, number[]>; empty: number[] }>();
+
+/** A fixed list (a locale's phrases, the bank's businesses) indexed by first character, once per list. */
+function listIndex(list: readonly string[]): { byFirst: Map<number, number[]>; empty: number[] } {
+  let index = listIndexes.get(list);
+  if (!index) {
+    const byFirst = new Map<number, number[]>();
+    const empty: number[] = [];
+    list.forEach((item, i) => {
+      if (!item) return void empty.push(i);
+      const c = item.charCodeAt(0);
+      const at = byFirst.get(c);
+      if (at) at.push(i);
+      else byFirst.set(c, [i]);
+    });
+    listIndexes.set(list, (index = { byFirst, empty }));
+  }
+  return index;
+}
+
+/**
+ * The items of a fixed list that occur in the text, in the list's order: what
+ * filtering the list by `text.includes` gives, found from the text's
+ * characters rather than by searching the text for every item.
+ */
+export function occurring(list: readonly string[], text: string): string[] {
+  const index = listIndex(list);
+  const found = new Set<number>(index.empty);
+  for (let i = 0; i < text.length; i++) {
+    const at = index.byFirst.get(text.charCodeAt(i));
+    if (at) for (const k of at) if (!found.has(k) && text.startsWith(list[k], i)) found.add(k);
+  }
+  if (found.size === 0) return [];
+  return [...found].sort((a, b) => a - b).map((k) => list[k]);
+}
+
+/** The first item of a fixed list that occurs in the text: what `list.find((x) => text.includes(x))` gives. */
+export function firstOccurring(list: readonly string[], text: string): string | undefined {
+  const index = listIndex(list);
+  let first = index.empty.length ? index.empty[0] : list.length;
+  for (let i = 0; i < text.length; i++) {
+    const at = index.byFirst.get(text.charCodeAt(i));
+    if (at) for (const k of at) if (k < first && text.startsWith(list[k], i)) first = k;
+  }
+  return first < list.length ? list[first] : undefined;
+}

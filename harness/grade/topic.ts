@@ -2,7 +2,7 @@ import type { Keypoint, Locale, Pack } from '../config/scenario.ts';
 import { findSyllables, prepareKeypoint, readingsOf, replySyllablesOf, type PreparedKeypoint, type PreparedTerm } from './match.ts';
 import { normalise } from './normalise.ts';
 import { isEverydayWord, mentions, segment } from './seg.ts';
-import { finderFor, holdersOf, TermFinder } from './terms.ts';
+import { finderFor, holdersOf, occurring, TermFinder } from './terms.ts';
 
 // Which scenario does a reply answer? Every pack's key points (de-duplicated
 // by text) vote, each synonym weighted by how specific it is: a word used by
@@ -152,14 +152,45 @@ export function packEvidence(replyNorm: string, packs: Pack[], locale: Locale): 
   return result;
 }
 
+/** Evidence by the synonyms a reply holds, per index. */
+const evidenceByWords = new WeakMap<TopicIndex, Map<string, PackEvidence[]>>();
+
 function computePackEvidence(replyNorm: string, packs: Pack[], locale: Locale): PackEvidence[] {
   const index = topicIndex(packs, locale);
   const present = finderFor(index, () => index.packs.flatMap((p) => p.keypoints.flatMap((kp) => [...kp.any, ...kp.all].map((t) => t.norm)))).find(replyNorm);
+  // The evidence depends on which synonyms the reply holds and nothing else of
+  // it: replies that hold the same ones (one answer told for each city) share it.
+  let byWords = evidenceByWords.get(index);
+  if (!byWords) evidenceByWords.set(index, (byWords = new Map()));
+  // Normalised synonyms hold no line breaks.
+  const key = [...present].sort().join('\n');
+  let result = byWords.get(key);
+  if (!result) {
+    result = evidenceOf(present, index);
+    if (byWords.size >= EVIDENCE_CACHE_SIZE) byWords.delete(byWords.keys().next().value!);
+    byWords.set(key, result);
+  }
+  return result;
+}
+
+/** Each pack's evidence from the synonyms found in a reply, strongest first. */
+function evidenceOf(present: Set<string>, index: TopicIndex): PackEvidence[] {
   const touched = holdersOf(index, () => index.packs.flatMap((p) => p.keypoints.flatMap((kp) => kp.any.map((t) => [t.norm, kp] as const))), present);
   // The touched key points of each pack, in the pack's order: a reply touches a few of hundreds.
   const places = keypointPlaces(index);
   const byPack: Array<number[] | undefined> = [];
   for (const kp of touched) for (const [pack, at] of places.get(kp)?.owners ?? []) (byPack[pack] ??= []).push(at);
+  // Each touched key point's voting synonyms found in the reply, as places in its list: read from
+  // the few words found, not by testing every synonym of every touched key point.
+  const foundAt = new Map<PreparedKeypoint, number[]>();
+  const voters = keypointVoters(index);
+  for (const norm of present) {
+    for (const [kp, place] of voters.get(norm) ?? []) {
+      const list = foundAt.get(kp);
+      if (list) list.push(place);
+      else foundAt.set(kp, [place]);
+    }
+  }
   const out: PackEvidence[] = [];
   for (let i = 0; i < index.packs.length; i++) {
     const p = index.packs[i];
@@ -175,8 +206,11 @@ function computePackEvidence(replyNorm: string, packs: Pack[], locale: Locale): 
     let keypoints = 0;
     for (const k of at) {
       const kp = p.keypoints[k];
-      const found = places.get(kp)!.voting.filter((t) => present.has(t.norm));
-      if (found.length === 0 || kp.all.some((t) => !present.has(t.norm))) continue;
+      const inList = foundAt.get(kp);
+      if (!inList || kp.all.some((t) => !present.has(t.norm))) continue;
+      // In the order of the key point's list, as a filter of it would give them.
+      const voting = places.get(kp)!.voting;
+      const found = inList.length === 1 ? [voting[inList[0]]] : inList.sort((a, b) => a - b).map((i) => voting[i]);
       keypoints++;
       for (const t of found) {
         const w = words.get(t.norm);
@@ -221,6 +255,25 @@ function keypointPlaces(index: TopicIndex): Map<PreparedKeypoint, KeypointPlace>
     placesCache.set(index, (places = table));
   }
   return places;
+}
+
+const votersCache = new WeakMap<TopicIndex, Map<string, Array<[PreparedKeypoint, number]>>>();
+
+/** Normalised synonym → each key point whose voting synonyms hold it, and its place there: read once per index. */
+function keypointVoters(index: TopicIndex): Map<string, Array<[PreparedKeypoint, number]>> {
+  let voters = votersCache.get(index);
+  if (!voters) {
+    voters = new Map();
+    for (const [kp, place] of keypointPlaces(index)) {
+      place.voting.forEach((t, i) => {
+        const list = voters!.get(t.norm);
+        if (list) list.push([kp, i]);
+        else voters!.set(t.norm, [[kp, i]]);
+      });
+    }
+    votersCache.set(index, voters);
+  }
+  return voters;
 }
 
 interface Scenario {
@@ -359,16 +412,13 @@ export function turnFocus(pack: Pack, scenarioCase: ScenarioCaseLike, turnIndex:
     const maxDf = n >= 6 ? 2 : 1;
     const df = (w: string) => clusterFrequency(index, w);
     const candidates = new Set<string>();
+    const { said, names } = packFocusWords(pack, locale);
     // What the question asks persists across its wordings; the story around it is told once.
     for (const w of askedWords(turn, locale)) candidates.add(w);
-    for (const text of [pack.name, pack.intent.description]) {
-      for (const w of segment(normalise(text, locale)).words) candidates.add(w);
-    }
-    for (const t of nameTerms(pack.name)) candidates.add(normalise(t, locale));
+    for (const w of said) candidates.add(w);
     for (const kp of turn.expect.keypoints) for (const a of kp.any) candidates.add(normalise(a, locale));
     const usable = [...candidates].filter((w) => [...w].length >= 2 && !stopWords.has(w) && !serviceWords.has(w) && !/^[0-9a-z ]+$/.test(w));
     // The scenario's name always; then words only this scenario uses, or when there are none, those of at most two.
-    const names = [...nameTerms(pack.name), ...segment(normalise(pack.name, locale)).words].map((t) => normalise(t, locale)).filter((t) => [...t].length >= 2 && !serviceWords.has(t));
     let words = usable.filter((w) => df(w) <= 1);
     if (!words.length) words = usable.filter((w) => df(w) <= maxDf);
     words = [...new Set([...names, ...words])];
@@ -382,13 +432,35 @@ export function turnFocus(pack: Pack, scenarioCase: ScenarioCaseLike, turnIndex:
   return f;
 }
 
+const packFocusCache = new WeakMap<Locale, WeakMap<Pack, { said: string[]; names: string[] }>>();
+
+/**
+ * What the pack says of every one of its questions, read once per pack: the
+ * words of its name and intent and its name's terms (candidates of a focus,
+ * in that order), and its name's words (always in the focus).
+ */
+function packFocusWords(pack: Pack, locale: Locale): { said: string[]; names: string[] } {
+  let byPack = packFocusCache.get(locale);
+  if (!byPack) packFocusCache.set(locale, (byPack = new WeakMap()));
+  let w = byPack.get(pack);
+  if (!w) {
+    const said: string[] = [];
+    for (const text of [pack.name, pack.intent.description]) said.push(...segment(normalise(text, locale)).words);
+    for (const t of nameTerms(pack.name)) said.push(normalise(t, locale));
+    const names = [...nameTerms(pack.name), ...segment(normalise(pack.name, locale)).words].map((t) => normalise(t, locale)).filter((t) => [...t].length >= 2 && !serviceWords.has(t));
+    byPack.set(pack, (w = { said, names }));
+  }
+  return w;
+}
+
 /** How many scenarios' texts use a word: read once per word and pack set. */
 const clusterFrequencies = new WeakMap<TopicIndex, Map<string, number>>();
 /** The counts depend on the scenarios' texts alone: packs loaded again (each run in one process loads its own) find them by those texts. */
 const frequenciesByText = new Map<string, Map<string, number>>();
 const TEXTS_KEPT = 4;
 
-function clusterFrequency(index: TopicIndex, w: string): number {
+/** How many scenarios' texts of the index use the word. */
+export function clusterFrequency(index: TopicIndex, w: string): number {
   let byWord = clusterFrequencies.get(index);
   if (!byWord) {
     const texts = JSON.stringify(index.clusterText);
@@ -838,7 +910,7 @@ export function foreignSubject(text: string, ownPack: Pack, scenarioCase: Scenar
   if ([...subject].length < 2) return none;
   const own = turnText(ownPack, scenarioCase, turnIndex, locale);
   const index = topicIndex(all, locale);
-  const named = bankTerms(all, locale).filter((t) => subject.includes(t) && mentions(subject, t));
+  const named = occurring(bankTerms(all, locale), subject).filter((t) => mentions(subject, t));
   const words = segment(subject).words.filter((w) => [...w].length >= 2);
   // A product, business or other scenario the question never names changes what the subject is
   // ("信用卡年费", "公积金余额", "社保卡丢失"), whatever else it shares — unless it is done to what

@@ -18,7 +18,15 @@ function fold(text: string): { folded: string; origin: number[] } {
   const origin: number[] = [];
   let i = 0;
   for (const ch of text) {
-    if (!ignorable.test(ch)) {
+    const c = ch.charCodeAt(0);
+    // CJK ideographs, ASCII digits and letters, most of a reply, fold to themselves (letters to lower case).
+    if ((c >= 0x4e00 && c <= 0x9fff) || (c >= 0x30 && c <= 0x39) || (c >= 0x61 && c <= 0x7a)) {
+      folded += ch;
+      origin.push(i);
+    } else if (c >= 0x41 && c <= 0x5a) {
+      folded += ch.toLowerCase();
+      origin.push(i);
+    } else if (!ignorable.test(ch)) {
       for (const f of ch.normalize('NFKC').toLowerCase()) {
         if (ignorable.test(f)) continue;
         folded += f;

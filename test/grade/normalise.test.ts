@@ -22,6 +22,14 @@ describe('normalise', () => {
     expect(normalise('一万元以上', locale)).toBe('10000元以上');
   });
 
+  it('reads a price per unit the same however it is written (2元/月 is 每月2元), and Ⅱ类 as 2类', () => {
+    expect(normalise('短信通知收费2元/月', locale)).toBe('短信通知收费每月2元');
+    expect(normalise('每笔五元 / 次', locale)).toBe('每笔每次5元');
+    expect(normalise('信用卡年费200元', locale)).toBe('信用卡年费200元');
+    expect(normalise('Ⅱ类账户', locale)).toBe('2类账户');
+    expect(normalise('i类账户和iii类户', locale)).toBe('1类账户和3类户');
+  });
+
   it('strips punctuation, spaces and case, and maps locale variants to the canonical word', () => {
     expect(normalise('可以用 手机APP、掌上银行！', locale)).toBe('可以用手机银行手机银行');
     expect(normalise('请到营业网点。', locale)).toBe('请到网点');

