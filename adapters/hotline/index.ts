@@ -90,20 +90,27 @@ async function dial(config: HotlineConfig, transport: Transport, tts: Synthesize
   return { call, listener, answeredAt, speak };
 }
 
+/**
+ * One call that asks for a human agent. A call that fails on the way (the
+ * line, the IVR) is made once more, as a customer would call back; a queue
+ * that outlasts humanTimeoutMs is an answer (null), not a failure.
+ */
 async function probeHuman(config: HotlineConfig, ctx: AdapterContext, transport: Transport, tts: Synthesizer, asr: Recognizer, stop: AbortSignal): Promise<number | null> {
   const id = `${ctx.bank}/${ctx.channel}/human-probe`;
   const log = (m: string) => ctx.log(`human-agent probe: ${m}`);
-  let line: Line | null = null;
-  try {
-    line = await dial(config, transport, tts, id, hashSeed(id), stop, log);
-    await runIvr(config.ivr, { call: line.call, listener: line.listener, recognizer: asr, say: async (t, s) => void (await line!.speak(t, s)), conversationId: id, signal: stop, log });
-    return await measureHuman(config, line, asr, id, stop);
-  } catch (err) {
-    log(`failed: ${(err as Error).message}`);
-    return null;
-  } finally {
-    line?.listener.close();
-    await line?.call.hangup().catch(() => {});
+  for (let attempt = 1; ; attempt++) {
+    let line: Line | null = null;
+    try {
+      line = await dial(config, transport, tts, id, attempt === 1 ? hashSeed(id) : hashSeed(id, attempt), stop, log);
+      await runIvr(config.ivr, { call: line.call, listener: line.listener, recognizer: asr, say: async (t, s) => void (await line!.speak(t, s)), conversationId: id, signal: stop, log });
+      return await measureHuman(config, line, asr, id, stop);
+    } catch (err) {
+      log(`call ${attempt} failed: ${(err as Error).message}`);
+      if (attempt >= 2 || stop.aborted) return null;
+    } finally {
+      line?.listener.close();
+      await line?.call.hangup().catch(() => {});
+    }
   }
 }
 

@@ -112,6 +112,19 @@ describe('hotline adapter against the demo hotline', () => {
     expect(t).toBeGreaterThan(100);
   });
 
+  it('calls once more when the probe call fails on the way, as a customer would call back', async () => {
+    const demo = createCallHandler(createBrain({}), { hotline: { cer: 0 } });
+    let calls = 0;
+    // The first call drops as soon as it is answered; the next ones reach the demo IVR.
+    const flaky: CallHandler = async (leg) => (++calls === 1 ? leg.hangup() : demo(leg));
+    const { adapter, server } = await hotline(flaky, { measureHuman: true });
+    const session = await adapter.open(ctxFor('demo/hotline/complaint/c#0.0'));
+    expect(server.stats.calls).toBe(3);
+    const t = session.metrics!().timeToHumanMs as number;
+    await session.close({ failed: false });
+    expect(t).toBeGreaterThan(100);
+  });
+
   it('returns silence as data when the bot never answers', async () => {
     const mute: CallHandler = async (leg) => {
       await leg.play(await createSimulatedSynthesizer({ minMs: 120 }).synthesize('请讲'));
