@@ -8,10 +8,11 @@ import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const only = process.argv.slice(2);
-const files = readdirSync(join(root, 'bench'))
-  .filter((f) => f.endsWith('.bench.ts'))
-  .filter((f) => !only.length || only.some((o) => f.includes(o)))
-  .sort();
+const all = readdirSync(join(root, 'bench')).filter((f) => f.endsWith('.bench.ts'));
+// A name picks its own benchmark (`web` is web.bench.ts, not web-cpu too); a
+// name that is no benchmark's picks every one whose name contains it.
+const pick = (o) => (all.includes(`${o}.bench.ts`) ? [`${o}.bench.ts`] : all.filter((f) => f.includes(o)));
+const files = (only.length ? [...new Set(only.flatMap(pick))] : all).sort();
 let failed = 0;
 for (const f of files) {
   process.stdout.write(`\n== ${f}\n`);
