@@ -45,21 +45,27 @@ function validatePack(source: SourceFile | { problems: ConfigProblem[] }): { val
 /** loadPackFile through a cache of validated packs: a file whose bytes were read before is not parsed again. */
 function loadPackCached(file: string, cache: PackCache): { pack?: Pack; problems: ConfigProblem[] } {
   // Stored before key points are resolved: a shared key point stays one object when read back.
-  const { value, problems } = throughCache(file, cache, 'pack', () => validatePack(readYamlSafe(file)));
+  const { value, problems } = throughCache(file, cache, 'pack', (bytes) => validatePack(readYamlSafe(file, bytes)));
   return value === undefined ? { problems } : { pack: resolveKeypoints(value), problems: [] };
 }
 
-/** `read` of a file through the cache: the entry for the file's bytes if there is one, else `read`, kept when it has no problems. */
-function throughCache<T>(file: string, cache: PackCache, kind: 'pack' | 'locale', read: () => { value?: T; problems: ConfigProblem[] }): { value?: T; problems: ConfigProblem[] } {
-  let key: string | null = null;
+/**
+ * `read` of a file through the cache: the entry for the file's bytes if there
+ * is one, else `read` of those same bytes (the file is read once, so an edit
+ * meanwhile cannot file one version's pack under another's key), kept when it
+ * has no problems.
+ */
+function throughCache<T>(file: string, cache: PackCache, kind: 'pack' | 'locale', read: (bytes?: Buffer) => { value?: T; problems: ConfigProblem[] }): { value?: T; problems: ConfigProblem[] } {
+  let bytes: Buffer | undefined;
   try {
-    key = cache.key(readFileSync(file), kind);
+    bytes = readFileSync(file);
   } catch {
     // unreadable: `read` says why
   }
+  const key = bytes === undefined ? null : cache.key(bytes, kind);
   const hit = key === null ? undefined : cache.get(key);
   if (hit !== undefined) return { value: hit as T, problems: [] };
-  const r = read();
+  const r = read(bytes);
   if (key !== null && r.value !== undefined && !r.problems.length) cache.set(key, r.value);
   return r;
 }
@@ -153,9 +159,9 @@ export function sortProblems(problems: ConfigProblem[]): ConfigProblem[] {
   return [...problems].sort((a, b) => (a.file === b.file ? a.line - b.line || a.col - b.col : 0));
 }
 
-function readYamlSafe(file: string): SourceFile | { problems: ConfigProblem[] } {
+function readYamlSafe(file: string, bytes?: Buffer): SourceFile | { problems: ConfigProblem[] } {
   try {
-    return readYaml(file);
+    return readYaml(file, bytes);
   } catch (err) {
     if (err instanceof ConfigError) return { problems: err.problems };
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new HarnessError('E_NOFILE', `${file}: no such file`);
@@ -216,15 +222,15 @@ function missingLocale(folder: string): ConfigProblem {
 
 /** loadLocaleFile through the cache of validated files. */
 function loadLocaleCached(file: string, cache: PackCache): { locale?: Locale; problems: ConfigProblem[] } {
-  const { value, problems } = throughCache(file, cache, 'locale', () => {
-    const r = loadLocaleFile(file);
+  const { value, problems } = throughCache(file, cache, 'locale', (bytes) => {
+    const r = loadLocaleFile(file, bytes);
     return { value: r.locale, problems: r.problems };
   });
   return { locale: value, problems };
 }
 
-export function loadLocaleFile(file: string): { locale?: Locale; problems: ConfigProblem[] } {
-  const source = readYamlSafe(file);
+export function loadLocaleFile(file: string, bytes?: Buffer): { locale?: Locale; problems: ConfigProblem[] } {
+  const source = readYamlSafe(file, bytes);
   if ('problems' in source) return source;
   const { value, problems } = validateWith(source, localeSchema);
   return { locale: value, problems };

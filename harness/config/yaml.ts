@@ -38,10 +38,13 @@ export function displayPath(file: string): string {
  * Read and parse a config file. Throws a ConfigError listing every problem the
  * YAML layer can see: encoding, size, syntax, unknown tags, aliases.
  */
-export function readYaml(file: string, text?: string): SourceFile {
+export function readYaml(file: string, source?: string | Buffer): SourceFile {
   const shown = displayPath(file);
-  if (text === undefined) {
-    const decoded = decodeConfig(readFileSync(file), shown);
+  let text: string;
+  if (typeof source === 'string') text = source;
+  else {
+    // The bytes when the caller has read them already (the pack cache hashed them): one read, one version of the file.
+    const decoded = decodeConfig(source ?? readFileSync(file), shown);
     if ('problem' in decoded) throw new ConfigError([{ file: shown, path: '', ...decoded.problem }]);
     text = decoded.text;
   }
