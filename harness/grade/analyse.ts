@@ -4,7 +4,7 @@ import type { GradeContext, ReplyAssessment } from './types.ts';
 import { normalise } from './normalise.ts';
 import { matchAnyTerm, prepareKeypoint, prepareTerm, type MatchOptions } from './match.ts';
 import { ANSWER_MIN_CHARS, CLAUSE, dropBorrowed, SENTENCE, withoutCourtesyTail, withoutRestatement } from './stated.ts';
-import { askCueIn, dataWords, findPhrase, localePhrases, menuOptions, withoutKeypad } from './phrases.ts';
+import { askCueIn, dataWords, findPhrase, keypadOptions, localePhrases, menuOptions, withoutKeypad } from './phrases.ts';
 import { clip, fallbackVerdict } from './fallback.ts';
 import { plainText } from './markup.ts';
 import { messagesFor } from './messages.ts';
@@ -120,8 +120,11 @@ function shapeOfBody(body: string, ctx: GradeContext, transcribed: boolean): Omi
     kept.push(body);
   }
   // Numbered or quoted items are choices only when the bot asks to choose; otherwise they are steps of an answer.
-  const items = menuOptions(body, clarifyPhrase !== undefined || CHOICE_QUESTION.test(body.trim()));
-  let ownText = withoutKeypad(kept.join(''));
+  // The phone-menu choices are read once: the menu's, and what the bot says besides them.
+  const keys = keypadOptions(body);
+  const items = menuOptions(body, clarifyPhrase !== undefined || CHOICE_QUESTION.test(body.trim()), keys);
+  const keptText = kept.join('');
+  let ownText = withoutKeypad(keptText, keptText === body ? keys : undefined);
   for (const item of items) ownText = ownText.replace(item, '');
   // "人工服务请按0" is one choice of a menu, not a transfer: the bot still asks which.
   const choices = items.filter((i) => !findPhrase(normalise(i, ctx.locale), phrases.handoff, heard));

@@ -72,8 +72,7 @@ const MAX_OPTION_CHARS = 24;
  * the bot asks to choose (`asks`). Without a question they are the steps of
  * an answer ("1. 拨打热线挂失 2. 到网点补卡"), not choices.
  */
-export function menuOptions(text: string, asks: boolean): string[] {
-  const keys = keypadOptions(text);
+export function menuOptions(text: string, asks: boolean, keys = keypadOptions(text)): string[] {
   if (keys.length >= 2) return keys;
   if (!asks) return [];
   // Full-width digits and marks as ASCII; circled numbers stay (NFKC would make ① a bare 1).
@@ -99,17 +98,9 @@ export function menuOptions(text: string, asks: boolean): string[] {
 const KEY_AFTER = /([^，,。；;：:\n]{2,24}?)[，,]?\s*(?:请按|请拨|按)\s*([0-9#*＃＊])\s*(?:键|號键|号键)?/g;
 const KEY_BEFORE = /(?:请按|按)\s*([0-9#*＃＊])\s*(?:键|号键)?\s*[:：，,]?\s*([^，,。；;\n]{2,24})/g;
 
-/** The last text read and its choices: a reply's shape reads the same text twice (its menu, then what it says besides). */
-let lastKeypad: { text: string; options: string[] } | undefined;
-
 export function keypadOptions(text: string): string[] {
   // Both patterns need 按 or 拨: most replies are read no further.
   if (!/[按拨]/.test(text)) return [];
-  if (lastKeypad?.text !== text) lastKeypad = { text, options: readKeypad(text) };
-  return [...lastKeypad.options];
-}
-
-function readKeypad(text: string): string[] {
   const t = text.normalize('NFKC');
   const after = [...t.matchAll(KEY_AFTER)].map((m) => m[1].replace(/^[\s：:、]*(?:或|和|及)?/, '').trim()).filter((o) => o.length >= 2);
   if (after.length >= 2 && !/^(?:请按|按)\s*[0-9#*]/.test(t.trim())) return after;
@@ -117,9 +108,9 @@ function readKeypad(text: string): string[] {
   return before.length >= 2 ? before : after.length >= 2 ? after : [];
 }
 
-/** The text without its phone-menu choices (what the bot says besides them). */
-export function withoutKeypad(text: string): string {
-  if (keypadOptions(text).length < 2) return text;
+/** The text without its phone-menu choices (what the bot says besides them); `keys` when they are known already. */
+export function withoutKeypad(text: string, keys = keypadOptions(text)): string {
+  if (keys.length < 2) return text;
   const t = text.normalize('NFKC');
   return t.replace(KEY_AFTER, '').replace(KEY_BEFORE, '');
 }

@@ -444,10 +444,10 @@ function packFocusWords(pack: Pack, locale: Locale): { said: string[]; names: st
   if (!byPack) packFocusCache.set(locale, (byPack = new WeakMap()));
   let w = byPack.get(pack);
   if (!w) {
-    const said: string[] = [];
-    for (const text of [pack.name, pack.intent.description]) said.push(...segment(normalise(text, locale)).words);
-    for (const t of nameTerms(pack.name)) said.push(normalise(t, locale));
-    const names = [...nameTerms(pack.name), ...segment(normalise(pack.name, locale)).words].map((t) => normalise(t, locale)).filter((t) => [...t].length >= 2 && !serviceWords.has(t));
+    const terms = nameTerms(pack.name);
+    const nameWords = segment(normalise(pack.name, locale)).words;
+    const said = [...nameWords, ...segment(normalise(pack.intent.description, locale)).words, ...terms.map((t) => normalise(t, locale))];
+    const names = [...terms, ...nameWords].map((t) => normalise(t, locale)).filter((t) => [...t].length >= 2 && !serviceWords.has(t));
     byPack.set(pack, (w = { said, names }));
   }
   return w;
