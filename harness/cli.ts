@@ -2,6 +2,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { join, relative } from 'node:path';
 import { readFileSync } from 'node:fs';
 import { ConfigError, EXIT, HarnessError } from './errors.ts';
+import { traceModes } from './types.ts';
 import { PACKAGE_ROOT } from '../lib/package-root.ts';
 
 const VERSION = (JSON.parse(readFileSync(join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
@@ -67,7 +68,7 @@ export function buildProgram(state: CliState = { exitCode: 0, debug: false }): C
     .option('--good <x>', 'the "good" threshold on the 0–5 scales', num('--good'), 4)
     .addOption(new Option('--lang <lang>', 'report language').choices(['zh', 'en']))
     .option('--screenshots', 'save a screenshot per turn on browser channels')
-    .addOption(new Option('--trace <when>', 'Playwright traces').choices(['off', 'on-failure', 'on']).default('on-failure'))
+    .addOption(new Option('--trace <when>', 'Playwright traces').choices([...traceModes]).default('on-retry'))
     .addOption(new Option('--progress <mode>', 'progress display').choices(['auto', 'bar', 'lines', 'none']).default('auto'))
     .option('--scenarios-dir <dir>', 'scenario folder', 'scenarios/zh-CN')
     .option('--no-preflight', 'skip the one-question check of each channel before the run')

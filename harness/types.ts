@@ -115,6 +115,8 @@ export interface AdapterContext {
   relative(path: string): string;
   /** Stable per conversation; use it to seed anything random. */
   seed: number;
+  /** 1 for a conversation's first attempt, 2 for its first retry …; absent counts as 1. */
+  attempt?: number;
   signal: AbortSignal;
   log(message: string): void;
 }
@@ -163,13 +165,22 @@ export interface Adapter {
   dispose(): Promise<void>;
 }
 
+/**
+ * When a browser channel records a Playwright trace: never; for a retried
+ * attempt only, kept when it fails too (the default, as Playwright's own
+ * on-first-retry); for every attempt, kept when it fails; for every attempt,
+ * always kept.
+ */
+export const traceModes = ['off', 'on-retry', 'on-failure', 'on'] as const;
+export type TraceMode = (typeof traceModes)[number];
+
 export interface AdapterEnv {
   runDir: string;
   /** Folder of the bank profile, to resolve relative paths in it. */
   profileDir: string;
   options: {
     screenshots: boolean;
-    trace: 'off' | 'on-failure' | 'on';
+    trace: TraceMode;
     turnTimeoutMs: number;
     debug: boolean;
   };

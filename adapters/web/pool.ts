@@ -54,10 +54,16 @@ export class BlankPages {
     private readonly prewarm?: (page: Page, crashed: () => boolean) => Promise<Frame>,
   ) {}
 
-  private async make(): Promise<BlankPage> {
-    const reusable = this.config.isolation !== 'context';
-    const tracing = this.env.options.trace !== 'off';
-    for (let kept = this.idle.pop(); kept; kept = this.idle.pop()) {
+  /** Every attempt is traced (`on-failure`, `on`); with `on-retry` only a retry, on a context of its own. */
+  private get traceAll(): boolean {
+    return this.env.options.trace === 'on-failure' || this.env.options.trace === 'on';
+  }
+
+  private async make(traceThis = false): Promise<BlankPage> {
+    const tracing = this.traceAll || traceThis;
+    // A context traced for one retry is closed after it, so the pool's contexts are all alike.
+    const reusable = this.config.isolation !== 'context' && tracing === this.traceAll;
+    for (let kept = reusable ? this.idle.pop() : undefined; kept; kept = this.idle.pop()) {
       const { context, page } = kept;
       if (!context.browser()?.isConnected()) continue;
       try {
@@ -82,7 +88,8 @@ export class BlankPages {
     try {
       context.setDefaultTimeout(Math.min(this.config.maxWaitMs, 15_000));
       // The filmstrip of screenshots costs a third of a web conversation's CPU:
-      // kept with --trace on; on-failure traces keep the DOM snapshot of every step.
+      // kept with --trace on; other traces keep the DOM snapshot of every step,
+      // which costs a fifth, so by default only a retried attempt records one.
       if (tracing) await context.tracing.start({ screenshots: this.env.options.trace === 'on', snapshots: true });
       if (tracing && reusable) await context.tracing.startChunk();
       await this.flavour.prepare?.(context);
@@ -126,8 +133,13 @@ export class BlankPages {
     this.idle.push({ context, page: keepTab ? page : undefined });
   }
 
-  /** A blank page for the next conversation; the one after is started at once. */
-  async take(): Promise<BlankPage> {
+  /**
+   * A blank page for the next conversation; the one after is started at once.
+   * A retry under `--trace on-retry` gets a traced page of its own, made now;
+   * the spare waits for the next conversation.
+   */
+  async take(retry = false): Promise<BlankPage> {
+    if (retry && this.env.options.trace === 'on-retry') return this.make(true);
     const ready = this.spare;
     this.spare = this.make();
     this.spare.catch(() => {}); // a failed spare is replaced on the next take

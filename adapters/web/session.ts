@@ -51,7 +51,7 @@ export class WebSession implements Session {
   }
 
   static async open(pages: BlankPages, config: WebConfig, env: AdapterEnv, ctx: AdapterContext, warn: Warn = () => {}): Promise<WebSession> {
-    const blank = await pages.take();
+    const blank = await pages.take((ctx.attempt ?? 1) > 1);
     const { page, crashed, frame: warm } = blank;
     try {
       const frame = warm ?? (await openChat(page, config, crashed));

@@ -5,7 +5,7 @@ import { PACKAGE_ROOT } from '../config/load.ts';
 import { readYaml } from '../config/yaml.ts';
 import { ConfigError } from '../errors.ts';
 import { embeddedBanks, type EmbeddedBank } from '../embedded.ts';
-import type { Adapter, AdapterEnv } from '../types.ts';
+import type { Adapter, AdapterEnv, TraceMode } from '../types.ts';
 
 // Start what a set of channels needs: the embedded bank's parts (when the
 // profile has one) and one adapter per channel. Shared by harness run and
@@ -21,7 +21,7 @@ export interface StartedChannels {
 export interface ChannelEnvOptions {
   runDir: string;
   screenshots: boolean;
-  trace: 'off' | 'on-failure' | 'on';
+  trace: TraceMode;
   turnTimeoutMs: number;
   debug: boolean;
   embeddedOptions?: Record<string, unknown>;

@@ -11,7 +11,7 @@ import { assessReply, gradeConversation, graders, warmGrader } from '../grade/in
 import { langOf, type Lang } from '../grade/messages.ts';
 import { checkGate, type GateResult } from '../score/gate.ts';
 import type { Summary } from '../score/types.ts';
-import type { CaseGrade, ConversationRecord } from '../types.ts';
+import type { CaseGrade, ConversationRecord, TraceMode } from '../types.ts';
 import { sha256 } from '../util/hash.ts';
 import { createRedactor } from '../util/redact.ts';
 import { gradeContext } from './grade-run.ts';
@@ -39,7 +39,7 @@ export interface RunOptions extends PlanFilter, Omit<StoredOptions, keyof PlanFi
   force?: boolean;
   progress?: 'auto' | 'bar' | 'lines' | 'none';
   screenshots?: boolean;
-  trace?: 'off' | 'on-failure' | 'on';
+  trace?: TraceMode;
   failUnder?: Partial<Record<'recognition' | 'completeness' | 'effectiveness', number>>;
   baseline?: string;
   /** Gate on what the run and its baseline share when their plans differ. */
@@ -203,7 +203,7 @@ async function execute(todo: ReturnType<typeof buildPlan>, x: ExecuteContext): P
     started = await startChannels(profile, x.bankFile, channels, {
       runDir,
       screenshots: opts.screenshots ?? false,
-      trace: opts.trace ?? 'on-failure',
+      trace: opts.trace ?? 'on-retry',
       turnTimeoutMs: profile.timeouts.turnMs,
       debug: opts.debug ?? false,
       embeddedOptions: opts.embeddedOptions,

@@ -126,7 +126,7 @@ async function runWithRetries(item: PlanItem, gateFor: GateFor, opts: ExecuteOpt
   for (;;) {
     attempt++;
     try {
-      const turns = await runOnce(item, gateFor, opts, breaker);
+      const turns = await runOnce(item, gateFor, opts, breaker, attempt);
       breaker.ok();
       return {
         ...base(item, startedAt, t0, attempt, opts),
@@ -177,7 +177,7 @@ function base(item: PlanItem, startedAt: string, t0: number, attempts: number, o
   };
 }
 
-async function runOnce(item: PlanItem, gateFor: GateFor, opts: ExecuteOptions, breaker: Breaker) {
+async function runOnce(item: PlanItem, gateFor: GateFor, opts: ExecuteOptions, breaker: Breaker, attempt: number) {
   const conversationMs = opts.profile.timeouts.conversationMs;
   const controller = new AbortController();
   const outer = breaker.signal;
@@ -210,6 +210,7 @@ async function runOnce(item: PlanItem, gateFor: GateFor, opts: ExecuteOptions, b
       evidenceDir: dir,
       relative: (p) => relative(opts.runDir, p),
       seed: fnv1a(item.id),
+      attempt,
       signal: controller.signal,
       log: (m) => opts.log(`${item.id}: ${m}`),
     });

@@ -83,6 +83,28 @@ describe('evidence', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  it('by default (on-retry) records a trace for a retried attempt only, and keeps it when that attempt fails too', async () => {
+    const base = '/tmp/harness-web-evidence-retry';
+    rmSync(base, { recursive: true, force: true });
+    // A kept tab too: the traced retry has a context of its own, and the pool's untraced tabs carry on after it.
+    const a = createWebAdapter(webConfigSchema.parse(demoWebConfig(server.url, { isolation: 'tab' })), testEnv({ trace: 'on-retry' }), {}, browser);
+    const attempt = async (name: string, n: number, failed: boolean) => {
+      const s = await a.open({ ...testCtx(join(base, name), base), attempt: n });
+      expect((await s.send(say('余额怎么查'), never())).text).not.toBe('');
+      await s.close({ failed });
+      return existsSync(join(base, name, 'trace.zip'));
+    };
+    try {
+      expect(await attempt('first-failed', 1, true)).toBe(false);
+      expect(await attempt('retry-failed', 2, true)).toBe(true);
+      expect(await attempt('retry-passed', 2, false)).toBe(false);
+      expect(await attempt('next-failed', 1, true)).toBe(false);
+    } finally {
+      await a.dispose();
+      rmSync(base, { recursive: true, force: true });
+    }
+  });
 });
 
 describe('finding a browser', () => {
