@@ -104,15 +104,14 @@ function shapeOf(text: string, buttons: string[], ctx: GradeContext, transcribed
 
 function shapeOfBody(body: string, ctx: GradeContext, transcribed: boolean): Omit<Shape, 'related' | 'options'> & { items: string[]; ownLen: number } {
   const phrases = localePhrases(ctx.locale);
-  const heard = transcribed ? phrases : undefined;
   const whole = normalise(body, ctx.locale);
   // Sentence by sentence only when there is something to set aside (most replies are plain answers).
-  let clarifyPhrase = findPhrase(whole, phrases.clarify, heard);
+  let clarifyPhrase = findPhrase(whole, phrases.clarify, transcribed);
   const kept: string[] = [];
   if (clarifyPhrase) {
     clarifyPhrase = undefined;
     for (const s of body.split(SENTENCE)) {
-      const p = findPhrase(normalise(s, ctx.locale), phrases.clarify, heard);
+      const p = findPhrase(normalise(s, ctx.locale), phrases.clarify, transcribed);
       if (p) clarifyPhrase ??= p;
       else kept.push(s);
     }
@@ -127,13 +126,13 @@ function shapeOfBody(body: string, ctx: GradeContext, transcribed: boolean): Omi
   let ownText = withoutKeypad(keptText, keptText === body ? keys : undefined);
   for (const item of items) ownText = ownText.replace(item, '');
   // "人工服务请按0" is one choice of a menu, not a transfer: the bot still asks which.
-  const choices = items.filter((i) => !findPhrase(normalise(i, ctx.locale), phrases.handoff, heard));
-  let handoffPhrase = findPhrase(choices.length >= 2 ? normalise(ownText, ctx.locale) : whole, phrases.handoff, heard);
+  const choices = items.filter((i) => !findPhrase(normalise(i, ctx.locale), phrases.handoff, transcribed));
+  let handoffPhrase = findPhrase(choices.length >= 2 ? normalise(ownText, ctx.locale) : whole, phrases.handoff, transcribed);
   let own = ownText;
   if (handoffPhrase) {
     own = ownText
       .split(CLAUSE)
-      .filter((c) => !findPhrase(normalise(c, ctx.locale), phrases.handoff, heard))
+      .filter((c) => !findPhrase(normalise(c, ctx.locale), phrases.handoff, transcribed))
       .join('');
   }
   const ownNorm = own === body ? whole : normalise(own, ctx.locale);
@@ -218,13 +217,12 @@ export function analyseReply(reply: BotReply, input: AnalyseInput, ctx: GradeCon
   const forbidHits = forbiddenIn(norm, turn?.expect.forbid ?? [], ctx);
   const base = { norm, hits, hitWeight: statedWeight, totalWeight, forbidHits, related: shape.related, markup };
   const phrases = localePhrases(ctx.locale);
-  const heard = transcribed ? phrases : undefined;
 
   if (normalise(text, ctx.locale) === '' && buttons.length < 2) {
     return { ...base, kind: 'silence', topic: null, why: m.silence };
   }
   const ownLen = [...ownNorm].length;
-  const fallbackPhrase = findPhrase(ownNorm, phrases.fallback, heard);
+  const fallbackPhrase = findPhrase(ownNorm, phrases.fallback, transcribed);
   // What the bot says of its own is an answer: it makes a key point, or it is
   // a statement of some length that asks the customer to pick nothing.
   const choiceQuestion = CHOICE_QUESTION.test(shape.own.trim()) && ownHits === 0;
@@ -242,7 +240,7 @@ export function analyseReply(reply: BotReply, input: AnalyseInput, ctx: GradeCon
   const statement = () =>
     shape.body
       .split(SENTENCE)
-      .filter((x) => !findPhrase(normalise(x, ctx.locale), phrases.handoff, heard))
+      .filter((x) => !findPhrase(normalise(x, ctx.locale), phrases.handoff, transcribed))
       .reduce((a, x) => a + [...normalise(x, ctx.locale)].length, 0) >= ANSWER_MIN_CHARS;
   if (handoff && !(reply.handoff !== true && answers && ownLen >= ANSWER_MIN_CHARS && statement())) return asHandoff();
   const rest = classify();

@@ -24,7 +24,7 @@ export function fallbackVerdict(replyText: string, anyKeypointHit: boolean, ctx:
   const norm = normalise(replyText, ctx.locale);
   if (norm === '') return { fallback: true, reason: m.emptyReply };
   const phrases = localePhrases(ctx.locale);
-  const phrase = findPhrase(norm, phrases.fallback, transcribed ? phrases : undefined);
+  const phrase = findPhrase(norm, phrases.fallback, transcribed);
   if (phrase && !anyKeypointHit) {
     return { fallback: true, reason: m.fallbackPhrase(phrase, !norm.includes(phrase)) };
   }

@@ -11,8 +11,6 @@ export interface LocalePhrases {
   clarify: string[];
   /** Cues of related questions after an answer, as written (not normalised). */
   related: string[];
-  /** Readings of each phrase, to hear them through speech-recognition errors. */
-  readings: Map<string, string[][]>;
 }
 
 const cache = new WeakMap<Locale, LocalePhrases>();
@@ -28,26 +26,28 @@ export function localePhrases(locale: Locale): LocalePhrases {
   let p = cache.get(locale);
   if (!p) {
     const n = (list: string[] | undefined) => [...new Set((list ?? []).map((s) => normalise(s, locale)).filter(Boolean))];
-    p = { fallback: n(locale.fallback), handoff: n(locale.handoff), clarify: n(locale.clarify), related: [...new Set((locale.related ?? []).map((s) => s.normalize('NFKC')))], readings: new Map() };
-    for (const phrase of [...p.fallback, ...p.handoff, ...p.clarify]) {
-      let r = phraseReadings.get(phrase);
-      if (!r) phraseReadings.set(phrase, (r = readingsOf(phrase)));
-      p.readings.set(phrase, r);
-    }
+    p = { fallback: n(locale.fallback), handoff: n(locale.handoff), clarify: n(locale.clarify), related: [...new Set((locale.related ?? []).map((s) => s.normalize('NFKC')))] };
     cache.set(locale, p);
   }
   return p;
 }
 
+/** A phrase's readings (pinyin), worked out the first time a transcribed reply needs them. */
+function readingsOfPhrase(phrase: string): string[][] {
+  let r = phraseReadings.get(phrase);
+  if (!r) phraseReadings.set(phrase, (r = readingsOf(phrase)));
+  return r;
+}
+
 /**
- * The first phrase in the reply; for a transcribed reply also a phrase that
- * sounds the same ("请痪个说法" is "请换个说法" misheard).
+ * The first phrase in the reply; for a transcribed reply (`heard`) also a
+ * phrase that sounds the same ("请痪个说法" is "请换个说法" misheard).
  */
-export function findPhrase(norm: string, phrases: string[], heard?: LocalePhrases): string | undefined {
+export function findPhrase(norm: string, phrases: string[], heard?: boolean): string | undefined {
   const exact = firstOccurring(phrases, norm);
   if (exact || !heard || !norm) return exact;
   const syllables = replySyllablesOf(norm);
-  return phrases.find((p) => [...p].length >= 3 && findSyllables(syllables, heard.readings.get(p) ?? []) >= 0);
+  return phrases.find((p) => [...p].length >= 3 && findSyllables(syllables, readingsOfPhrase(p)) >= 0);
 }
 
 export function askCueIn(norm: string, locale: Locale): boolean {
