@@ -132,7 +132,8 @@ const CORE = jsyaml.FAILSAFE_SCHEMA.extend({
 const NEEDS_DOCUMENT = /[&*!\t]|<<|^\s*%|^\s*(?:-\s+)?\?(?:\s|$)|[\]}]\s*:|^---|^\.\.\./m;
 
 function readPlain(shown: string, text: string): SourceFile | undefined {
-  if (NEEDS_DOCUMENT.test(text.replace(/^---[ \t]*\n/, ''))) return undefined;
+  // A JSON path's wildcard after a word ("reply.messages[*].text") is text, not an alias.
+  if (NEEDS_DOCUMENT.test(text.replace(/^---[ \t]*\n/, '').replace(/(?<=\w)\[\*\]/g, '[0]'))) return undefined;
   let data: unknown;
   try {
     // An empty file (or one of comments only) is null to yaml, undefined to js-yaml.

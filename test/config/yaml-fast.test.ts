@@ -57,6 +57,22 @@ describe('reading config files', () => {
   it('reads anchors, merges and tags with the full reader, and still locates a duplicate key', () => {
     const text = 'base: &b { x: 1 }\nuse:\n  <<: *b\n  y: 2\n';
     expect(readYaml('merge.yaml', text).data).toEqual({ base: { x: 1 }, use: { x: 1, y: 2 } });
+    // A JSON path's wildcard is text to either reader, beside an alias or not.
+    for (const t of ['text: data.items[*].content\n', 'text: data.items[*].content\nbase: &b [1]\nuse: *b\n', 'path: "a[*]"\nlist: [x[*]]\n']) {
+      let expected: unknown;
+      try {
+        expected = full(t);
+      } catch {
+        expected = 'unreadable';
+      }
+      let got: unknown;
+      try {
+        got = readYaml('paths.yaml', t).data;
+      } catch {
+        got = 'unreadable';
+      }
+      expect(got, t).toEqual(expected);
+    }
     let err: unknown;
     try {
       readYaml('dup.yaml', 'id: a\nname: 名\nid: b\n');
