@@ -50,17 +50,43 @@ export class RequestTimeout extends Error {
   }
 }
 
+type RequestInit = { method: string; headers: Record<string, string>; body?: string; signal: AbortSignal; timeoutMs?: number };
+
+/** Fresh connections tried after a kept-alive one was found closed, before the reset counts as the bot's. */
+const STALE_SOCKET_RETRIES = 2;
+
 /**
- * One request. The signal and the timeout are watched here, with a listener
- * and a timer that go when the response ends: handing node:http the signal
- * attaches a stream watcher per request, and a controller of our own to join
- * signal and timeout would be one more object with listeners per request.
+ * One request. A kept-alive connection the server closed while it sat idle
+ * (its keep-alive timeout passed as the request went out) resets before any
+ * byte of a response: the request is sent again on a fresh connection, as
+ * Node's documentation advises, since the bot never saw it; it is not the
+ * bot dropping a conversation.
  */
-export function request(
-  agents: Agents,
-  url: string,
-  init: { method: string; headers: Record<string, string>; body?: string; signal: AbortSignal; timeoutMs?: number },
-): Promise<HttpResponse> {
+export async function request(agents: Agents, url: string, init: RequestInit): Promise<HttpResponse> {
+  for (let stale = 0; ; stale++) {
+    try {
+      return await requestOnce(agents, url, init);
+    } catch (err) {
+      if (!(err instanceof StaleSocket)) throw err;
+      if (stale >= STALE_SOCKET_RETRIES) throw err.cause;
+    }
+  }
+}
+
+/** A reset on a reused connection before any response: the server had closed it. */
+class StaleSocket extends Error {
+  constructor(readonly cause: unknown) {
+    super('a kept-alive connection was closed by the server');
+  }
+}
+
+/**
+ * The signal and the timeout are watched here, with a listener and a timer
+ * that go when the response ends: handing node:http the signal attaches a
+ * stream watcher per request, and a controller of our own to join signal and
+ * timeout would be one more object with listeners per request.
+ */
+function requestOnce(agents: Agents, url: string, init: RequestInit): Promise<HttpResponse> {
   return new Promise((resolve, reject) => {
     const { signal } = init;
     if (signal.aborted) return reject(abortError(signal));
@@ -82,14 +108,19 @@ export function request(
       clearTimeout(timer);
       signal.removeEventListener('abort', onAbort);
     };
+    let responded = false;
     // Whichever event reports it (the request's error, the response cut off), a request we ended says why we did.
     const fail = (err: unknown) => {
       settle();
-      reject(timedOut ? new RequestTimeout(init.timeoutMs!) : signal.aborted ? abortError(signal) : err);
+      if (timedOut) return reject(new RequestTimeout(init.timeoutMs!));
+      if (signal.aborted) return reject(abortError(signal));
+      const reset = (err as NodeJS.ErrnoException)?.code === 'ECONNRESET';
+      reject(reset && req.reusedSocket && !responded ? new StaleSocket(err) : err);
     };
     const req = mod.request(
       { ...target.options, method: init.method, headers, agent: target.https ? agents.https : agents.http },
       (res) => {
+        responded = true;
         const chunks: Buffer[] = [];
         let bytes = 0;
         res.on('data', (c: Buffer) => {
