@@ -46,6 +46,12 @@ export const webConfigShape = {
       'context: a fresh browser context per conversation (nothing shared). page: contexts are reused, one conversation at a time each, with a new page and cookies, permissions and every origin\'s storage cleared between conversations — less CPU per conversation; the browser\'s HTTP cache is kept. tab: as page, but the page itself is kept at about:blank with its session storage cleared, so its renderer process serves the next conversation — less CPU still',
     ),
   maxWaitMs: z.number().int().positive().default(20_000).describe('Give up waiting for a reply after this long'),
+  loadTimeoutMs: z
+    .number()
+    .int()
+    .positive()
+    .default(30_000)
+    .describe('Give up loading the chat page after this long (a bank page on a busy machine can take longer than a reply wait)'),
   screenshots: z.boolean().optional().describe('A screenshot after every turn (default: the run option)'),
   viewport: z.strictObject({ width: z.number().int().positive(), height: z.number().int().positive() }).optional(),
   userAgent: z.string().optional(),

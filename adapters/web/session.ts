@@ -194,7 +194,7 @@ function checkInstall(r: InstallResult): void {
 export async function openChat(page: Page, config: WebConfig, crashed: () => boolean): Promise<Frame> {
   let response;
   try {
-    response = await page.goto(config.url, { waitUntil: 'domcontentloaded', timeout: config.maxWaitMs });
+    response = await page.goto(config.url, { waitUntil: 'domcontentloaded', timeout: config.loadTimeoutMs });
   } catch (err) {
     throw toFault(err, `loading ${config.url}`, crashed());
   }

@@ -62,6 +62,38 @@ describe('browser faults are transport faults, and the next conversation recover
   });
 });
 
+describe('loading the chat page', () => {
+  it('waits loadTimeoutMs for the page, not the reply wait: a page slower than maxWaitMs still opens, and a slower one fails as loading', async () => {
+    const { createServer } = await import('node:http');
+    // The demo chat page, served 3.5 s late, as a busy bank site may be.
+    const slow = createServer((req, res) => {
+      const target = new URL(req.url ?? '/', server.url).href;
+      setTimeout(() => void fetch(target).then(async (r) => res.writeHead(r.status, { 'content-type': r.headers.get('content-type') ?? 'text/html' }).end(Buffer.from(await r.arrayBuffer()))), req.url === '/' ? 3500 : 0);
+    });
+    await new Promise<void>((r) => slow.listen(0, '127.0.0.1', r));
+    const url = `http://127.0.0.1:${(slow.address() as { port: number }).port}/`;
+    const open = async (extra: Record<string, unknown>) => {
+      const a = createWebAdapter(webConfigSchema.parse({ ...demoWebConfig(url), maxWaitMs: 2500, ...extra }), testEnv(), {}, browser);
+      try {
+        const s = await a.open(testCtx());
+        await s.close({ failed: false });
+        return 'opened';
+      } catch (err) {
+        return String(err);
+      } finally {
+        await a.dispose();
+      }
+    };
+    try {
+      expect(await open({})).toBe('opened');
+      expect(await open({ loadTimeoutMs: 300 })).toMatch(/loading http:\/\/127\.0\.0\.1:\d+\/.*Timeout 300ms/);
+    } finally {
+      slow.closeAllConnections();
+      await new Promise((r) => slow.close(r));
+    }
+  });
+});
+
 describe('evidence', () => {
   const dir = '/tmp/harness-web-evidence';
   it('keeps a Playwright trace for a failed conversation only, and a screenshot per turn', async () => {
