@@ -86,7 +86,9 @@ export class BlankPages {
       throw toFault(err, 'opening a browser context');
     }
     try {
-      context.setDefaultTimeout(Math.min(this.config.maxWaitMs, 15_000));
+      // A step on the page (finding the input, typing, clicking) is the browser's work, not a wait
+      // for the bot: a short reply wait must not fail it on a busy machine, so at least 10 s.
+      context.setDefaultTimeout(Math.min(Math.max(this.config.maxWaitMs, 10_000), 15_000, this.config.loadTimeoutMs));
       // The filmstrip of screenshots costs a third of a web conversation's CPU:
       // kept with --trace on; other traces keep the DOM snapshot of every step,
       // which costs a fifth, so by default only a retried attempt records one.

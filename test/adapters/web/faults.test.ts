@@ -94,6 +94,35 @@ describe('loading the chat page', () => {
   });
 });
 
+describe('steps on the page', () => {
+  it('gives a chat whose input renders late at least 10 s, whatever the reply wait', async () => {
+    const { createServer } = await import('node:http');
+    // A chat SDK that draws its input box 3 s after the page loads; the bot echoes.
+    const page = `<!doctype html><meta charset="utf-8"><div class="log"></div><script>
+      setTimeout(() => {
+        document.body.insertAdjacentHTML('beforeend', '<textarea class="input"></textarea><button class="send">发送</button>');
+        document.querySelector('.send').onclick = () => {
+          const d = document.createElement('div'); d.className = 'bot'; d.textContent = '收到：' + document.querySelector('.input').value;
+          document.querySelector('.log').appendChild(d);
+        };
+      }, 3000);
+    </script>`;
+    const late = createServer((_req, res) => res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(page));
+    await new Promise<void>((r) => late.listen(0, '127.0.0.1', r));
+    const url = `http://127.0.0.1:${(late.address() as { port: number }).port}/`;
+    const a = createWebAdapter(webConfigSchema.parse({ url, settleMs: 100, maxWaitMs: 2500, selectors: { input: 'textarea.input', send: 'button.send', botMessage: '.bot' } }), testEnv(), {}, browser);
+    try {
+      const s = await a.open(testCtx());
+      expect((await s.send(say('卡丢了'), never())).text).toBe('收到：卡丢了');
+      await s.close({ failed: false });
+    } finally {
+      await a.dispose();
+      late.closeAllConnections();
+      await new Promise((r) => late.close(r));
+    }
+  });
+});
+
 describe('evidence', () => {
   const dir = '/tmp/harness-web-evidence';
   it('keeps a Playwright trace for a failed conversation only, and a screenshot per turn', async () => {
