@@ -41,16 +41,17 @@ beforeAll(async () => {
 });
 afterAll(() => new Promise<void>((r) => server.close(() => r())));
 
-const env = { runDir: '/tmp', profileDir: '/tmp', options: { screenshots: false, trace: 'off' as const, turnTimeoutMs: 500, debug: false }, log: () => {} };
+// A bot that answers is given all the time a loaded machine may need; only the one that hangs meets a short turn timeout.
+const env = (turnTimeoutMs: number) => ({ runDir: '/tmp', profileDir: '/tmp', options: { screenshots: false, trace: 'off' as const, turnTimeoutMs, debug: false }, log: () => {} });
 const ctx = { conversationId: 'b/api/p/c#0.0', bank: 'b', channel: 'api', evidenceDir: '/tmp/e', relative: (p: string) => p, seed: 1, signal: new AbortController().signal, log: () => {} } satisfies AdapterContext;
 
-function adapter(path: string) {
+function adapter(path: string, turnTimeoutMs = 30_000) {
   const config = httpConfigSchema.parse({
     url: base + path,
     request: { q: '{{text}}', sid: '{{sessionId}}', n: '{{turn}}' },
     response: { text: 'data.answers[*].content', buttons: 'data.chips[*].title', intent: 'data.intent', sessionId: 'data.session' },
   });
-  return createHttpAdapter(config, env) as Adapter;
+  return createHttpAdapter(config, env(turnTimeoutMs)) as Adapter;
 }
 
 describe('http adapter', () => {
@@ -84,7 +85,7 @@ describe('http adapter', () => {
     expect((garbage as Error).message).toContain('non-JSON');
     const bad = await (await (await adapter('/bad')).open(ctx)).send(u, signal).catch((e: unknown) => e);
     expect(bad).toMatchObject({ kind: 'protocol', retryable: false });
-    const hang = await (await (await adapter('/hang')).open(ctx)).send(u, signal).catch((e: unknown) => e);
+    const hang = await (await (await adapter('/hang', 500)).open(ctx)).send(u, signal).catch((e: unknown) => e);
     expect(hang).toMatchObject({ kind: 'timeout', retryable: true });
   });
 });
