@@ -98,7 +98,10 @@ describe('harness run against a misbehaving bot', () => {
       expect(r.error?.message).toMatch(/sent 3 times in the same session/);
       expect(r.attempts).toBe(1);
     }
-    expect(bot.stats('hang').requests).toBe(CASES.length * 3);
+    // Never more than the three sends a turn allows (a restarted conversation would send more); the
+    // bot may not have read the last of them before the harness hung up, on a loaded machine.
+    expect(bot.stats('hang').requests).toBeLessThanOrEqual(CASES.length * 3);
+    expect(bot.stats('hang').requests).toBeGreaterThanOrEqual(CASES.length);
   });
 
   it('garbage (an HTML error page with 200): a protocol error naming what came back, not retried', () => {
