@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { webConfigSchema } from '../../../adapters/web/config.ts';
 import { createWebAdapter } from '../../../adapters/web/index.ts';
-import type { Adapter } from '../../../harness/types.ts';
+import type { Adapter, TraceMode } from '../../../harness/types.ts';
+import type { WebConfig } from '../../../adapters/web/config.ts';
 import { descendants, fileBrowser, never, say, testCtx, testEnv } from '../../helpers/web.ts';
 
 // `isolation: page` reuses browser contexts between conversations: what a
@@ -66,7 +67,7 @@ afterAll(async () => {
   rmSync(evidence, { recursive: true, force: true });
 });
 
-const adapter = (isolation: 'context' | 'page' | 'tab', trace: 'off' | 'on-failure' | 'on' = 'off') => {
+const adapter = (isolation: WebConfig['isolation'], trace: TraceMode = 'off') => {
   const config = webConfigSchema.parse({ url, isolation, settleMs: 100, selectors: { input: 'textarea.input', send: 'button.send', botMessage: '.msg.bot' } });
   const a = createWebAdapter(config, testEnv({ trace }), {}, browser);
   adapters.push(a);
