@@ -1,5 +1,6 @@
 import type { Lang } from '../../harness/types.ts';
 import { createHash } from 'node:crypto';
+import { stableChartIds } from './chart-ids.ts';
 import { esc } from './escape.ts';
 import { fontStack } from '../glossary.ts';
 
@@ -76,7 +77,7 @@ export function page(opts: { lang: Lang; title: string; body: string; script?: b
 <style>${css}</style>
 </head>
 <body>
-${opts.body}
+${stableChartIds(opts.body)}
 ${opts.script === false ? '' : `<script>${filterScript}</script>`}
 </body>
 </html>
