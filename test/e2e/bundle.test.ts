@@ -54,7 +54,7 @@ beforeAll(async () => {
     join(dir, 'bank.yaml'),
     stringify({ id: 'faq-bot', name: 'FAQ 机器人', channels: { api: { adapter: 'http', kind: 'online', url, request: { sessionId: '{{sessionId}}', text: '{{text}}' }, response: { text: 'reply.text' } } } }),
   );
-  cli = await runCli(['run', '--bank', join(dir, 'bank.yaml'), '--scenarios-dir', scenarios, '--out', join(dir, 'run'), '--progress', 'none']);
+  cli = await runCli(['run', '--bank', join(dir, 'bank.yaml'), '--scenarios-dir', scenarios, '--out', join(dir, 'run'), '--progress', 'none'], { subprocess: true });
 });
 
 afterAll(async () => {

@@ -14,7 +14,7 @@ describe('the demo hotline against the API', () => {
     const r = await runCli(
       ['run', '--bank', 'demo', '--channel', 'api,hotline,hotline-sip', '--scenario', 'balance-inquiry,branch-lookup', '--tag', 'core', '--out', out, '--progress', 'none',
         '--set', 'channels.hotline.speech.asr.cer=0', '--set', 'channels.hotline-sip.speech.asr.cer=0', '--set', 'embeddedOptions.hotline.cer=0'],
-      { timeoutMs: 300_000 },
+      { timeoutMs: 300_000, subprocess: true },
     );
     expect(r.code, r.stderr).toBe(0);
     const s = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));

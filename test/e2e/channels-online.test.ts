@@ -16,7 +16,7 @@ describe('every online demo channel against the API', () => {
     const out = join(tempDir(), 'online');
     // Two browsers start beside the bots: on a loaded machine a chat may take a minute to open.
     const patient = ['--set', 'preflight.timeoutMs=120000', '--set', 'preflight.openTimeoutMs=120000'];
-    const r = await runCli(['run', '--bank', 'demo', '--channel', 'api,web,wechat,wechat-mp', '--scenario', 'card-loss,info-inquiry', '--tag', 'multi-turn', '--out', out, '--progress', 'none', '--concurrency', '4', ...patient], { timeoutMs: 300_000 });
+    const r = await runCli(['run', '--bank', 'demo', '--channel', 'api,web,wechat,wechat-mp', '--scenario', 'card-loss,info-inquiry', '--tag', 'multi-turn', '--out', out, '--progress', 'none', '--concurrency', '4', ...patient], { timeoutMs: 300_000, subprocess: true });
     expect(r.code, r.stderr).toBe(0);
     const s = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
     expect(s.run.errors).toBe(0);
