@@ -83,11 +83,12 @@ describe('wechat-mp adapter against the demo official account', () => {
 
 describe('the 5-second rule', () => {
   it('re-sends the same MsgId after a timeout and the endpoint answers once', async () => {
-    // The reply takes 1.2 s, the harness waits 1 s: the first send times out, the resend (waiting until 2 s) gets the answer.
-    const slow = await createWechatMpServer(tinyBrain(), { latencyMs: 1200, jitterMs: 0 });
+    // The reply takes 2.1 s, the harness waits 2 s: the first send times out, the resend (waiting until 4 s) gets the answer,
+    // with 1.9 s to spare for a loaded machine's late timers.
+    const slow = await createWechatMpServer(tinyBrain(), { latencyMs: 2100, jitterMs: 0 });
     try {
       const cfg = wechatMpConfigSchema.parse({
-        url: slow.url, token: slow.token, appId: slow.appId, aesKey: slow.aesKey, toUser: 'gh_demo', mode: 'safe', timeoutMs: 1000, retries: 3,
+        url: slow.url, token: slow.token, appId: slow.appId, aesKey: slow.aesKey, toUser: 'gh_demo', mode: 'safe', timeoutMs: 2000, retries: 3,
       });
       const s = await createWechatMpAdapter(cfg, env).open(ctx());
       const r = await s.send(say('余额怎么查'), signal());
