@@ -97,14 +97,21 @@ function requestOnce(agents: Agents, url: string, init: RequestInit): Promise<Ht
     const onAbort = () => req.destroy(abortError(signal));
     signal.addEventListener('abort', onAbort, { once: true });
     let timedOut = false;
+    let settled = false;
+    // Judged once the loop has read the sockets (see withTimeout): a response
+    // that arrived while the harness's own work held the loop is in time.
     const timer =
       init.timeoutMs === undefined
         ? undefined
         : setTimeout(() => {
-            timedOut = true;
-            req.destroy(new RequestTimeout(init.timeoutMs!));
+            setImmediate(() => {
+              if (settled) return;
+              timedOut = true;
+              req.destroy(new RequestTimeout(init.timeoutMs!));
+            });
           }, init.timeoutMs);
     const settle = () => {
+      settled = true;
       clearTimeout(timer);
       signal.removeEventListener('abort', onAbort);
     };

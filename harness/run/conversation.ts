@@ -183,12 +183,21 @@ export function withTimeout<T>(fn: (signal: AbortSignal) => Promise<T>, ms: numb
     const controller = new AbortController();
     const onAbort = () => controller.abort(outer.reason);
     outer.addEventListener('abort', onAbort, { once: true });
+    let settled = false;
+    // The deadline is judged after the loop has read what arrived: a loop held
+    // up by the harness's own work (a loaded machine) runs expired timers
+    // before it reads the sockets, and the reply already there is the bot's
+    // answer in time, not a timeout of the bot's.
     const timer = setTimeout(() => {
-      const fault = new TransportFault('timeout', `no reply within the turn timeout (${ms} ms)`);
-      controller.abort(fault);
-      reject(fault);
+      setImmediate(() => {
+        if (settled) return;
+        const fault = new TransportFault('timeout', `no reply within the turn timeout (${ms} ms)`);
+        controller.abort(fault);
+        reject(fault);
+      });
     }, ms);
     const done = () => {
+      settled = true;
       clearTimeout(timer);
       outer.removeEventListener('abort', onAbort);
     };

@@ -29,8 +29,10 @@ beforeAll(async () => {
   bot = await startFaultBot({ dripMs: 1500 });
   const dir = tempDir('harness-faults-');
   const bank = join(dir, 'faultbank.yaml');
-  // A hung request gives up after 1.5 s (the channel's own timeout); a turn may take 6 s.
-  writeFileSync(bank, faultBank(bot, modes, { turnMs: 6000, retries: { max: 2, baseMs: 100, maxMs: 1000 }, channel: { hang: { timeoutMs: 1500 } } }));
+  // A hung request gives up after 1.5 s (the channel's own timeout). The other channels' turns have 30 s: on a
+  // loaded machine (two suites and their browsers on 2 cores) a 6 s bound was met by a cold CLI's first requests,
+  // and the resend it made shifted what each fault mode answered.
+  writeFileSync(bank, faultBank(bot, modes, { turnMs: 30_000, retries: { max: 2, baseMs: 100, maxMs: 1000 }, channel: { hang: { timeoutMs: 1500 } } }));
   out = join(dir, 'run');
   cli = await runCli(['run', '--bank', bank, '--case', CASES.join(','), '--out', out, '--progress', 'none', '-j', '24', '--max-error-rate', '1', '--no-preflight', '--set', 'breaker.consecutiveFaults=0'], { timeoutMs: 240_000, subprocess: true });
   records = readFileSync(join(out, 'results.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
