@@ -4,6 +4,7 @@ import { TransportFault } from '../../harness/types.ts';
 import type { WechatMpConfig } from './config.ts';
 import { decrypt, encrypt, msgSignature, signature } from '../../lib/wechat/crypto.ts';
 import { buildXml, parseArticles, parseFields } from '../../lib/wechat/xml.ts';
+import { Agents, request, RequestTimeout } from '../http/request.ts';
 
 // The harness plays the WeChat platform: it verifies the URL once, then pushes
 // each customer message as signed (and, in safe/compatible mode, encrypted)
@@ -24,9 +25,10 @@ export function createWechatMpAdapter(config: WechatMpConfig, env: AdapterEnv): 
   if (config.mode !== 'plain' && !config.aesKey) {
     throw new Error(`wechat-mp: aesKey is required in ${config.mode} mode — set it (EncodingAESKey), or use mode: plain`);
   }
+  const agents = new Agents();
   let verified: Promise<void> | undefined;
   const verify = (signal: AbortSignal) => {
-    verified ??= verifyUrl(config, signal).catch((err) => {
+    verified ??= verifyUrl(config, agents, signal).catch((err) => {
       verified = undefined; // a transport fault is retried by the runner: verify again then
       throw err;
     });
@@ -35,38 +37,36 @@ export function createWechatMpAdapter(config: WechatMpConfig, env: AdapterEnv): 
   return {
     async open(ctx) {
       if (config.verify) await verify(ctx.signal);
-      return new WechatMpSession(config, ctx, env);
+      return new WechatMpSession(config, ctx, env, agents);
     },
-    async dispose() {},
+    async dispose() {
+      agents.destroy();
+    },
   };
 }
 
 const nonce = () => String(randomBytes(4).readUInt32BE(0));
 const now = () => String(Math.floor(Date.now() / 1000));
 
-async function request(url: string, init: RequestInit, timeoutMs: number, outer?: AbortSignal): Promise<PostResult> {
+/** One POST or GET over the shared keep-alive client (a stale kept-alive socket is sent again; a deadline is judged after the loop reads the sockets). */
+async function post(agents: Agents, url: string, init: { method: string; body?: string; headers?: Record<string, string> }, timeoutMs: number, outer: AbortSignal): Promise<PostResult> {
   const started = performance.now();
-  const signals = [AbortSignal.timeout(timeoutMs), ...(outer ? [outer] : [])];
   try {
-    const res = await fetch(url, { ...init, signal: AbortSignal.any(signals) });
-    const body = await res.text();
-    return { status: res.status, body, ms: performance.now() - started };
+    const res = await request(agents, url, { method: init.method, headers: init.headers ?? {}, body: init.body, signal: outer, timeoutMs });
+    return { status: res.status, body: res.body, ms: performance.now() - started };
   } catch (err) {
-    if (outer?.aborted) throw err;
-    const e = err as Error & { cause?: { code?: string } };
-    if (e.name === 'TimeoutError' || e.name === 'AbortError') {
-      throw new TransportFault('timeout', `no answer from ${url} in ${timeoutMs} ms`, { cause: err });
-    }
-    const code = e.cause?.code ?? '';
-    const kind = code === 'ECONNREFUSED' ? 'refused' : code === 'ENOTFOUND' ? 'unreachable' : 'dropped';
-    throw new TransportFault(kind, `${url}: ${code || e.message}`, { cause: err });
+    if (outer.aborted) throw err;
+    if (err instanceof RequestTimeout) throw new TransportFault('timeout', `no answer from ${url} in ${timeoutMs} ms`, { cause: err });
+    const code = (err as NodeJS.ErrnoException).code ?? '';
+    const kind = code === 'ECONNREFUSED' ? 'refused' : code === 'ENOTFOUND' || code === 'EAI_AGAIN' ? 'unreachable' : code === 'E_TOO_LARGE' ? 'protocol' : 'dropped';
+    throw new TransportFault(kind, `${url}: ${code ? `${code} ` : ''}${(err as Error).message}`, { cause: err, ...(kind === 'protocol' ? { retryable: false } : {}) });
   }
 }
 
 /** The URL check an administrator's "submit" triggers once: setup, not a passive reply, so the 5-second rule does not bind it. */
 const VERIFY_TIMEOUT_MS = 30_000;
 
-async function verifyUrl(config: WechatMpConfig, signal: AbortSignal): Promise<void> {
+async function verifyUrl(config: WechatMpConfig, agents: Agents, signal: AbortSignal): Promise<void> {
   const timestamp = now();
   const n = nonce();
   const echostr = randomBytes(9).toString('hex');
@@ -75,7 +75,7 @@ async function verifyUrl(config: WechatMpConfig, signal: AbortSignal): Promise<v
   url.searchParams.set('timestamp', timestamp);
   url.searchParams.set('nonce', n);
   url.searchParams.set('echostr', echostr);
-  const res = await request(url.toString(), { method: 'GET' }, Math.max(config.timeoutMs, VERIFY_TIMEOUT_MS), signal);
+  const res = await post(agents, url.toString(), { method: 'GET' }, Math.max(config.timeoutMs, VERIFY_TIMEOUT_MS), signal);
   if (res.status >= 500) throw new TransportFault('server-error', `URL verification: HTTP ${res.status}`);
   if (res.body.trim() !== echostr) {
     throw new TransportFault(
@@ -96,6 +96,7 @@ class WechatMpSession implements Session {
     private readonly config: WechatMpConfig,
     private readonly ctx: AdapterContext,
     private readonly env: AdapterEnv,
+    private readonly agents: Agents,
   ) {
     const h = createHash('sha1').update(ctx.conversationId).digest('base64url');
     this.openId = config.fromUser ?? `oHarness${h.slice(0, 20)}`;
@@ -142,7 +143,7 @@ class WechatMpSession implements Session {
       this.sent++;
       if (attempt > 0) this.retried++;
       try {
-        const res = await request(url.toString(), { method: 'POST', body, headers: { 'content-type': 'text/xml' } }, config.timeoutMs, signal);
+        const res = await post(this.agents, url.toString(), { method: 'POST', body, headers: { 'content-type': 'text/xml' } }, config.timeoutMs, signal);
         if (res.status >= 500) throw new TransportFault('server-error', `HTTP ${res.status} from the endpoint`);
         if (res.status >= 400) {
           throw new TransportFault('protocol', `HTTP ${res.status} from the endpoint: ${res.body.slice(0, 120)}`, { retryable: false });

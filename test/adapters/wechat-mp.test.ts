@@ -1,4 +1,5 @@
 import { createServer } from 'node:http';
+import { Worker } from 'node:worker_threads';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { wechatMpConfigSchema } from '../../adapters/wechat-mp/config.ts';
@@ -115,6 +116,50 @@ describe('the 5-second rule', () => {
       expect(slow.stats.answered).toBe(1);
     } finally {
       await slow.close();
+    }
+  });
+});
+
+describe('transport faults', () => {
+  it('names a refused connection', async () => {
+    // A port nothing listens on.
+    const closed = createServer();
+    await new Promise<void>((r) => closed.listen(0, '127.0.0.1', r));
+    const port = (closed.address() as AddressInfo).port;
+    await new Promise((r) => closed.close(r));
+    const refused = await createWechatMpAdapter(wechatMpConfigSchema.parse({ url: `http://127.0.0.1:${port}/wx`, token: 't', appId: 'wx1', toUser: 'gh_demo', mode: 'plain' }), env)
+      .open(ctx())
+      .then((s) => s.send(say('余额怎么查'), signal()))
+      .catch((e) => e);
+    expect(refused).toBeInstanceOf(TransportFault);
+    expect(refused.kind).toBe('refused');
+  });
+
+  it('takes a passive reply that arrived in time while the harness held its own loop past the deadline, without a resend', async () => {
+    // The endpoint in a thread of its own answers in 100 ms while this thread is busy for 1.5 s (a loaded harness).
+    const endpoint = new Worker(
+      `const http = require('node:http');
+       const server = http.createServer((req, res) => { req.resume(); req.on('end', () => setTimeout(() => res.end('success'), 100)); });
+       server.listen(0, '127.0.0.1', () => require('node:worker_threads').parentPort.postMessage(server.address().port));`,
+      { eval: true },
+    );
+    try {
+      const port = await new Promise<number>((r) => endpoint.once('message', r));
+      const s = await createWechatMpAdapter(wechatMpConfigSchema.parse({ url: `http://127.0.0.1:${port}/wx`, token: 't', appId: 'wx1', toUser: 'gh_demo', mode: 'plain', verify: false, timeoutMs: 300 }), env).open(ctx());
+      const sent = s.send(say('余额怎么查'), signal());
+      for (let i = 0; i < 5; i++) await new Promise((r) => setImmediate(r));
+      await new Promise((r) => setTimeout(r, 20));
+      await new Promise<void>((r) =>
+        setImmediate(() => {
+          const until = performance.now() + 1500;
+          while (performance.now() < until);
+          r();
+        }),
+      );
+      expect((await sent).text).toBe('');
+      expect(s.metrics?.()).toMatchObject({ 'wechat-mp.resent': 0 });
+    } finally {
+      await endpoint.terminate();
     }
   });
 });
