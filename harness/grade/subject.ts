@@ -2,7 +2,7 @@ import type { Locale, Pack } from '../config/scenario.ts';
 import { normalise } from './normalise.ts';
 import { mentions, segment } from './seg.ts';
 import { firstOccurring, occurring } from './terms.ts';
-import { askedWords, clusterFrequency, isServiceWord, nameTerms, topicIndex, type TurnLike } from './topic.ts';
+import { askedWords, clusterFrequency, isServiceWord, nameTerms, productWords, topicIndex, type TurnLike } from './topic.ts';
 
 // What business a reply opens with. A bank bot states its subject in its first
 // sentence ("短信验证码有效期为5分钟……", "U盾密码输错被锁定的，请……",
@@ -12,8 +12,12 @@ import { askedWords, clusterFrequency, isServiceWord, nameTerms, topicIndex, typ
 // question — however many generic words (身份证, 网点, 手机银行, 办理) it shares
 // with the right answer, and even when one of them happens to be a key point's.
 
-/** Products bots confuse with the question; the locale's `businesses:` list extends them. */
-const PRODUCTS = ['信用卡', '贷款', '房贷', '车贷', '话费', '理财', '基金', '外汇', '保险', '社保卡', '养老金', '积分', '黄金', '股票', '国债', '存单', '医保', '公积金'];
+/**
+ * Products bots confuse with the question, as businesses a reply may open
+ * with; the locale's `businesses:` list extends them. 额度 (a limit) and ETC
+ * are products a reply names, not a business it is about.
+ */
+const PRODUCTS = productWords.filter((w) => w !== '额度' && w !== 'etc');
 
 interface TurnContext {
   /** What the question, its wordings, its key points, its case's questions and its scenario say, normalised. */

@@ -730,7 +730,7 @@ function otherNameCandidates(ownPack: Pack, packs: Pack[], locale: Locale): stri
  * question, "信用卡年费" for a loss fee): named in a reply or an option but
  * not in the question, they make it about something else.
  */
-const productWords = ['信用卡', '贷款', '房贷', '车贷', '话费', '理财', '基金', '外汇', '保险', '社保卡', '养老金', '积分', '额度', '黄金', '股票', '国债', '存单', '医保', '公积金', 'etc'];
+export const productWords = ['信用卡', '贷款', '房贷', '车贷', '话费', '理财', '基金', '外汇', '保险', '社保卡', '养老金', '积分', '额度', '黄金', '股票', '国债', '存单', '医保', '公积金', 'etc'];
 
 export function foreignProducts(norm: string, scenarioCase: ScenarioCaseLike, turnIndex: number, pack: Pack, locale: Locale): string[] {
   const turn = scenarioCase.turns[turnIndex];
