@@ -27,32 +27,35 @@ const e2e = [
   'test/banks/demo-api.test.ts',
 ];
 
-// The files that take longest, longest first. Both workers stay busy to the
-// end only when the long files start first and the short ones fill the gaps;
-// a long file started last leaves one core idle while it finishes. Files not
+// The files that take longest (a fresh clone's run, 4 workers on 2 cores),
+// longest first. The cores stay busy to the end only when the long files
+// start first and the short ones fill the gaps; a long file started last
+// leaves a core idle while it finishes. Files not
 // listed follow, longest first by vitest's record of the last run (e2e before
 // unit when there is none, as on a fresh clone).
 const longestFirst = [
-  'test/e2e/scorecard.test.ts',
-  'test/e2e/channels-online.test.ts',
-  'test/e2e/preflight.test.ts',
   'test/adapters/web/faults.test.ts',
-  'test/e2e/reports.test.ts',
-  'test/adapters/web/probe.test.ts',
-  'test/e2e/widgets.test.ts',
+  'test/e2e/scorecard.test.ts',
+  'test/adapters/web/isolation.test.ts',
+  'test/e2e/preflight.test.ts',
+  'test/e2e/channels-online.test.ts',
   'test/adapters/hotline/adapter.test.ts',
   'test/adapters/web/chat.test.ts',
-  'test/adapters/web/isolation.test.ts',
-  'test/adapters/web/shadow.test.ts',
-  'test/reports/html.test.ts',
-  'test/e2e/api.test.ts',
-  'test/e2e/resume.test.ts',
-  'test/e2e/report-replay.test.ts',
   'test/expand/expand.test.ts',
-  'test/e2e/gates.test.ts',
-  'test/adapters/web/prewarm.test.ts',
+  'test/e2e/reports.test.ts',
+  'test/e2e/widgets.test.ts',
+  'test/adapters/web/probe.test.ts',
+  'test/reports/html.test.ts',
+  'test/adapters/web/shadow.test.ts',
+  'test/e2e/report-terms.test.ts',
   'test/e2e/channels-hotline.test.ts',
-  'test/e2e/shard.test.ts',
+  'test/e2e/resume.test.ts',
+  'test/adapters/web/prewarm.test.ts',
+  'test/adapters/wechat-h5.test.ts',
+  'test/e2e/report-replay.test.ts',
+  'test/adapters/web/browser-flags.test.ts',
+  'test/adapters/hotline/audio-websocket.test.ts',
+  'test/interop/baresip.test.ts',
 ];
 
 class LongestFirst extends BaseSequencer {

@@ -27,14 +27,14 @@ describe('the survey scorecard', () => {
   const separate = join(base, 'separate');
   const small = join(base, 'small');
   // Its scorecard is checked in the second test; started now, its queue passes while the first test runs.
-  const smallRun = runCli(['run', '--bank', 'demo-small', '--channel', 'api,web,hotline', ...plan, '--out', small], { timeoutMs: 300_000, subprocess: true });
+  const smallRun = runCli(['run', '--bank', 'demo-small', '--channel', 'api,web,hotline', ...plan, '--out', small], { timeoutMs: 300_000 });
   smallRun.catch(() => {}); // awaited, and so reported, by the test that reads it
 
   it('runs the cross-channel cases on the demo bank: the hotline finds the ticket left on the web, and not when the channels are not integrated', async () => {
     const [integrated, notIntegrated] = await Promise.all([
-      runCli(['run', '--bank', 'demo', '--channel', 'web,hotline', ...plan, '--out', demo], { timeoutMs: 300_000, subprocess: true }),
+      runCli(['run', '--bank', 'demo', '--channel', 'web,hotline', ...plan, '--out', demo], { timeoutMs: 300_000 }),
       // Only the cross-channel case tells integration apart: the rest of the plan would repeat the first run.
-      runCli(['run', '--bank', 'demo', '--channel', 'web,hotline', '--scenario', 'feedback-lookup', '--case', 'web-then-hotline', '--progress', 'none', '--no-preflight', '--out', separate, '--set', 'embeddedOptions.brain.integration=false'], { timeoutMs: 300_000, subprocess: true }),
+      runCli(['run', '--bank', 'demo', '--channel', 'web,hotline', '--scenario', 'feedback-lookup', '--case', 'web-then-hotline', '--progress', 'none', '--no-preflight', '--out', separate, '--set', 'embeddedOptions.brain.integration=false'], { timeoutMs: 300_000 }),
     ]);
     expect(integrated.code, integrated.stderr).toBe(0);
     expect(notIntegrated.code, notIntegrated.stderr).toBe(0);

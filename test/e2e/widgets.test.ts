@@ -61,7 +61,6 @@ describe('a web-component chat widget against the API on the same brain', () => 
     // The quick case of every pack: each scenario's replies read through the hosts.
     const r = await runCli(['run', '--bank', file, '--channel', 'api,widget', '--tag', 'quick', '--out', out, '--progress', 'none', '--concurrency', '4', '--trace', 'off'], {
       timeoutMs: 580_000,
-      subprocess: true,
     });
     expect(r.code, r.stderr).toBe(0);
     const s = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
