@@ -1,6 +1,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import { urlToHttpOptions } from 'node:url';
+import { deadline } from '../../harness/util/deadline.ts';
 
 // node:http with a keep-alive agent: the benchmark's hot path. fetch (undici)
 // costs several times more CPU per request through its web-stream layers.
@@ -97,22 +98,15 @@ function requestOnce(agents: Agents, url: string, init: RequestInit): Promise<Ht
     const onAbort = () => req.destroy(abortError(signal));
     signal.addEventListener('abort', onAbort, { once: true });
     let timedOut = false;
-    let settled = false;
-    // Judged once the loop has read the sockets (see withTimeout): a response
-    // that arrived while the harness's own work held the loop is in time.
     const timer =
       init.timeoutMs === undefined
         ? undefined
-        : setTimeout(() => {
-            setImmediate(() => {
-              if (settled) return;
-              timedOut = true;
-              req.destroy(new RequestTimeout(init.timeoutMs!));
-            });
-          }, init.timeoutMs);
+        : deadline(init.timeoutMs, () => {
+            timedOut = true;
+            req.destroy(new RequestTimeout(init.timeoutMs!));
+          });
     const settle = () => {
-      settled = true;
-      clearTimeout(timer);
+      timer?.clear();
       signal.removeEventListener('abort', onAbort);
     };
     let responded = false;

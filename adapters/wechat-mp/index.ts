@@ -48,8 +48,8 @@ export function createWechatMpAdapter(config: WechatMpConfig, env: AdapterEnv): 
 const nonce = () => String(randomBytes(4).readUInt32BE(0));
 const now = () => String(Math.floor(Date.now() / 1000));
 
-/** One POST or GET over the shared keep-alive client (a stale kept-alive socket is sent again; a deadline is judged after the loop reads the sockets). */
-async function post(agents: Agents, url: string, init: { method: string; body?: string; headers?: Record<string, string> }, timeoutMs: number, outer: AbortSignal): Promise<PostResult> {
+/** One request (the POST of a message, the GET of the URL check) over the shared keep-alive client (a stale kept-alive socket is sent again; a deadline is judged after the loop reads the sockets). */
+async function exchange(agents: Agents, url: string, init: { method: string; body?: string; headers?: Record<string, string> }, timeoutMs: number, outer: AbortSignal): Promise<PostResult> {
   const started = performance.now();
   try {
     const res = await request(agents, url, { method: init.method, headers: init.headers ?? {}, body: init.body, signal: outer, timeoutMs });
@@ -75,7 +75,7 @@ async function verifyUrl(config: WechatMpConfig, agents: Agents, signal: AbortSi
   url.searchParams.set('timestamp', timestamp);
   url.searchParams.set('nonce', n);
   url.searchParams.set('echostr', echostr);
-  const res = await post(agents, url.toString(), { method: 'GET' }, Math.max(config.timeoutMs, VERIFY_TIMEOUT_MS), signal);
+  const res = await exchange(agents, url.toString(), { method: 'GET' }, Math.max(config.timeoutMs, VERIFY_TIMEOUT_MS), signal);
   if (res.status >= 500) throw new TransportFault('server-error', `URL verification: HTTP ${res.status}`);
   if (res.body.trim() !== echostr) {
     throw new TransportFault(
@@ -143,7 +143,7 @@ class WechatMpSession implements Session {
       this.sent++;
       if (attempt > 0) this.retried++;
       try {
-        const res = await post(this.agents, url.toString(), { method: 'POST', body, headers: { 'content-type': 'text/xml' } }, config.timeoutMs, signal);
+        const res = await exchange(this.agents, url.toString(), { method: 'POST', body, headers: { 'content-type': 'text/xml' } }, config.timeoutMs, signal);
         if (res.status >= 500) throw new TransportFault('server-error', `HTTP ${res.status} from the endpoint`);
         if (res.status >= 400) {
           throw new TransportFault('protocol', `HTTP ${res.status} from the endpoint: ${res.body.slice(0, 120)}`, { retryable: false });

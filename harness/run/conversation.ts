@@ -2,6 +2,7 @@ import type { ScenarioCase } from '../config/scenario.ts';
 import type { AssessReply, GradeContext } from '../grade/types.ts';
 import type { BotReply, Exchange, Session, TurnRecord, Utterance } from '../types.ts';
 import { TransportFault } from '../types.ts';
+import { deadline } from '../util/deadline.ts';
 import { sleep } from '../util/sleep.ts';
 import type { PlanItem } from './plan.ts';
 import { turnText, variantCount } from './plan.ts';
@@ -183,22 +184,13 @@ export function withTimeout<T>(fn: (signal: AbortSignal) => Promise<T>, ms: numb
     const controller = new AbortController();
     const onAbort = () => controller.abort(outer.reason);
     outer.addEventListener('abort', onAbort, { once: true });
-    let settled = false;
-    // The deadline is judged after the loop has read what arrived: a loop held
-    // up by the harness's own work (a loaded machine) runs expired timers
-    // before it reads the sockets, and the reply already there is the bot's
-    // answer in time, not a timeout of the bot's.
-    const timer = setTimeout(() => {
-      setImmediate(() => {
-        if (settled) return;
-        const fault = new TransportFault('timeout', `no reply within the turn timeout (${ms} ms)`);
-        controller.abort(fault);
-        reject(fault);
-      });
-    }, ms);
+    const timer = deadline(ms, () => {
+      const fault = new TransportFault('timeout', `no reply within the turn timeout (${ms} ms)`);
+      controller.abort(fault);
+      reject(fault);
+    });
     const done = () => {
-      settled = true;
-      clearTimeout(timer);
+      timer.clear();
       outer.removeEventListener('abort', onAbort);
     };
     let sent: Promise<T>;

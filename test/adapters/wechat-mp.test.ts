@@ -6,6 +6,7 @@ import { wechatMpConfigSchema } from '../../adapters/wechat-mp/config.ts';
 import { createWechatMpAdapter, HANDOFF_NOTICE, NO_PASSIVE_REPLY } from '../../adapters/wechat-mp/index.ts';
 import { createWechatMpServer, type WechatMpServer } from '../../banks/demo/wechat-mp.ts';
 import { TransportFault, type AdapterContext, type AdapterEnv } from '../../harness/types.ts';
+import { sendAndHold } from '../helpers/held-loop.ts';
 import { tinyBrain } from '../helpers/tiny-brain.ts';
 
 const env: AdapterEnv = {
@@ -146,17 +147,7 @@ describe('transport faults', () => {
     try {
       const port = await new Promise<number>((r) => endpoint.once('message', r));
       const s = await createWechatMpAdapter(wechatMpConfigSchema.parse({ url: `http://127.0.0.1:${port}/wx`, token: 't', appId: 'wx1', toUser: 'gh_demo', mode: 'plain', verify: false, timeoutMs: 300 }), env).open(ctx());
-      const sent = s.send(say('余额怎么查'), signal());
-      for (let i = 0; i < 5; i++) await new Promise((r) => setImmediate(r));
-      await new Promise((r) => setTimeout(r, 20));
-      await new Promise<void>((r) =>
-        setImmediate(() => {
-          const until = performance.now() + 1500;
-          while (performance.now() < until);
-          r();
-        }),
-      );
-      expect((await sent).text).toBe('');
+      expect((await sendAndHold(() => s.send(say('余额怎么查'), signal()))).text).toBe('');
       expect(s.metrics?.()).toMatchObject({ 'wechat-mp.resent': 0 });
     } finally {
       await endpoint.terminate();

@@ -84,9 +84,8 @@ function captureOutput(): void {
 }
 
 /** Runs of the CLI in this worker at this moment: a leak is told only of a run that had the worker to itself. */
-let inFlight = 0;
-const overlapped = new Set<object>();
 const running = new Set<object>();
+const overlapped = new Set<object>();
 
 /**
  * The CLI's `main()` in this worker: no process start, no module loading, the
@@ -106,7 +105,6 @@ async function callCli(args: string[], opts: CliOptions): Promise<CliResult> {
     overlapped.add(me);
   }
   running.add(me);
-  inFlight++;
   const out: Capture = { stdout: '', stderr: '' };
   let timer: NodeJS.Timeout | undefined;
   let code: number;
@@ -120,7 +118,6 @@ async function callCli(args: string[], opts: CliOptions): Promise<CliResult> {
   } finally {
     clearTimeout(timer);
     running.delete(me);
-    inFlight--;
   }
   const ms = Date.now() - t0;
   const alone = !overlapped.delete(me);
@@ -138,7 +135,9 @@ async function leftOpen(before: string[]): Promise<string[]> {
   let extra: string[] = [];
   for (let waited = 0; waited <= 3000; waited += 50) {
     extra = [...count(process.getActiveResourcesInfo())].filter(([k, n]) => n > (base.get(k) ?? 0)).map(([k, n]) => `${n - (base.get(k) ?? 0)} × ${k}`);
-    if (!extra.length || inFlight > 0) return inFlight > 0 ? [] : extra;
+    // Another run started meanwhile: what is open may be its.
+    if (running.size) return [];
+    if (!extra.length) return extra;
     await new Promise((r) => setTimeout(r, 50));
   }
   return extra;

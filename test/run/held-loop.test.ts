@@ -2,6 +2,7 @@ import { Worker } from 'node:worker_threads';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Agents, request, RequestTimeout } from '../../adapters/http/request.ts';
 import { withTimeout } from '../../harness/run/conversation.ts';
+import { sendAndHold } from '../helpers/held-loop.ts';
 
 // On a loaded machine the harness's own work (a cold grader building its
 // tables, a report) can hold its event loop past a turn's deadline while the
@@ -33,28 +34,6 @@ afterAll(async () => {
   agents.destroy();
   await bot?.terminate();
 });
-
-/** Keep this thread busy for `ms`, as a long synchronous step of the harness would. */
-function hold(ms: number): void {
-  const until = performance.now() + ms;
-  while (performance.now() < until);
-}
-
-/** Send, let the request reach the socket, then hold the loop well past the deadline while the bot answers. */
-async function sendAndHold<T>(send: () => Promise<T>): Promise<T> {
-  const sent = send();
-  // Connect and write: a few turns of the loop, well inside the 300 ms deadline.
-  for (let i = 0; i < 5; i++) await new Promise((r) => setImmediate(r));
-  await new Promise((r) => setTimeout(r, 20));
-  // Held in a callback of the loop's check phase, as a warm-up step is: the next turn of the loop finds the deadline past.
-  await new Promise<void>((r) =>
-    setImmediate(() => {
-      hold(1500);
-      r();
-    }),
-  );
-  return sent;
-}
 
 const init = (timeoutMs?: number) => ({ method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"text":"卡丢了"}', signal: new AbortController().signal, timeoutMs });
 
