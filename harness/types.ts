@@ -54,9 +54,18 @@ export interface BotReply {
     /** The file holding the whole reply when `text` was cut (capped too: see `truncated`). */
     full?: string;
   };
-  /** `text` was cut to the stored cap; the whole reply is in `evidence.full`. */
+  /**
+   * `text` was cut to the stored cap; the whole reply is in `evidence.full`.
+   * An adapter that had to cut a reply as it arrived sets it itself, with the
+   * length it saw.
+   */
   truncated?: { originalChars: number };
 }
+
+/** UTF-8 bytes of reply text (and of all its messages together) stored and graded. */
+export const REPLY_TEXT_CAP = 64 * 1024;
+/** UTF-8 bytes of a whole reply kept in its evidence file. */
+export const REPLY_FULL_CAP = 256 * 1024;
 
 export const transportFaultKinds = [
   'timeout',

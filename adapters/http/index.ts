@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Adapter, AdapterContext, AdapterEnv, AdapterFactory, BotReply, Extraction, ReplyInspection, Session, Utterance } from '../../harness/types.ts';
-import { TransportFault } from '../../harness/types.ts';
+import { REPLY_FULL_CAP, TransportFault } from '../../harness/types.ts';
 import { fillTemplate, getPath } from '../../harness/util/jsonpath.ts';
 import { suggestPaths } from '../../harness/util/path-suggest.ts';
 import type { HttpConfig } from './config.ts';
@@ -68,7 +68,7 @@ class HttpSession implements Session {
     this.debug(`→ ${config.method} ${url}${body ? ` ${excerpt(body, 500)}` : ''}`);
     let res: HttpResponse;
     try {
-      res = await request(this.agents, url, { method: config.method, headers, body, signal, timeoutMs: config.timeoutMs ?? this.env.options.turnTimeoutMs });
+      res = await request(this.agents, url, { method: config.method, headers, body, signal, timeoutMs: config.timeoutMs ?? this.env.options.turnTimeoutMs, largeJson: { keepBytes: REPLY_FULL_CAP } });
     } catch (err) {
       const fault = classifyError(err);
       this.debug(`✗ ${fault.kind}: ${fault.message}`);
@@ -93,14 +93,18 @@ class HttpSession implements Session {
     }
     this.keepCookies(res.headers);
     let data: unknown;
+    /** Strings cut as a large body arrived, with their whole lengths. */
+    let clipped: Map<string, number> | undefined;
     try {
-      data = raw.trim() ? JSON.parse(raw) : {};
+      if (res.json && 'error' in res.json) throw res.json.error;
+      if (res.json) ({ value: data, clipped } = res.json.parsed);
+      else data = raw.trim() ? JSON.parse(raw) : {};
     } catch {
       throw new TransportFault('protocol', `the bot API answered with non-JSON: ${JSON.stringify(raw.slice(0, 120))}`, { retryable: false });
     }
     this.answered = true;
     last.data = { value: data };
-    const reply = this.toReply(data, elapsed);
+    const reply = this.toReply(data, elapsed, clipped);
     if (!reply.text.trim() && raw.trim()) {
       // Text in the body but none extracted: a path in the profile is wrong, not the bot silent.
       const empty = this.extractions(data).filter((e) => (e.field === 'response.text' || e.field === 'response.messages') && !e.values.length);
@@ -143,7 +147,7 @@ class HttpSession implements Session {
     if (this.env.options.debug) this.ctx.log(`http: ${message}`);
   }
 
-  private toReply(data: unknown, elapsed: number): BotReply {
+  private toReply(data: unknown, elapsed: number, clipped?: Map<string, number>): BotReply {
     const { response } = this.config;
     const texts = (path?: string) => {
       if (!path) return [];
@@ -152,12 +156,16 @@ class HttpSession implements Session {
       return list.map((x) => (typeof x === 'string' ? x : x && typeof x === 'object' && 'text' in x ? String((x as any).text) : String(x)));
     };
     const messages = response.messages ? texts(response.messages) : texts(response.text);
-    const text = response.messages ? (texts(response.text).join('\n') || messages.join('\n')) : messages.join('\n');
+    const textParts = response.messages ? texts(response.text) : messages;
+    const text = textParts.join('\n') || messages.join('\n');
     if (response.sessionId) {
       const sid = getPath(data, response.sessionId);
       if (typeof sid === 'string' && sid) this.sessionId = sid;
     }
     const intent = response.intent ? getPath(data, response.intent) : undefined;
+    // How long the reply was before its strings were cut on arrival (what `text` would have joined).
+    const whole = (parts: string[]) => parts.reduce((n, p) => n + (clipped?.get(p) ?? p.length), Math.max(0, parts.length - 1));
+    const cut = clipped?.size && [...textParts, ...messages].some((p) => clipped.has(p)) ? Math.max(whole(textParts), whole(messages)) : 0;
     return {
       text,
       messages: messages.map((m) => ({ text: m, atMs: elapsed, kind: 'text' as const })),
@@ -166,6 +174,7 @@ class HttpSession implements Session {
       intent: typeof intent === 'string' ? intent : undefined,
       handoff: response.handoff ? Boolean(getPath(data, response.handoff)) : undefined,
       evidence: { raw: data },
+      ...(cut ? { truncated: { originalChars: Math.max(cut, text.length) } } : {}),
     };
   }
 

@@ -2,17 +2,23 @@ import http from 'node:http';
 import https from 'node:https';
 import { urlToHttpOptions } from 'node:url';
 import { deadline } from '../../harness/util/deadline.ts';
+import { LargeJsonParser, type LargeJson } from './large-json.ts';
 
 // node:http with a keep-alive agent: the benchmark's hot path. fetch (undici)
 // costs several times more CPU per request through its web-stream layers.
 
 /** Larger replies are refused (a protocol fault): no bank bot answers a chat message with this much. */
 export const MAX_BODY_BYTES = 16 * 1024 * 1024;
+/** A body past this size is parsed as it arrives when the caller asks for JSON (see large-json.ts). */
+export const LARGE_BODY_BYTES = 1024 * 1024;
 
 export interface HttpResponse {
   status: number;
   headers: http.IncomingHttpHeaders;
+  /** The body; for a large JSON body parsed as it arrived, only its beginning. */
   body: string;
+  /** A large body parsed as it arrived (`largeJson` asked for): its value, or why it is not JSON. */
+  json?: { parsed: LargeJson } | { error: Error };
 }
 
 export class Agents {
@@ -51,7 +57,15 @@ export class RequestTimeout extends Error {
   }
 }
 
-type RequestInit = { method: string; headers: Record<string, string>; body?: string; signal: AbortSignal; timeoutMs?: number };
+type RequestInit = {
+  method: string;
+  headers: Record<string, string>;
+  body?: string;
+  signal: AbortSignal;
+  timeoutMs?: number;
+  /** The caller reads the body as JSON: past LARGE_BODY_BYTES, parse it as it arrives, keeping this much of each string. */
+  largeJson?: { keepBytes: number };
+};
 
 /** Fresh connections tried after a kept-alive one was found closed, before the reset counts as the bot's. */
 const STALE_SOCKET_RETRIES = 2;
@@ -122,17 +136,41 @@ function requestOnce(agents: Agents, url: string, init: RequestInit): Promise<Ht
       { ...target.options, method: init.method, headers, agent: target.https ? agents.https : agents.http },
       (res) => {
         responded = true;
-        const chunks: Buffer[] = [];
+        let chunks: Buffer[] = [];
         let bytes = 0;
+        let large: LargeJsonParser | undefined;
+        let largeError: Error | undefined;
+        const parse = (c: Buffer) => {
+          if (largeError) return;
+          try {
+            large!.write(c);
+          } catch (err) {
+            largeError = err as Error;
+          }
+        };
         res.on('data', (c: Buffer) => {
           bytes += c.length;
           // A runaway bot must not take the harness's memory with it.
           if (bytes > MAX_BODY_BYTES) return req.destroy(Object.assign(new Error(`the reply exceeds ${MAX_BODY_BYTES / 1024 / 1024} MiB`), { code: 'E_TOO_LARGE' }));
+          if (large) return parse(c);
           chunks.push(c);
+          if (init.largeJson && bytes > LARGE_BODY_BYTES) {
+            large = new LargeJsonParser(init.largeJson.keepBytes);
+            for (const held of chunks) parse(held);
+            chunks = [];
+          }
         });
         res.on('end', () => {
           settle();
-          resolve({ status: res.statusCode ?? 0, headers: res.headers, body: chunks.length === 1 ? chunks[0].toString('utf8') : Buffer.concat(chunks).toString('utf8') });
+          const head = { status: res.statusCode ?? 0, headers: res.headers };
+          if (!large) return resolve({ ...head, body: chunks.length === 1 ? chunks[0].toString('utf8') : Buffer.concat(chunks).toString('utf8') });
+          let json: HttpResponse['json'];
+          try {
+            json = largeError ? { error: largeError } : { parsed: large.end() };
+          } catch (err) {
+            json = { error: err as Error };
+          }
+          resolve({ ...head, body: large.head, json });
         });
         res.on('error', fail);
         res.on('aborted', () => fail(Object.assign(new Error('the response was cut off'), { code: 'ECONNRESET' })));

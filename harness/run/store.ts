@@ -1,6 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { BotReply } from '../types.ts';
+import { REPLY_FULL_CAP, REPLY_TEXT_CAP, type BotReply } from '../types.ts';
 import { fnv1a } from '../util/hash.ts';
 import type { Redactor } from '../util/redact.ts';
 
@@ -10,10 +10,8 @@ import type { Redactor } from '../util/redact.ts';
 // file, itself capped — so a run folder, its reports and the grader's time
 // stay bounded whatever the bot sends.
 
-/** UTF-8 bytes of reply text (and of all its messages together) stored and graded. */
-export const TEXT_CAP = 64 * 1024;
-/** UTF-8 bytes of a whole reply kept in its evidence file. */
-export const FULL_CAP = 256 * 1024;
+export const TEXT_CAP = REPLY_TEXT_CAP;
+const FULL_CAP = REPLY_FULL_CAP;
 /** A string inside `evidence.raw` longer than this is clipped. */
 const RAW_STRING_CAP = 1024;
 /** Array items and object keys kept per level of `evidence.raw`. */
@@ -25,7 +23,7 @@ const wholeText = new WeakMap<BotReply, string>();
 /** Clip a fresh reply to TEXT_CAP (text and messages) and mark it; the whole text waits for `storeReply`. */
 export function clipReply(reply: BotReply): BotReply {
   const total = reply.messages.reduce((n, m) => n + m.text.length, 0);
-  if (utf8Bytes(reply.text) <= TEXT_CAP && reply.messages.reduce((n, m) => n + utf8Bytes(m.text), 0) <= TEXT_CAP) return reply;
+  if (!reply.truncated && utf8Bytes(reply.text) <= TEXT_CAP && reply.messages.reduce((n, m) => n + utf8Bytes(m.text), 0) <= TEXT_CAP) return reply;
   let budget = TEXT_CAP;
   const messages = [];
   for (const m of reply.messages) {
@@ -38,7 +36,8 @@ export function clipReply(reply: BotReply): BotReply {
     ...reply,
     text: clipUtf8(reply.text, TEXT_CAP),
     messages,
-    truncated: { originalChars: Math.max(reply.text.length, total) },
+    // An adapter that cut the reply as it arrived knows how long it was.
+    truncated: { originalChars: Math.max(reply.truncated?.originalChars ?? 0, reply.text.length, total) },
   };
   const whole = reply.text.length >= total ? reply.text : reply.messages.map((m) => m.text).join('\n');
   wholeText.set(clipped, whole);
@@ -78,7 +77,9 @@ export function storeReply(reply: BotReply, ctx: StoreContext): void {
   if (whole !== undefined) {
     const body = ctx.redact(whole);
     const head = clipUtf8(body, FULL_CAP);
-    const kept = head.length < body.length ? `${head}\n[… ${body.length - head.length} more characters not kept]\n` : body;
+    // Characters past the head, counting those the adapter already cut as the reply arrived.
+    const more = body.length - head.length + Math.max(0, (reply.truncated?.originalChars ?? 0) - whole.length);
+    const kept = more > 0 ? `${head}\n[… ${more} more characters not kept]\n` : body;
     mkdirSync(ctx.evidenceDir, { recursive: true });
     const file = join(ctx.evidenceDir, `reply-${fnv1a(whole).toString(16).padStart(8, '0')}.txt`);
     writeFileSync(file, kept);

@@ -115,6 +115,18 @@ describe('reply caps', () => {
     expect(Buffer.byteLength(kept)).toBeLessThan(256 * 1024 + 100);
   });
 
+  it('counts what an adapter cut on arrival: the mark keeps its length, the evidence file says how much is missing', () => {
+    const run = tempDir();
+    const arrived = `请拨打客服热线挂失。${'重复输出。'.repeat(60_000)}`; // what the adapter kept of it
+    const r = clipReply({ ...reply(arrived), truncated: { originalChars: 1_000_000 } });
+    expect(r.truncated).toEqual({ originalChars: 1_000_000 });
+    storeReply(r, { redact: createRedactor(), evidenceDir: join(run, 'evidence', 'c1'), relative: (p) => relative(run, p) });
+    const kept = readFileSync(join(run, r.evidence!.full!), 'utf8');
+    const head = kept.slice(0, kept.lastIndexOf('\n[…'));
+    expect(arrived.startsWith(head)).toBe(true);
+    expect(kept).toContain(`[… ${1_000_000 - head.length} more characters not kept]`);
+  });
+
   it('keeps what the raw response says beyond the text, clipped', () => {
     const raw = shrinkRaw({ a: 'x'.repeat(3000), list: Array.from({ length: 80 }, (_, i) => i), answer: '答复' }, new Set(['答复']), '答复') as any;
     expect(raw.answer).toBe('[= reply text]');
