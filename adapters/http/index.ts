@@ -4,7 +4,7 @@ import { REPLY_FULL_CAP, TransportFault } from '../../harness/types.ts';
 import { fillTemplate, getPath } from '../../harness/util/jsonpath.ts';
 import { suggestPaths } from '../../harness/util/path-suggest.ts';
 import type { HttpConfig } from './config.ts';
-import { Agents, request, RequestTimeout, type HttpResponse } from './request.ts';
+import { Agents, request, requestFault, type HttpResponse } from './request.ts';
 
 export const createHttpAdapter: AdapterFactory<HttpConfig> = (config, env) => new HttpAdapter(config, env);
 
@@ -70,7 +70,7 @@ class HttpSession implements Session {
     try {
       res = await request(this.agents, url, { method: config.method, headers, body, signal, timeoutMs: config.timeoutMs ?? this.env.options.turnTimeoutMs, largeJson: { keepBytes: REPLY_FULL_CAP } });
     } catch (err) {
-      const fault = classifyError(err);
+      const fault = requestFault(err, config.url);
       this.debug(`✗ ${fault.kind}: ${fault.message}`);
       throw fault;
     }
@@ -228,17 +228,3 @@ export function parseRetryAfter(value: string | null): number | undefined {
 }
 
 const header = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v) ?? null;
-
-function classifyError(err: unknown): TransportFault {
-  if (err instanceof RequestTimeout) return new TransportFault('timeout', 'the bot API did not answer within the turn timeout');
-  const e = err as NodeJS.ErrnoException;
-  if (e.name === 'AbortError') return new TransportFault('timeout', 'the request was aborted', { retryable: false });
-  const code = e.code ?? '';
-  if (code === 'ECONNREFUSED') return new TransportFault('refused', `connection refused: ${e.message}`, { cause: err });
-  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return new TransportFault('unreachable', `host not found: ${e.message}`, { cause: err });
-  // One request's connection, not the conversation: the bot still knows the session.
-  if (code === 'ECONNRESET' || code === 'EPIPE') return new TransportFault('dropped', `connection reset: ${e.message}`, { cause: err, sessionBroken: false });
-  if (code === 'E_TOO_LARGE') return new TransportFault('protocol', `${e.message}: check the profile's URL and request`, { retryable: false, cause: err });
-  if (code === 'ERR_INVALID_URL') return new TransportFault('protocol', `invalid URL in the profile: ${e.message}`, { retryable: false, cause: err });
-  return new TransportFault('unreachable', `${e.message}${code ? ` (${code})` : ''}`, { cause: err });
-}

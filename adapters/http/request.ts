@@ -1,6 +1,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import { urlToHttpOptions } from 'node:url';
+import { TransportFault } from '../../harness/types.ts';
 import { deadline } from '../../harness/util/deadline.ts';
 import { LargeJsonParser, type LargeJson } from './large-json.ts';
 
@@ -184,4 +185,23 @@ function requestOnce(agents: Agents, url: string, init: RequestInit): Promise<Ht
 /** What node:http rejects with when its signal aborts: an AbortError carrying the reason. */
 function abortError(signal: AbortSignal): Error {
   return Object.assign(new Error('The operation was aborted', { cause: signal.reason }), { name: 'AbortError', code: 'ABORT_ERR' });
+}
+
+/**
+ * What a failed request was, for the runner (see harness/types.ts): one
+ * mapping for every adapter on this client, so a reset or a refusal is the
+ * same fault whichever protocol rode on it.
+ */
+export function requestFault(err: unknown, url: string): TransportFault {
+  if (err instanceof RequestTimeout) return new TransportFault('timeout', `no answer from ${url} within ${err.ms} ms`, { cause: err });
+  const e = err as NodeJS.ErrnoException;
+  if (e.name === 'AbortError') return new TransportFault('timeout', 'the request was aborted', { retryable: false, cause: err });
+  const code = e.code ?? '';
+  if (code === 'ECONNREFUSED') return new TransportFault('refused', `connection refused: ${e.message}`, { cause: err });
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return new TransportFault('unreachable', `host not found: ${e.message}`, { cause: err });
+  // One request's connection, not the conversation: the bot still knows the session.
+  if (code === 'ECONNRESET' || code === 'EPIPE') return new TransportFault('dropped', `connection reset: ${e.message}`, { cause: err, sessionBroken: false });
+  if (code === 'E_TOO_LARGE') return new TransportFault('protocol', `${e.message}: check the profile's URL and request`, { retryable: false, cause: err });
+  if (code === 'ERR_INVALID_URL') return new TransportFault('protocol', `invalid URL in the profile: ${e.message}`, { retryable: false, cause: err });
+  return new TransportFault('unreachable', `${url}: ${e.message}${code ? ` (${code})` : ''}`, { cause: err });
 }

@@ -4,7 +4,7 @@ import { TransportFault } from '../../harness/types.ts';
 import type { WechatMpConfig } from './config.ts';
 import { decrypt, encrypt, msgSignature, signature } from '../../lib/wechat/crypto.ts';
 import { buildXml, parseArticles, parseFields } from '../../lib/wechat/xml.ts';
-import { Agents, request, RequestTimeout } from '../http/request.ts';
+import { Agents, request, requestFault } from '../http/request.ts';
 
 // The harness plays the WeChat platform: it verifies the URL once, then pushes
 // each customer message as signed (and, in safe/compatible mode, encrypted)
@@ -56,10 +56,7 @@ async function exchange(agents: Agents, url: string, init: { method: string; bod
     return { status: res.status, body: res.body, ms: performance.now() - started };
   } catch (err) {
     if (outer.aborted) throw err;
-    if (err instanceof RequestTimeout) throw new TransportFault('timeout', `no answer from ${url} in ${timeoutMs} ms`, { cause: err });
-    const code = (err as NodeJS.ErrnoException).code ?? '';
-    const kind = code === 'ECONNREFUSED' ? 'refused' : code === 'ENOTFOUND' || code === 'EAI_AGAIN' ? 'unreachable' : code === 'E_TOO_LARGE' ? 'protocol' : 'dropped';
-    throw new TransportFault(kind, `${url}: ${code ? `${code} ` : ''}${(err as Error).message}`, { cause: err, ...(kind === 'protocol' ? { retryable: false } : {}) });
+    throw requestFault(err, url);
   }
 }
 

@@ -5,7 +5,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { wechatMpConfigSchema } from '../../adapters/wechat-mp/config.ts';
 import { createWechatMpAdapter, HANDOFF_NOTICE, NO_PASSIVE_REPLY } from '../../adapters/wechat-mp/index.ts';
 import { createWechatMpServer, type WechatMpServer } from '../../banks/demo/wechat-mp.ts';
-import { TransportFault, type AdapterContext, type AdapterEnv } from '../../harness/types.ts';
+import { httpConfigSchema } from '../../adapters/http/config.ts';
+import { createHttpAdapter } from '../../adapters/http/index.ts';
+import { TransportFault, type Adapter, type AdapterContext, type AdapterEnv } from '../../harness/types.ts';
 import { sendAndHold } from '../helpers/held-loop.ts';
 import { tinyBrain } from '../helpers/tiny-brain.ts';
 
@@ -134,6 +136,26 @@ describe('transport faults', () => {
       .catch((e) => e);
     expect(refused).toBeInstanceOf(TransportFault);
     expect(refused.kind).toBe('refused');
+  });
+
+  it('calls a reset the same fault as the bot-API adapter does: one dropped request, the session kept', async () => {
+    // An endpoint that cuts every connection as soon as the request arrives.
+    const cutter = createServer((req) => req.socket.destroy());
+    await new Promise<void>((r) => cutter.listen(0, '127.0.0.1', r));
+    const url = `http://127.0.0.1:${(cutter.address() as AddressInfo).port}/wx`;
+    const mp = await createWechatMpAdapter(wechatMpConfigSchema.parse({ url, token: 't', appId: 'wx1', toUser: 'gh_demo', mode: 'plain' }), env)
+      .open(ctx())
+      .then((s) => s.send(say('余额怎么查'), signal()))
+      .catch((e) => e);
+    const api = createHttpAdapter(httpConfigSchema.parse({ url, request: { q: '{{text}}' }, response: { text: 'answer' } }), env) as Adapter;
+    const viaApi = await (await api.open(ctx())).send(say('余额怎么查'), signal()).catch((e) => e);
+    await api.dispose();
+    await new Promise((r) => cutter.close(r));
+    for (const fault of [mp, viaApi]) {
+      expect(fault).toBeInstanceOf(TransportFault);
+      expect(fault.kind).toBe('dropped');
+      expect(fault.sessionBroken).toBe(false);
+    }
   });
 
   it('takes a passive reply that arrived in time while the harness held its own loop past the deadline, without a resend', async () => {
