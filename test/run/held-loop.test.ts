@@ -1,6 +1,8 @@
 import { Worker } from 'node:worker_threads';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Agents, request, RequestTimeout } from '../../adapters/http/request.ts';
+import { websocketTransport } from '../../adapters/hotline/transport/websocket.ts';
+import { websocketTransportConfigSchema } from '../../adapters/hotline/transport/websocket-config.ts';
 import { withTimeout } from '../../harness/run/conversation.ts';
 import { sendAndHold } from '../helpers/held-loop.ts';
 
@@ -12,6 +14,7 @@ import { sendAndHold } from '../helpers/held-loop.ts';
 
 let bot: Worker;
 let url = '';
+let wsUrl = '';
 const agents = new Agents();
 
 beforeAll(async () => {
@@ -28,11 +31,30 @@ beforeAll(async () => {
     { eval: true },
   );
   url = `http://127.0.0.1:${await new Promise<number>((r) => bot.once('message', r))}/chat`;
+  // A phone line's WebSocket endpoint, in the same thread: it accepts the upgrade after 100 ms (the RFC 6455 handshake) or, on /silent, never.
+  const line = new Worker(
+    `const http = require('node:http');
+     const { createHash } = require('node:crypto');
+     const { parentPort } = require('node:worker_threads');
+     const server = http.createServer();
+     server.on('upgrade', (req, socket) => {
+       socket.on('error', () => {});
+       if (req.url === '/silent') return;
+       const accept = createHash('sha1').update(req.headers['sec-websocket-key'] + '258EAFA5-E914-47DA-95CA-C5AB0DC85B11').digest('base64');
+       setTimeout(() => socket.write('HTTP/1.1 101 Switching Protocols\\r\\nUpgrade: websocket\\r\\nConnection: Upgrade\\r\\nSec-WebSocket-Accept: ' + accept + '\\r\\n\\r\\n'), 100);
+     });
+     server.listen(0, '127.0.0.1', () => parentPort.postMessage(server.address().port));`,
+    { eval: true },
+  );
+  workers.push(line);
+  wsUrl = `ws://127.0.0.1:${await new Promise<number>((r) => line.once('message', r))}/call`;
 });
+const workers: Worker[] = [];
 
 afterAll(async () => {
   agents.destroy();
   await bot?.terminate();
+  await Promise.all(workers.map((w) => w.terminate()));
 });
 
 const init = (timeoutMs?: number) => ({ method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"text":"卡丢了"}', signal: new AbortController().signal, timeoutMs });
@@ -53,5 +75,19 @@ describe('a deadline that passes while the harness holds its own loop', () => {
     const silent = url.replace('/chat', '/silent');
     await expect(sendAndHold(() => request(agents, silent, init(300)))).rejects.toBeInstanceOf(RequestTimeout);
     await expect(sendAndHold(() => withTimeout(() => request(agents, silent, init()), 300, new AbortController().signal))).rejects.toMatchObject({ kind: 'timeout' });
+  });
+
+  it('the phone line takes the WebSocket upgrade that arrived in time, and a line that never answers still times out', async () => {
+    const dial = (u: string) => {
+      const t = websocketTransport(websocketTransportConfigSchema.parse({ type: 'websocket', url: u, connectTimeoutMs: 300 }));
+      return { t, call: () => t.dial({ conversationId: 'b/hotline/p/c#0.0', signal: new AbortController().signal, log: () => {} }) };
+    };
+    const ok = dial(wsUrl);
+    const call = await sendAndHold(ok.call);
+    await call.hangup();
+    await ok.t.dispose();
+    const silent = dial(wsUrl.replace('/call', '/silent'));
+    await expect(sendAndHold(silent.call)).rejects.toMatchObject({ kind: 'timeout' });
+    await silent.t.dispose();
   });
 });

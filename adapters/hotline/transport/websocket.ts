@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import WebSocket from 'ws';
 import { type WebsocketTransportConfig } from './websocket-config.ts';
 import { TransportFault } from '../../../harness/types.ts';
+import { deadline } from '../../../harness/util/deadline.ts';
 import { toFrames } from '../../../lib/telephony/audio/frames.ts';
 import { decodeG711, encodeG711 } from '../../../lib/telephony/audio/g711.ts';
 import type { Call, CallEnd, DialOptions, Transport } from './types.ts';
@@ -38,12 +39,13 @@ function httpFault(status: number, url: string): TransportFault {
 
 function open(config: WebsocketTransportConfig, signal: AbortSignal): Promise<WebSocket> {
   return new Promise((resolve, reject) => {
-    const ws = new WebSocket(config.url, { headers: config.headers, handshakeTimeout: config.connectTimeoutMs });
-    const timer = setTimeout(() => fail(new TransportFault('timeout', `${config.url}: no answer in ${config.connectTimeoutMs} ms`)), config.connectTimeoutMs);
+    // Our deadline rather than ws's handshakeTimeout: it is judged after the loop has read what arrived.
+    const ws = new WebSocket(config.url, { headers: config.headers });
+    const timer = deadline(config.connectTimeoutMs, () => fail(new TransportFault('timeout', `${config.url}: no answer in ${config.connectTimeoutMs} ms`)));
     const onAbort = () => fail(signal.reason);
     signal.addEventListener('abort', onAbort, { once: true });
     function done() {
-      clearTimeout(timer);
+      timer.clear();
       signal.removeEventListener('abort', onAbort);
       ws.removeAllListeners('error');
       ws.removeAllListeners('unexpected-response');

@@ -3,6 +3,7 @@ import * as sip from 'sip';
 import type { SipAor, SipMessage } from 'sip';
 import * as digest from 'sip/digest';
 import { TransportFault } from '../../../../harness/types.ts';
+import { deadline } from '../../../../harness/util/deadline.ts';
 import { buildSdp, negotiate, parseSdp, SdpError, STATIC_PT, type Negotiated } from '../../../../lib/telephony/rtp/sdp.ts';
 import type { SipTransportConfig } from './config.ts';
 import { ackFor2xx, contactUri, inDialogRequest, newCallId, newTag, type Dialog } from '../../../../lib/telephony/sip/dialog.ts';
@@ -60,7 +61,7 @@ export function invite({ cfg, ep, rtpPort, signal, log }: InviteOptions): Promis
     let settled = false;
     let authRounds = 0;
     const authCtx: digest.DigestContext = {};
-    const timers: NodeJS.Timeout[] = [];
+    const timers: Array<{ clear(): void }> = [];
 
     const makeInvite = (): SipMessage => ({
       method: 'INVITE',
@@ -88,7 +89,7 @@ export function invite({ cfg, ep, rtpPort, signal, log }: InviteOptions): Promis
     const finish = (err?: unknown) => {
       if (settled) return;
       settled = true;
-      timers.forEach(clearTimeout);
+      timers.forEach((t) => t.clear());
       signal.removeEventListener('abort', onAbort);
       if (err === undefined && established) resolve(established);
       else reject(err);
@@ -119,7 +120,7 @@ export function invite({ cfg, ep, rtpPort, signal, log }: InviteOptions): Promis
       cancelled = fault;
       if (!heard) return finish(fault); // nothing to cancel before a provisional response
       sendCancel();
-      timers.push(setTimeout(() => finish(fault), CANCEL_WAIT_MS));
+      timers.push(deadline(CANCEL_WAIT_MS, () => finish(fault)));
     };
 
     const hangUpLate = (d: Dialog) => {
@@ -199,14 +200,12 @@ export function invite({ cfg, ep, rtpPort, signal, log }: InviteOptions): Promis
       if (!heard) finish(unreachable(cfg.uri, `(${(err as NodeJS.ErrnoException).code ?? err.message})`, err));
       else finish(new TransportFault('dropped', `the SIP connection failed while calling ${cfg.uri}: ${err.message}`, { cause: err }));
     });
+    // Deadlines judged after the loop has read the sockets: a response that came in time is never a silent peer.
     timers.push(
-      setTimeout(() => {
+      deadline(cfg.ringTimeoutMs, () => {
         if (!heard) finish(unreachable(cfg.uri, `did not respond to INVITE within ${cfg.ringTimeoutMs} ms`));
-      }, cfg.ringTimeoutMs),
-      setTimeout(
-        () => giveUp(new TransportFault('no-answer', `no answer: ${cfg.uri} did not answer within ${cfg.answerTimeoutMs} ms (CANCEL sent)`)),
-        cfg.answerTimeoutMs,
-      ),
+      }),
+      deadline(cfg.answerTimeoutMs, () => giveUp(new TransportFault('no-answer', `no answer: ${cfg.uri} did not answer within ${cfg.answerTimeoutMs} ms (CANCEL sent)`))),
     );
     send(makeInvite());
   });

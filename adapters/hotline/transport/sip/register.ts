@@ -2,6 +2,7 @@ import * as sip from 'sip';
 import type { SipAor, SipMessage } from 'sip';
 import * as digest from 'sip/digest';
 import { TransportFault } from '../../../../harness/types.ts';
+import { deadline } from '../../../../harness/util/deadline.ts';
 import type { SipTransportConfig } from './config.ts';
 import { newCallId, newTag } from '../../../../lib/telephony/sip/dialog.ts';
 import { resolveUri } from './resolve.ts';
@@ -36,7 +37,7 @@ export async function register(cfg: SipTransportConfig, log: (m: string) => void
   const once = (expires: number): Promise<number> =>
     new Promise((resolve, reject) => {
       let rounds = 0;
-      const timer = setTimeout(() => reject(unreachable(reg.registrar, `did not answer REGISTER within ${REGISTER_TIMEOUT_MS} ms`)), REGISTER_TIMEOUT_MS);
+      const timer = deadline(REGISTER_TIMEOUT_MS, () => reject(unreachable(reg.registrar, `did not answer REGISTER within ${REGISTER_TIMEOUT_MS} ms`)));
       const make = (): SipMessage => ({
         method: 'REGISTER',
         uri: reg.registrar,
@@ -56,7 +57,7 @@ export async function register(cfg: SipTransportConfig, log: (m: string) => void
           const status = rs.status ?? 0;
           if (status < 200) return;
           if (rs.headers.via === rq.headers.via) {
-            clearTimeout(timer);
+            timer.clear();
             return reject(unreachable(reg.registrar, `did not answer REGISTER (${status})`));
           }
           if ((status === 401 || status === 407) && cfg.auth && rounds < 2) {
@@ -65,13 +66,13 @@ export async function register(cfg: SipTransportConfig, log: (m: string) => void
             digest.signRequest(authCtx, next, rs, { user: cfg.auth.username, password: cfg.auth.password, realm: cfg.auth.realm });
             return send(next);
           }
-          clearTimeout(timer);
+          timer.clear();
           if (status >= 300) return reject(faultForStatus(status, rs.reason ?? '', reg.registrar));
           const granted = Number(rs.headers.expires ?? expires);
           resolve(Number.isFinite(granted) && granted > 0 ? granted : expires);
         });
       ep.onFailure((err) => {
-        clearTimeout(timer);
+        timer.clear();
         reject(unreachable(reg.registrar, `(${(err as NodeJS.ErrnoException).code ?? err.message})`, err));
       });
       const first = make();
