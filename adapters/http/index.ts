@@ -125,7 +125,7 @@ class HttpSession implements Session {
     const res = last.response;
     return {
       request: { method: last.method, url: last.url, headers: maskHeaders(last.headers), body: last.body },
-      ...(res ? { response: { status: res.status, headers: flatHeaders(res.headers), body: excerpt(res.body, INSPECT_BODY) } } : {}),
+      ...(res ? { response: { status: res.status, headers: flatHeaders(res.headers), body: res.bytes === undefined ? excerpt(res.body, INSPECT_BODY) : `${res.body.slice(0, INSPECT_BODY)}… (${res.bytes} bytes in all, read as they arrived)` } } : {}),
       extracted: last.data ? this.extractions(last.data.value) : [],
       ...(last.suggestions ? { suggestions: last.suggestions } : {}),
     };

@@ -18,6 +18,8 @@ export interface HttpResponse {
   headers: http.IncomingHttpHeaders;
   /** The body; for a large JSON body parsed as it arrived, only its beginning. */
   body: string;
+  /** The body's size in bytes, when `body` holds only its beginning. */
+  bytes?: number;
   /** A large body parsed as it arrived (`largeJson` asked for): its value, or why it is not JSON. */
   json?: { parsed: LargeJson } | { error: Error };
 }
@@ -171,7 +173,7 @@ function requestOnce(agents: Agents, url: string, init: RequestInit): Promise<Ht
           } catch (err) {
             json = { error: err as Error };
           }
-          resolve({ ...head, body: large.head, json });
+          resolve({ ...head, body: large.head, bytes, json });
         });
         res.on('error', fail);
         res.on('aborted', () => fail(Object.assign(new Error('the response was cut off'), { code: 'ECONNRESET' })));

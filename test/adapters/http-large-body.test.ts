@@ -125,9 +125,14 @@ describe('the http adapter on a reply of megabytes', () => {
   it('reads a 3 MiB reply cut on arrival, marked with its whole length, and the fields beside it whole', async () => {
     expect(Buffer.byteLength(RUNAWAY)).toBeGreaterThan(3 * 1024 * 1024);
     const a = adapter('/huge');
-    const reply = await (await a.open(ctx)).send(ask, ctx.signal);
+    const session = await a.open(ctx);
+    const reply = await session.send(ask, ctx.signal);
     await a.dispose();
     expect(reply.text.startsWith(ANSWER)).toBe(true);
+    // harness try shows the body's beginning and its whole size.
+    const shown = session.inspect!()!.response!.body ?? '';
+    expect(shown.length).toBeLessThan(9000);
+    expect(shown).toMatch(new RegExp(`… \\(${Buffer.byteLength(JSON.stringify({ data: { answers: [{ content: RUNAWAY }, { content: '还有什么可以帮您？' }], intent: 'card.report_loss' } }))} bytes in all`));
     expect(Buffer.byteLength(reply.messages[0].text)).toBeLessThanOrEqual(REPLY_FULL_CAP);
     expect(reply.messages[1].text).toBe('还有什么可以帮您？');
     expect(reply.intent).toBe('card.report_loss');
