@@ -1,5 +1,5 @@
 import { StringDecoder } from 'node:string_decoder';
-import { jsonParser } from 'stream-json/core/parser.js';
+import { jsonParser, type Token } from 'stream-json/core/parser.js';
 import { getManyValues, isMany, none } from 'stream-chain/defs.js';
 
 // A bot can answer with megabytes (a runaway generation, a debug dump). Read
@@ -20,9 +20,10 @@ export interface LargeJson {
 type Container = { kind: 'object'; value: Record<string, unknown>; key: string | undefined } | { kind: 'array'; value: unknown[] };
 
 /**
- * Feed it text as it is decoded; `end()` gives the value, or throws what
- * JSON.parse would (a SyntaxError) for a body that is not one JSON value.
- * `head` keeps the first `headChars` of the text, for messages and inspection.
+ * Feed it the body's bytes as they come; `end()` gives the value, or throws
+ * the first error for a body that is not one JSON value (what comes after
+ * that error is not parsed). `head` keeps the first `headChars` of the text,
+ * for messages and inspection.
  */
 export class LargeJsonParser {
   private readonly tokenize = jsonParser({ packKeys: true, streamKeys: false, packStrings: false, streamStrings: true, packNumbers: true, streamNumbers: false });
@@ -34,6 +35,7 @@ export class LargeJsonParser {
   private parts: string[] = [];
   private kept = 0;
   private length = 0;
+  private error: unknown;
   head = '';
 
   constructor(
@@ -47,7 +49,8 @@ export class LargeJsonParser {
 
   end(): LargeJson {
     this.feed(this.decoder.end());
-    this.take((this.tokenize as (input: unknown) => unknown)(none)); // flush
+    this.guard(() => this.take((this.tokenize as (input: unknown) => unknown)(none))); // flush
+    if (this.error !== undefined) throw this.error;
     if (!this.root || this.stack.length) throw new SyntaxError('Unexpected end of JSON input');
     return { value: this.root.value, clipped: this.clipped };
   }
@@ -55,7 +58,17 @@ export class LargeJsonParser {
   private feed(text: string): void {
     if (!text) return;
     if (this.head.length < this.headChars) this.head += text.slice(0, this.headChars - this.head.length);
-    this.take(this.tokenize(text));
+    this.guard(() => this.take(this.tokenize(text)));
+  }
+
+  /** Past its first error the body is only counted into `head`: the error is what `end()` reports. */
+  private guard(step: () => void): void {
+    if (this.error !== undefined) return;
+    try {
+      step();
+    } catch (err) {
+      this.error = err;
+    }
   }
 
   private take(out: unknown): void {
@@ -143,5 +156,3 @@ export class LargeJsonParser {
     top.key = undefined;
   }
 }
-
-type Token = { name: string; value?: any };

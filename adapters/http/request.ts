@@ -142,38 +142,29 @@ function requestOnce(agents: Agents, url: string, init: RequestInit): Promise<Ht
         let chunks: Buffer[] = [];
         let bytes = 0;
         let large: LargeJsonParser | undefined;
-        let largeError: Error | undefined;
-        const parse = (c: Buffer) => {
-          if (largeError) return;
-          try {
-            large!.write(c);
-          } catch (err) {
-            largeError = err as Error;
-          }
-        };
         res.on('data', (c: Buffer) => {
           bytes += c.length;
           // A runaway bot must not take the harness's memory with it.
           if (bytes > MAX_BODY_BYTES) return req.destroy(Object.assign(new Error(`the reply exceeds ${MAX_BODY_BYTES / 1024 / 1024} MiB`), { code: 'E_TOO_LARGE' }));
-          if (large) return parse(c);
+          if (large) return large.write(c);
           chunks.push(c);
           if (init.largeJson && bytes > LARGE_BODY_BYTES) {
             large = new LargeJsonParser(init.largeJson.keepBytes);
-            for (const held of chunks) parse(held);
+            for (const held of chunks) large.write(held);
             chunks = [];
           }
         });
         res.on('end', () => {
           settle();
-          const head = { status: res.statusCode ?? 0, headers: res.headers };
-          if (!large) return resolve({ ...head, body: chunks.length === 1 ? chunks[0].toString('utf8') : Buffer.concat(chunks).toString('utf8') });
+          const status = { status: res.statusCode ?? 0, headers: res.headers };
+          if (!large) return resolve({ ...status, body: chunks.length === 1 ? chunks[0].toString('utf8') : Buffer.concat(chunks).toString('utf8') });
           let json: HttpResponse['json'];
           try {
-            json = largeError ? { error: largeError } : { parsed: large.end() };
+            json = { parsed: large.end() };
           } catch (err) {
             json = { error: err as Error };
           }
-          resolve({ ...head, body: large.head, bytes, json });
+          resolve({ ...status, body: large.head, bytes, json });
         });
         res.on('error', fail);
         res.on('aborted', () => fail(Object.assign(new Error('the response was cut off'), { code: 'ECONNRESET' })));

@@ -10,8 +10,6 @@ import type { Redactor } from '../util/redact.ts';
 // file, itself capped — so a run folder, its reports and the grader's time
 // stay bounded whatever the bot sends.
 
-export const TEXT_CAP = REPLY_TEXT_CAP;
-const FULL_CAP = REPLY_FULL_CAP;
 /** A string inside `evidence.raw` longer than this is clipped. */
 const RAW_STRING_CAP = 1024;
 /** Array items and object keys kept per level of `evidence.raw`. */
@@ -20,11 +18,11 @@ const RAW_ITEMS_CAP = 50;
 /** The whole text of replies the driver clipped, until the runner writes it to evidence. */
 const wholeText = new WeakMap<BotReply, string>();
 
-/** Clip a fresh reply to TEXT_CAP (text and messages) and mark it; the whole text waits for `storeReply`. */
+/** Clip a fresh reply to REPLY_TEXT_CAP (text and messages) and mark it; the whole text waits for `storeReply`. */
 export function clipReply(reply: BotReply): BotReply {
   const total = reply.messages.reduce((n, m) => n + m.text.length, 0);
-  if (!reply.truncated && utf8Bytes(reply.text) <= TEXT_CAP && reply.messages.reduce((n, m) => n + utf8Bytes(m.text), 0) <= TEXT_CAP) return reply;
-  let budget = TEXT_CAP;
+  if (!reply.truncated && utf8Bytes(reply.text) <= REPLY_TEXT_CAP && reply.messages.reduce((n, m) => n + utf8Bytes(m.text), 0) <= REPLY_TEXT_CAP) return reply;
+  let budget = REPLY_TEXT_CAP;
   const messages = [];
   for (const m of reply.messages) {
     if (budget <= 0) break;
@@ -34,7 +32,7 @@ export function clipReply(reply: BotReply): BotReply {
   }
   const clipped: BotReply = {
     ...reply,
-    text: clipUtf8(reply.text, TEXT_CAP),
+    text: clipUtf8(reply.text, REPLY_TEXT_CAP),
     messages,
     // An adapter that cut the reply as it arrived knows how long it was.
     truncated: { originalChars: Math.max(reply.truncated?.originalChars ?? 0, reply.text.length, total) },
@@ -72,11 +70,11 @@ export function storeReply(reply: BotReply, ctx: StoreContext): void {
     if (reply.evidence.raw === undefined) delete reply.evidence.raw;
   }
   // Redact before clipping, so a number cut at the edge cannot slip past the redactor half-shown.
-  reply.text = clipUtf8(ctx.redact(reply.text), TEXT_CAP);
-  for (const m of reply.messages) m.text = clipUtf8(ctx.redact(m.text), TEXT_CAP);
+  reply.text = clipUtf8(ctx.redact(reply.text), REPLY_TEXT_CAP);
+  for (const m of reply.messages) m.text = clipUtf8(ctx.redact(m.text), REPLY_TEXT_CAP);
   if (whole !== undefined) {
     const body = ctx.redact(whole);
-    const head = clipUtf8(body, FULL_CAP);
+    const head = clipUtf8(body, REPLY_FULL_CAP);
     // Characters past the head, counting those the adapter already cut as the reply arrived.
     const more = body.length - head.length + Math.max(0, (reply.truncated?.originalChars ?? 0) - whole.length);
     const kept = more > 0 ? `${head}\n[… ${more} more characters not kept]\n` : body;

@@ -3,8 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { httpConfigSchema } from '../../adapters/http/config.ts';
 import { createHttpAdapter } from '../../adapters/http/index.ts';
 import { LargeJsonParser } from '../../adapters/http/large-json.ts';
-import { clipReply, TEXT_CAP } from '../../harness/run/store.ts';
-import { REPLY_FULL_CAP, TransportFault, type Adapter, type AdapterContext } from '../../harness/types.ts';
+import { clipReply } from '../../harness/run/store.ts';
+import { REPLY_FULL_CAP, REPLY_TEXT_CAP as TEXT_CAP, TransportFault, type Adapter, type AdapterContext } from '../../harness/types.ts';
 
 // A body past 1 MiB is parsed as it arrives, each string kept only as far as
 // the run stores it. The parse must read what JSON.parse reads, whatever

@@ -2,9 +2,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { sendWithRetries, type DriverDeps } from '../../harness/run/conversation.ts';
-import { clipReply, clipUtf8, shrinkRaw, storeReply, TEXT_CAP } from '../../harness/run/store.ts';
-import type { BotReply, Session, Utterance } from '../../harness/types.ts';
-import { TransportFault } from '../../harness/types.ts';
+import { clipReply, clipUtf8, shrinkRaw, storeReply } from '../../harness/run/store.ts';
+import { REPLY_TEXT_CAP as TEXT_CAP, TransportFault, type BotReply, type Session, type Utterance } from '../../harness/types.ts';
 import { createRedactor } from '../../harness/util/redact.ts';
 import { tempDir } from '../helpers/cli.ts';
 
