@@ -17,6 +17,13 @@ const DTMF_TONE_TICKS = 5;
 const DTMF_GAP_TICKS = 3;
 /** Longest timestamp gap filled with silence (a pause of the far end, not a restart). */
 const MAX_FILL_FRAMES = 500;
+/**
+ * Audio that arrives before anyone can take it is kept, up to 5 s: a far end
+ * starts its greeting the moment it answers, and its first packets can be
+ * read before the answer that says which codec they are in (start()), or
+ * before the caller has put its ear on the call (onAudio()).
+ */
+const EARLY_PACKETS = 250;
 
 type Job =
   | { kind: 'audio'; frames: Uint8Array[]; next: number; done: () => void; fail: (err: unknown) => void }
@@ -37,6 +44,9 @@ export class RtpSession {
   private readonly dtmfListeners = new Set<(digit: string) => void>();
   private readonly reorder = new ReorderBuffer((p) => this.onOrdered(p));
   private nextTs: number | undefined;
+  /** Packets received before start(), and frames decoded before the first audio listener (see EARLY_PACKETS). */
+  private early: RtpPacket[] = [];
+  private unheard: Int16Array[] | null = [];
   private partial: Int16Array = new Int16Array(0);
   private lastDtmfTs: number | undefined;
   private closed = false;
@@ -82,6 +92,9 @@ export class RtpSession {
     this.neg = neg;
     this.t0 = performance.now();
     this.lastReceivedAt = this.t0;
+    const early = this.early;
+    this.early = [];
+    for (const p of early) this.received(p);
     this.tick();
   }
 
@@ -124,8 +137,12 @@ export class RtpSession {
     );
   }
 
+  /** Every decoded frame from now on; the first listener also gets the frames that came before it. */
   onAudio(listener: (frame: Int16Array) => void): () => void {
     this.audioListeners.add(listener);
+    const unheard = this.unheard;
+    this.unheard = null;
+    for (const frame of unheard ?? []) listener(frame);
     return () => this.audioListeners.delete(listener);
   }
 
@@ -217,7 +234,15 @@ export class RtpSession {
 
   private onDatagram(msg: Buffer): void {
     const p = decodeRtp(msg);
-    if (!p || !this.neg || this.closed) return;
+    if (!p || this.closed) return;
+    if (!this.neg) {
+      if (this.early.length < EARLY_PACKETS) this.early.push(p);
+      return;
+    }
+    this.received(p);
+  }
+
+  private received(p: RtpPacket): void {
     this.lastReceivedAt = performance.now();
     this.packetsReceived++;
     this.reorder.push(p);
@@ -257,7 +282,9 @@ export class RtpSession {
     let i = 0;
     for (; i + FRAME <= buf.length; i += FRAME) {
       const frame = buf.slice(i, i + FRAME);
-      for (const l of this.audioListeners) l(frame);
+      if (this.unheard) {
+        if (this.unheard.length < EARLY_PACKETS) this.unheard.push(frame);
+      } else for (const l of this.audioListeners) l(frame);
     }
     this.partial = buf.slice(i);
   }

@@ -228,4 +228,36 @@ describe('the RTP receiver', () => {
     expect(levels.slice(0, 7)).toEqual(expected);
     expect(rtp.stats()).toMatch(/received 10, lost 1, late 0/);
   });
+
+  it("keeps a greeting's first packets that arrive before the answer is read and before anyone listens", async () => {
+    // A far end plays its greeting the moment it answers: its first RTP can
+    // be read before the 200 OK that gives the codec (start), and decoded
+    // before the caller's ear is on the call (onAudio).
+    const rtp = await RtpSession.open('127.0.0.1');
+    const sender = dgram.createSocket('udp4');
+    await new Promise<void>((res) => sender.bind(0, '127.0.0.1', () => res()));
+    cleanups.push(async () => {
+      rtp.close();
+      await new Promise((res) => sender.close(() => res(undefined)));
+    });
+    const payload = (n: number) => mulaw.encode(new Int16Array(160).fill(1000 * (n + 1)));
+    const send = async (from: number, to: number) => {
+      for (let n = from; n < to; n++) {
+        sender.send(encodeRtp({ payloadType: 0, marker: n === 0, sequence: 100 + n, timestamp: 8000 + n * 160, ssrc: 9, payload: payload(n) }), rtp.port, '127.0.0.1');
+        await new Promise((res) => setTimeout(res, 5));
+      }
+    };
+    await send(0, 3);
+    await new Promise((res) => setTimeout(res, 50));
+    rtp.start({ codec: 'PCMU', payloadType: 0, remote: { address: '127.0.0.1', port: sender.address().port } });
+    await send(3, 5);
+    await new Promise((res) => setTimeout(res, 50));
+    const frames: Int16Array[] = [];
+    rtp.onAudio((f) => frames.push(f));
+    await send(5, 7);
+    await new Promise((res) => setTimeout(res, 50));
+    const level = (f: Int16Array) => Math.round(f[0] / 100) * 100;
+    expect(frames.map(level)).toEqual([0, 1, 2, 3, 4, 5, 6].map((n) => level(mulaw.decode(payload(n)))));
+    expect(rtp.stats()).toMatch(/received 7, lost 0, late 0/);
+  });
 });
