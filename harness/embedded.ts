@@ -1,6 +1,7 @@
-// Embedded banks: systems under test that start in-process on loopback for a
-// run's duration (the offline demo). The engine reaches them only through
-// this registry; adding one is a folder under banks/ and one line here.
+// Embedded banks: systems under test that start on loopback for a run's
+// duration (the offline demo), in the banks' own thread (embedded-thread.ts).
+// The engine reaches them only through this registry; adding one is a folder
+// under banks/ and one line here.
 
 export interface EmbeddedBank {
   /** What `${embedded:NAME}` placeholders in the profile resolve to (addresses on loopback). */

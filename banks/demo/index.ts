@@ -1,8 +1,8 @@
 import { createBrain } from './brain/index.ts';
 import type { DemoOptions, DemoPart, RunningPart } from './part.ts';
 
-// The embedded demo bank: every part starts in-process on loopback for the
-// run's duration. Adding a channel = one part module + one line here.
+// The embedded demo bank: every part starts on loopback for the run's
+// duration, in the thread the harness gives embedded banks. Adding a channel = one part module + one line here.
 const parts: Record<string, () => Promise<DemoPart>> = {
   api: async () => (await import('./api.ts')).startApi,
   web: async () => (await import('./web/index.ts')).startWeb,

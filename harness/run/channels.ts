@@ -5,6 +5,7 @@ import { PACKAGE_ROOT } from '../config/load.ts';
 import { readYaml } from '../config/yaml.ts';
 import { ConfigError } from '../errors.ts';
 import { embeddedBanks, type EmbeddedBank } from '../embedded.ts';
+import { startEmbeddedThread } from '../embedded-thread.ts';
 import type { Adapter, AdapterEnv, TraceMode } from '../types.ts';
 
 // Start what a set of channels needs: the embedded bank's parts (when the
@@ -43,7 +44,7 @@ export async function startChannels(profile: BankProfile, bankFile: string, chan
       // Start only the parts the channels talk to.
       const used = JSON.stringify(channels.map((c) => profile.channels[c])).matchAll(/\$\{embedded:([A-Za-z0-9_.-]+)/g);
       const only = [...new Set([...used].map((m) => bankDef.partFor(m[1])).filter((p): p is string => !!p))];
-      embedded = await bankDef.start({ ...profile.embeddedOptions, ...(o.embeddedOptions ?? {}) }, only);
+      embedded = await startEmbeddedThread(profile.embedded, { ...profile.embeddedOptions, ...(o.embeddedOptions ?? {}) }, only);
       const vars = embedded.vars;
       const running = Object.fromEntries(channels.map((c) => [c, profile.channels[c]]));
       const r = interpolate(running, ['embedded'], (_s, name) => vars[name]);
