@@ -6,7 +6,8 @@ import { readJournal } from '../harness/run/journal.ts';
 import { runBenchmark } from '../harness/commands/run.ts';
 
 // The engine's own speed against the demo bank's HTTP API:
-// 1. graded single-turn conversations per second at zero bot latency (target ≥1,000/s);
+// 1. graded single-turn conversations per second at zero bot latency, the
+//    engine warm (target ≥1,000/s);
 // 2. wall time vs the ideal for 2,000 conversations at 200 ms bot latency and
 //    --concurrency 32 (target ≤1.15): the runner adds little on top of the bot.
 
@@ -17,15 +18,27 @@ const common = { bank: 'demo', channels: ['api'], cases: singleTurn, variants: '
 
 async function throughput() {
   const dir = out('throughput');
-  // Warm up module loading and the demo bank once.
-  await runBenchmark({ ...common, out: dir + '-warm', repeat: 1, concurrency: 32 });
-  const t0 = performance.now();
-  const r = await runBenchmark({ ...common, out: dir, repeat: 8, concurrency: 32 });
-  const s = (performance.now() - t0) / 1000;
-  const n = r.summary.run.conversations;
-  console.log(`graded single-turn conversations per second (0 ms bot latency, --concurrency 32): ${(n / s).toFixed(0)}/s  (${n} conversations in ${s.toFixed(2)} s, grading and reports included; target ≥1,000/s)`);
-  rmSync(dir, { recursive: true, force: true });
+  // The engine's steady state: a first round of the same size loads the modules,
+  // starts the demo bank once and lets V8 compile the hot paths (a first round
+  // of a fresh process runs partly unoptimised code: `npm run bench -- e2e`
+  // measures that, start to exit). Then three rounds; the median is the figure.
+  const w0 = performance.now();
+  const warm = await runBenchmark({ ...common, out: dir + '-warm', repeat: 8, concurrency: 32 });
+  const first = warm.summary.run.conversations / ((performance.now() - w0) / 1000);
   rmSync(dir + '-warm', { recursive: true, force: true });
+  const rates: number[] = [];
+  let n = 0;
+  for (let round = 0; round < 3; round++) {
+    const t0 = performance.now();
+    const r = await runBenchmark({ ...common, out: `${dir}-${round}`, repeat: 8, concurrency: 32 });
+    const s = (performance.now() - t0) / 1000;
+    n = r.summary.run.conversations;
+    rates.push(n / s);
+    rmSync(`${dir}-${round}`, { recursive: true, force: true });
+  }
+  const median = [...rates].sort((a, b) => a - b)[1];
+  console.log(`graded single-turn conversations per second (0 ms bot latency, --concurrency 32): ${median.toFixed(0)}/s, the median of three rounds of ${n} (${rates.map((r) => r.toFixed(0)).join(', ')}/s), grading and reports included; target ≥1,000/s`);
+  console.log(`  the first round, in a fresh process (modules loading, the demo bank starting, V8 compiling): ${first.toFixed(0)}/s`);
 }
 
 async function latencyOverhead() {

@@ -28,12 +28,12 @@ describe('embedded bank thread', () => {
       socket.on('data', (c: Buffer) => chunks.push(c));
       const ended = new Promise<number>((resolve) => socket.once('end', () => resolve(Date.now())));
       const body = JSON.stringify({ sessionId: 's1', text: '我的银行卡丢了怎么办' });
-      // Written to the kernel at once, then this thread is held for 3 s: a bank
+      // Written to the kernel at once, then this thread is held for 4 s: a bank
       // in its own thread answers after its 1 s meanwhile; a bank in this
       // thread would read the question only after the hold, and answer 1 s later.
       const t0 = Date.now();
       socket.write(`POST /api/chat HTTP/1.1\r\nHost: ${hostname}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
-      while (Date.now() < t0 + 3000);
+      while (Date.now() < t0 + 4000);
       const heldUntil = Date.now();
       const end = await ended;
       expect(Buffer.concat(chunks).toString('utf8')).toMatch(/^HTTP\/1\.1 200[\s\S]*挂失/);
