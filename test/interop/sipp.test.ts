@@ -79,6 +79,19 @@ describe.skipIf(!haveSipp)('calling hotlines played by sipp', () => {
     expect(code, output).toBe(0); // CANCEL, 487, ACK
   });
 
+  it('interrupted before the hotline rings, still cancels the call once it rings: nothing is left ringing', async () => {
+    // RFC 3261 9.1: no CANCEL before a provisional response. The dial ends
+    // when the CANCEL is answered; sipp exits 0 only after CANCEL, 487, ACK.
+    const { uri, peer } = await sipp('uas-slow-ring.xml');
+    const transport = sipTransport({ type: 'sip', uri } as never);
+    const stop = new AbortController();
+    setTimeout(() => stop.abort(new Error('interrupted')), 200);
+    await expect(transport.dial({ conversationId: 'abort-early', signal: stop.signal, log: () => {} })).rejects.toThrow('interrupted');
+    await transport.dispose();
+    const { code, output } = await peer.exited;
+    expect(code, output).toBe(0);
+  });
+
   it('answers a digest challenge (qop=auth) that sipp verifies, and is refused with a wrong password', async () => {
     const good = await sipp('uas-auth.xml');
     const ok = await dialFault({ uri: good.uri, auth: { username: 'harness', password: 's3cret' } });
