@@ -12,6 +12,12 @@ type InItem = { frame: Int16Array } | { mark: string };
 type OutItem = { frame: Int16Array; done?: () => void; fail?: (err: unknown) => void };
 
 const SILENCE = new Int16Array(FRAME_SAMPLES);
+/**
+ * Frames played out before anyone listens are kept for the first listener,
+ * up to 5 s: a far end starts its greeting the moment the call connects,
+ * before the caller has put its ear on the line.
+ */
+const UNHEARD_FRAMES = 250;
 
 export interface LineEvents {
   /** Send one caller frame (speech or silence) to the far end. */
@@ -25,6 +31,7 @@ export class LineClock {
   private partial = new Int16Array(0);
   private outQueue: OutItem[] = [];
   private listeners = new Set<(frame: Int16Array) => void>();
+  private unheard: Int16Array[] | null = [];
   private timer: NodeJS.Timeout | null = null;
   private start = 0;
   private ticks = 0;
@@ -67,8 +74,12 @@ export class LineClock {
     }
   }
 
+  /** Every frame played out from now on; the first listener also gets those played before it. */
   subscribe(listener: (frame: Int16Array) => void): () => void {
     this.listeners.add(listener);
+    const unheard = this.unheard;
+    this.unheard = null;
+    for (const frame of unheard ?? []) listener(frame);
     return () => this.listeners.delete(listener);
   }
 
@@ -188,6 +199,12 @@ export class LineClock {
   }
 
   private emit(frame: Int16Array): void {
+    if (this.unheard) {
+      // The latest are kept: a listener that comes late hears the most recent audio.
+      if (this.unheard.length >= UNHEARD_FRAMES) this.unheard.shift();
+      this.unheard.push(frame);
+      return;
+    }
     for (const l of this.listeners) l(frame);
   }
 }

@@ -283,7 +283,9 @@ export class RtpSession {
     for (; i + FRAME <= buf.length; i += FRAME) {
       const frame = buf.slice(i, i + FRAME);
       if (this.unheard) {
-        if (this.unheard.length < EARLY_PACKETS) this.unheard.push(frame);
+        // The latest are kept: a listener that comes late hears the most recent audio.
+      if (this.unheard.length >= EARLY_PACKETS) this.unheard.shift();
+      this.unheard.push(frame);
       } else for (const l of this.audioListeners) l(frame);
     }
     this.partial = buf.slice(i);
