@@ -29,14 +29,17 @@ describe('the survey scorecard', () => {
   // Its scorecard is checked in the second test; started now, its queue passes while the first test runs.
   const smallRun = runCli(['run', '--bank', 'demo-small', '--channel', 'api,web,hotline', ...plan, '--out', small], { timeoutMs: 300_000 });
   smallRun.catch(() => {}); // awaited, and so reported, by the test that reads it
+  /** The demo run's human-agent probe, as its channel log told it (--debug): said when its figures are missing. */
+  let probeLog = '';
 
   it('runs the cross-channel cases on the demo bank: the hotline finds the ticket left on the web, and not when the channels are not integrated', async () => {
     const [integrated, notIntegrated] = await Promise.all([
-      runCli(['run', '--bank', 'demo', '--channel', 'web,hotline', ...plan, '--out', demo], { timeoutMs: 300_000 }),
+      runCli(['run', '--bank', 'demo', '--channel', 'web,hotline', ...plan, '--out', demo, '--debug'], { timeoutMs: 300_000 }),
       // Only the cross-channel case tells integration apart: the rest of the plan would repeat the first run.
       runCli(['run', '--bank', 'demo', '--channel', 'web,hotline', '--scenario', 'feedback-lookup', '--case', 'web-then-hotline', '--progress', 'none', '--no-preflight', '--out', separate, '--set', 'embeddedOptions.brain.integration=false'], { timeoutMs: 300_000 }),
     ]);
     expect(integrated.code, integrated.stderr).toBe(0);
+    probeLog = integrated.stderr.split('\n').filter((l) => l.includes('human-agent probe')).join('\n');
     expect(notIntegrated.code, notIntegrated.stderr).toBe(0);
     // WeChat is not in this run: its case is left out, and the user is told why.
     expect(integrated.stderr).toContain('cross-channel case feedback-lookup/wechat-then-web not run: turn 1: channel "wechat" is not in this run (left out by --channel)');
@@ -73,7 +76,7 @@ describe('the survey scorecard', () => {
     const sc = summaryOf(small).scorecard!;
     // A four-level IVR without a human in its first menu, and a queue of over 20 s.
     expect(sc.convenience.hotlines).toMatchObject([{ channel: 'hotline', ivrDepth: 4, ivrBucket: '4–5', humanInFirstMenu: false, waitBucket: '20–40 s' }]);
-    expect(summaryOf(demo).scorecard!.convenience.hotlines).toMatchObject([{ ivrDepth: 2, ivrBucket: '2–3', humanInFirstMenu: true, waitBucket: '≤20 s' }]);
+    expect(summaryOf(demo).scorecard!.convenience.hotlines, probeLog).toMatchObject([{ ivrDepth: 2, ivrBucket: '2–3', humanInFirstMenu: true, waitBucket: '≤20 s' }]);
 
     const out = join(base, 'compare');
     const report = await runCli(['report', demo, small, '--out', out]);
