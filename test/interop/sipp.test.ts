@@ -28,6 +28,17 @@ async function sipp(scenario: string): Promise<{ uri: string; peer: Sipp }> {
   return { uri: `sip:bot@127.0.0.1:${port}`, peer };
 }
 
+/** Dials sipp playing `scenario`, interrupts the dial after `afterMs` (it must rethrow the interruption), and waits for sipp to end. */
+async function interruptedDial(scenario: string, afterMs: number): Promise<{ code: number | null; output: string }> {
+  const { uri, peer } = await sipp(scenario);
+  const transport = sipTransport({ type: 'sip', uri } as never);
+  const stop = new AbortController();
+  setTimeout(() => stop.abort(new Error('interrupted')), afterMs);
+  await expect(transport.dial({ conversationId: 'interrupted', signal: stop.signal, log: () => {} })).rejects.toThrow('interrupted');
+  await transport.dispose();
+  return peer.exited;
+}
+
 async function dialFault(config: Record<string, unknown>): Promise<TransportFault> {
   const transport = sipTransport({ type: 'sip', ...config } as never);
   try {
@@ -69,26 +80,14 @@ describe.skipIf(!haveSipp)('calling hotlines played by sipp', () => {
   });
 
   it('cancels a ringing call when the run is interrupted, and rethrows the interruption', async () => {
-    const { uri, peer } = await sipp('uas-no-answer.xml');
-    const transport = sipTransport({ type: 'sip', uri } as never);
-    const stop = new AbortController();
-    setTimeout(() => stop.abort(new Error('interrupted')), 500);
-    await expect(transport.dial({ conversationId: 'abort', signal: stop.signal, log: () => {} })).rejects.toThrow('interrupted');
-    await transport.dispose();
-    const { code, output } = await peer.exited;
+    const { code, output } = await interruptedDial('uas-no-answer.xml', 500);
     expect(code, output).toBe(0); // CANCEL, 487, ACK
   });
 
   it('interrupted before the hotline rings, still cancels the call once it rings: nothing is left ringing', async () => {
     // RFC 3261 9.1: no CANCEL before a provisional response. The dial ends
     // when the CANCEL is answered; sipp exits 0 only after CANCEL, 487, ACK.
-    const { uri, peer } = await sipp('uas-slow-ring.xml');
-    const transport = sipTransport({ type: 'sip', uri } as never);
-    const stop = new AbortController();
-    setTimeout(() => stop.abort(new Error('interrupted')), 200);
-    await expect(transport.dial({ conversationId: 'abort-early', signal: stop.signal, log: () => {} })).rejects.toThrow('interrupted');
-    await transport.dispose();
-    const { code, output } = await peer.exited;
+    const { code, output } = await interruptedDial('uas-slow-ring.xml', 200);
     expect(code, output).toBe(0);
   });
 

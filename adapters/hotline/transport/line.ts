@@ -1,3 +1,4 @@
+import { FrameFanout } from '../../../lib/telephony/audio/frame-fanout.ts';
 import { FRAME_SAMPLES } from './types.ts';
 
 // The 20-ms clock of a phone line, for transports without one of their own
@@ -12,12 +13,6 @@ type InItem = { frame: Int16Array } | { mark: string };
 type OutItem = { frame: Int16Array; done?: () => void; fail?: (err: unknown) => void };
 
 const SILENCE = new Int16Array(FRAME_SAMPLES);
-/**
- * Frames played out before anyone listens are kept for the first listener,
- * up to 5 s: a far end starts its greeting the moment the call connects,
- * before the caller has put its ear on the line.
- */
-const UNHEARD_FRAMES = 250;
 
 export interface LineEvents {
   /** Send one caller frame (speech or silence) to the far end. */
@@ -30,8 +25,8 @@ export class LineClock {
   private inQueue: InItem[] = [];
   private partial = new Int16Array(0);
   private outQueue: OutItem[] = [];
-  private listeners = new Set<(frame: Int16Array) => void>();
-  private unheard: Int16Array[] | null = [];
+  /** Frames played out; those played before anyone listens go to the first listener. */
+  private readonly heard = new FrameFanout();
   private timer: NodeJS.Timeout | null = null;
   private start = 0;
   private ticks = 0;
@@ -76,11 +71,7 @@ export class LineClock {
 
   /** Every frame played out from now on; the first listener also gets those played before it. */
   subscribe(listener: (frame: Int16Array) => void): () => void {
-    this.listeners.add(listener);
-    const unheard = this.unheard;
-    this.unheard = null;
-    for (const frame of unheard ?? []) listener(frame);
-    return () => this.listeners.delete(listener);
+    return this.heard.subscribe(listener);
   }
 
   /** Queues caller audio; resolves when its last frame has been sent. */
@@ -199,12 +190,7 @@ export class LineClock {
   }
 
   private emit(frame: Int16Array): void {
-    if (this.unheard) {
-      // The latest are kept: a listener that comes late hears the most recent audio.
-      if (this.unheard.length >= UNHEARD_FRAMES) this.unheard.shift();
-      this.unheard.push(frame);
-      return;
-    }
-    for (const l of this.listeners) l(frame);
+    this.heard.emit(frame);
   }
+
 }

@@ -4,6 +4,7 @@ import { performance } from 'node:perf_hooks';
 import { decodeDtmfEvent, decodeRtp, dtmfDigit, dtmfEventCode, encodeDtmfEvent, encodeRtp, type RtpPacket } from './packet.ts';
 import { ReorderBuffer } from './reorder.ts';
 import { decodeG711, encodeG711, silenceByte } from '../audio/g711.ts';
+import { FrameFanout } from '../audio/frame-fanout.ts';
 import type { Negotiated } from './sdp.ts';
 
 // One RTP stream of a call: a 20-ms clock that sends exactly one packet per
@@ -18,10 +19,9 @@ const DTMF_GAP_TICKS = 3;
 /** Longest timestamp gap filled with silence (a pause of the far end, not a restart). */
 const MAX_FILL_FRAMES = 500;
 /**
- * Audio that arrives before anyone can take it is kept, up to 5 s: a far end
- * starts its greeting the moment it answers, and its first packets can be
- * read before the answer that says which codec they are in (start()), or
- * before the caller has put its ear on the call (onAudio()).
+ * Packets that arrive before the answer that says which codec they are in
+ * (start()) are kept, up to 5 s: a far end starts its greeting the moment it
+ * answers. Frames decoded before anyone listens wait in a FrameFanout.
  */
 const EARLY_PACKETS = 250;
 
@@ -40,13 +40,12 @@ export class RtpSession {
   private timer: NodeJS.Timeout | undefined;
   private first = true;
   private readonly jobs: Job[] = [];
-  private readonly audioListeners = new Set<(frame: Int16Array) => void>();
+  private readonly audio = new FrameFanout(EARLY_PACKETS);
   private readonly dtmfListeners = new Set<(digit: string) => void>();
   private readonly reorder = new ReorderBuffer((p) => this.onOrdered(p));
   private nextTs: number | undefined;
-  /** Packets received before start(), and frames decoded before the first audio listener (see EARLY_PACKETS). */
+  /** Packets received before start() (see EARLY_PACKETS). */
   private early: RtpPacket[] = [];
-  private unheard: Int16Array[] | null = [];
   private partial: Int16Array = new Int16Array(0);
   private lastDtmfTs: number | undefined;
   private closed = false;
@@ -139,11 +138,7 @@ export class RtpSession {
 
   /** Every decoded frame from now on; the first listener also gets the frames that came before it. */
   onAudio(listener: (frame: Int16Array) => void): () => void {
-    this.audioListeners.add(listener);
-    const unheard = this.unheard;
-    this.unheard = null;
-    for (const frame of unheard ?? []) listener(frame);
-    return () => this.audioListeners.delete(listener);
+    return this.audio.subscribe(listener);
   }
 
   onDtmf(listener: (digit: string) => void): () => void {
@@ -281,12 +276,7 @@ export class RtpSession {
     }
     let i = 0;
     for (; i + FRAME <= buf.length; i += FRAME) {
-      const frame = buf.slice(i, i + FRAME);
-      if (this.unheard) {
-        // The latest are kept: a listener that comes late hears the most recent audio.
-      if (this.unheard.length >= EARLY_PACKETS) this.unheard.shift();
-      this.unheard.push(frame);
-      } else for (const l of this.audioListeners) l(frame);
+      this.audio.emit(buf.slice(i, i + FRAME));
     }
     this.partial = buf.slice(i);
   }

@@ -203,19 +203,27 @@ describe('calls that fail or break', () => {
   });
 });
 
+/** An RTP session to test and a bare UDP socket that sends to it, both closed after the test. */
+async function receiverAndSender(): Promise<{ rtp: RtpSession; sender: dgram.Socket }> {
+  const rtp = await RtpSession.open('127.0.0.1');
+  const sender = dgram.createSocket('udp4');
+  await new Promise<void>((res) => sender.bind(0, '127.0.0.1', () => res()));
+  cleanups.push(async () => {
+    rtp.close();
+    await new Promise((res) => sender.close(() => res(undefined)));
+  });
+  return { rtp, sender };
+}
+
+/** Packet n's payload: a level of its own, so order and gaps show. */
+const payload = (n: number) => mulaw.encode(new Int16Array(160).fill(1000 * (n + 1)));
+
 describe('the RTP receiver', () => {
   it('puts reordered packets back in order and fills a lost packet with silence', async () => {
-    const rtp = await RtpSession.open('127.0.0.1');
-    const sender = dgram.createSocket('udp4');
-    await new Promise<void>((res) => sender.bind(0, '127.0.0.1', () => res()));
-    cleanups.push(async () => {
-      rtp.close();
-      await new Promise((res) => sender.close(() => res(undefined)));
-    });
+    const { rtp, sender } = await receiverAndSender();
     rtp.start({ codec: 'PCMU', payloadType: 0, remote: { address: '127.0.0.1', port: sender.address().port } });
     const frames: Int16Array[] = [];
     rtp.onAudio((f) => frames.push(f));
-    const payload = (n: number) => mulaw.encode(new Int16Array(160).fill(1000 * (n + 1)));
     const order = [0, 2, 1, 3, 5, 6, 7, 8, 9, 10]; // 1 arrives late, 4 never
     for (const n of order) {
       const buf = encodeRtp({ payloadType: 0, marker: n === 0, sequence: 65530 + n, timestamp: 4294967000 + n * 160, ssrc: 7, payload: payload(n) });
@@ -233,14 +241,7 @@ describe('the RTP receiver', () => {
     // A far end plays its greeting the moment it answers: its first RTP can
     // be read before the 200 OK that gives the codec (start), and decoded
     // before the caller's ear is on the call (onAudio).
-    const rtp = await RtpSession.open('127.0.0.1');
-    const sender = dgram.createSocket('udp4');
-    await new Promise<void>((res) => sender.bind(0, '127.0.0.1', () => res()));
-    cleanups.push(async () => {
-      rtp.close();
-      await new Promise((res) => sender.close(() => res(undefined)));
-    });
-    const payload = (n: number) => mulaw.encode(new Int16Array(160).fill(1000 * (n + 1)));
+    const { rtp, sender } = await receiverAndSender();
     const send = async (from: number, to: number) => {
       for (let n = from; n < to; n++) {
         sender.send(encodeRtp({ payloadType: 0, marker: n === 0, sequence: 100 + n, timestamp: 8000 + n * 160, ssrc: 9, payload: payload(n) }), rtp.port, '127.0.0.1');
