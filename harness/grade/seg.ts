@@ -70,16 +70,6 @@ export function segment(norm: string): Segmented {
   return s;
 }
 
-/** Add words the segmenter should keep whole (lexicon and key-point words). Once per word. */
-const added = new Set<string>();
-export function addWords(words: Iterable<string>): void {
-  const fresh = [...words].filter((w) => w.length >= 2 && !added.has(w) && !/\s/.test(w));
-  if (!fresh.length) return;
-  for (const w of fresh) added.add(w);
-  segmenter().loadDict(Buffer.from(fresh.map((w) => `${w} 50000`).join('\n'), 'utf8'));
-  cache.clear();
-}
-
 /** Negations that undo the word after them ("无法解挂", "不能办理挂失", "暂不支持挂失"). */
 const NEGATION_WORDS = new Set(['不', '没', '没有', '无法', '不能', '不可', '不可以', '不会', '未', '未能', '勿', '请勿', '切勿', '别', '不要', '不用', '无需', '无须', '不需', '不需要', '不必', '不支持', '暂不支持', '不予', '不得', '禁止', '不再', '并未', '尚未', '暂不', '暂未', '不允许']);
 /** Words that may stand between a negation and what it negates ("不能 办理 挂失"). */
