@@ -90,3 +90,14 @@ export async function startEmbeddedThread(kind: EmbeddedKind, options: Record<st
       (closing ??= (thread === t ? ask(t, { op: 'close', id }) : Promise.resolve()).then(() => release())),
   };
 }
+
+/**
+ * End the banks' thread now, with every bank running in it: for a process
+ * that is done with embedded banks and wants the thread's memory back. Its
+ * banks' ports close (a channel still using one sees refused connections),
+ * closing one of them is a no-op, and the next start gets a new thread.
+ */
+export async function stopEmbeddedThread(): Promise<void> {
+  // What follows is what any end of the thread brings (see `ended` above).
+  await thread?.worker.terminate();
+}

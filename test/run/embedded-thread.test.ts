@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { connect, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { startEmbeddedThread } from '../../harness/embedded-thread.ts';
+import { startEmbeddedThread, stopEmbeddedThread } from '../../harness/embedded-thread.ts';
 import { ROOT } from '../helpers/cli.ts';
 
 // The embedded demo bank runs in a thread of its own, as a remote bot would:
@@ -61,6 +61,20 @@ describe('embedded bank thread', () => {
     const bank = await startEmbeddedThread('demo', {}, ['api']);
     expect((await ask(bank.vars.api, '你好')).reply.text).not.toBe('');
     await bank.close();
+  });
+
+  it('takes its banks with it when it ends: their ports refuse, and the next start gets a new thread', async () => {
+    const bank = await startEmbeddedThread('demo', {}, ['api']);
+    expect((await ask(bank.vars.api, '你好')).reply.text).not.toBe('');
+    await stopEmbeddedThread();
+    await expect(fetch(`${bank.vars.api}/api/chat`, { method: 'POST', body: '{}' })).rejects.toThrow();
+    await bank.close();
+    const next = await startEmbeddedThread('demo', {}, ['api']);
+    try {
+      expect((await ask(next.vars.api, '信用卡丢了怎么挂失')).reply.text).toMatch(/挂失/);
+    } finally {
+      await next.close();
+    }
   });
 
   it('holds the process open only while a bank runs: a script that closes its bank exits by itself', async () => {
