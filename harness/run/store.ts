@@ -66,7 +66,10 @@ export function storeReply(reply: BotReply, ctx: StoreContext): void {
   if (whole !== undefined) texts.add(whole);
   if (reply.evidence?.raw !== undefined) {
     const raw = shrinkRaw(reply.evidence.raw, texts, whole ?? reply.text);
-    reply.evidence.raw = raw === undefined ? undefined : JSON.parse(ctx.redact(JSON.stringify(raw)));
+    const json = raw === undefined ? undefined : JSON.stringify(raw);
+    const redacted = json === undefined ? undefined : ctx.redact(json);
+    // shrinkRaw's value is a fresh copy: kept as it is when there was nothing to redact.
+    reply.evidence.raw = redacted === undefined ? undefined : redacted === json ? raw : JSON.parse(redacted);
     if (reply.evidence.raw === undefined) delete reply.evidence.raw;
   }
   // Redact before clipping, so a number cut at the edge cannot slip past the redactor half-shown.

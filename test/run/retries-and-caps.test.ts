@@ -126,6 +126,17 @@ describe('reply caps', () => {
     expect(kept).toContain(`[… ${1_000_000 - head.length} more characters not kept]`);
   });
 
+  it("redacts what the raw response says beyond the text, and keeps a raw response with nothing to redact as it is", () => {
+    const run = tempDir();
+    const store = { redact: createRedactor(), evidenceDir: join(run, 'evidence', 'c1'), relative: (p: string) => relative(run, p) };
+    const withPhone = reply('已为您登记。', { reply: { text: '已为您登记。' }, customer: { mobile: '13812345678', card: '6222021234567890123' }, seq: 7 });
+    storeReply(withPhone, store);
+    expect(withPhone.evidence!.raw).toEqual({ reply: { text: '[= reply text]' }, customer: { mobile: '138****5678', card: '6222 **** 0123' }, seq: 7 });
+    const plain = reply('已为您登记。', { reply: { text: '已为您登记。' }, intent: 'feedback.lookup', seq: 8, flags: [true, null] });
+    storeReply(plain, store);
+    expect(plain.evidence!.raw).toEqual({ reply: { text: '[= reply text]' }, intent: 'feedback.lookup', seq: 8, flags: [true, null] });
+  });
+
   it('keeps what the raw response says beyond the text, clipped', () => {
     const raw = shrinkRaw({ a: 'x'.repeat(3000), list: Array.from({ length: 80 }, (_, i) => i), answer: '答复' }, new Set(['答复']), '答复') as any;
     expect(raw.answer).toBe('[= reply text]');
