@@ -14,7 +14,7 @@ import type { EmbeddedBank, EmbeddedKind } from './embedded.ts';
 // while a bank is running in it.
 
 export type ThreadRequest =
-  | { op: 'start'; id: number; kind: EmbeddedKind; options: Record<string, unknown>; only?: string[] }
+  | { op: 'start'; id: number; kind: EmbeddedKind; options: Record<string, unknown>; parts: BankParts }
   | { op: 'close'; id: number };
 
 export type ThreadReply =
@@ -68,8 +68,18 @@ function ask(t: Thread, m: ThreadRequest): Promise<ThreadReply> {
   });
 }
 
+/**
+ * Which parts of a bank to start: those named, or those that publish these
+ * `${embedded:NAME}` variables (the thread asks the bank, so the bank's
+ * modules load in its thread only); all when neither is given.
+ */
+export interface BankParts {
+  only?: string[];
+  variables?: string[];
+}
+
 /** Start an embedded bank's parts in the banks' thread; close() closes them. */
-export async function startEmbeddedThread(kind: EmbeddedKind, options: Record<string, unknown>, only?: string[]): Promise<EmbeddedBank> {
+export async function startEmbeddedThread(kind: EmbeddedKind, options: Record<string, unknown>, parts: BankParts = {}): Promise<EmbeddedBank> {
   const t = theThread();
   const id = nextId++;
   // Held open from the start: an unref'd thread's reply would not keep a process that waits only on it alive.
@@ -77,7 +87,7 @@ export async function startEmbeddedThread(kind: EmbeddedKind, options: Record<st
   const release = () => {
     if (--t.open === 0) t.worker.unref();
   };
-  const m = await ask(t, { op: 'start', id, kind, options, only });
+  const m = await ask(t, { op: 'start', id, kind, options, parts });
   if (m.op !== 'started') {
     release();
     const e = m.op === 'failed' ? m.error : { name: 'Error', message: `the embedded bank's thread answered ${m.op} to a start` };

@@ -14,7 +14,9 @@ const post = (m: ThreadReply) => port.postMessage(m);
 async function handle(m: ThreadRequest): Promise<void> {
   if (m.op === 'start') {
     try {
-      const bank = await (await embeddedBanks[m.kind]()).start(m.options, m.only);
+      const def = await embeddedBanks[m.kind]();
+      const { only, variables } = m.parts;
+      const bank = await def.start(m.options, variables ? [...new Set(variables.map((v) => def.partFor(v)).filter((p): p is string => !!p))] : only);
       banks.set(m.id, bank);
       post({ id: m.id, op: 'started', vars: bank.vars });
     } catch (err) {

@@ -4,7 +4,7 @@ import { interpolate } from '../config/interpolate.ts';
 import { PACKAGE_ROOT } from '../config/load.ts';
 import { readYaml } from '../config/yaml.ts';
 import { ConfigError } from '../errors.ts';
-import { embeddedBanks, type EmbeddedBank } from '../embedded.ts';
+import type { EmbeddedBank } from '../embedded.ts';
 import { startEmbeddedThread } from '../embedded-thread.ts';
 import type { Adapter, AdapterEnv, TraceMode } from '../types.ts';
 
@@ -40,11 +40,10 @@ export async function startChannels(profile: BankProfile, bankFile: string, chan
   try {
     let configs: Record<string, ChannelConfig> = profile.channels;
     if (profile.embedded) {
-      const bankDef = await embeddedBanks[profile.embedded]();
       // Start only the parts the channels talk to.
       const used = JSON.stringify(channels.map((c) => profile.channels[c])).matchAll(/\$\{embedded:([A-Za-z0-9_.-]+)/g);
-      const only = [...new Set([...used].map((m) => bankDef.partFor(m[1])).filter((p): p is string => !!p))];
-      embedded = await startEmbeddedThread(profile.embedded, { ...profile.embeddedOptions, ...(o.embeddedOptions ?? {}) }, only);
+      const variables = [...new Set([...used].map((m) => m[1]))];
+      embedded = await startEmbeddedThread(profile.embedded, { ...profile.embeddedOptions, ...(o.embeddedOptions ?? {}) }, { variables });
       const vars = embedded.vars;
       const running = Object.fromEntries(channels.map((c) => [c, profile.channels[c]]));
       const r = interpolate(running, ['embedded'], (_s, name) => vars[name]);

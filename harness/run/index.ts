@@ -15,7 +15,6 @@ import type { CaseGrade, ConversationRecord, TraceMode } from '../types.ts';
 import { sha256 } from '../util/hash.ts';
 import { createRedactor } from '../util/redact.ts';
 import { gradeContext } from './grade-run.ts';
-import { embeddedBanks, type EmbeddedBank } from '../embedded.ts';
 import { FILES, RunFolder, packHash, storedOptionsSchema, type StoredOptions } from './folder.ts';
 import { Journal, readJournal, repairJournal, dropFromJournal, writeJsonAtomic } from './journal.ts';
 import { buildPlan, itemChannels, type PlanFilter, type PlanSkip } from './plan.ts';

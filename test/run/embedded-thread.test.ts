@@ -17,7 +17,7 @@ async function ask(base: string, text: string, sessionId = 's1'): Promise<{ repl
 
 describe('embedded bank thread', () => {
   it("answers on its own clock while the harness's thread is held", async () => {
-    const bank = await startEmbeddedThread('demo', { latencyMs: 1000, jitterMs: 0 }, ['api']);
+    const bank = await startEmbeddedThread('demo', { latencyMs: 1000, jitterMs: 0 }, { only: ['api'] });
     try {
       const { hostname, port } = new URL(bank.vars.api);
       const socket = await new Promise<Socket>((resolve, reject) => {
@@ -44,7 +44,7 @@ describe('embedded bank thread', () => {
   });
 
   it('keeps two banks of one process apart: each has its own port and sessions, closing one leaves the other', async () => {
-    const [a, b] = await Promise.all([startEmbeddedThread('demo', {}, ['api']), startEmbeddedThread('demo', { brain: { quality: 'poor' } }, ['api'])]);
+    const [a, b] = await Promise.all([startEmbeddedThread('demo', {}, { only: ['api'] }), startEmbeddedThread('demo', { brain: { quality: 'poor' } }, { only: ['api'] })]);
     expect(a.vars.api).not.toBe(b.vars.api);
     const question = '信用卡丢了怎么挂失';
     const [good, poor] = await Promise.all([ask(a.vars.api, question), ask(b.vars.api, question)]);
@@ -56,20 +56,20 @@ describe('embedded bank thread', () => {
   });
 
   it("says why a bank did not start, with the bank's own message", async () => {
-    await expect(startEmbeddedThread('demo', { api: { sessionIdleMs: -5 } }, ['api'])).rejects.toThrow(/sessionIdleMs/);
+    await expect(startEmbeddedThread('demo', { api: { sessionIdleMs: -5 } }, { only: ['api'] })).rejects.toThrow(/sessionIdleMs/);
     // The thread is still there for the next bank.
-    const bank = await startEmbeddedThread('demo', {}, ['api']);
+    const bank = await startEmbeddedThread('demo', {}, { only: ['api'] });
     expect((await ask(bank.vars.api, '你好')).reply.text).not.toBe('');
     await bank.close();
   });
 
   it('takes its banks with it when it ends: their ports refuse, and the next start gets a new thread', async () => {
-    const bank = await startEmbeddedThread('demo', {}, ['api']);
+    const bank = await startEmbeddedThread('demo', {}, { only: ['api'] });
     expect((await ask(bank.vars.api, '你好')).reply.text).not.toBe('');
     await stopEmbeddedThread();
     await expect(fetch(`${bank.vars.api}/api/chat`, { method: 'POST', body: '{}' })).rejects.toThrow();
     await bank.close();
-    const next = await startEmbeddedThread('demo', {}, ['api']);
+    const next = await startEmbeddedThread('demo', {}, { only: ['api'] });
     try {
       expect((await ask(next.vars.api, '信用卡丢了怎么挂失')).reply.text).toMatch(/挂失/);
     } finally {
@@ -80,7 +80,7 @@ describe('embedded bank thread', () => {
   it('holds the process open only while a bank runs: a script that closes its bank exits by itself', async () => {
     const script = `
       const { startEmbeddedThread } = await import(${JSON.stringify(join(ROOT, 'harness/embedded-thread.ts'))});
-      const bank = await startEmbeddedThread('demo', {}, ['api']);
+      const bank = await startEmbeddedThread('demo', {}, { only: ['api'] });
       const res = await fetch(bank.vars.api + '/api/chat', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"text":"你好"}' });
       console.log(res.status);
       await bank.close();`;
