@@ -103,14 +103,19 @@ export async function executePlan(items: PlanItem[], opts: ExecuteOptions): Prom
         if (ready.includes(false)) return;
       }
       const breaker = breakerFor(item.channel);
-      return slots.run(item.channel, async () => {
-        if (opts.signal.aborted || breaker.tripped) return;
+      const record = await slots.run(item.channel, async () => {
+        if (opts.signal.aborted || breaker.tripped) return undefined;
         const record = await runWithRetries(item, gateFor, opts, breaker);
         // An interrupted conversation is not journalled: --resume runs it again whole.
-        if (!record || opts.signal.aborted || breaker.tripped) return;
-        opts.journal.append(record);
-        opts.onDone(record);
+        return !record || opts.signal.aborted || breaker.tripped ? undefined : record;
       });
+      if (!record) return;
+      // Journalled and graded once its slot has gone to the next conversation,
+      // whose first message goes out first: the bot's replies arrive together,
+      // and each slot would otherwise wait on the bookkeeping of all before it.
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      opts.journal.append(record);
+      opts.onDone(record);
     }),
   );
 }
