@@ -75,5 +75,9 @@ describe('the redactor', () => {
     expect(r('卡号 6222 0212 3456 7890 123')).toContain('****');
     expect(r('token sk-live-abcdef')).toBe('token [secret]');
     expect(r('客服热线95588')).toBe('客服热线95588');
+    // Ten digits in all are no number to mask; many digits apart are none either; the eleventh makes a phone number.
+    expect(r('营业时间9:00至17:00，周六9:30起')).toBe('营业时间9:00至17:00，周六9:30起');
+    expect(r('网点编号 2024-0315，窗口 12，排队 30 人，预计等待 45 分钟，叫号 A0012')).toBe('网点编号 2024-0315，窗口 12，排队 30 人，预计等待 45 分钟，叫号 A0012');
+    expect(r(`${'办理进度已更新。'.repeat(50)}请留意短信，联系电话13912345678`)).toMatch(/联系电话139\*{4}5678$/);
   });
 });
