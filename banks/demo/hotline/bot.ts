@@ -34,6 +34,8 @@ export const TRANSFER = '正在为您转接人工客服，请稍候。';
 export const QUEUE = '您好，当前排队人数较多，请您耐心等待。';
 export const AGENT = '您好，工号1024为您服务。这是演示坐席，本次通话即将结束，再见。';
 const NOT_HEARD = '抱歉，我没有听清，请您再说一遍。';
+/** No frame for this long mid-utterance: the caller has stopped sending, and the quiet counts as silence. */
+const QUIET_AFTER_MS = 1000;
 
 type Event = { dtmf: string } | { speech: Int16Array };
 
@@ -74,9 +76,13 @@ export function createCallHandler(brain: Brain, options: Partial<DemoOptions> = 
       if (u) push({ speech: u.pcm });
     };
     const offAudio = leg.onAudio(hear);
-    // A leg that sends nothing while the caller is quiet: the quiet is silence.
+    // A leg that has sent nothing for QUIET_AFTER_MS mid-utterance has stopped
+    // sending (some callers send nothing while quiet): from then on the quiet
+    // is silence. A shorter gap is a caller's frames held up and coming late
+    // in a burst (a busy machine), which a jitter buffer rides out: counting
+    // it as silence would cut the question in two.
     const idle = setInterval(() => {
-      if (vad.speaking && performance.now() - lastFrameAt >= 100) for (let i = 0; i < 5; i++) hear(new Int16Array(160));
+      if (vad.speaking && performance.now() - lastFrameAt >= QUIET_AFTER_MS) for (let i = 0; i < 5; i++) hear(new Int16Array(160));
     }, 100);
     const offDtmf = leg.onDtmf((digit) => push({ dtmf: digit }));
     const next = async (): Promise<Event | null> => {
