@@ -13,6 +13,8 @@ import { sendAndHold } from '../helpers/held-loop.ts';
 // must still count, not a timeout blamed on the bot.
 
 let bot: Worker;
+/** The bot's and the phone line's answers, counted by their threads as they write them. */
+const answered = new Int32Array(new SharedArrayBuffer(4));
 let url = '';
 let wsUrl = '';
 const agents = new Agents();
@@ -21,30 +23,30 @@ beforeAll(async () => {
   // The bot in a thread of its own: it answers while this thread is held.
   bot = new Worker(
     `const http = require('node:http');
-     const { parentPort } = require('node:worker_threads');
+     const { parentPort, workerData: answered } = require('node:worker_threads');
      const server = http.createServer((req, res) => {
        req.resume();
        // /silent never answers.
-       if (req.url !== '/silent') req.on('end', () => setTimeout(() => res.end(JSON.stringify({ reply: '您好，挂失请拨打客服热线' })), 100));
+       if (req.url !== '/silent') req.on('end', () => setTimeout(() => res.end(JSON.stringify({ reply: '您好，挂失请拨打客服热线' }), () => Atomics.add(answered, 0, 1)), 100));
      });
      server.listen(0, '127.0.0.1', () => parentPort.postMessage(server.address().port));`,
-    { eval: true },
+    { eval: true, workerData: answered },
   );
   url = `http://127.0.0.1:${await new Promise<number>((r) => bot.once('message', r))}/chat`;
   // A phone line's WebSocket endpoint, in the same thread: it accepts the upgrade after 100 ms (the RFC 6455 handshake) or, on /silent, never.
   const line = new Worker(
     `const http = require('node:http');
      const { createHash } = require('node:crypto');
-     const { parentPort } = require('node:worker_threads');
+     const { parentPort, workerData: answered } = require('node:worker_threads');
      const server = http.createServer();
      server.on('upgrade', (req, socket) => {
        socket.on('error', () => {});
        if (req.url === '/silent') return;
        const accept = createHash('sha1').update(req.headers['sec-websocket-key'] + '258EAFA5-E914-47DA-95CA-C5AB0DC85B11').digest('base64');
-       setTimeout(() => socket.write('HTTP/1.1 101 Switching Protocols\\r\\nUpgrade: websocket\\r\\nConnection: Upgrade\\r\\nSec-WebSocket-Accept: ' + accept + '\\r\\n\\r\\n'), 100);
+       setTimeout(() => socket.write('HTTP/1.1 101 Switching Protocols\\r\\nUpgrade: websocket\\r\\nConnection: Upgrade\\r\\nSec-WebSocket-Accept: ' + accept + '\\r\\n\\r\\n', () => Atomics.add(answered, 0, 1)), 100);
      });
      server.listen(0, '127.0.0.1', () => parentPort.postMessage(server.address().port));`,
-    { eval: true },
+    { eval: true, workerData: answered },
   );
   workers.push(line);
   wsUrl = `ws://127.0.0.1:${await new Promise<number>((r) => line.once('message', r))}/call`;
@@ -61,13 +63,13 @@ const init = (timeoutMs?: number) => ({ method: 'POST', headers: { 'content-type
 
 describe('a deadline that passes while the harness holds its own loop', () => {
   it('the HTTP request takes the response that arrived in time', async () => {
-    const res = await sendAndHold(() => request(agents, url, init(300)));
+    const res = await sendAndHold(() => request(agents, url, init(300)), answered);
     expect(res.status).toBe(200);
     expect(JSON.parse(res.body).reply).toContain('挂失');
   });
 
   it('the turn takes the reply that arrived in time', async () => {
-    const res = await sendAndHold(() => withTimeout(() => request(agents, url, init()), 300, new AbortController().signal));
+    const res = await sendAndHold(() => withTimeout(() => request(agents, url, init()), 300, new AbortController().signal), answered);
     expect(JSON.parse(res.body).reply).toContain('挂失');
   });
 
@@ -83,7 +85,7 @@ describe('a deadline that passes while the harness holds its own loop', () => {
       return { t, call: () => t.dial({ conversationId: 'b/hotline/p/c#0.0', signal: new AbortController().signal, log: () => {} }) };
     };
     const ok = dial(wsUrl);
-    const call = await sendAndHold(ok.call);
+    const call = await sendAndHold(ok.call, answered);
     await call.hangup();
     await ok.t.dispose();
     const silent = dial(wsUrl.replace('/call', '/silent'));
