@@ -141,6 +141,14 @@ export class LineClock {
   }
 
   private tick(): void {
+    // Ticks this late mean this process was held (a busy machine), not that
+    // the far end went quiet: its frames may be unread in the socket, and the
+    // held time counts toward neither the jitter buffer's wait nor a pause.
+    const late = performance.now() - (this.start + this.ticks * this.frameMs);
+    if (late > 2 * this.frameMs) {
+      if (this.holdingSince) this.holdingSince += late;
+      if (this.waitingSince) this.waitingSince += late;
+    }
     this.ticks++;
     const out = this.outQueue.shift();
     this.events.send(out?.frame ?? SILENCE);

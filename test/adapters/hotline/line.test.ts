@@ -46,4 +46,30 @@ describe('the line clock', () => {
     expect(first).toContain(100);
     expect(second).not.toContain(100);
   });
+
+  it("does not hear this process being held as the far end's pause: the frames unread meanwhile continue the utterance", async () => {
+    const { clock, ticked } = line();
+    const heard: number[] = [];
+    clock.subscribe((f) => heard.push(f[0]));
+    for (let i = 0; i < 5; i++) clock.receive(frame(1000));
+    await ticked(12); // played out; the buffer has run dry mid-utterance
+    // The loop is held 500 ms; the rest of the utterance, unread in the socket meanwhile, is read after the timers that fell due.
+    await new Promise<void>((resolve) =>
+      setImmediate(() => {
+        const until = performance.now() + 500;
+        while (performance.now() < until);
+        // The next turn of the loop runs the clock's overdue tick first, then this.
+        setImmediate(() => {
+          for (let i = 0; i < 5; i++) clock.receive(frame(2000));
+          resolve();
+        });
+      }),
+    );
+    await ticked(12);
+    clock.stop();
+    const gap = heard.lastIndexOf(1000) >= 0 ? heard.slice(heard.lastIndexOf(1000) + 1, heard.indexOf(2000)) : [];
+    expect(heard.filter((v) => v === 2000)).toHaveLength(5);
+    // A hold of the buffer (up to 200 ms) at most, not 500 ms of silence that a VAD would take for the end of the utterance.
+    expect(gap.length).toBeLessThan(12);
+  });
 });
