@@ -141,14 +141,11 @@ export class LineClock {
   }
 
   private tick(): void {
-    // Ticks this late mean this process was held (a busy machine), not that
-    // the far end went quiet: its frames may be unread in the socket, and the
-    // held time counts toward neither the jitter buffer's wait nor a pause.
-    const late = performance.now() - (this.start + this.ticks * this.frameMs);
-    if (late > 2 * this.frameMs) {
-      if (this.holdingSince) this.holdingSince += late;
-      if (this.waitingSince) this.waitingSince += late;
-    }
+    // A tick this late means this process was held (a busy machine), not
+    // that the far end went quiet: its frames may be unread in the socket,
+    // which is read after this tick. An underrun is judged a pause only at a
+    // tick after that read.
+    const late = performance.now() - (this.start + this.ticks * this.frameMs) > 5 * this.frameMs;
     this.ticks++;
     const out = this.outQueue.shift();
     this.events.send(out?.frame ?? SILENCE);
@@ -161,7 +158,7 @@ export class LineClock {
       // holdMs the wait was a pause, and listeners get its silence at once.
       if (this.inQueue.length > 0) {
         this.holdingSince = 0;
-      } else if (now - this.holdingSince >= this.holdMs) {
+      } else if (now - this.holdingSince >= this.holdMs && !late) {
         const frames = Math.round((now - this.holdingSince) / this.frameMs);
         this.holdingSince = 0;
         this.playing = false;
