@@ -1,5 +1,5 @@
 import { parentPort } from 'node:worker_threads';
-import { embeddedBanks, type EmbeddedBank } from './embedded.ts';
+import { embeddedBanks, partsFor, type EmbeddedBank } from './embedded.ts';
 import type { ThreadReply, ThreadRequest } from './embedded-thread.ts';
 
 // The thread embedded banks run in (see embedded-thread.ts): it starts a
@@ -16,7 +16,7 @@ async function handle(m: ThreadRequest): Promise<void> {
     try {
       const def = await embeddedBanks[m.kind]();
       const { only, variables } = m.parts;
-      const bank = await def.start(m.options, variables ? [...new Set(variables.map((v) => def.partFor(v)).filter((p): p is string => !!p))] : only);
+      const bank = await def.start(m.options, variables ? partsFor(def, variables) : only);
       banks.set(m.id, bank);
       post({ id: m.id, op: 'started', vars: bank.vars });
     } catch (err) {

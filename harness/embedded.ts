@@ -25,3 +25,8 @@ export const embeddedBanks: Record<EmbeddedKind, () => Promise<EmbeddedDefinitio
     return { start: (options, only) => m.startDemoBank(options, only), partFor: m.partFor };
   },
 };
+
+/** The parts of a bank that publish these `${embedded:NAME}` variables. */
+export function partsFor(def: EmbeddedDefinition, variables: string[]): string[] {
+  return [...new Set(variables.map((v) => def.partFor(v)).filter((p): p is string => !!p))];
+}

@@ -66,11 +66,13 @@ export function storeReply(reply: BotReply, ctx: StoreContext): void {
   if (whole !== undefined) texts.add(whole);
   if (reply.evidence?.raw !== undefined) {
     const raw = shrinkRaw(reply.evidence.raw, texts, whole ?? reply.text);
-    const json = raw === undefined ? undefined : JSON.stringify(raw);
-    const redacted = json === undefined ? undefined : ctx.redact(json);
-    // shrinkRaw's value is a fresh copy: kept as it is when there was nothing to redact.
-    reply.evidence.raw = redacted === undefined ? undefined : redacted === json ? raw : JSON.parse(redacted);
-    if (reply.evidence.raw === undefined) delete reply.evidence.raw;
+    if (raw === undefined) delete reply.evidence.raw;
+    else {
+      const json = JSON.stringify(raw);
+      const redacted = ctx.redact(json);
+      // shrinkRaw's value is a fresh copy: kept as it is when there was nothing to redact.
+      reply.evidence.raw = redacted === json ? raw : JSON.parse(redacted);
+    }
   }
   // Redact before clipping, so a number cut at the edge cannot slip past the redactor half-shown.
   reply.text = clipUtf8(ctx.redact(reply.text), REPLY_TEXT_CAP);
