@@ -42,8 +42,8 @@ export interface AnalyseInput {
   case: ScenarioCase;
   turnIndex: number;
   transcribed: boolean;
-  /** The reply answers the option the customer picked from the bot's menu: the pick, not the first wording, sets its context. */
-  picked?: boolean;
+  /** The option the customer picked from the bot's menu, when the reply answers it: the pick, not the first wording, sets its context. */
+  picked?: string;
 }
 
 const NEGATIONS = '不没无非未勿别';
@@ -139,6 +139,12 @@ function shapeOfBody(body: string, ctx: GradeContext, transcribed: boolean): Omi
   return { body, own, ownNorm, items, clarifyPhrase, handoffPhrase, ownLen: [...ownNorm].length };
 }
 
+/** "人工客服服务时间为8:00-22:00" speaks of the agents' hours: a statement about them, not a transfer or an offer of one. */
+const AGENT_HOURS = /(?:人工客服|人工服务|人工坐席|人工座席|坐席|座席)的?(?:服务|工作|在线)?(?:时间|时段)/g;
+function withoutAgentHours(norm: string): string {
+  return norm.includes('时') ? norm.replace(AGENT_HOURS, '') : norm;
+}
+
 function findRelatedCue(text: string, cues: string[]): number {
   if (!cues.length) return -1;
   let best = -1;
@@ -231,7 +237,9 @@ export function analyseReply(reply: BotReply, input: AnalyseInput, ctx: GradeCon
   // Where a handoff is expected the phrase is the handoff (its key points name
   // it too); elsewhere "如需人工服务请转人工" after an answer is still an answer.
   const handoffExpected = turn?.expect.handoff === 'require' || turn?.expect.handoff === 'accept';
-  const handoff = reply.handoff || (shape.handoffPhrase && (handoffExpected || !(answers && ownHits > 0) || ownLen < ANSWER_MIN_CHARS));
+  // Where no transfer is asked for, "人工客服服务时间为…" answers some question about the agents: it transfers nobody.
+  const agentHoursOnly = !handoffExpected && shape.handoffPhrase !== undefined && !findPhrase(withoutAgentHours(norm), phrases.handoff, transcribed);
+  const handoff = reply.handoff || (shape.handoffPhrase && !agentHoursOnly && (handoffExpected || !(answers && ownHits > 0) || ownLen < ANSWER_MIN_CHARS));
   const asHandoff = (): ReplyAnalysis => ({ ...base, kind: 'handoff', topic: null, why: reply.handoff ? m.handedOver : m.handoffPhrase(shape.handoffPhrase!) });
   // A statement of the bot's own that makes none of the key points, then the
   // offer of an agent: if the statement answers another question, that is what
@@ -244,9 +252,10 @@ export function analyseReply(reply: BotReply, input: AnalyseInput, ctx: GradeCon
       .reduce((a, x) => a + [...normalise(x, ctx.locale)].length, 0) >= ANSWER_MIN_CHARS;
   if (handoff && !(reply.handoff !== true && answers && ownLen >= ANSWER_MIN_CHARS && statement())) return asHandoff();
   const rest = classify();
-  // Only a statement that makes another scenario's key points outweighs the transfer; a lead-in
-  // ("关于开户的问题，正在为您转接") or a courtesy does not.
-  return handoff && !(rest.kind === 'off-topic' && rest.topic?.pack) ? asHandoff() : rest;
+  // Only an answer to another question outweighs the transfer: a statement that makes another
+  // scenario's key points, or one in sentences of its own that misses this question's focus
+  // ("开户不收费哦……可以联系人工客服"). A lead-in ("关于开户的问题，正在为您转接") or a courtesy does not.
+  return handoff && !(rest.kind === 'off-topic' && (rest.topic?.pack || (turn?.expect.handoff !== 'require' && statement()))) ? asHandoff() : rest;
 
   function classify(): ReplyAnalysis {
   const menu = shape.options.length >= 2;
@@ -266,7 +275,8 @@ export function analyseReply(reply: BotReply, input: AnalyseInput, ctx: GradeCon
   const whenWords = input.case.replies.flatMap((r) => r.when).map((w) => normalise(w, ctx.locale));
   const asked = [...whenWords, ...dataWords].filter((w) => w && norm.includes(w));
   // An ask, not a mention: "请提供您的卡号", "您在哪个城市？" — never "您的卡号已挂失".
-  if (asked.length && (askCueIn(norm, ctx.locale) || /[?？]/.test(shape.body))) {
+  // A forbidden statement before the ask ("配偶可以查询，请提供卡号") answers, wrongly: it is graded as an answer.
+  if (asked.length && !forbidHits.length && (askCueIn(norm, ctx.locale) || /[?？]/.test(shape.body))) {
     // "身份证号" contains 身份证: a request for data is not the key point it spells.
     const own = hits.filter((h) => h.hit && !asked.some((w) => h.matched && w.includes(normalise(h.matched, ctx.locale))));
     const ownShare = totalWeight > 0 ? own.reduce((a, h) => a + h.weight, 0) / totalWeight : 0;
@@ -285,7 +295,8 @@ export function analyseReply(reply: BotReply, input: AnalyseInput, ctx: GradeCon
   const specificShare = totalWeight > 0 ? specificWeight / totalWeight : 0;
   // The offer of an agent at the end says nothing about which question the statement answers.
   const topicNorm = shape.handoffPhrase && ownNorm ? ownNorm : norm;
-  const topic = topicVerdict(topicNorm, input.pack, specificShare, ownEvidence, ctx.packs, ctx.locale);
+  // The answer to a picked option is read with the pick: "开立借记卡请带身份证…" after "借记卡开户" answers opening.
+  const topic = topicVerdict(input.picked ? normalise(input.picked, ctx.locale) + topicNorm : topicNorm, input.pack, specificShare, ownEvidence, ctx.packs, ctx.locale);
   if (topic.offTopic) {
     return { ...base, kind: 'off-topic', topic, why: m.offTopic(topic.pack!, (topic.terms ?? []).slice(0, 4)) };
   }

@@ -27,7 +27,7 @@ function reading(reply: BotReply, input: AnalyseInput, ctx: GradeContext): Reply
   let seen = byTurn.get(turn);
   if (!seen) byTurn.set(turn, (seen = { byText: new Map(), size: 0 }));
   // The canned-reply set is part of the reading: its size guards against a context whose set grew.
-  const rest = `${reply.buttons.length ? JSON.stringify(reply.buttons) : ''}|${reply.handoff === true}|${reply.transcribed === true}|${input.transcribed}|${input.picked === true}|${ctx.cannedReplies.size}|${input.pack.id}`;
+  const rest = `${reply.buttons.length ? JSON.stringify(reply.buttons) : ''}|${reply.handoff === true}|${reply.transcribed === true}|${input.transcribed}|${input.picked ?? ''}|${ctx.cannedReplies.size}|${input.pack.id}`;
   const text = reply.text ?? '';
   let forText = seen.byText.get(text);
   let a = forText?.get(rest);

@@ -157,7 +157,16 @@ function convertNumerals(text: string, p: Prepared): string {
   });
 }
 
-const latinOrDigit = /[a-z0-9]/;
+/**
+ * Does a variant's edge run on into its neighbour: a letter beside a letter
+ * ("free" in "freeze"), a digit beside a digit ("95588" in "955881"). A letter
+ * beside a digit is a boundary: normalising drops the space of "valid for 5 days".
+ */
+function runsOn(edge: string, neighbour: string): boolean {
+  const letter = (c: string) => c >= 'a' && c <= 'z';
+  const digit = (c: string) => c >= '0' && c <= '9';
+  return (letter(edge) && letter(neighbour)) || (digit(edge) && digit(neighbour));
+}
 
 /** Each leftmost-longest variant, left to right without overlap, → its canonical word. */
 function replaceSynonyms(text: string, index: Map<string, Variant[]>): string {
@@ -170,8 +179,8 @@ function replaceSynonyms(text: string, index: Map<string, Variant[]>): string {
     if (list) {
       for (const v of list) {
         if (!text.startsWith(v.text, i)) continue;
-        if (v.wordStart && i > 0 && latinOrDigit.test(text[i - 1])) continue;
-        if (v.wordEnd && i + v.text.length < text.length && latinOrDigit.test(text[i + v.text.length])) continue;
+        if (v.wordStart && i > 0 && runsOn(v.text[0], text[i - 1])) continue;
+        if (v.wordEnd && i + v.text.length < text.length && runsOn(v.text[v.text.length - 1], text[i + v.text.length])) continue;
         hit = v;
         break;
       }

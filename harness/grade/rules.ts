@@ -48,7 +48,7 @@ export function gradeTurnSync(input: TurnGradeInput, ctx: GradeContext): TurnGra
     return { ...base, recognition: 0, completeness: 0, level: 'error', hits: emptyHits, forbidHits: [], reasons: [m.noReply(m.neverSent)] };
   }
   const analyses: ReplyAnalysis[] = input.exchanges.map((e) =>
-    analyseReplyCached(e.reply, { pack: input.pack, case: input.case, turnIndex: input.turnIndex, transcribed: input.transcribed, picked: e.utterance.attempt === 'clarify-answer' }, ctx),
+    analyseReplyCached(e.reply, { pack: input.pack, case: input.case, turnIndex: input.turnIndex, transcribed: input.transcribed, picked: e.utterance.attempt === 'clarify-answer' ? (e.utterance.click ?? e.utterance.text) : undefined }, ctx),
   );
   const forbidHits = [...new Set(analyses.flatMap((a) => a.forbidHits))];
   const reasons: string[] = [];

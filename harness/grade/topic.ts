@@ -730,7 +730,7 @@ function otherNameCandidates(ownPack: Pack, packs: Pack[], locale: Locale): stri
  * question, "信用卡年费" for a loss fee): named in a reply or an option but
  * not in the question, they make it about something else.
  */
-export const productWords = ['信用卡', '贷款', '房贷', '车贷', '话费', '理财', '基金', '外汇', '保险', '社保卡', '养老金', '积分', '额度', '黄金', '股票', '国债', '存单', '医保', '公积金', 'etc'];
+export const productWords = ['信用卡', '贷款', '房贷', '车贷', '话费', '理财', '基金', '外汇', '保险', '社保卡', '养老金', '积分', '额度', '黄金', '股票', '国债', '存单', '医保', '公积金', '数字人民币', 'etc'];
 
 export function foreignProducts(norm: string, scenarioCase: ScenarioCaseLike, turnIndex: number, pack: Pack, locale: Locale): string[] {
   const turn = scenarioCase.turns[turnIndex];
@@ -739,9 +739,18 @@ export function foreignProducts(norm: string, scenarioCase: ScenarioCaseLike, tu
   return productWords.filter((w) => norm.includes(w) && !asked.includes(w));
 }
 
-/** Does a menu option fit the question: it names the question's focus and no product the question did not ask about. */
+/** Acts an option may offer ("如何开通", "余额如何转出", "提交意见反馈"): a request of its own, whatever it shares with the question. */
+export const actWords = ['开通', '关闭', '注销', '申请', '提交', '转出', '转入', '修改', '激活', '解冻', '解挂', '兑换', '还款', '缴费', '充值', '提现', '绑定', '解绑', '预约', '领取', '购买', '赎回'];
+
+/**
+ * Does a menu option fit the question: it names the question's focus, and no
+ * product or act that the question, its key points and its case never speak of
+ * ("数字钱包余额如何转出" shares 钱包 with a lost wallet, and is another request).
+ */
 export function optionAddresses(optionNorm: string, focus: Focus, ownPack: Pack, scenarioCase: ScenarioCaseLike, turnIndex: number, packs: Pack[], locale: Locale, transcribed: boolean): boolean {
   if (foreignProducts(optionNorm, scenarioCase, turnIndex, ownPack, locale).length) return false;
+  const own = turnText(ownPack, scenarioCase, turnIndex, locale);
+  if (actWords.some((w) => optionNorm.includes(w) && !own.includes(w))) return false;
   return addressesFocus(optionNorm, focus, ownPack, packs, locale, transcribed);
 }
 

@@ -110,6 +110,44 @@ describe('menus and handoffs by their main content', () => {
     expect(g).toMatchObject({ recognition: 1, level: 'off-topic' });
   });
 
+  it('a menu option that names the question word inside another thing misses it: 数字人民币钱包 is no lost wallet', async () => {
+    const g = await grade('card-loss', 'wallet-lost', [ex('您想了解的是不是：① 如何申请手机银行 ② 钱包类理财产品介绍 ③ 数字人民币钱包开通')]);
+    expect(g).toMatchObject({ recognition: 1, completeness: 0, level: 'off-topic' });
+  });
+
+  it('the answer to a picked option is read with the pick: an opening answer in words closing also uses is still an answer', async () => {
+    const menu = ex('请问您想办理以下哪项业务？', 'first', { buttons: ['借记卡开户', '信用卡申请', '社保卡激活', '补办银行卡'] });
+    const answer = '开立借记卡请您本人携带身份证到就近网点柜台办理，手续简单，当场即可领卡。';
+    const picked: Exchange = { utterance: { index: 0, text: '借记卡开户', click: '借记卡开户', attempt: 'clarify-answer' }, reply: reply(answer) };
+    const g = await grade('account-opening', 'how-to-open', [menu, picked]);
+    expect(g).toMatchObject({ recognition: 4, level: 'after-clarify' });
+    expect(g.completeness).toBeGreaterThan(3);
+  });
+
+  it("the agents' hours, where no transfer is asked for, answer another question: not a handoff", async () => {
+    const hours = '我行人工客服服务时间为每日8:00-22:00，电话银行自助语音服务7×24小时提供。';
+    const g = await grade('branch-lookup', 'opening-hours', [ex(hours)]);
+    expect(g).toMatchObject({ recognition: 1, completeness: 0, level: 'off-topic' });
+    // Where the customer asks for an agent, the agents' hours speak to that very request.
+    const asked = await grade('complaint-suggestion', 'bot-not-understanding', [ex('抱歉给您带来不便。当前为非人工服务时间（人工服务时间为每日8:00-22:00），您可以先留言，我们会在人工上线后第一时间联系您。')]);
+    expect(asked.recognition).toBeGreaterThanOrEqual(3);
+  });
+
+  it('a bot introducing itself and what it can be asked is a greeting: a fallback', async () => {
+    const g = await grade('info-inquiry', 'query-reserved-phone', [ex('您好，我是您的智能助手小e，您可以问我账户、理财、信用卡等相关问题哦~')]);
+    expect(g).toMatchObject({ recognition: 0, completeness: 0, level: 'fallback' });
+  });
+
+  it('asks for data in the words bots use ("请您输入…卡号"), and a forbidden statement before an ask is that wrong answer', async () => {
+    const ask = await grade('balance-inquiry', 'balance-channels', [ex('好的，请您输入需要查询的银行卡号，并完成短信验证码验证，我来为您查询余额。')]);
+    expect(ask).toMatchObject({ recognition: 0, completeness: 0 });
+    expect(ask.reasons.join('\n')).toContain('卡号');
+    const wrong = await grade('balance-inquiry', 'others-balance', [ex('可以的，配偶可以查询。请提供您老公的姓名和银行卡号，我帮您查询。')]);
+    expect(wrong).toMatchObject({ recognition: 5, level: 'first' });
+    expect(wrong.forbidHits.length).toBeGreaterThan(0);
+    expect(wrong.completeness).toBeLessThanOrEqual(1);
+  });
+
   it('a transfer message that names the business is a handoff, not an answer', async () => {
     const g = await grade('card-loss', 'lost-card', [ex('正在为您转接人工客服处理挂失业务，请稍候。')]);
     expect(g).toMatchObject({ recognition: 0, completeness: 0, level: 'handoff' });
@@ -186,6 +224,11 @@ describe('matching by meaning where rules reach it', () => {
     expect(normalise('去ATM', locale)).toBe(normalise('去取款机', locale));
     // A Latin word matches as a word only.
     expect(normalise('用whatsapp联系', locale)).toContain('whatsapp');
+    expect(normalise('销户本身是不收费的', locale)).toBe(normalise('销户本身是免费的', locale));
+    expect(normalise('直接打95xxx', locale)).toBe(normalise('直接打客服热线', locale));
+    // A word before a number ends where the number starts ("valid for 5 days" loses its space); a longer number is no hotline.
+    expect(normalise('It is valid for 5 days.', locale)).toContain('有效期5');
+    expect(normalise('call 95588123', locale)).toContain('95588123');
   });
 
   it('hears ordinary homophone errors in a hotline transcript', async () => {
