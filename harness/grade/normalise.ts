@@ -163,10 +163,10 @@ function convertNumerals(text: string, p: Prepared): string {
  * beside a digit is a boundary: normalising drops the space of "valid for 5 days".
  */
 function runsOn(edge: string, neighbour: string): boolean {
-  const letter = (c: string) => c >= 'a' && c <= 'z';
-  const digit = (c: string) => c >= '0' && c <= '9';
-  return (letter(edge) && letter(neighbour)) || (digit(edge) && digit(neighbour));
+  return (isLetter(edge) && isLetter(neighbour)) || (isDigit(edge) && isDigit(neighbour));
 }
+const isLetter = (c: string) => c >= 'a' && c <= 'z';
+const isDigit = (c: string) => c >= '0' && c <= '9';
 
 /** Each leftmost-longest variant, left to right without overlap, → its canonical word. */
 function replaceSynonyms(text: string, index: Map<string, Variant[]>): string {

@@ -145,13 +145,13 @@ export class LineClock {
     // that the far end went quiet: its frames may be unread in the socket,
     // which is read after this tick. An underrun is judged a pause only at a
     // tick after that read.
-    const late = performance.now() - (this.start + this.ticks * this.frameMs) > 5 * this.frameMs;
+    const now = performance.now();
+    const late = now - (this.start + this.ticks * this.frameMs) > 5 * this.frameMs;
     this.ticks++;
     const out = this.outQueue.shift();
     this.events.send(out?.frame ?? SILENCE);
     out?.done?.();
     this.playMarks();
-    const now = performance.now();
     if (this.holdingSince) {
       // Underrun mid-stream: a late frame continues the utterance seamlessly
       // (the wait becomes latency, not a gap inside the speech); after
@@ -197,5 +197,4 @@ export class LineClock {
   private emit(frame: Int16Array): void {
     this.heard.emit(frame);
   }
-
 }
