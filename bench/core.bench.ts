@@ -1,4 +1,4 @@
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadPacks } from '../harness/config/load.ts';
@@ -18,8 +18,19 @@ const out = (name: string) => join(tmpdir(), `harness-bench-${name}-${process.pi
 const common = { bank: 'demo', channels: ['api'], cases: singleTurn, variants: 'all' as const, progress: 'none' as const, set: ['politeness.maxConcurrent=64'], log: () => {} };
 
 /** Rounds run to warm the engine before any is counted, and rounds counted. */
-const WARM_ROUNDS = 2;
+const WARM_ROUNDS = 3;
 const COUNTED_ROUNDS = 5;
+
+/** CPU seconds of this process's main thread so far (Linux), or undefined where /proc is not there. */
+function mainThreadCpu(): number | undefined {
+  try {
+    const stat = readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8');
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(f[11]) + Number(f[12])) / 100; // utime + stime, in clock ticks of 1/100 s
+  } catch {
+    return undefined;
+  }
+}
 
 async function throughput() {
   const dir = out('throughput');
@@ -28,16 +39,28 @@ async function throughput() {
   // the demo bank starting once, V8 compiling and tiering up the hot paths,
   // the heap growing to its working size — and are not counted. A single
   // such round is not enough: the round after it still ran slower than the
-  // rest in nearly every run. Then COUNTED_ROUNDS rounds; the median is the
+  // rest in nearly every run, and as the engine grew so did the warm-up: in
+  // 18 rounds of two fresh processes the third round still ran at 1,199 and
+  // 1,213/s against 1,487-1,762/s for every round after it, while V8's
+  // background threads (compiling, marking) spent 1.0-1.1 CPU-s on it
+  // against 0.3-0.5 once warm. Each round prints that figure, "other
+  // threads" (the demo bank's thread, ~0.2 s, is in it too), so a reader
+  // sees where warming ended. Then COUNTED_ROUNDS rounds; the median is the
   // figure, so one round slowed by the machine does not decide it. The cold
   // process, start to exit, is what `npm run bench -- e2e` measures.
   const warm: number[] = [];
   const rates: number[] = [];
+  const others: string[] = [];
   let n = 0;
   for (let round = 0; round < WARM_ROUNDS + COUNTED_ROUNDS; round++) {
+    const cpu0 = process.cpuUsage();
+    const main0 = mainThreadCpu();
     const t0 = performance.now();
     const r = await runBenchmark({ ...common, out: `${dir}-${round}`, repeat: 8, concurrency: 32 });
     const s = (performance.now() - t0) / 1000;
+    const cpu = process.cpuUsage(cpu0);
+    const main1 = mainThreadCpu();
+    if (main0 !== undefined && main1 !== undefined) others.push(((cpu.user + cpu.system) / 1e6 - (main1 - main0)).toFixed(2));
     n = r.summary.run.conversations;
     (round < WARM_ROUNDS ? warm : rates).push(n / s);
     rmSync(`${dir}-${round}`, { recursive: true, force: true });
@@ -46,6 +69,7 @@ async function throughput() {
   const list = (xs: number[]) => xs.map((r) => r.toFixed(0)).join(', ');
   console.log(`graded single-turn conversations per second (0 ms bot latency, --concurrency 32): ${median.toFixed(0)}/s, the median of ${COUNTED_ROUNDS} rounds of ${n} (${list(rates)}/s), grading and reports included; target ≥1,000/s`);
   console.log(`  the ${WARM_ROUNDS} warm-up rounds before them, the first in a fresh process (modules loading, the demo bank starting, V8 compiling): ${list(warm)}/s`);
+  if (others.length) console.log(`  CPU-s of the threads beside the main one, round by round (V8 compiling and marking, the demo bank): ${others.join(', ')}`);
 }
 
 async function latencyOverhead() {
