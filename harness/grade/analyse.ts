@@ -98,7 +98,9 @@ function shapeOf(text: string, buttons: string[], ctx: GradeContext, transcribed
     return { ...whole, related: [], options: [...new Set([...whole.items, ...block, ...buttons])] };
   }
   const whole = shapeOfBody(text, ctx, transcribed);
-  const afterAnswer = whole.ownLen >= ANSWER_MIN_CHARS;
+  // A lone question asking which ("请问您想办理哪项业务？") with buttons is the menu's question, not an answer.
+  const onlyChoiceQuestion = buttons.length >= 2 && CHOICE_QUESTION.test(text.trim()) && text.trim().split(SENTENCE).filter((x) => x.trim()).length <= 1;
+  const afterAnswer = whole.ownLen >= ANSWER_MIN_CHARS && !onlyChoiceQuestion;
   return { ...whole, related: afterAnswer ? buttons : [], options: afterAnswer ? whole.items : [...whole.items, ...buttons] };
 }
 

@@ -20,7 +20,9 @@ const phraseReadings = new Map<string, string[][]>();
 /** Words of a bot asking for the customer's data, beyond a case's own `replies[].when`. */
 export const dataWords = ['卡号', '身份证号', '证件号', '手机号', '手机号码', '验证码', '账号', '密码', '姓名', '位置信息', '所在城市', '街道', '详细地址', '工单号', '联系方式'];
 /** An ask, not a mention: "请提供您的卡号", "请输入验证码". */
-const askCues = ['请提供', '请先提供', '请您提供', '麻烦提供', '请输入', '请先输入', '请您输入', '请您先输入', '请告诉', '请您告诉', '告诉我', '请告知', '请您告知', '请问您的', '提供一下', '输入您的', '发送您的', '您的卡号是', '报一下', '请授权', '请先授权'];
+const askCues = ['告诉我', '请问您的', '提供一下', '输入您的', '发送您的', '您的卡号是', '报一下'];
+/** 请/麻烦, 您 or not, 先/再 or not, then the ask: "请您先提供", "麻烦您再输入一次", "请先授权". */
+const askCuePattern = /(?:请|麻烦)(?:您|你)?(?:先|再|稍后|尽快)?(?:提供|输入|告诉|告知|发送|授权)/;
 
 export function localePhrases(locale: Locale): LocalePhrases {
   let p = cache.get(locale);
@@ -51,7 +53,7 @@ export function findPhrase(norm: string, phrases: string[], heard?: boolean): st
 }
 
 export function askCueIn(norm: string, locale: Locale): boolean {
-  return askCues.some((c) => norm.includes(normalise(c, locale)));
+  return askCuePattern.test(norm) || askCues.some((c) => norm.includes(normalise(c, locale)));
 }
 
 /** "您是想问：1.挂失 2.销户 3.余额查询？" — two or more numbered or quoted options. */

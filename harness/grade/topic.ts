@@ -16,6 +16,8 @@ interface PackTopic {
   keypoints: PreparedKeypoint[];
   /** Every normalised synonym of the pack: its vocabulary. */
   vocabulary: string[];
+  /** Its key points' texts, normalised. */
+  statements: string[];
 }
 
 interface TopicIndex {
@@ -115,7 +117,8 @@ export function topicIndex(packs: Pack[], locale: Locale): TopicIndex {
     list.push(...said.map((x) => normalise(x, locale)), ...keypoints.flatMap((kp) => kp.any.map((t) => t.norm)));
     texts.set(cluster[i], list);
     const vocabulary = [...new Set(keypoints.flatMap((kp) => [...kp.any, ...kp.all].map((t) => t.norm)))].filter((n) => !serviceWords.has(n));
-    return { id: pack.id, name: pack.name, cluster: cluster[i], keypoints, vocabulary };
+    const statements = [...new Set(keypoints.map((kp) => normalise(kp.text, locale)))];
+    return { id: pack.id, name: pack.name, cluster: cluster[i], keypoints, vocabulary, statements };
   });
   const specificity = new Map<string, number>();
   for (const [norm, s] of users) specificity.set(norm, serviceWords.has(norm) ? 0 : 1 / s.size);
@@ -293,10 +296,12 @@ function scenarioOf(index: TopicIndex, packId: string): Scenario {
     const ownCluster = index.packs.find((p) => p.id === packId)?.cluster;
     const same = index.packs.filter((p) => p.cluster === ownCluster);
     const ownVocabulary = [...new Set(same.flatMap((p) => p.vocabulary))];
+    // What the own key points state in their own words ("Ⅰ类户需本人到网点…" in opening) is the scenario's talk too.
+    const ownStatements = same.flatMap((p) => p.statements).join('|');
     const seen = new Map<string, boolean>();
     const shared = (w: string) => {
       let v = seen.get(w);
-      if (v === undefined) seen.set(w, (v = ownVocabulary.some((o) => o.includes(w) || w.includes(o))));
+      if (v === undefined) seen.set(w, (v = ownVocabulary.some((o) => o.includes(w) || w.includes(o)) || ownStatements.includes(w)));
       return v;
     };
     s = { sameScenario: new Set(same.map((p) => p.id)), shared };

@@ -286,3 +286,33 @@ describe('an answer to another question, even in the words this one uses', () =>
     expect(score(g)).toEqual(['off-topic', 1, 0]);
   });
 });
+
+describe('shapes met on replies written apart from the grader', () => {
+  it('reads a lone "which one?" with buttons as a menu, and buttons that all miss as a wrong guess', async () => {
+    const buttons = ['开立账户', '挂失补卡', '大额取现预约'];
+    const g = await grade('account-closing', 'before-closing', [ex('请问您想办理哪项业务？', 'first', { buttons })]);
+    expect(score(g)).toEqual(['off-topic', 1, 0]);
+    // After an answer, the same buttons are related questions and change nothing.
+    const answer = '销户前请先结清账户余额和欠费，解除绑定的代扣业务，再由本人携带身份证和银行卡到网点办理。请问您还想了解哪项业务？';
+    expect(score(await grade('account-closing', 'before-closing', [ex(answer, 'first', { buttons })]))).toEqual(score(await grade('account-closing', 'before-closing', [ex(answer)])));
+  });
+
+  it('hears "请您先提供…" as an ask for data, as "请提供…" is', async () => {
+    const g = await grade('account-opening', 'open-refused', [ex('为了帮您核实不予开户的具体原因，请您先提供本人身份证号码及办理业务的网点名称。')]);
+    expect(g.level).toBe('fallback');
+    expect(g.recognition).toBe(0);
+  });
+
+  it('does not call an answer another scenario\'s for words its own key points state (Ⅰ类 in opening)', async () => {
+    // Closing's key points list Ⅰ类; opening's say "Ⅰ类户需本人到网点柜台或智能柜员机当面办理" in their text.
+    const g = await grade('account-opening', 'how-to-open', [ex('您好，个人开立Ⅰ类借记账户，需要您本人带上有效身份证件原件，前往我行任意营业网点的柜台或智能柜员机办理。')]);
+    expect(g.level).toBe('first');
+    expect(g.recognition).toBe(5);
+    expect(g.completeness).toBeGreaterThanOrEqual(3.75);
+  });
+
+  it('calls a password reset an answer to another question, whichever order its words come in', async () => {
+    const g = await grade('card-loss', 'wallet-lost', [ex('如忘记银行卡密码，请本人携带有效身份证件及银行卡到网点柜台办理密码重置，也可在手机银行通过人脸识别在线重置。')]);
+    expect(score(g)).toEqual(['off-topic', 1, 0]);
+  });
+});
