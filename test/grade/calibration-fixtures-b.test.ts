@@ -55,7 +55,7 @@ function turnOf(e: Entry) {
 }
 
 // Replies that state a forbidden fact in other words than the forbid list.
-const paraphrasedForbid = new Set(['ii-66', 'ii-67', 'cs-916', 'ii-916']);
+const paraphrasedForbid = new Set(['ii-66', 'ii-67', 'cs-916', 'ii-916', 'fl-812', 'cs-812', 'ii-812']);
 
 const round2 = (x: number) => Math.round(x * 100) / 100;
 
