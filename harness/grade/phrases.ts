@@ -21,8 +21,8 @@ const phraseReadings = new Map<string, string[][]>();
 export const dataWords = ['卡号', '身份证号', '证件号', '手机号', '手机号码', '验证码', '账号', '密码', '姓名', '位置信息', '所在城市', '街道', '详细地址', '工单号', '联系方式'];
 /** An ask, not a mention: "请提供您的卡号", "请输入验证码". */
 const askCues = ['告诉我', '请问您的', '提供一下', '输入您的', '发送您的', '您的卡号是', '报一下'];
-/** 请/麻烦, 您 or not, 先/再 or not, then the ask: "请您先提供", "麻烦您再输入一次", "请先授权". */
-const askCuePattern = /(?:请|麻烦)(?:您|你)?(?:先|再|稍后|尽快)?(?:提供|输入|告诉|告知|发送|授权)/;
+/** 请/麻烦, 您 or not, 先/再 or not, then the ask: "请您先提供", "麻烦您再输入一次", "请先授权" (not 发送: "请发送CXYE到95588" is how to look a balance up). */
+const askCuePattern = /(?:请|麻烦)(?:您|你)?(?:先|再|稍后|尽快)?(?:提供|输入|告诉|告知|授权)/;
 
 export function localePhrases(locale: Locale): LocalePhrases {
   let p = cache.get(locale);
