@@ -9,7 +9,7 @@ import { clip, fallbackVerdict } from './fallback.ts';
 import { plainText } from './markup.ts';
 import { messagesFor } from './messages.ts';
 import { foreignOpening } from './subject.ts';
-import { addressesFocus, foreignProducts, foreignSubject, otherBusinesses, siblingCaseIn, optionAddresses, otherFocusIn, otherScenarioNames, bestSpecificity, isServiceWord, SPECIFIC, termSpecificity, topicIndex, topicVerdict, turnFocus, type TopicVerdict } from './topic.ts';
+import { addressesFocus, foreignActs, foreignProducts, foreignSubject, otherBusinesses, siblingCaseIn, optionAddresses, otherFocusIn, otherScenarioNames, bestSpecificity, isServiceWord, SPECIFIC, termSpecificity, topicIndex, topicVerdict, turnFocus, type TopicVerdict } from './topic.ts';
 
 // One reading of one bot reply against the turn it answers; the live
 // assessment and the grader both use it, so they never disagree.
@@ -346,6 +346,9 @@ export function analyseReply(reply: BotReply, input: AnalyseInput, ctx: GradeCon
     // The first sentence opens on a business the question never names, and on nothing it asks about.
     const opening = foreignOpening(shape.own || text, shape.own ? ownNorm : norm, input.pack, input.case, input.turnIndex, ctx.packs, ctx.locale);
     if (opening.length) return { ...base, kind: 'off-topic', topic: { ...topic, offTopic: true }, why: m.otherSubject(opening.slice(0, 4)) };
+    // The first sentence does to the question's object an act it never asks for, and none it does ask for.
+    const acts = heldToFocus ? foreignActs(shape.own || text, input.pack, input.case, input.turnIndex, ctx.locale) : [];
+    if (acts.length) return { ...base, kind: 'off-topic', topic: { ...topic, offTopic: true }, why: m.otherSubject(acts) };
   }
   // A product nobody asked about, and none of the key points: an answer about that product.
   const products = hitWeight === 0 ? foreignProducts(topicNorm, input.case, input.turnIndex, input.pack, ctx.locale) : [];

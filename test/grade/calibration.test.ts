@@ -47,22 +47,23 @@ describe('rules grader calibration against hand-labelled replies', async () => {
   // The test split is never used to tune the grader: its numbers are the
   // honest measure. The targets there are 95 % agreement, MAE ≤ 0.4 and 85 %
   // in every category; these assertions hold the level reached so far
-  // (96.5 %, 0.33, other questions 85.7 % with the 62, 124 and 88 replies
-  // written apart from the grader that joined the test part later: their
-  // answers to other questions sharing the right answer's words, the same
-  // thing done another way, are the hardest shape) so that a change cannot
-  // silently fall back.
+  // (97.2 %, 0.31, other questions 90.5 % with the 62, 124 and 88 replies
+  // written apart from the grader that joined the test part later) so that a
+  // change cannot silently fall back. The hardest shape there, the same thing
+  // done another way (解除挂失 to 怎么挂失), was then mended on pairs written
+  // for dev; five test replies of that shape had been seen before.
   it('holds its level on the held-out test split, and does not merely fit the development split', async () => {
     const test = await calibrate({ grader: rulesGrader, fixturesDir, packs, locale, split: 'test' });
     const dev = await calibrate({ grader: rulesGrader, fixturesDir, packs, locale, split: 'dev' });
-    expect(test.agreement).toBeGreaterThanOrEqual(0.96);
-    expect(test.completenessMAE).toBeLessThanOrEqual(0.34);
+    expect(test.agreement).toBeGreaterThanOrEqual(0.97);
+    expect(test.completenessMAE).toBeLessThanOrEqual(0.31);
     expect(test.categories['menu-right'].agreement).toBeGreaterThanOrEqual(0.85);
     expect(test.categories['english'].agreement).toBeGreaterThanOrEqual(0.85);
-    expect(test.categories['other-question'].agreement).toBeGreaterThanOrEqual(0.85);
-    // The development part holds 120 replies written apart from the grader and tuned on after (98.5 %, 0.08 with them).
-    expect(dev.agreement).toBeGreaterThanOrEqual(0.98);
-    expect(dev.completenessMAE).toBeLessThanOrEqual(0.09);
+    expect(test.categories['other-question'].agreement).toBeGreaterThanOrEqual(0.9);
+    // The development part holds replies written apart from the grader and tuned on after: 120, then 80
+    // pairs of another act and a right answer naming it in passing (97.7 %, 0.11 with them).
+    expect(dev.agreement).toBeGreaterThanOrEqual(0.975);
+    expect(dev.completenessMAE).toBeLessThanOrEqual(0.11);
   }, 180_000);
 
   it('prints a report a reviewer can act on, in Chinese or English', () => {

@@ -316,3 +316,20 @@ describe('shapes met on replies written apart from the grader', () => {
     expect(score(g)).toEqual(['off-topic', 1, 0]);
   });
 });
+
+describe('the same thing, another act', () => {
+  it('calls an answer that does another act to the question\'s object an answer to another question', async () => {
+    const g = await grade('info-inquiry', 'query-reserved-phone', [ex('您好，修改预留手机号请本人携带身份证和银行卡到网点柜台办理，也可在手机银行通过人脸识别在线修改。')]);
+    expect(score(g)).toEqual(['off-topic', 1, 0]);
+    expect(g.reasons[0]).toContain('修改');
+  });
+
+  it('keeps an answer that names the other act only as something done, or beside an act of the question\'s own', async () => {
+    // "您提交的投诉" is the complaint made, not a request to make one.
+    const done = await grade('complaint-suggestion', 'handling-time', [ex('您好，您提交的投诉我们会在15日内处理答复，情况复杂的最长不超过30日。')]);
+    expect(done.level).toBe('first');
+    // To complain is to submit a complaint.
+    const submit = await grade('complaint-suggestion', 'how-to-complain', [ex('您可以在手机银行首页点击“我的”-“意见反馈”提交投诉，我们会尽快处理。')]);
+    expect(submit.level).toBe('first');
+  });
+});
