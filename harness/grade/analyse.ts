@@ -8,8 +8,8 @@ import { askCueIn, dataWords, findPhrase, keypadOptions, localePhrases, menuOpti
 import { clip, fallbackVerdict } from './fallback.ts';
 import { plainText } from './markup.ts';
 import { messagesFor } from './messages.ts';
-import { foreignOpening } from './subject.ts';
-import { addressesFocus, foreignActs, foreignProducts, foreignSubject, otherBusinesses, siblingCaseIn, optionAddresses, otherFocusIn, otherScenarioNames, bestSpecificity, isServiceWord, SPECIFIC, termSpecificity, topicIndex, topicVerdict, turnFocus, type TopicVerdict } from './topic.ts';
+import { foreignActs, foreignOpening } from './subject.ts';
+import { addressesFocus, foreignProducts, foreignSubject, otherBusinesses, siblingCaseIn, optionAddresses, otherFocusIn, otherScenarioNames, bestSpecificity, isServiceWord, SPECIFIC, termSpecificity, topicIndex, topicVerdict, turnFocus, type TopicVerdict } from './topic.ts';
 
 // One reading of one bot reply against the turn it answers; the live
 // assessment and the grader both use it, so they never disagree.
@@ -99,7 +99,8 @@ function shapeOf(text: string, buttons: string[], ctx: GradeContext, transcribed
   }
   const whole = shapeOfBody(text, ctx, transcribed);
   // A lone question asking which ("请问您想办理哪项业务？") with buttons is the menu's question, not an answer.
-  const onlyChoiceQuestion = buttons.length >= 2 && CHOICE_QUESTION.test(text.trim()) && text.trim().split(SENTENCE).filter((x) => x.trim()).length <= 1;
+  const trimmed = text.trim();
+  const onlyChoiceQuestion = buttons.length >= 2 && CHOICE_QUESTION.test(trimmed) && trimmed.split(SENTENCE).filter((x) => x.trim()).length <= 1;
   const afterAnswer = whole.ownLen >= ANSWER_MIN_CHARS && !onlyChoiceQuestion;
   return { ...whole, related: afterAnswer ? buttons : [], options: afterAnswer ? whole.items : [...whole.items, ...buttons] };
 }

@@ -52,8 +52,13 @@ export function findPhrase(norm: string, phrases: string[], heard?: boolean): st
   return phrases.find((p) => [...p].length >= 3 && findSyllables(syllables, readingsOfPhrase(p)) >= 0);
 }
 
+const askCueCache = new WeakMap<Locale, string[]>();
+
 export function askCueIn(norm: string, locale: Locale): boolean {
-  return askCuePattern.test(norm) || askCues.some((c) => norm.includes(normalise(c, locale)));
+  if (askCuePattern.test(norm)) return true;
+  let cues = askCueCache.get(locale);
+  if (!cues) askCueCache.set(locale, (cues = askCues.map((c) => normalise(c, locale))));
+  return cues.some((c) => norm.includes(c));
 }
 
 /** "您是想问：1.挂失 2.销户 3.余额查询？" — two or more numbered or quoted options. */

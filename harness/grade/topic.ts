@@ -663,7 +663,7 @@ export function siblingCaseIn(norm: string, focus: Focus): SiblingEvidence | nul
   return askedToo ? null : { case: doc.case, own, other: best.score, named: best.named, askedToo };
 }
 
-interface ScenarioCaseLike {
+export interface ScenarioCaseLike {
   turns: Array<{ say: string; paraphrases: string[]; focus?: string[]; expect: { keypoints: Keypoint[] } }>;
 }
 
@@ -899,7 +899,7 @@ function businessWords(locale: Locale): Set<string> {
 const turnTextCache = new WeakMap<object, string>();
 
 /** Everything the question and its key points say, and its case's other questions and scenario name, normalised. */
-function turnText(pack: Pack, scenarioCase: ScenarioCaseLike, turnIndex: number, locale: Locale): string {
+export function turnText(pack: Pack, scenarioCase: ScenarioCaseLike, turnIndex: number, locale: Locale): string {
   const turn = scenarioCase.turns[turnIndex];
   let t = turnTextCache.get(turn);
   if (t === undefined) {
@@ -955,59 +955,4 @@ export function topicWarmSteps(packs: Pack[], locale: Locale): Array<() => void>
   // Not the cases as documents (caseDocs): only a reply that misses its key points reads them, and a
   // big pack answered well may never need its thousands of questions segmented.
   return [() => topicIndex(packs, locale), () => bankTerms(packs, locale), () => businessWords(locale)];
-}
-
-/**
- * Acts a bank bot's reply is about, each with the words that say it. Two
- * replies about one object can be two requests: "解除挂失" is not "挂失",
- * "修改预留手机号" is not "查询预留手机号", "提交反馈" is not "查询反馈".
- */
-const ACT_GROUPS: string[][] = [
-  ['查询', '查看', '查到'],
-  ['修改', '变更', '更换', '更改'],
-  ['撤销', '取消', '撤诉'],
-  ['解挂', '解除挂失'],
-  ['解冻', '解除冻结'],
-  ['提交', '填写', '上传'],
-  ['预约'],
-  ['取号'],
-  ['取现', '取款'],
-  ['销户', '注销'],
-  ['开户', '开立'],
-  ['表扬'],
-];
-/** Said of something already done or of a thing ("您提交的投诉", "已预约的", "绑定的"): not the reply's act. */
-const BEFORE_DONE = /(?:您|已|已经|曾|如已)$/;
-const AFTER_DONE = /^(?:的|后|过|成功)/;
-const SUBMITTED = /投诉|建议|意见|反馈|表扬|留言/;
-
-/**
- * The acts the reply's first sentence performs, when the question, its key
- * points and its case speak of none of them and the sentence leaves out
- * every act the question asks for: the answer to another request about the
- * same thing. Empty otherwise.
- */
-export function foreignActs(text: string, ownPack: Pack, scenarioCase: ScenarioCaseLike, turnIndex: number, locale: Locale): string[] {
-  const turn = scenarioCase.turns[turnIndex];
-  if (!turn) return [];
-  const first = normalise((text.trim().replace(LEAD_IN, '').split(/[。！？；!?;\n]/)[0] ?? ''), locale);
-  if ([...first].length < 4) return [];
-  const asked = [turn.say, ...turn.paraphrases].map((s) => normalise(s, locale)).join('|');
-  const askedActs = ACT_GROUPS.filter((g) => g.some((w) => asked.includes(w)));
-  // To complain, to suggest, to give feedback is to submit it: "提交投诉" does what "我要投诉" asks,
-  // not what "怎么查投诉进度" asks.
-  const submits = SUBMITTED.test(asked) && !askedActs.includes(ACT_GROUPS[0]);
-  const own = turnText(ownPack, scenarioCase, turnIndex, locale) + (submits ? '|提交|填写|上传' : '');
-  const performs = (words: string[]) =>
-    words.some((w) => {
-      for (let at = first.indexOf(w); at >= 0; at = first.indexOf(w, at + 1)) {
-        if (!BEFORE_DONE.test(first.slice(0, at)) && !AFTER_DONE.test(first.slice(at + w.length))) return true;
-      }
-      return false;
-    });
-  if (askedActs.some((g) => g.some((w) => first.includes(w)))) return [];
-  const performed = ACT_GROUPS.filter(performs);
-  // One act of the question's own beside it ("做一笔查询或取款") keeps the sentence on the question.
-  if (performed.some((g) => g.some((w) => own.includes(w)))) return [];
-  return performed.map((g) => g.find((w) => first.includes(w))!);
 }
