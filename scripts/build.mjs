@@ -61,7 +61,7 @@ if (process.argv.includes('--if-stale') && freshBundle(root)) process.exit(0);
 try {
   const result = await build({
     absWorkingDir: root,
-    entryPoints: { harness: 'harness/cli.ts', 'embedded-worker': 'harness/embedded-worker.ts' },
+    entryPoints: { harness: 'harness/cli.ts', 'embedded-worker': 'harness/embedded-worker.ts', 'grade-worker': 'harness/grade-worker.ts' },
     outdir: next,
     bundle: true,
     splitting: true,

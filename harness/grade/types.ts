@@ -47,4 +47,5 @@ export type ReplyAssessment =
   | 'handoff'
   | 'silence';
 
-export type AssessReply = (reply: BotReply, input: { pack: Pack; case: ScenarioCase; turnIndex: number; transcribed: boolean }, ctx: GradeContext) => ReplyAssessment;
+/** Synchronous on the main thread; a promise when a grading thread answers (harness/grade-thread.ts). */
+export type AssessReply = (reply: BotReply, input: { pack: Pack; case: ScenarioCase; turnIndex: number; transcribed: boolean }, ctx: GradeContext) => ReplyAssessment | Promise<ReplyAssessment>;

@@ -68,7 +68,7 @@ export async function driveConversation(item: PlanItem, session: Session | Sessi
     let reply = await send({ index, text: fill(turnText(item.case, index, item.variant)), click: turn.click, attempt: 'first' });
     const done = new Set<string>();
     for (let k = 0; k < MAX_FOLLOW_UPS; k++) {
-      const verdict = deps.assess(reply, { pack: item.pack, case: item.case, turnIndex: index, transcribed }, deps.gradeCtx);
+      const verdict = await deps.assess(reply, { pack: item.pack, case: item.case, turnIndex: index, transcribed }, deps.gradeCtx);
       const next = followUp(verdict, reply, item, index, done);
       if (!next) break;
       done.add(next.attempt);

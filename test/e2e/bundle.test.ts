@@ -1,6 +1,7 @@
 import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
@@ -19,6 +20,8 @@ const cases = [
 let dir: string;
 let server: Server;
 let cli: CliResult;
+/** The same bank, each case 500 times: a run long enough to grade in a thread of its own. */
+let long: CliResult;
 let bundle: string | null;
 
 beforeAll(async () => {
@@ -55,6 +58,9 @@ beforeAll(async () => {
     stringify({ id: 'faq-bot', name: 'FAQ 机器人', channels: { api: { adapter: 'http', kind: 'online', url, request: { sessionId: '{{sessionId}}', text: '{{text}}' }, response: { text: 'reply.text' } } } }),
   );
   cli = await runCli(['run', '--bank', join(dir, 'bank.yaml'), '--scenarios-dir', scenarios, '--out', join(dir, 'run'), '--progress', 'none'], { subprocess: true });
+  // Without the default pause between requests, which would make 300 conversations take minutes.
+  writeFileSync(join(dir, 'bank-fast.yaml'), stringify({ id: 'faq-bot', name: 'FAQ 机器人', politeness: { maxConcurrent: 16, minIntervalMs: 0 }, channels: { api: { adapter: 'http', kind: 'online', url, request: { sessionId: '{{sessionId}}', text: '{{text}}' }, response: { text: 'reply.text' } } } }));
+  long = await runCli(['run', '--bank', join(dir, 'bank-fast.yaml'), '--scenarios-dir', scenarios, '--out', join(dir, 'long'), '--progress', 'none', '--repeat', '500', '--debug'], { subprocess: true });
 });
 
 afterAll(async () => {
@@ -80,5 +86,18 @@ describe('the precompiled CLI', () => {
     expect(summary.channels.api.conversations).toBe(2);
     expect(summary.channels.api.scenarios.faq.passRate).toBe(0.5);
     expect(readFileSync(join(run, 'index.html'), 'utf8')).toContain('<svg');
+  });
+
+  it('grades a long run in a thread of its own, to the same grades, and exits by itself', () => {
+    expect(long.code, long.stderr).toBe(0);
+    // On a machine of one core the thread costs more than it saves, and the run grades on the main thread.
+    if (availableParallelism() > 1) expect(long.stderr).toContain('grading: in a thread of its own');
+    const run = join(dir, 'long');
+    const grades = readFileSync(join(run, 'results.csv'), 'utf8').trim().split('\n');
+    expect(grades.length).toBe(1001);
+    const summary = JSON.parse(readFileSync(join(run, 'summary.json'), 'utf8')) as { channels: Record<string, { conversations: number; scenarios: Record<string, { passRate: number }> }> };
+    expect(summary.channels.api.conversations).toBe(1000);
+    // Every answered question passes, every fallback fails, as in the short run graded on the main thread.
+    expect(summary.channels.api.scenarios.faq.passRate).toBe(0.5);
   });
 });

@@ -1,0 +1,94 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { loadPacks } from '../../harness/config/load.ts';
+import { caseIn, type Pack } from '../../harness/config/scenario.ts';
+import { assessReply, gradeConversation, graders } from '../../harness/grade/index.ts';
+import { startGradeThread, type GradeThread, type GradeThreadRequest } from '../../harness/grade-thread.ts';
+import { gradeContext } from '../../harness/run/grade-run.ts';
+import type { BotReply, ConversationRecord } from '../../harness/types.ts';
+import { record } from '../helpers/grade.ts';
+
+// A long run grades in a thread of its own. What the thread says of a reply
+// and of a conversation is what the main thread says; and when the thread
+// fails, is asked what it cannot answer, or is closed with requests waiting,
+// the main thread answers them: no grade is lost and no conversation fails.
+
+const { packs, locale } = loadPacks();
+const ctx = gradeContext(packs, locale, [], undefined, 'zh');
+const byId = new Map(packs.map((p) => [p.id, p]));
+const rules = await graders.rules();
+
+const single = packs.flatMap((p) => p.cases.filter((c) => c.turns.length === 1).slice(0, 3).map((c) => ({ pack: p, c })));
+/** Per case: the right answer, a fallback, a clarifying menu, an ask for data, another case's answer. */
+const records: ConversationRecord[] = single.flatMap(({ pack, c }, i) => {
+  const right = c.turns[0].expect.keypoints.map((k) => `${k.text}，${k.any[0]}。`).join('');
+  const other = single[(i + 5) % single.length].c.turns[0].expect.keypoints.map((k) => `${k.text}。`).join('');
+  const texts = [right, '抱歉，没有理解您的问题，请换个说法。', '请问您想办理哪项业务？', '请您先提供身份证号，我来为您查询。', other];
+  return texts.map((t, k) => record(pack.id, c.id, [t], { id: `api/${pack.id}/${c.id}#${k}`, repeat: k }));
+});
+const menu: BotReply = { text: '请选择您要咨询的业务', messages: [{ text: '请选择您要咨询的业务' }], buttons: ['借记卡挂失', '信用卡挂失'], latency: { firstMs: 100, settledMs: 200 } };
+
+const onMain = async (r: GradeThreadRequest): Promise<unknown> => {
+  if (r.op === 'grade') return gradeConversation(r.record, byId.get(r.record.pack)!, rules, ctx, 4);
+  const pack = byId.get(r.pack)!;
+  return assessReply(r.reply, { pack, case: caseIn(pack, r.case)!, turnIndex: r.turnIndex, transcribed: r.transcribed }, ctx);
+};
+
+const started: GradeThread[] = [];
+function thread(with_: Pack[] = packs, local: (r: GradeThreadRequest) => Promise<unknown> = onMain): GradeThread {
+  const t = startGradeThread({ packs: with_, locale, lang: 'zh', good: 4 });
+  t.local(local);
+  started.push(t);
+  return t;
+}
+afterAll(() => Promise.all(started.map((t) => t.close())));
+
+describe('the grading thread', () => {
+  it('reads every reply and grades every conversation as the main thread does', async () => {
+    const t = thread();
+    const inputs = records.map((r) => {
+      const pack = byId.get(r.pack)!;
+      return { reply: r.turns[0].exchanges[0].reply, input: { pack, case: caseIn(pack, r.case)!, turnIndex: 0, transcribed: false } };
+    });
+    inputs.push({ ...inputs[0], reply: menu });
+    const kinds = await Promise.all(inputs.map(({ reply, input }) => t.assess(reply, input)));
+    expect(kinds).toEqual(inputs.map(({ reply, input }) => assessReply(reply, input, ctx)));
+    // Not one kind for all: the set reads answers, fallbacks, menus and asks for data apart.
+    expect([...new Set(kinds)]).toEqual(expect.arrayContaining(['on-topic', 'fallback', 'clarify', 'ask-data', 'off-topic']));
+
+    const grades = await Promise.all(records.map((r) => t.grade(r)));
+    const expected = await Promise.all(records.map((r) => gradeConversation(r, byId.get(r.pack)!, rules, ctx, 4)));
+    expect(grades).toEqual(expected);
+    expect(grades.filter((g) => g.passed).length).toBeGreaterThan(0);
+    expect(grades.filter((g) => !g.passed).length).toBeGreaterThan(0);
+  });
+
+  it('hands what it cannot answer to the main thread: a pack it was not given', async () => {
+    const asked: string[] = [];
+    const t = thread([packs[0]], (r) => {
+      asked.push(r.op === 'grade' ? r.record.pack : r.pack);
+      return onMain(r);
+    });
+    const foreign = records.filter((r) => r.pack !== packs[0].id).slice(0, 4);
+    const own = records.filter((r) => r.pack === packs[0].id).slice(0, 2);
+    const grades = await Promise.all([...foreign, ...own].map((r) => t.grade(r)));
+    expect(grades).toEqual(await Promise.all([...foreign, ...own].map((r) => gradeConversation(r, byId.get(r.pack)!, rules, ctx, 4))));
+    // Only the foreign ones came back to the main thread.
+    expect(asked.sort()).toEqual(foreign.map((r) => r.pack).sort());
+  });
+
+  it('answers on the main thread what still waits when it is closed', async () => {
+    let local = 0;
+    const t = thread(packs, (r) => {
+      local++;
+      return onMain(r);
+    });
+    const waiting = records.slice(0, 12).map((r) => t.grade(r));
+    await t.close();
+    const grades = await Promise.all(waiting);
+    expect(grades).toEqual(await Promise.all(records.slice(0, 12).map((r) => gradeConversation(r, byId.get(r.pack)!, rules, ctx, 4))));
+    expect(local).toBe(12);
+    // After closing, every request is the main thread's.
+    expect(await t.grade(records[0])).toEqual(grades[0]);
+    expect(local).toBe(13);
+  });
+});
