@@ -56,6 +56,9 @@ export interface RunOptions extends PlanFilter, Omit<StoredOptions, keyof PlanFi
   log?: (message: string) => void;
 }
 
+/** A first reply slower than this: the run waits on the bot, and grades on the main thread. */
+export const SLOW_BOT_MS = 100;
+
 /**
  * Below this many conversations the thread's start (~0.5 CPU-s) eats what it
  * saves: against a local bot, 300 and 600 conversations ran as fast either
@@ -69,7 +72,9 @@ export const GRADE_THREAD_MIN = 1000;
  * the second core, and a third busy thread slows all three (the demo API's
  * 2,000 conversations ran at 1,003/s with it against 1,329/s without).
  */
-export function wantsGradeThread(profile: Pick<BankProfile, 'embedded'>, conversations: number): boolean {
+export function wantsGradeThread(profile: Pick<BankProfile, 'embedded'>, conversations: number, env: NodeJS.ProcessEnv = process.env): boolean {
+  // HARNESS_GRADE_THREAD=1 or 0 decides for every run (to compare the two on one workload).
+  if (env.HARNESS_GRADE_THREAD === '1' || env.HARNESS_GRADE_THREAD === '0') return env.HARNESS_GRADE_THREAD === '1';
   return !profile.embedded && conversations >= GRADE_THREAD_MIN && availableParallelism() > 1;
 }
 
@@ -269,9 +274,49 @@ async function execute(todo: ReturnType<typeof buildPlan>, x: ExecuteContext): P
       stops.set(s.channel, s);
       bar.skip(left.get(s.channel) ?? 0);
     };
+    // The context the final grading uses (its language included), so a live grade can stand as the final one.
+    const gradeCtx = gradeContext(x.packs, x.locale, [], undefined, reportLang(opts, profile));
+    const packs = new Map(x.packs.map((p) => [p.id, p]));
+    const rulesOnMain = graders.rules();
+    const gradeHere = async (record: ConversationRecord) => gradeConversation(record, packs.get(record.pack)!, await rulesOnMain, gradeCtx, x.good);
+    const warmHere = (signal: AbortSignal) =>
+      warmGrader(gradeCtx, signal).then(() => {
+        if (!signal.aborted) opts.whileRunning?.();
+      });
+    let grading = x.thread;
+    // The main thread's own grader is built while the preflight's question is
+    // out, not on the first replies. With a thread, only until that question
+    // is answered: a fast bot keeps the thread, and the main thread stops building.
+    const warmMain = new AbortController();
+    const preflighting = opts.preflight !== false && profile.preflight.enabled;
+    if (grading) {
+      if (opts.debug) say('grading: in a thread of its own');
+      grading.local(async (r) => {
+        if (r.op === 'grade') return gradeHere(r.record);
+        const pack = packs.get(r.pack)!;
+        return assessReply(r.reply, { pack, case: caseIn(pack, r.case)!, turnIndex: r.turnIndex, transcribed: r.transcribed }, gradeCtx);
+      });
+      opts.whileRunning?.();
+    }
+    if (!grading || preflighting) void warmHere(AbortSignal.any([controller.signal, warmMain.signal]));
+    /**
+     * A bot this slow to its first reply leaves the main thread idle most of
+     * the run: the thread would only add a hop to every reply, and its start
+     * to the first ones. The run grades on the main thread, whose grader was
+     * built during that wait; a faster bot keeps the thread.
+     */
+    const firstReply = (ms: number) => {
+      if (!grading) return;
+      if (ms < SLOW_BOT_MS) return warmMain.abort();
+      const t = grading;
+      grading = undefined;
+      if (opts.debug) say(`grading: on the main thread, the bot's first reply took ${ms} ms`);
+      void t.close();
+    };
+    let replies = 0;
     // Each channel fans out as soon as its own preflight passes; a slow or broken one holds up no other.
     const ready = new Map<string, Promise<boolean>>();
-    if (opts.preflight !== false && profile.preflight.enabled) {
+    if (preflighting) {
       const pre = {
         runDir,
         timeoutMs: profile.preflight.timeoutMs,
@@ -282,6 +327,8 @@ async function execute(todo: ReturnType<typeof buildPlan>, x: ExecuteContext): P
         set: opts.set,
         configs: started.configs,
         say: (m: string) => say(x.redact(m)),
+        // The first channel to answer decides: the fastest of the bank's bots.
+        replied: (_: string, ms: number) => replies++ === 0 && firstReply(ms),
       };
       for (const ch of channels) {
         // Preflight asks a plain case's first question; a channel used only by cross-channel cases goes without.
@@ -302,34 +349,13 @@ async function execute(todo: ReturnType<typeof buildPlan>, x: ExecuteContext): P
         );
       }
     }
-    // The context the final grading uses (its language included), so a live grade can stand as the final one.
-    const gradeCtx = gradeContext(x.packs, x.locale, [], undefined, reportLang(opts, profile));
-    const packs = new Map(x.packs.map((p) => [p.id, p]));
-    const rulesOnMain = graders.rules();
-    const gradeHere = async (record: ConversationRecord) => gradeConversation(record, packs.get(record.pack)!, await rulesOnMain, gradeCtx, x.good);
-    if (x.thread) {
-      if (opts.debug) say('grading: in a thread of its own');
-      x.thread.local(async (r) => {
-        if (r.op === 'grade') return gradeHere(r.record);
-        const pack = packs.get(r.pack)!;
-        return assessReply(r.reply, { pack, case: caseIn(pack, r.case)!, turnIndex: r.turnIndex, transcribed: r.transcribed }, gradeCtx);
-      });
-      opts.whileRunning?.();
-    } else {
-      // Built while the preflight's question is out, not on the first replies.
-      void warmGrader(gradeCtx, controller.signal).then(() => {
-        if (!controller.signal.aborted) opts.whileRunning?.();
-      });
-      await rulesOnMain;
-    }
-    const grading = x.thread;
     await executePlan(todo, {
       profile,
       adapters,
       journal,
       runDir,
       concurrency: opts.concurrency ?? profile.concurrency ?? 8,
-      assess: grading ? (reply, input) => grading.assess(reply, input) : assessReply,
+      assess: (reply, input, ctx) => (grading ? grading.assess(reply, input) : assessReply(reply, input, ctx)),
       gradeCtx,
       redact: x.redact,
       signal: controller.signal,

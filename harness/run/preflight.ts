@@ -199,6 +199,8 @@ export interface PreflightOptions extends Omit<ProbeOptions, 'text'> {
   configs: Record<string, ChannelConfig>;
   /** Called with each channel's outcome line as it is known. */
   say(message: string): void;
+  /** Called with the time to a channel's first reply when its check passed. */
+  replied?(channel: string, ms: number): void;
 }
 
 /**
@@ -218,6 +220,7 @@ export async function preflightChannel(item: PlanItem, adapter: Adapter, o: Pref
   if (d.stop) o.say(formatStop(d.stop));
   else if (d.warning) o.say(`preflight: ${d.warning}`);
   else o.say(`preflight ${item.channel}: ok (first reply in ${p.timings.sendMs} ms)`);
+  if (!d.stop && p.timings.sendMs !== null) o.replied?.(item.channel, p.timings.sendMs);
   return d.stop;
 }
 

@@ -1,4 +1,11 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { stringify } from 'yaml';
+import { executeRun, SLOW_BOT_MS } from '../../harness/run/index.ts';
 import { loadPacks } from '../../harness/config/load.ts';
 import { caseIn, type Pack } from '../../harness/config/scenario.ts';
 import { assessReply, gradeConversation, graders } from '../../harness/grade/index.ts';
@@ -90,5 +97,61 @@ describe('the grading thread', () => {
     // After closing, every request is the main thread's.
     expect(await t.grade(records[0])).toEqual(grades[0]);
     expect(local).toBe(13);
+  });
+});
+
+/** A bank bot on loopback answering every question with a lost card's answer after `latencyMs`. */
+async function bot(latencyMs: number): Promise<{ server: Server; bankFile: string; dir: string }> {
+  const server = createServer((req, res) => {
+    req.resume();
+    req.on('end', () =>
+      setTimeout(() => {
+        res.writeHead(200, { 'content-type': 'application/json; charset=utf-8' });
+        res.end(JSON.stringify({ reply: { text: '请立即拨打客服热线办理临时挂失，再携带身份证到网点补卡。' } }));
+      }, latencyMs),
+    );
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const dir = mkdtempSync(join(tmpdir(), 'harness-grade-thread-'));
+  const bankFile = join(dir, 'bank.yaml');
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/chat`;
+  writeFileSync(bankFile, stringify({ id: 'bot', name: 'Bot', politeness: { maxConcurrent: 16, minIntervalMs: 0 }, channels: { api: { adapter: 'http', kind: 'online', url, request: { sessionId: '{{sessionId}}', text: '{{text}}' }, response: { text: 'reply.text' } } } }));
+  return { server, bankFile, dir };
+}
+
+describe('a run with a grading thread', () => {
+  const run = async (latencyMs: number) => {
+    const b = await bot(latencyMs);
+    const lines: string[] = [];
+    try {
+      const r = await executeRun({ bank: b.bankFile, scenarios: ['card-loss'], limit: 8, concurrency: 8, out: join(b.dir, 'run'), progress: 'none', debug: true, gradeThread: true, log: (m) => lines.push(m) });
+      return { lines, grades: [...r.liveGrades.values()], records: r.records };
+    } finally {
+      b.server.closeAllConnections();
+      b.server.close();
+      rmSync(b.dir, { recursive: true, force: true });
+    }
+  };
+
+  it('keeps the thread for a fast bot, and grades every conversation in it', async () => {
+    const { lines, grades, records } = await run(0);
+    expect(lines).toContain('grading: in a thread of its own');
+    // The preflight's reply decides; on a loaded machine even a bot that answers at once may take longer.
+    const first = Number(/^preflight api: ok \(first reply in (\d+) ms\)$/.exec(lines.find((l) => l.startsWith('preflight api: ok')) ?? '')?.[1]);
+    expect(first).toBeGreaterThanOrEqual(0);
+    expect(lines.some((l) => l.startsWith('grading: on the main thread'))).toBe(first >= SLOW_BOT_MS);
+    expect(records.length).toBe(8);
+    expect(grades.length).toBe(8);
+  });
+
+  it('grades on the main thread when the bot is slow to its first reply, losing no grade', async () => {
+    const { lines, grades, records } = await run(SLOW_BOT_MS + 50);
+    expect(lines.some((l) => /^grading: on the main thread, the bot's first reply took \d+ ms$/.test(l))).toBe(true);
+    expect(records.length).toBe(8);
+    expect(grades.length).toBe(8);
+    // The same reply to the same pack's questions grades as the fast run's does.
+    const fast = await run(0);
+    const byId = new Map(fast.grades.map((g) => [g.id, g]));
+    for (const g of grades) expect(g).toEqual(byId.get(g.id));
   });
 });
