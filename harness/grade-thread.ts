@@ -58,7 +58,7 @@ type Pending = { request: GradeThreadRequest; resolve: (v: unknown) => void; rej
  */
 export function startGradeThread(init: GradeThreadInit): GradeThread {
   // Not the harness's own Node options (--input-type, a loader, a profiler): the entry brings what it needs.
-  let worker: Worker | undefined = new Worker(workerEntry(), { execArgv: [], workerData: init });
+  let worker: Worker | undefined = new Worker(workerEntry(), { execArgv: process.env.GRADE_PROF ? process.execArgv : [], workerData: init });
   const waiting = new Map<number, Pending>();
   let queue: GradeThreadRequest[] = [];
   let scheduled = false;

@@ -1,5 +1,6 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import { caseIn, type Pack } from './config/scenario.ts';
+import { caseIn } from './config/case-index.ts';
+import type { Pack } from './config/scenario.ts';
 import { assessReply, gradeConversation, graders, warmGrader } from './grade/index.ts';
 import type { GradeThreadInit, GradeThreadReply, GradeThreadRequest } from './grade-thread.ts';
 import { gradeContext } from './run/grade-run.ts';

@@ -157,11 +157,4 @@ export const localeSchema = z.strictObject({
 });
 export type Locale = z.output<typeof localeSchema>;
 
-const caseIndex = new WeakMap<Pack, Map<string, ScenarioCase>>();
-
-/** The case of a pack by id, through an index built once per pack: grading and scoring look a case up per conversation. */
-export function caseIn(pack: Pack, id: string): ScenarioCase | undefined {
-  let index = caseIndex.get(pack);
-  if (!index) caseIndex.set(pack, (index = new Map(pack.cases.map((c) => [c.id, c]))));
-  return index.get(id);
-}
+export { caseIn } from './case-index.ts';

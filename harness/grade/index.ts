@@ -1,4 +1,5 @@
-import { caseIn, type Pack } from '../config/scenario.ts';
+import { caseIn } from '../config/case-index.ts';
+import type { Pack } from '../config/scenario.ts';
 import type { CaseGrade, ConversationRecord, TurnGrade } from '../types.ts';
 import type { GradeContext, Grader, GraderKind } from './types.ts';
 import { messagesFor } from './messages.ts';

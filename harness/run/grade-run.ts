@@ -1,5 +1,6 @@
 import type { Lang } from '../types.ts';
-import { caseIn, type Locale, type Pack } from '../config/scenario.ts';
+import { caseIn } from '../config/case-index.ts';
+import type { Locale, Pack } from '../config/scenario.ts';
 import { findCannedReplies, gradeConversation, graders } from '../grade/index.ts';
 import { meetsCanned } from '../grade/fallback.ts';
 import type { GradeContext, Grader } from '../grade/types.ts';

@@ -253,6 +253,7 @@ async function execute(todo: ReturnType<typeof buildPlan>, x: ExecuteContext): P
   const stops = new Map<string, ChannelStop>();
   let progress: ReturnType<typeof createProgress> | undefined;
   const liveDone: Promise<void>[] = [];
+  let slowTimer: ReturnType<typeof setTimeout> | undefined;
   try {
     started = await startChannels(profile, x.bankFile, channels, {
       runDir,
@@ -284,11 +285,6 @@ async function execute(todo: ReturnType<typeof buildPlan>, x: ExecuteContext): P
         if (!signal.aborted) opts.whileRunning?.();
       });
     let grading = x.thread;
-    // The main thread's own grader is built while the preflight's question is
-    // out, not on the first replies. With a thread, only until that question
-    // is answered: a fast bot keeps the thread, and the main thread stops building.
-    const warmMain = new AbortController();
-    const preflighting = opts.preflight !== false && profile.preflight.enabled;
     if (grading) {
       if (opts.debug) say('grading: in a thread of its own');
       grading.local(async (r) => {
@@ -297,23 +293,33 @@ async function execute(todo: ReturnType<typeof buildPlan>, x: ExecuteContext): P
         return assessReply(r.reply, { pack, case: caseIn(pack, r.case)!, turnIndex: r.turnIndex, transcribed: r.transcribed }, gradeCtx);
       });
       opts.whileRunning?.();
+    } else {
+      // Built while the preflight's question is out, not on the first replies.
+      void warmHere(controller.signal);
     }
-    if (!grading || preflighting) void warmHere(AbortSignal.any([controller.signal, warmMain.signal]));
+    const preflighting = opts.preflight !== false && profile.preflight.enabled;
     /**
-     * A bot this slow to its first reply leaves the main thread idle most of
-     * the run: the thread would only add a hop to every reply, and its start
-     * to the first ones. The run grades on the main thread, whose grader was
-     * built during that wait; a faster bot keeps the thread.
+     * A bot that has not answered the preflight's question within SLOW_BOT_MS
+     * leaves the main thread idle most of the run: the thread would only add a
+     * hop to every reply, and its start to the first ones. The run then grades
+     * on the main thread, whose grader is built while the answer is awaited.
      */
-    const firstReply = (ms: number) => {
+    const slowBot = (why: string) => {
       if (!grading) return;
-      if (ms < SLOW_BOT_MS) return warmMain.abort();
       const t = grading;
       grading = undefined;
-      if (opts.debug) say(`grading: on the main thread, the bot's first reply took ${ms} ms`);
+      if (opts.debug) say(`grading: on the main thread, ${why}`);
+      void warmHere(controller.signal);
       void t.close();
     };
+    // The first channel to answer decides: the fastest of the bank's bots.
     let replies = 0;
+    const firstReply = (ms: number) => {
+      if (replies++ > 0) return;
+      clearTimeout(slowTimer);
+      if (ms >= SLOW_BOT_MS) slowBot(`the bot's first reply took ${ms} ms`);
+    };
+    if (grading && preflighting) slowTimer = setTimeout(() => slowBot(`the bot gave no reply within ${SLOW_BOT_MS} ms`), SLOW_BOT_MS);
     // Each channel fans out as soon as its own preflight passes; a slow or broken one holds up no other.
     const ready = new Map<string, Promise<boolean>>();
     if (preflighting) {
@@ -327,8 +333,7 @@ async function execute(todo: ReturnType<typeof buildPlan>, x: ExecuteContext): P
         set: opts.set,
         configs: started.configs,
         say: (m: string) => say(x.redact(m)),
-        // The first channel to answer decides: the fastest of the bank's bots.
-        replied: (_: string, ms: number) => replies++ === 0 && firstReply(ms),
+        replied: (_: string, ms: number) => firstReply(ms),
       };
       for (const ch of channels) {
         // Preflight asks a plain case's first question; a channel used only by cross-channel cases goes without.
@@ -393,6 +398,7 @@ async function execute(todo: ReturnType<typeof buildPlan>, x: ExecuteContext): P
     // The last live grades, before the thread ends.
     await Promise.all(liveDone);
   } finally {
+    clearTimeout(slowTimer);
     progress?.stop();
     journal.close();
     await started?.close();
