@@ -1,8 +1,20 @@
-import { pinyin } from 'pinyin-pro';
+import { createRequire } from 'node:module';
 import type { Keypoint, Locale } from '../config/scenario.ts';
 import type { KeypointHit, MatchHow } from '../types.ts';
 import { normalisation, normalise } from './normalise.ts';
 import { findWord } from './seg.ts';
+
+const require = createRequire(import.meta.url);
+let pinyinPro: typeof import('pinyin-pro') | undefined;
+/**
+ * Toneless pinyin as an array, every reading of a polyphone with `multiple`.
+ * pinyin-pro's 600 KB of tables load with the first reading: only transcribed
+ * (hotline) replies are read as pinyin.
+ */
+function toneless(text: string, multiple = false): string[] {
+  pinyinPro ??= require('pinyin-pro') as typeof import('pinyin-pro');
+  return pinyinPro.pinyin(text, { toneType: 'none', type: 'array', multiple, v: true }) as string[];
+}
 
 /** A synonym, normalised once, with what fuzzy and pinyin matching need. */
 export interface PreparedTerm {
@@ -55,7 +67,7 @@ function bigramsOf(s: string): Map<string, number> {
 /** Every toneless reading of each character ("银行" → [[yin], [xing, hang, heng]]). */
 export function readingsOf(norm: string): string[][] {
   return [...norm].map((c) => {
-    const r = pinyin(c, { toneType: 'none', type: 'array', multiple: true, v: true }) as string[];
+    const r = toneless(c, true);
     return r.length ? r : [c];
   });
 }
@@ -63,9 +75,9 @@ export function readingsOf(norm: string): string[][] {
 export function syllablesOf(norm: string): string[] {
   const chars = [...norm];
   if (chars.length === 0) return [];
-  const out = pinyin(norm, { toneType: 'none', type: 'array', v: true }) as string[];
+  const out = toneless(norm);
   // One syllable per character keeps offsets aligned; otherwise fall back per character.
-  return out.length === chars.length ? out : chars.map((c) => (pinyin(c, { toneType: 'none', type: 'array', v: true }) as string[])[0] ?? c);
+  return out.length === chars.length ? out : chars.map((c) => toneless(c)[0] ?? c);
 }
 
 /** Keyed on the locale's normalisation: a term reads the same under every locale that normalises alike. */
