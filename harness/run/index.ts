@@ -56,7 +56,11 @@ export interface RunOptions extends PlanFilter, Omit<StoredOptions, keyof PlanFi
   log?: (message: string) => void;
 }
 
-/** A first reply slower than this: the run waits on the bot, and grades on the main thread. */
+/**
+ * No first reply within this: the run waits on the bot, and grades on the
+ * main thread. A bot that answers at once can take 50 ms to its first reply
+ * while the process starts (at 50 ms, two of three e2e runs dropped the thread).
+ */
 export const SLOW_BOT_MS = 100;
 
 /**
