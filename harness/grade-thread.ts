@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { freshBundle } from '../bin/bundle.mjs';
+import { takeEarly } from '../bin/grade-early.mjs';
 import { PACKAGE_ROOT } from '../lib/package-root.ts';
 import type { Locale, Pack, ScenarioCase } from './config/scenario.ts';
 import type { Lang } from './grade/messages.ts';
@@ -57,8 +58,11 @@ type Pending = { request: GradeThreadRequest; resolve: (v: unknown) => void; rej
  * failure of the thread loses no grade and fails no conversation.
  */
 export function startGradeThread(init: GradeThreadInit): GradeThread {
+  // The thread started with the process (bin/grade-early.mjs) gets its packs now; else a new one with them.
+  const early = takeEarly();
+  early?.postMessage({ op: 'init', init });
   // Not the harness's own Node options (--input-type, a loader, a profiler): the entry brings what it needs.
-  let worker: Worker | undefined = new Worker(workerEntry(), { execArgv: process.env.GRADE_PROF ? process.execArgv : [], workerData: init });
+  let worker: Worker | undefined = early ?? new Worker(workerEntry(), { execArgv: [], workerData: init });
   const waiting = new Map<number, Pending>();
   let queue: GradeThreadRequest[] = [];
   let scheduled = false;

@@ -37,6 +37,16 @@ export async function warmGrader(ctx: Pick<GradeContext, 'packs' | 'locale'>, si
   }
 }
 
+/**
+ * What every reading needs whatever the packs: the grader's modules and the
+ * word segmenter's dictionary (a grading thread loads these before its packs arrive).
+ */
+export async function warmReading(): Promise<void> {
+  const [{ segment, isEverydayWord }] = await Promise.all([import('./seg.ts'), import('./topic.ts'), import('./normalise.ts'), import('./phrases.ts'), import('./rules.ts')]);
+  segment('开通手机银行');
+  isEverydayWord('');
+}
+
 export const DEFAULT_PASS_AT = 4.0;
 
 function mean(xs: number[]): number {

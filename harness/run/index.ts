@@ -10,6 +10,7 @@ import { caseIn, type Locale, type Pack } from '../config/scenario.ts';
 import { HarnessError } from '../errors.ts';
 import { assessReply, gradeConversation, graders, warmGrader } from '../grade/index.ts';
 import { startGradeThread, type GradeThread } from '../grade-thread.ts';
+import { dropEarly } from '../../bin/grade-early.mjs';
 import { langOf, type Lang } from '../grade/messages.ts';
 import { checkGate, type GateResult } from '../score/gate.ts';
 import type { Summary } from '../score/types.ts';
@@ -138,7 +139,10 @@ export async function executeRun(input: RunOptions): Promise<ExecutedRun> {
     rmSync(folder.dir, { recursive: true, force: true });
   }
   // Its modules and tables load on the other core while this one writes the run folder and starts the channels.
-  const thread = (opts.gradeThread ?? wantsGradeThread(profile, plan.length)) ? startGradeThread({ packs, locale, lang: reportLang(opts, profile), good: opts.good ?? 4 }) : undefined;
+  const wanted = opts.gradeThread ?? wantsGradeThread(profile, plan.length);
+  // A thread started with the process (bin/grade-early.mjs) is taken, or ended when the run grades on the main thread.
+  if (!wanted) dropEarly();
+  const thread = wanted ? startGradeThread({ packs, locale, lang: reportLang(opts, profile), good: opts.good ?? 4 }) : undefined;
   try {
     return await runPlanned(input, opts, { bank, packs, locale, packsDir, profile, plan, skipped, folder, thread, log });
   } finally {

@@ -6,6 +6,8 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { executeRun, SLOW_BOT_MS } from '../../harness/run/index.ts';
+import { startEarly, takeEarly } from '../../bin/grade-early.mjs';
+import { ROOT } from '../helpers/cli.ts';
 import { loadPacks } from '../../harness/config/load.ts';
 import { caseIn, type Pack } from '../../harness/config/scenario.ts';
 import { assessReply, gradeConversation, graders } from '../../harness/grade/index.ts';
@@ -67,6 +69,15 @@ describe('the grading thread', () => {
     expect(grades).toEqual(expected);
     expect(grades.filter((g) => g.passed).length).toBeGreaterThan(0);
     expect(grades.filter((g) => !g.passed).length).toBeGreaterThan(0);
+  });
+
+  it('takes the thread started with the process, which gets its packs later', async () => {
+    startEarly(join(ROOT, 'bin', 'grade-worker.mjs'));
+    const t = thread();
+    // Taken: a second run starts a thread of its own.
+    expect(takeEarly()).toBeUndefined();
+    const some = records.slice(0, 10);
+    expect(await Promise.all(some.map((r) => t.grade(r)))).toEqual(await Promise.all(some.map((r) => gradeConversation(r, byId.get(r.pack)!, rules, ctx, 4))));
   });
 
   it('hands what it cannot answer to the main thread: a pack it was not given', async () => {
