@@ -61,7 +61,7 @@ describe('bin/harness.mjs', () => {
   /** The real bin in a checkout of its own, with the project's packages (tsx) linked in. */
   function withBin(root: string): string {
     mkdirSync(join(root, 'bin'));
-    for (const f of ['harness.mjs', 'bundle.mjs']) copyFileSync(join(ROOT, 'bin', f), join(root, 'bin', f));
+    for (const f of ['harness.mjs', 'bundle.mjs', 'grade-early.mjs']) copyFileSync(join(ROOT, 'bin', f), join(root, 'bin', f));
     symlinkSync(join(ROOT, 'node_modules'), join(root, 'node_modules'));
     return root;
   }
