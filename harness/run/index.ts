@@ -1,14 +1,13 @@
 import { setMaxListeners } from 'node:events';
-import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { availableParallelism } from 'node:os';
 import { secretValues } from '../config/interpolate.ts';
 import { PACKAGE_ROOT, loadBank, loadPacks } from '../config/load.ts';
 import { PackCache, PACK_CACHE_DIR } from '../config/pack-cache.ts';
 import type { BankProfile } from '../config/bank.ts';
-import { caseIn, type Locale, type Pack } from '../config/scenario.ts';
+import type { Locale, Pack } from '../config/scenario.ts';
 import { HarnessError } from '../errors.ts';
-import { assessReply, gradeConversation, graders, warmGrader } from '../grade/index.ts';
 import { startGradeThread, type GradeThread } from '../grade-thread.ts';
 import { dropEarly } from '../../bin/grade-early.mjs';
 import { langOf, type Lang } from '../grade/messages.ts';
@@ -17,13 +16,13 @@ import type { Summary } from '../score/types.ts';
 import type { CaseGrade, ConversationRecord, TraceMode } from '../types.ts';
 import { sha256 } from '../util/hash.ts';
 import { createRedactor } from '../util/redact.ts';
-import { gradeContext } from './grade-run.ts';
 import { FILES, RunFolder, packHash, storedOptionsSchema, type StoredOptions } from './folder.ts';
-import { Journal, readJournal, repairJournal, dropFromJournal, writeJsonAtomic } from './journal.ts';
+import { Journal, readJournal, repairJournal, dropFromJournal } from './journal.ts';
 import { buildPlan, itemChannels, type PlanFilter, type PlanSkip } from './plan.ts';
 import { createProgress } from './progress.ts';
 import type { ErrorCause } from '../score/setup.ts';
 import { executePlan } from './runner.ts';
+import { liveGrading, type LiveGrading } from './live-grading.ts';
 import { startChannels, type StartedChannels } from './channels.ts';
 import { tryCommandFor } from '../score/setup.ts';
 import { faultFix, formatStop, preflightChannel, type ChannelStop } from './preflight.ts';
@@ -56,13 +55,6 @@ export interface RunOptions extends PlanFilter, Omit<StoredOptions, keyof PlanFi
   gradeThread?: boolean;
   log?: (message: string) => void;
 }
-
-/**
- * No first reply within this: the run waits on the bot, and grades on the
- * main thread. A bot that answers at once can take 50 ms to its first reply
- * while the process starts (at 50 ms, two of three e2e runs dropped the thread).
- */
-export const SLOW_BOT_MS = 100;
 
 /**
  * Below this many conversations the thread's start (~0.5 CPU-s) eats what it
@@ -261,7 +253,7 @@ async function execute(todo: ReturnType<typeof buildPlan>, x: ExecuteContext): P
   const stops = new Map<string, ChannelStop>();
   let progress: ReturnType<typeof createProgress> | undefined;
   const liveDone: Promise<void>[] = [];
-  let slowTimer: ReturnType<typeof setTimeout> | undefined;
+  let grading: LiveGrading | undefined;
   try {
     started = await startChannels(profile, x.bankFile, channels, {
       runDir,
@@ -283,51 +275,19 @@ async function execute(todo: ReturnType<typeof buildPlan>, x: ExecuteContext): P
       stops.set(s.channel, s);
       bar.skip(left.get(s.channel) ?? 0);
     };
-    // The context the final grading uses (its language included), so a live grade can stand as the final one.
-    const gradeCtx = gradeContext(x.packs, x.locale, [], undefined, reportLang(opts, profile));
-    const packs = new Map(x.packs.map((p) => [p.id, p]));
-    const rulesOnMain = graders.rules();
-    const gradeHere = async (record: ConversationRecord) => gradeConversation(record, packs.get(record.pack)!, await rulesOnMain, gradeCtx, x.good);
-    const warmHere = (signal: AbortSignal) =>
-      warmGrader(gradeCtx, signal).then(() => {
-        if (!signal.aborted) opts.whileRunning?.();
-      });
-    let grading = x.thread;
-    if (grading) {
-      if (opts.debug) say('grading: in a thread of its own');
-      grading.local(async (r) => {
-        if (r.op === 'grade') return gradeHere(r.record);
-        const pack = packs.get(r.pack)!;
-        return assessReply(r.reply, { pack, case: caseIn(pack, r.case)!, turnIndex: r.turnIndex, transcribed: r.transcribed }, gradeCtx);
-      });
-      opts.whileRunning?.();
-    } else {
-      // Built while the preflight's question is out, not on the first replies.
-      void warmHere(controller.signal);
-    }
     const preflighting = opts.preflight !== false && profile.preflight.enabled;
-    /**
-     * A bot that has not answered the preflight's question within SLOW_BOT_MS
-     * leaves the main thread idle most of the run: the thread would only add a
-     * hop to every reply, and its start to the first ones. The run then grades
-     * on the main thread, whose grader is built while the answer is awaited.
-     */
-    const slowBot = (why: string) => {
-      if (!grading) return;
-      const t = grading;
-      grading = undefined;
-      if (opts.debug) say(`grading: on the main thread, ${why}`);
-      void warmHere(controller.signal);
-      void t.close();
-    };
-    // The first channel to answer decides: the fastest of the bank's bots.
-    let replies = 0;
-    const firstReply = (ms: number) => {
-      if (replies++ > 0) return;
-      clearTimeout(slowTimer);
-      if (ms >= SLOW_BOT_MS) slowBot(`the bot's first reply took ${ms} ms`);
-    };
-    if (grading && preflighting) slowTimer = setTimeout(() => slowBot(`the bot gave no reply within ${SLOW_BOT_MS} ms`), SLOW_BOT_MS);
+    grading = liveGrading({
+      packs: x.packs,
+      locale: x.locale,
+      lang: reportLang(opts, profile),
+      good: x.good,
+      thread: x.thread,
+      preflighting,
+      signal: controller.signal,
+      whileRunning: opts.whileRunning,
+      debug: (m) => (opts.debug ? say(m) : undefined),
+    });
+    const live = grading;
     // Each channel fans out as soon as its own preflight passes; a slow or broken one holds up no other.
     const ready = new Map<string, Promise<boolean>>();
     if (preflighting) {
@@ -341,7 +301,7 @@ async function execute(todo: ReturnType<typeof buildPlan>, x: ExecuteContext): P
         set: opts.set,
         configs: started.configs,
         say: (m: string) => say(x.redact(m)),
-        replied: (_: string, ms: number) => firstReply(ms),
+        replied: (_: string, ms: number) => live.firstReply(ms),
       };
       for (const ch of channels) {
         // Preflight asks a plain case's first question; a channel used only by cross-channel cases goes without.
@@ -368,8 +328,8 @@ async function execute(todo: ReturnType<typeof buildPlan>, x: ExecuteContext): P
       journal,
       runDir,
       concurrency: opts.concurrency ?? profile.concurrency ?? 8,
-      assess: (reply, input, ctx) => (grading ? grading.assess(reply, input) : assessReply(reply, input, ctx)),
-      gradeCtx,
+      assess: live.assess,
+      gradeCtx: live.ctx,
       redact: x.redact,
       signal: controller.signal,
       simulated,
@@ -393,7 +353,7 @@ async function execute(todo: ReturnType<typeof buildPlan>, x: ExecuteContext): P
         // A live verdict for the progress counts; the final grades come after the run.
         if (record.error) return bar.done(record, false);
         liveDone.push(
-          (grading ? grading.grade(record) : gradeHere(record)).then(
+          live.grade(record).then(
             (g) => {
               x.liveGrades.set(record.id, g);
               bar.done(record, g.passed);
@@ -406,7 +366,7 @@ async function execute(todo: ReturnType<typeof buildPlan>, x: ExecuteContext): P
     // The last live grades, before the thread ends.
     await Promise.all(liveDone);
   } finally {
-    clearTimeout(slowTimer);
+    grading?.dispose();
     progress?.stop();
     journal.close();
     await started?.close();
