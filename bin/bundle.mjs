@@ -1,8 +1,8 @@
 // The precompiled CLI (dist/, made by `npm run build` and on `npm install`):
 // used when every source it was built from is older than the build, else the
 // CLI runs from the TypeScript sources, so an edited file never runs old code.
-import { readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 
 export const BUNDLE_DIR = 'dist';
 export const MANIFEST = 'manifest.json';
@@ -25,4 +25,14 @@ export function freshBundle(root) {
     if (!st || st.mtimeMs > manifest.builtAt) return null;
   }
   return join(root, BUNDLE_DIR, manifest.entry);
+}
+
+/**
+ * A worker thread's entry (`name`, e.g. 'grade-worker.mjs'): the bundle's
+ * beside a fresh bundle, else bin/'s, which runs the sources through tsx.
+ * `bundle` is freshBundle(root) when the caller has it already.
+ */
+export function workerEntry(root, name, bundle = freshBundle(root)) {
+  const bundled = bundle && join(dirname(bundle), name);
+  return bundled && existsSync(bundled) ? bundled : join(root, 'bin', name);
 }

@@ -1,13 +1,13 @@
 #!/usr/bin/env node
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { freshBundle } from './bundle.mjs';
+import { freshBundle, workerEntry } from './bundle.mjs';
 import { startEarly } from './grade-early.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const bundle = freshBundle(root);
 // A run's grading thread loads while the CLI does (bin/grade-early.mjs).
-if (process.argv[2] === 'run') startEarly(bundle ? join(dirname(bundle), 'grade-worker.mjs') : join(root, 'bin', 'grade-worker.mjs'));
+if (process.argv[2] === 'run') startEarly(workerEntry(root, 'grade-worker.mjs', bundle));
 let main;
 if (bundle) {
   ({ main } = await import(pathToFileURL(bundle).href));

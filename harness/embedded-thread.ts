@@ -1,7 +1,5 @@
-import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { freshBundle } from '../bin/bundle.mjs';
+import { workerEntry } from '../bin/bundle.mjs';
 import { PACKAGE_ROOT } from '../lib/package-root.ts';
 import type { EmbeddedBank, EmbeddedKind } from './embedded.ts';
 
@@ -22,13 +20,6 @@ export type ThreadReply =
   | { op: 'failed'; id: number; error: { name: string; message: string; stack?: string; code?: string } }
   | { op: 'closed'; id: number };
 
-/** The worker's entry: the bundle's when the CLI's bundle is fresh, else the sources' through tsx. */
-function workerEntry(): string {
-  const bundle = freshBundle(PACKAGE_ROOT);
-  const bundled = bundle && join(dirname(bundle), 'embedded-worker.mjs');
-  return bundled && existsSync(bundled) ? bundled : join(PACKAGE_ROOT, 'bin', 'embedded-worker.mjs');
-}
-
 interface Thread {
   worker: Worker;
   waiting: Map<number, (m: ThreadReply) => void>;
@@ -41,7 +32,7 @@ let nextId = 1;
 function theThread(): Thread {
   if (thread) return thread;
   // Not the harness's own Node options (--input-type, a loader, a profiler): the entry brings what it needs.
-  const worker = new Worker(workerEntry(), { execArgv: [] });
+  const worker = new Worker(workerEntry(PACKAGE_ROOT, 'embedded-worker.mjs'), { execArgv: [] });
   const t: Thread = { worker, waiting: new Map(), open: 0 };
   worker.on('message', (m: ThreadReply) => {
     const done = t.waiting.get(m.id);

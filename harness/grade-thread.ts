@@ -1,11 +1,10 @@
-import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { freshBundle } from '../bin/bundle.mjs';
+import { workerEntry } from '../bin/bundle.mjs';
 import { takeEarly } from '../bin/grade-early.mjs';
 import { PACKAGE_ROOT } from '../lib/package-root.ts';
 import type { Locale, Pack, ScenarioCase } from './config/scenario.ts';
 import type { Lang } from './grade/messages.ts';
+import type { GradeRequest } from './grade/request.ts';
 import type { ReplyAssessment } from './grade/types.ts';
 import type { BotReply, CaseGrade, ConversationRecord } from './types.ts';
 
@@ -23,14 +22,13 @@ export interface GradeThreadInit {
   good: number;
 }
 
-export type GradeThreadRequest =
-  | { op: 'assess'; id: number; pack: string; case: string; turnIndex: number; transcribed: boolean; reply: BotReply }
-  | { op: 'grade'; id: number; record: ConversationRecord };
+/** One request as it crosses: the run's numbering, so a reply finds its caller. */
+export interface GradeThreadMessage {
+  id: number;
+  request: GradeRequest;
+}
 
-export type GradeThreadReply =
-  | { id: number; kind: ReplyAssessment }
-  | { id: number; grade: CaseGrade }
-  | { id: number; error: string };
+export type GradeThreadReply = { id: number; value: ReplyAssessment | CaseGrade } | { id: number; error: string };
 
 export interface GradeThread {
   /** What the driver needs of a reply while the conversation goes on (assessReply's answer). */
@@ -38,19 +36,12 @@ export interface GradeThread {
   /** The live rules grade of a finished conversation (gradeConversation's answer). */
   grade(record: ConversationRecord): Promise<CaseGrade>;
   /** Who answers on the main thread: what waits when the thread fails or is closed. */
-  local(answer: (request: GradeThreadRequest) => Promise<unknown>): void;
+  local(answer: (request: GradeRequest) => Promise<ReplyAssessment | CaseGrade>): void;
   /** Ends the thread; what still waits on it is answered by the main thread. */
   close(): Promise<void>;
 }
 
-/** The worker's entry: the bundle's when the CLI's bundle is fresh, else the sources' through tsx. */
-function workerEntry(): string {
-  const bundle = freshBundle(PACKAGE_ROOT);
-  const bundled = bundle && join(dirname(bundle), 'grade-worker.mjs');
-  return bundled && existsSync(bundled) ? bundled : join(PACKAGE_ROOT, 'bin', 'grade-worker.mjs');
-}
-
-type Pending = { request: GradeThreadRequest; resolve: (v: unknown) => void; reject: (e: unknown) => void };
+type Pending = { request: GradeRequest; resolve: (v: ReplyAssessment | CaseGrade) => void; reject: (e: unknown) => void };
 
 /**
  * Start the grading thread. Its `local` answerer, given before the first
@@ -62,12 +53,12 @@ export function startGradeThread(init: GradeThreadInit): GradeThread {
   const early = takeEarly();
   early?.postMessage({ op: 'init', init });
   // Not the harness's own Node options (--input-type, a loader, a profiler): the entry brings what it needs.
-  let worker: Worker | undefined = early ?? new Worker(workerEntry(), { execArgv: [], workerData: init });
+  let worker: Worker | undefined = early ?? new Worker(workerEntry(PACKAGE_ROOT, 'grade-worker.mjs'), { execArgv: [], workerData: init });
   const waiting = new Map<number, Pending>();
-  let queue: GradeThreadRequest[] = [];
+  let queue: GradeThreadMessage[] = [];
   let scheduled = false;
   let nextId = 1;
-  let local: (request: GradeThreadRequest) => Promise<unknown> = async () => {
+  let local: (request: GradeRequest) => Promise<ReplyAssessment | CaseGrade> = async () => {
     throw new Error('the grading thread ended before the run had a grader of its own');
   };
 
@@ -77,7 +68,7 @@ export function startGradeThread(init: GradeThreadInit): GradeThread {
     const batch = queue;
     queue = [];
     if (worker) worker.postMessage(batch);
-    else for (const r of batch) handOver(r.id);
+    else for (const m of batch) handOver(m.id);
   };
   /** The main thread answers one request. */
   const handOver = (id: number) => {
@@ -93,11 +84,13 @@ export function startGradeThread(init: GradeThreadInit): GradeThread {
   };
   worker.on('message', (replies: GradeThreadReply[]) => {
     for (const r of replies) {
-      const p = waiting.get(r.id);
-      if (!p) continue;
+      // What the thread could not answer, the main thread does (and says why if it fails there too).
+      if ('error' in r) {
+        handOver(r.id);
+        continue;
+      }
+      waiting.get(r.id)?.resolve(r.value);
       waiting.delete(r.id);
-      if ('error' in r) local(p.request).then(p.resolve, p.reject);
-      else p.resolve('kind' in r ? r.kind : r.grade);
     }
     // Idle: the thread holds the process open only while something waits on it.
     if (!waiting.size) worker?.unref();
@@ -106,12 +99,13 @@ export function startGradeThread(init: GradeThreadInit): GradeThread {
   worker.on('exit', fail);
   worker.unref();
 
-  const send = <T>(request: GradeThreadRequest): Promise<T> =>
+  const send = <T extends ReplyAssessment | CaseGrade>(request: GradeRequest): Promise<T> =>
     new Promise<T>((resolve, reject) => {
-      waiting.set(request.id, { request, resolve: resolve as (v: unknown) => void, reject });
-      if (!worker) return handOver(request.id);
+      const id = nextId++;
+      waiting.set(id, { request, resolve: resolve as Pending['resolve'], reject });
+      if (!worker) return handOver(id);
       worker.ref();
-      queue.push(request);
+      queue.push({ id, request });
       if (!scheduled) {
         scheduled = true;
         setImmediate(flush);
@@ -119,8 +113,8 @@ export function startGradeThread(init: GradeThreadInit): GradeThread {
     });
 
   return {
-    assess: (reply, input) => send<ReplyAssessment>({ op: 'assess', id: nextId++, pack: input.pack.id, case: input.case.id, turnIndex: input.turnIndex, transcribed: input.transcribed, reply }),
-    grade: (record) => send<CaseGrade>({ op: 'grade', id: nextId++, record }),
+    assess: (reply, input) => send<ReplyAssessment>({ op: 'assess', pack: input.pack.id, case: input.case.id, turnIndex: input.turnIndex, transcribed: input.transcribed, reply }),
+    grade: (record) => send<CaseGrade>({ op: 'grade', record }),
     local(answer) {
       local = answer;
     },

@@ -1,9 +1,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import { caseIn } from './config/case-index.ts';
-import type { Pack } from './config/scenario.ts';
-import { assessReply, gradeConversation, graders, warmGrader, warmReading } from './grade/index.ts';
-import type { GradeThreadInit, GradeThreadReply, GradeThreadRequest } from './grade-thread.ts';
-import type { GradeContext } from './grade/types.ts';
+import { warmGrader, warmReading } from './grade/index.ts';
+import { answerGradeRequest, type GradeRequestContext } from './grade/request.ts';
+import type { GradeThreadInit, GradeThreadMessage, GradeThreadReply } from './grade-thread.ts';
 import { gradeContext } from './run/grade-run.ts';
 
 // The grading thread (see grade-thread.ts): it answers batches of requests in
@@ -13,47 +11,31 @@ import { gradeContext } from './run/grade-run.ts';
 // reading needs whatever the packs, and takes the packs in its first message.
 
 const port = parentPort!;
-const rules = graders.rules();
-
-interface Run {
-  init: GradeThreadInit;
-  ctx: GradeContext;
-  packs: Map<string, Pack>;
-}
-let run: Run | undefined;
+let run: GradeRequestContext | undefined;
 
 function begin(init: GradeThreadInit): void {
-  const ctx = gradeContext(init.packs, init.locale, [], undefined, init.lang);
-  run = { init, ctx, packs: new Map(init.packs.map((p) => [p.id, p])) };
+  run = { packs: new Map(init.packs.map((p) => [p.id, p])), ctx: gradeContext(init.packs, init.locale, [], undefined, init.lang), good: init.good };
   // The tables every reading needs, built before the first reply arrives (between batches, not before them).
-  void warmGrader(ctx);
+  void warmGrader(run.ctx);
 }
 
-async function answer(m: GradeThreadRequest): Promise<GradeThreadReply> {
+async function answer({ id, request }: GradeThreadMessage): Promise<GradeThreadReply> {
   try {
-    if (!run) throw new Error('no packs yet');
-    const pack = run.packs.get(m.op === 'assess' ? m.pack : m.record.pack);
-    if (!pack) throw new Error('no such pack');
-    if (m.op === 'assess') {
-      const scenarioCase = caseIn(pack, m.case);
-      if (!scenarioCase) throw new Error(`case "${m.case}" is not in pack "${pack.id}"`);
-      return { id: m.id, kind: assessReply(m.reply, { pack, case: scenarioCase, turnIndex: m.turnIndex, transcribed: m.transcribed }, run.ctx) };
-    }
-    return { id: m.id, grade: await gradeConversation(m.record, pack, await rules, run.ctx, run.init.good) };
+    if (!run) throw new Error('the grading thread has no packs yet');
+    return { id, value: await answerGradeRequest(request, run) };
   } catch (err) {
-    // The main thread answers it instead, and says what went wrong if it fails there too.
-    return { id: m.id, error: (err as Error)?.message ?? String(err) };
+    // The main thread answers it instead.
+    return { id, error: (err as Error)?.message ?? String(err) };
   }
 }
 
-port.on('message', (m: GradeThreadRequest[] | { op: 'init'; init: GradeThreadInit }) => {
+port.on('message', (m: GradeThreadMessage[] | { op: 'init'; init: GradeThreadInit }) => {
   if (!Array.isArray(m)) return begin(m.init);
   // A reading holds up a conversation, a grade does not: the readings go back first.
-  const assessed = m.filter((r) => r.op === 'assess');
-  const graded = m.filter((r) => r.op === 'grade');
-  if (assessed.length) void Promise.all(assessed.map(answer)).then((replies) => port.postMessage(replies));
-  if (graded.length) void Promise.all(graded.map(answer)).then((replies) => port.postMessage(replies));
+  for (const part of [m.filter((x) => x.request.op === 'assess'), m.filter((x) => x.request.op === 'grade')]) {
+    if (part.length) void Promise.all(part.map(answer)).then((replies) => port.postMessage(replies));
+  }
 });
 
 if (workerData) begin(workerData as GradeThreadInit);
-else warmReading();
+else void warmReading();

@@ -1,6 +1,6 @@
-import { caseIn } from '../config/case-index.ts';
 import type { Locale, Pack } from '../config/scenario.ts';
-import { assessReply, gradeConversation, graders, warmGrader } from '../grade/index.ts';
+import { assessReply, warmGrader } from '../grade/index.ts';
+import { answerGradeRequest } from '../grade/request.ts';
 import type { Lang } from '../grade/messages.ts';
 import type { AssessReply, GradeContext } from '../grade/types.ts';
 import type { GradeThread } from '../grade-thread.ts';
@@ -46,9 +46,8 @@ export interface LiveGrading {
 
 export function liveGrading(o: LiveGradingOptions): LiveGrading {
   const ctx = gradeContext(o.packs, o.locale, [], undefined, o.lang);
-  const packs = new Map(o.packs.map((p) => [p.id, p]));
-  const rules = graders.rules();
-  const gradeHere = async (record: ConversationRecord) => gradeConversation(record, packs.get(record.pack)!, await rules, ctx, o.good);
+  const answering = { packs: new Map(o.packs.map((p) => [p.id, p])), ctx, good: o.good };
+  const gradeHere = (record: ConversationRecord) => answerGradeRequest({ op: 'grade', record }, answering) as Promise<CaseGrade>;
   const warmHere = () =>
     warmGrader(ctx, o.signal).then(() => {
       if (!o.signal.aborted) o.whileRunning?.();
@@ -56,11 +55,7 @@ export function liveGrading(o: LiveGradingOptions): LiveGrading {
   let thread = o.thread;
   if (thread) {
     o.debug('grading: in a thread of its own');
-    thread.local(async (r) => {
-      if (r.op === 'grade') return gradeHere(r.record);
-      const pack = packs.get(r.pack)!;
-      return assessReply(r.reply, { pack, case: caseIn(pack, r.case)!, turnIndex: r.turnIndex, transcribed: r.transcribed }, ctx);
-    });
+    thread.local((r) => answerGradeRequest(r, answering));
     o.whileRunning?.();
   } else {
     // Built while the preflight's question is out, not on the first replies.

@@ -12,9 +12,11 @@ import { ROOT } from '../helpers/cli.ts';
 import { loadPacks } from '../../harness/config/load.ts';
 import { caseIn, type Pack } from '../../harness/config/scenario.ts';
 import { assessReply, gradeConversation, graders } from '../../harness/grade/index.ts';
-import { startGradeThread, type GradeThread, type GradeThreadRequest } from '../../harness/grade-thread.ts';
+import { startGradeThread, type GradeThread } from '../../harness/grade-thread.ts';
+import type { GradeRequest } from '../../harness/grade/request.ts';
+import type { ReplyAssessment } from '../../harness/grade/types.ts';
 import { gradeContext } from '../../harness/run/grade-run.ts';
-import type { BotReply, ConversationRecord } from '../../harness/types.ts';
+import type { BotReply, CaseGrade, ConversationRecord } from '../../harness/types.ts';
 import { record } from '../helpers/grade.ts';
 
 // A long run grades in a thread of its own. What the thread says of a reply
@@ -37,14 +39,14 @@ const records: ConversationRecord[] = single.flatMap(({ pack, c }, i) => {
 });
 const menu: BotReply = { text: '请选择您要咨询的业务', messages: [{ text: '请选择您要咨询的业务' }], buttons: ['借记卡挂失', '信用卡挂失'], latency: { firstMs: 100, settledMs: 200 } };
 
-const onMain = async (r: GradeThreadRequest): Promise<unknown> => {
+const onMain = async (r: GradeRequest): Promise<ReplyAssessment | CaseGrade> => {
   if (r.op === 'grade') return gradeConversation(r.record, byId.get(r.record.pack)!, rules, ctx, 4);
   const pack = byId.get(r.pack)!;
   return assessReply(r.reply, { pack, case: caseIn(pack, r.case)!, turnIndex: r.turnIndex, transcribed: r.transcribed }, ctx);
 };
 
 const started: GradeThread[] = [];
-function thread(with_: Pack[] = packs, local: (r: GradeThreadRequest) => Promise<unknown> = onMain): GradeThread {
+function thread(with_: Pack[] = packs, local: (r: GradeRequest) => Promise<ReplyAssessment | CaseGrade> = onMain): GradeThread {
   const t = startGradeThread({ packs: with_, locale, lang: 'zh', good: 4 });
   t.local(local);
   started.push(t);
