@@ -3,12 +3,20 @@
 
 const pad = (n: number) => String(n).padStart(2, '0');
 
+// A formatter costs far more to make than to use, and a report formats a time per row.
+const formats = new Map<string, Intl.DateTimeFormat>();
+let zone: { tz: string | undefined; name: string } | undefined;
+/** The process's zone, looked up again only when TZ changes. */
+const processZone = () => (zone && zone.tz === process.env.TZ ? zone : (zone = { tz: process.env.TZ, name: Intl.DateTimeFormat().resolvedOptions().timeZone })).name;
+
 /** 2026-12-01 11:45:46 UTC+08:00 for an ISO instant; the input unchanged when it is not a time. */
-export function localTime(iso: string, timeZone = Intl.DateTimeFormat().resolvedOptions().timeZone): string {
+export function localTime(iso: string, timeZone = processZone()): string {
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return iso;
+  let format = formats.get(timeZone);
+  if (!format) formats.set(timeZone, (format = new Intl.DateTimeFormat('en-GB', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' })));
   const parts = Object.fromEntries(
-    new Intl.DateTimeFormat('en-GB', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' })
+    format
       .formatToParts(d)
       .map((p) => [p.type, p.value]),
   );

@@ -65,6 +65,10 @@ function isProcedural(reply: BotReply, norm: string, locale: Locale): boolean {
  */
 export function findCannedReplies(records: ConversationRecord[], packs: Pack[], locale: Locale): Set<string> {
   const known = new Set(packs.map((p) => p.id));
+  // Fewer packs in the run than a canned reply needs: no reply can be one (and no reply is read).
+  const seen = new Set<string>();
+  for (const record of records) if (known.has(record.pack) && seen.add(record.pack).size >= MIN_CANNED_PACKS) break;
+  if (seen.size < MIN_CANNED_PACKS) return new Set();
   // First every long-enough reply by its normalised text; only a text given in
   // ≥ 3 packs can be canned, so the costlier procedural check runs on those alone.
   const byNorm = new Map<string, { packs: Set<string>; replies: { reply: BotReply; pack: string }[] }>();
