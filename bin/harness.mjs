@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { freshBundle, workerEntry } from './bundle.mjs';
+import { fileURLToPath } from 'node:url';
+import { freshBundle, loadCli, workerEntry } from './bundle.mjs';
 import { startEarly } from './grade-early.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -10,7 +10,7 @@ const bundle = freshBundle(root);
 if (process.argv[2] === 'run') startEarly(workerEntry(root, 'grade-worker.mjs', bundle));
 let main;
 if (bundle) {
-  ({ main } = await import(pathToFileURL(bundle).href));
+  ({ main } = await loadCli(bundle, process.argv[2]));
 } else {
   const { register } = await import('tsx/esm/api');
   register();

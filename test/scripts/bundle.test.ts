@@ -1,8 +1,9 @@
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import { freshBundle } from '../../bin/bundle.mjs';
+import { CODE_CACHE_DIR, freshBundle } from '../../bin/bundle.mjs';
 import { ROOT, tempDir } from '../helpers/cli.ts';
 
 // bin/harness.mjs runs dist/ only while it is as new as every source it was
@@ -77,5 +78,61 @@ describe('bin/harness.mjs', () => {
     const r = run(withBin(checkout(Date.now() - 60_000, Date.now())));
     expect(r.stderr).toBe('');
     expect(r.stdout.trim()).toBe('sources');
+  });
+});
+
+describe('the CLI script and its code cache', () => {
+  /**
+   * A fresh build with the CLI also as a CommonJS script: main() says which
+   * form ran, and requires a module (as the script requires every package).
+   */
+  function built(): string {
+    const root = checkout(Date.now(), Date.now() - 60_000);
+    writeFileSync(
+      join(root, 'dist/harness.cjs'),
+      `exports.main = async () => {
+  const { sep } = require('node:path');
+  const { createHash } = require('node:crypto');
+  console.log('script', sep, createHash('sha1').update('x').digest('hex').slice(0, 6));
+  return 0;
+};
+`,
+    );
+    return root;
+  }
+  /** bin/harness.mjs's way of loading the CLI, in a process of its own: what main() printed, and how the CLI was compiled. */
+  const load = (root: string, command = 'run') => {
+    const code = `const b = await import(${JSON.stringify(pathToFileURL(join(ROOT, 'bin/bundle.mjs')).href)});
+const { main } = await b.loadCli(b.freshBundle(${JSON.stringify(root)}), ${JSON.stringify(command)});
+await main();
+console.log(b.cliCompiled);`;
+    const r = spawnSync(process.execPath, ['--input-type=module', '-e', code], { encoding: 'utf8' });
+    expect(r.stderr).toBe('');
+    return r.stdout.trim().split('\n');
+  };
+  const cacheFile = (root: string, command: string) => join(root, 'dist', CODE_CACHE_DIR, `${command}-${process.version}-${process.arch}.bin`);
+
+  it('compiles the script with the cache the first start of a command made', () => {
+    const root = built();
+    expect(load(root)).toEqual(['script / 11f6ad', 'made']);
+    expect(existsSync(cacheFile(root, 'run'))).toBe(true);
+    expect(load(root)).toEqual(['script / 11f6ad', 'used']);
+    // Each command its own cache, holding the functions it ran.
+    expect(load(root, 'validate')).toEqual(['script / 11f6ad', 'made']);
+    expect(load(root, '../../x')).toEqual(['script / 11f6ad', 'made']);
+    expect(existsSync(cacheFile(root, 'cli'))).toBe(true);
+  });
+
+  it('makes the cache anew when V8 rejects it, and runs the same', () => {
+    const root = built();
+    load(root);
+    writeFileSync(cacheFile(root, 'run'), 'not a code cache');
+    expect(load(root)).toEqual(['script / 11f6ad', 'remade']);
+    expect(readFileSync(cacheFile(root, 'run'), 'utf8')).not.toBe('not a code cache');
+    expect(load(root)).toEqual(['script / 11f6ad', 'used']);
+  });
+
+  it('runs the ES modules when the build has no script', () => {
+    expect(load(checkout(Date.now(), Date.now() - 60_000))).toEqual(['bundle', 'modules']);
   });
 });
