@@ -1,6 +1,7 @@
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { threadId } from 'node:worker_threads';
 import type { Jieba as JiebaType } from '@node-rs/jieba';
 
 // Word segmentation: a synonym matches a word of the reply, not a fragment
@@ -144,14 +145,45 @@ const NEWLINE = 0x0a;
 const DOT = 0x2e;
 const isDigit = (b: number, lo: number, hi: number) => b >= 0x30 + lo && b <= 0x30 + hi;
 
+/** Where the everyday words are kept once read from jieba's table: under the working folder, beside the packs' cache. */
+export const EVERYDAY_CACHE_DIR = '.cache/jieba';
+/** What makes a word everyday (part of the cache's name: a new rule never meets an old list). */
+const EVERYDAY_RULE = 'idf-below-5.5';
+
+/**
+ * The everyday words of the installed table. Scanning its 6 MB took a
+ * grading thread ~25 ms before it could read the first reply; the few
+ * hundred words it keeps are saved by the table's size and time, and read
+ * back from there. Any trouble with the folder only means scanning again.
+ */
+function everydayWords(): Set<string> {
+  const table = join(dirname(require.resolve('@node-rs/jieba/package.json')), 'idf.txt');
+  const st = statSync(table);
+  const saved = join(EVERYDAY_CACHE_DIR, `everyday-${EVERYDAY_RULE}-${st.size}-${Math.round(st.mtimeMs)}.json`);
+  try {
+    const words: unknown = JSON.parse(readFileSync(saved, 'utf8'));
+    if (Array.isArray(words) && words.length && words.every((w) => typeof w === 'string')) return new Set(words);
+  } catch {
+    // none yet, or damaged: scanned anew
+  }
+  const words = scanIdf(readFileSync(table));
+  try {
+    mkdirSync(EVERYDAY_CACHE_DIR, { recursive: true });
+    const tmp = `${saved}.${process.pid}.${threadId}.tmp`;
+    writeFileSync(tmp, JSON.stringify([...words]));
+    renameSync(tmp, saved);
+  } catch {
+    // a read-only or full folder: the next process scans again
+  }
+  return words;
+}
+
 /**
  * The words of lines "word idf" whose idf is below 5.5 ([0-4].… or 5.[0-4]…).
  * Only those few hundred of its 350,000 lines are kept: the table is scanned
  * as bytes, and only a kept word is decoded.
  */
-function everydayWords(): Set<string> {
-  const { idf } = require('@node-rs/jieba/dict') as { idf: Uint8Array };
-  const bytes = Buffer.from(idf.buffer, idf.byteOffset, idf.byteLength);
+export function scanIdf(bytes: Buffer): Set<string> {
   const words = new Set<string>();
   for (let line = 0; line < bytes.length; ) {
     let end = bytes.indexOf(NEWLINE, line);
