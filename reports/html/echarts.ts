@@ -2,6 +2,7 @@ import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'no
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { Script } from 'node:vm';
+import { threadId } from 'node:worker_threads';
 import type * as ECharts from 'echarts';
 
 // ECharts' single-file build, run as a script with V8's code cache. Compiling
@@ -46,7 +47,7 @@ export function keepCompiledCharts(): void {
   setImmediate(() => {
     try {
       mkdirSync(CODE_CACHE_DIR, { recursive: true });
-      const tmp = `${cacheFile}.${process.pid}.tmp`;
+      const tmp = `${cacheFile}.${process.pid}.${threadId}.tmp`;
       writeFileSync(tmp, script.createCachedData());
       renameSync(tmp, cacheFile);
     } catch {
