@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { PACKAGE_ROOT } from '../../lib/package-root.ts';
+import { JsonCache } from '../util/json-cache.ts';
 
 // Validated packs (and _locale.yaml files) by content. Reading a 2,000-case pack (YAML, then the
 // schema) takes a run's start a few hundred milliseconds; its validated form
@@ -42,48 +43,15 @@ function readerFingerprint(): string | null {
   return readerHash;
 }
 
-export class PackCache {
-  constructor(readonly dir: string) {}
+/** The validated packs (before key-point references are resolved), by a key from key(). */
+export class PackCache extends JsonCache {
+  constructor(dir: string) {
+    super(dir, MAX_ENTRIES);
+  }
 
   /** The entry's key for a file's bytes read as a pack or as a locale, or null when the cache is off. */
   key(bytes: Buffer, kind: 'pack' | 'locale' = 'pack'): string | null {
     const reader = readerFingerprint();
     return reader === null ? null : createHash('sha256').update(reader).update('\0').update(kind).update('\0').update(bytes).digest('hex');
-  }
-
-  /** The validated pack (before key-point references are resolved) stored under `key`, if any. */
-  get(key: string): unknown {
-    let text: string;
-    try {
-      text = readFileSync(join(this.dir, `${key}.json`), 'utf8');
-    } catch {
-      return undefined;
-    }
-    try {
-      const entry = JSON.parse(text) as { key?: unknown; value?: unknown };
-      return entry && entry.key === key ? entry.value : undefined;
-    } catch {
-      return undefined;
-    }
-  }
-
-  set(key: string, value: unknown): void {
-    try {
-      mkdirSync(this.dir, { recursive: true });
-      const file = join(this.dir, `${key}.json`);
-      const tmp = `${file}.${process.pid}.tmp`;
-      writeFileSync(tmp, JSON.stringify({ key, value }));
-      renameSync(tmp, file);
-      this.prune();
-    } catch {
-      // A cache that cannot be written is no cache: the pack was read all the same.
-    }
-  }
-
-  private prune(): void {
-    const entries = readdirSync(this.dir).filter((f) => f.endsWith('.json'));
-    if (entries.length <= MAX_ENTRIES) return;
-    const byAge = entries.map((f) => ({ f, t: statSync(join(this.dir, f)).mtimeMs })).sort((a, b) => a.t - b.t);
-    for (const { f } of byAge.slice(0, entries.length - MAX_ENTRIES)) unlinkSync(join(this.dir, f));
   }
 }

@@ -1,8 +1,8 @@
-import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { threadId } from 'node:worker_threads';
 import type { Jieba as JiebaType } from '@node-rs/jieba';
+import { JsonCache } from '../util/json-cache.ts';
 
 // Word segmentation: a synonym matches a word of the reply, not a fragment
 // across two words ("了解挂失" holds no 解挂), and a word right after a
@@ -11,11 +11,14 @@ import type { Jieba as JiebaType } from '@node-rs/jieba';
 const require = createRequire(import.meta.url);
 let jieba: JiebaType | undefined;
 
+/** A file of the word segmenter's package: its dictionary and idf table. */
+const jiebaFile = (name: string) => join(dirname(require.resolve('@node-rs/jieba/package.json')), name);
+
 function segmenter(): JiebaType {
   if (!jieba) {
     const { Jieba } = require('@node-rs/jieba') as typeof import('@node-rs/jieba');
     // The package's default dictionary, read alone: '@node-rs/jieba/dict' reads the 6 MB idf table beside it, which cutting never uses.
-    jieba = Jieba.withDict(readFileSync(join(dirname(require.resolve('@node-rs/jieba/package.json')), 'dict.txt')));
+    jieba = Jieba.withDict(readFileSync(jiebaFile('dict.txt')));
   }
   return jieba;
 }
@@ -147,34 +150,24 @@ const isDigit = (b: number, lo: number, hi: number) => b >= 0x30 + lo && b <= 0x
 
 /** Where the everyday words are kept once read from jieba's table: under the working folder, beside the packs' cache. */
 export const EVERYDAY_CACHE_DIR = '.cache/jieba';
-/** What makes a word everyday (part of the cache's name: a new rule never meets an old list). */
+/** What makes a word everyday (part of the entry's key: a new rule never meets an old list). */
 const EVERYDAY_RULE = 'idf-below-5.5';
 
 /**
  * The everyday words of the installed table. Scanning its 6 MB took a
  * grading thread ~25 ms before it could read the first reply; the few
  * hundred words it keeps are saved by the table's size and time, and read
- * back from there. Any trouble with the folder only means scanning again.
+ * back from there.
  */
 function everydayWords(): Set<string> {
-  const table = join(dirname(require.resolve('@node-rs/jieba/package.json')), 'idf.txt');
+  const table = jiebaFile('idf.txt');
   const st = statSync(table);
-  const saved = join(EVERYDAY_CACHE_DIR, `everyday-${EVERYDAY_RULE}-${st.size}-${Math.round(st.mtimeMs)}.json`);
-  try {
-    const words: unknown = JSON.parse(readFileSync(saved, 'utf8'));
-    if (Array.isArray(words) && words.length && words.every((w) => typeof w === 'string')) return new Set(words);
-  } catch {
-    // none yet, or damaged: scanned anew
-  }
+  const cache = new JsonCache(EVERYDAY_CACHE_DIR);
+  const key = `everyday-${EVERYDAY_RULE}-${st.size}-${Math.round(st.mtimeMs)}`;
+  const saved = cache.get(key);
+  if (Array.isArray(saved) && saved.length && saved.every((w) => typeof w === 'string')) return new Set(saved);
   const words = scanIdf(readFileSync(table));
-  try {
-    mkdirSync(EVERYDAY_CACHE_DIR, { recursive: true });
-    const tmp = `${saved}.${process.pid}.${threadId}.tmp`;
-    writeFileSync(tmp, JSON.stringify([...words]));
-    renameSync(tmp, saved);
-  } catch {
-    // a read-only or full folder: the next process scans again
-  }
+  cache.set(key, [...words]);
   return words;
 }
 

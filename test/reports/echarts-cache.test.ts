@@ -1,35 +1,22 @@
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { afterAll, describe, expect, it } from 'vitest';
-import { ROOT } from '../helpers/cli.ts';
+import { describe, expect, it } from 'vitest';
+import { folderProcess } from '../helpers/folder-process.ts';
 
 // ECharts is compiled from V8's code cache in .cache/v8 under the working
 // folder: the first process that paints makes it, the next ones use it, and a
 // cache that does not fit (damaged, another Node) is made anew. Each step is a
 // process of its own, as runs are.
 
-const dir = mkdtempSync(join(tmpdir(), 'harness-echarts-cache-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-const script = join(dir, 'paint.mts');
-writeFileSync(
-  script,
-  `process.chdir(process.argv[2]);
-const { barChart, heatmapChart } = await import(${JSON.stringify(pathToFileURL(join(ROOT, 'reports/html/charts.ts')).href)});
-const { compiledFromCache } = await import(${JSON.stringify(pathToFileURL(join(ROOT, 'reports/html/echarts.ts')).href)});
+const painter = folderProcess(
+  'harness-echarts-cache-',
+  `const { barChart, heatmapChart } = await mod('reports/html/charts.ts');
+const { compiledFromCache } = await mod('reports/html/echarts.ts');
 const svg = barChart({ categories: ['识别', '完整'], series: [{ name: '在线', data: [4.2, 3.5] }], max: 5 }) + heatmapChart({ rows: ['开户'], columns: ['api'], cells: [[7]], min: 0, max: 10 });
-console.log(JSON.stringify({ cached: compiledFromCache, svg }));
-`,
+console.log(JSON.stringify({ cached: compiledFromCache, svg }));`,
 );
-
-function paint(): { cached: boolean; svg: string } {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', script, dir], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
-  expect(r.status, r.stderr).toBe(0);
-  return JSON.parse(r.stdout.trim().split('\n').pop()!);
-}
+const dir = painter.dir;
+const paint = () => painter.run() as { cached: boolean; svg: string };
 
 const cacheFiles = () => readdirSync(join(dir, '.cache', 'v8')).filter((f) => f.endsWith('.bin'));
 
