@@ -41,6 +41,15 @@ export interface GradeThread {
   close(): Promise<void>;
 }
 
+/**
+ * Readings that go to the thread at once, without waiting for the end of the
+ * event loop's turn. A fast bot's replies come back together: sent at the
+ * turn's end, all of them would wait for the thread while the main thread
+ * idled, then the bot for the main thread, each in turn (2,000 conversations
+ * against a 0 ms bot, 32 at a time: wall 0.92× sent in eights).
+ */
+export const READINGS_PER_MESSAGE = 8;
+
 type Pending = { request: GradeRequest; resolve: (v: ReplyAssessment | CaseGrade) => void; reject: (e: unknown) => void };
 
 /**
@@ -62,8 +71,11 @@ export function startGradeThread(init: GradeThreadInit): GradeThread {
     throw new Error('the grading thread ended before the run had a grader of its own');
   };
 
+  /** Readings in the queue: a conversation waits on each. */
+  let readings = 0;
   const flush = () => {
     scheduled = false;
+    readings = 0;
     if (!queue.length) return;
     const batch = queue;
     queue = [];
@@ -106,6 +118,7 @@ export function startGradeThread(init: GradeThreadInit): GradeThread {
       if (!worker) return handOver(id);
       worker.ref();
       queue.push({ id, request });
+      if (request.op === 'assess' && ++readings >= READINGS_PER_MESSAGE) return flush();
       if (!scheduled) {
         scheduled = true;
         setImmediate(flush);

@@ -12,7 +12,7 @@ import { ROOT } from '../helpers/cli.ts';
 import { loadPacks } from '../../harness/config/load.ts';
 import { caseIn, type Pack } from '../../harness/config/scenario.ts';
 import { assessReply, gradeConversation, graders } from '../../harness/grade/index.ts';
-import { startGradeThread, type GradeThread } from '../../harness/grade-thread.ts';
+import { READINGS_PER_MESSAGE, startGradeThread, type GradeThread } from '../../harness/grade-thread.ts';
 import type { GradeRequest } from '../../harness/grade/request.ts';
 import type { ReplyAssessment } from '../../harness/grade/types.ts';
 import { gradeContext } from '../../harness/run/grade-run.ts';
@@ -62,6 +62,8 @@ describe('the grading thread', () => {
       return { reply: r.turns[0].exchanges[0].reply, input: { pack, case: caseIn(pack, r.case)!, turnIndex: 0, transcribed: false } };
     });
     inputs.push({ ...inputs[0], reply: menu });
+    // Asked in one turn: they cross in several messages, answered in the order asked.
+    expect(inputs.length).toBeGreaterThan(2 * READINGS_PER_MESSAGE);
     const kinds = await Promise.all(inputs.map(({ reply, input }) => t.assess(reply, input)));
     expect(kinds).toEqual(inputs.map(({ reply, input }) => assessReply(reply, input, ctx)));
     // Not one kind for all: the set reads answers, fallbacks, menus and asks for data apart.
