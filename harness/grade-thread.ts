@@ -7,6 +7,7 @@ import type { Lang } from './grade/messages.ts';
 import type { GradeRequest } from './grade/request.ts';
 import type { ReplyAssessment } from './grade/types.ts';
 import type { BotReply, CaseGrade, ConversationRecord } from './types.ts';
+import type { ChartCall } from '../reports/html/charts.ts';
 
 // The rules grader in a thread of its own, for runs long enough to pay for
 // starting one: the conversations' requests and bookkeeping keep the main
@@ -30,6 +31,10 @@ export interface GradeThreadMessage {
 
 export type GradeThreadReply = { id: number; value: ReplyAssessment | CaseGrade } | { id: number; error: string };
 
+/** The report's charts, once the conversations are over: ECharts loaded ahead ('warm-charts'), then the page's charts painted ('paint'). */
+export type ChartMessage = { op: 'warm-charts' } | { op: 'paint'; id: number; calls: ChartCall[] };
+export type ChartReply = { op: 'painted'; id: number; svgs?: string[]; error?: string };
+
 export interface GradeThread {
   /** What the driver needs of a reply while the conversation goes on (assessReply's answer). */
   assess(reply: BotReply, input: { pack: Pack; case: ScenarioCase; turnIndex: number; transcribed: boolean }): Promise<ReplyAssessment>;
@@ -37,6 +42,10 @@ export interface GradeThread {
   grade(record: ConversationRecord): Promise<CaseGrade>;
   /** Who answers on the main thread: what waits when the thread fails or is closed. */
   local(answer: (request: GradeRequest) => Promise<ReplyAssessment | CaseGrade>): void;
+  /** The conversations are over: load the charts' engine while the main thread grades and writes the other reports. */
+  warmCharts(): void;
+  /** The report's charts painted by the thread (it rejects when the thread is gone: they are painted here then). */
+  paint(calls: ChartCall[]): Promise<string[]>;
   /** Ends the thread; what still waits on it is answered by the main thread. */
   close(): Promise<void>;
 }
@@ -93,8 +102,21 @@ export function startGradeThread(init: GradeThreadInit): GradeThread {
     if (!worker) return;
     worker = undefined;
     for (const id of [...waiting.keys()]) handOver(id);
+    for (const id of [...paintings.keys()]) settlePainting({ op: 'painted', id, error: 'the grading thread ended' });
   };
-  worker.on('message', (replies: GradeThreadReply[]) => {
+  const paintings = new Map<number, { resolve: (svgs: string[]) => void; reject: (e: unknown) => void }>();
+  const settlePainting = (r: ChartReply) => {
+    const p = paintings.get(r.id);
+    paintings.delete(r.id);
+    if (r.svgs) p?.resolve(r.svgs);
+    else p?.reject(new Error(r.error ?? 'the grading thread painted no chart'));
+  };
+  worker.on('message', (replies: GradeThreadReply[] | ChartReply) => {
+    if (!Array.isArray(replies)) {
+      settlePainting(replies);
+      if (!waiting.size && !paintings.size) worker?.unref();
+      return;
+    }
     for (const r of replies) {
       // What the thread could not answer, the main thread does (and says why if it fails there too).
       if ('error' in r) {
@@ -105,7 +127,7 @@ export function startGradeThread(init: GradeThreadInit): GradeThread {
       waiting.delete(r.id);
     }
     // Idle: the thread holds the process open only while something waits on it.
-    if (!waiting.size) worker?.unref();
+    if (!waiting.size && !paintings.size) worker?.unref();
   });
   worker.on('error', fail);
   worker.on('exit', fail);
@@ -130,6 +152,24 @@ export function startGradeThread(init: GradeThreadInit): GradeThread {
     grade: (record) => send<CaseGrade>({ op: 'grade', record }),
     local(answer) {
       local = answer;
+    },
+    warmCharts() {
+      worker?.postMessage({ op: 'warm-charts' } satisfies ChartMessage);
+    },
+    paint(calls) {
+      return new Promise<string[]>((resolve, reject) => {
+        if (!worker) return reject(new Error('the grading thread has ended'));
+        const id = nextId++;
+        paintings.set(id, { resolve, reject });
+        worker.ref();
+        try {
+          worker.postMessage({ op: 'paint', id, calls } satisfies ChartMessage);
+        } catch (err) {
+          // A chart's arguments that cannot cross (never plain data): painted here instead.
+          paintings.delete(id);
+          reject(err);
+        }
+      });
     },
     async close() {
       const w = worker;

@@ -1,7 +1,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { warmGrader, warmReading } from './grade/index.ts';
 import { answerGradeRequest, type GradeRequestContext } from './grade/request.ts';
-import type { GradeThreadInit, GradeThreadMessage, GradeThreadReply } from './grade-thread.ts';
+import type { ChartMessage, ChartReply, GradeThreadInit, GradeThreadMessage, GradeThreadReply } from './grade-thread.ts';
 import { gradeContext } from './run/grade-run.ts';
 
 // The grading thread (see grade-thread.ts): it answers batches of requests in
@@ -29,8 +29,28 @@ async function answer({ id, request }: GradeThreadMessage): Promise<GradeThreadR
   }
 }
 
-port.on('message', (m: GradeThreadMessage[] | { op: 'init'; init: GradeThreadInit }) => {
-  if (!Array.isArray(m)) return begin(m.init);
+/** The report's painter, loaded once the conversations are over (its modules and ECharts). */
+let charts: Promise<typeof import('../reports/html/paint.ts')> | undefined;
+const painter = () =>
+  (charts ??= import('../reports/html/paint.ts').then((p) => {
+    p.warmCharts();
+    return p;
+  }));
+
+async function paint(id: number, calls: ChartMessage & { op: 'paint' }): Promise<ChartReply> {
+  try {
+    return { op: 'painted', id, svgs: (await painter()).paintCharts(calls.calls) };
+  } catch (err) {
+    return { op: 'painted', id, error: (err as Error)?.message ?? String(err) };
+  }
+}
+
+port.on('message', (m: GradeThreadMessage[] | { op: 'init'; init: GradeThreadInit } | ChartMessage) => {
+  if (!Array.isArray(m)) {
+    if (m.op === 'init') return begin(m.init);
+    if (m.op === 'warm-charts') return void painter().catch(() => undefined);
+    return void paint(m.id, m).then((r) => port.postMessage(r));
+  }
   // A reading holds up a conversation, a grade does not: the readings go back first.
   for (const part of [m.filter((x) => x.request.op === 'assess'), m.filter((x) => x.request.op === 'grade')]) {
     if (part.length) void Promise.all(part.map(answer)).then((replies) => port.postMessage(replies));

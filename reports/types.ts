@@ -5,6 +5,7 @@ import type { RunDiff } from '../harness/score/diff.ts';
 import type { GateResult } from '../harness/score/gate.ts';
 import type { Lang, Summary } from '../harness/score/types.ts';
 import type { GradedConversation } from '../harness/types.ts';
+import type { ChartPainter } from './html/charts.ts';
 
 // Renderers are pure functions of journal + summary: a report can be
 // re-rendered, merged across shards, or compared with a baseline without
@@ -22,6 +23,8 @@ export interface RenderInput {
   agreement?: Agreement;
   /** The CI gates: which failed, and the conversations each failure is made of. */
   gate?: GateResult;
+  /** Who paints the charts when not this thread (`harness run`'s grading thread, idle by then). */
+  paintCharts?: ChartPainter;
 }
 
 export interface Renderer {
@@ -32,6 +35,8 @@ export interface Renderer {
   readonly dir?: string;
   /** Further files (paths relative to the run folder, inside `dir`), made one at a time so a large run never holds them all. */
   pages?(input: RenderInput): Iterable<[file: string, content: string]>;
+  /** Work that makes the first rendering quicker, done while a run waits on its bot. */
+  warm?(): void;
 }
 
 /** Many banks' runs compared (harness report runs/a runs/b …), computed by harness/score. */

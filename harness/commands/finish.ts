@@ -3,6 +3,7 @@ import { writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { runRenderers } from '../../reports/index.ts';
 import type { RenderInput } from '../../reports/types.ts';
+import type { ChartPainter } from '../../reports/html/charts.ts';
 import type { BankProfile } from '../config/bank.ts';
 import type { Locale, Pack } from '../config/scenario.ts';
 import { EXIT, HarnessError } from '../errors.ts';
@@ -40,6 +41,8 @@ export interface FinishInput {
   liveGrades?: Map<string, CaseGrade>;
   /** The journal's records when the caller holds them (the run just wrote them); else it is read. */
   records?: ConversationRecord[];
+  /** Who paints the charts of index.html, when not this thread. */
+  paintCharts?: ChartPainter;
   log(message: string): void;
 }
 
@@ -88,7 +91,7 @@ export async function finishRun(x: FinishInput): Promise<RunResult> {
   const folder = new RunFolder(x.runDir);
   folder.writeSummary(summary);
   if (!x.finishedAt && folder.has('manifest')) folder.writeManifest({ ...folder.readManifest(), finishedAt: summary.run.finishedAt });
-  const files = await renderAll({ runDir: x.runDir, summary, conversations, packs: x.packs, lang, diff, agreement, gate }, x.log);
+  const files = await renderAll({ runDir: x.runDir, summary, conversations, packs: x.packs, lang, diff, agreement, gate, paintCharts: x.paintCharts }, x.log);
   if (mismatch.length && !x.opts.baselinePartial) {
     throw new HarnessError('E_BASELINE', `--baseline ${x.opts.baseline} is not comparable with this run:\n  ${mismatch.join('\n  ')}\ncompare like with like (same bank, channels, packs and plan), or pass --baseline-partial to gate on what both share; the run and its reports are saved in ${x.runDir}`, EXIT.usage);
   }
@@ -170,7 +173,9 @@ export async function renderAll(input: RenderInput, log: (m: string) => void): P
     try {
       const renderer = await load();
       const file = join(input.runDir, renderer.file);
-      writes.push(write(file, await renderer.render(input)));
+      // Not awaited yet: a renderer whose charts another thread paints finishes while its pages are made.
+      const rendered = Promise.resolve(renderer.render(input));
+      rendered.catch(() => undefined);
       if (renderer.dir) rmSync(join(input.runDir, renderer.dir), { recursive: true, force: true });
       const made = new Set<string>();
       for (const [page, content] of renderer.pages?.(input) ?? []) {
@@ -179,6 +184,7 @@ export async function renderAll(input: RenderInput, log: (m: string) => void): P
         made.add(dir);
         writes.push(write(join(input.runDir, page), content));
       }
+      writes.push(write(file, await rendered));
       done.push({ kind, file, written: Promise.all(writes) });
     } catch (err) {
       // One broken renderer must not cost the others (or the journal).

@@ -8,8 +8,22 @@ import { runRenderers } from '../../reports/index.ts';
 // report` and `harness merge` do.
 
 export async function runBenchmark(opts: RunOptions): Promise<RunResult> {
-  // The renderers (ECharts above all) load while the conversations wait on the bot, not after the last one.
-  const run = await executeRun({ whileRunning: () => runRenderers.forEach((r) => void r.load().catch(() => undefined)), ...opts });
-  if (run.interrupted) return { runDir: run.runDir, summary: undefined as unknown as Summary, exitCode: 130, gate: { failures: [] }, interrupted: true, files: [] };
-  return finishRun(run);
+  // The renderers load while the conversations wait on the bot, not after the last one; ECharts too, unless the grading thread paints.
+  const whileRunning = (gradingThread: boolean) =>
+    runRenderers.forEach(
+      (r) =>
+        void r
+          .load()
+          .then((loaded) => (gradingThread ? undefined : loaded.warm?.()))
+          .catch(() => undefined),
+    );
+  const run = await executeRun({ whileRunning, keepGradeThread: true, ...opts });
+  const thread = run.thread;
+  try {
+    if (run.interrupted) return { runDir: run.runDir, summary: undefined as unknown as Summary, exitCode: 130, gate: { failures: [] }, interrupted: true, files: [] };
+    // The grading thread, idle by now, paints the charts while this one writes the transcripts.
+    return await finishRun({ ...run, paintCharts: thread && ((calls) => thread.paint(calls)) });
+  } finally {
+    await thread?.close();
+  }
 }

@@ -30,8 +30,10 @@ import { faultFix, formatStop, preflightChannel, type ChannelStop } from './pref
 /** What a run is asked to do: the stored part (see folder.ts) plus how to run it this time. */
 export interface RunOptions extends PlanFilter, Omit<StoredOptions, keyof PlanFilter> {
   concurrency?: number;
-  /** Work for the run's idle moments, once the grader's tables are built (the caller's: loading the report renderers). */
-  whileRunning?: () => void;
+  /** Work for the run's idle moments, once the grader's tables are built (the caller's: loading the report renderers); told whether a thread grades. */
+  whileRunning?: (gradingThread: boolean) => void;
+  /** Keep the grading thread when the run ends (ExecutedRun.thread): the caller has it paint the report's charts, then closes it. */
+  keepGradeThread?: boolean;
   out?: string;
   resume?: string;
   /** With --resume: run errored conversations again too. */
@@ -105,6 +107,8 @@ export interface ExecutedRun {
   liveGrades: Map<string, CaseGrade>;
   /** The journal's records as they are on disk, so finishing need not read it back. */
   records: ConversationRecord[];
+  /** The grading thread, still open when the caller asked to keep it (RunOptions.keepGradeThread): the caller closes it. */
+  thread?: GradeThread;
   log(message: string): void;
 }
 
@@ -135,10 +139,15 @@ export async function executeRun(input: RunOptions): Promise<ExecutedRun> {
   // A thread started with the process (bin/grade-early.mjs) is taken, or ended when the run grades on the main thread.
   if (!wanted) dropEarly();
   const thread = wanted ? startGradeThread({ packs, locale, lang: reportLang(opts, profile), good: opts.good ?? 4 }) : undefined;
+  let kept: GradeThread | undefined;
   try {
-    return await runPlanned(input, opts, { bank, packs, locale, packsDir, profile, plan, skipped, folder, thread, log });
+    const run = await runPlanned(input, opts, { bank, packs, locale, packsDir, profile, plan, skipped, folder, thread, log });
+    if (!opts.keepGradeThread || !thread || run.interrupted) return run;
+    // Idle from now on: it loads the charts' engine while the journal is graded and the other reports written.
+    thread.warmCharts();
+    return { ...run, thread: (kept = thread) };
   } finally {
-    await thread?.close();
+    if (!kept) await thread?.close();
   }
 }
 

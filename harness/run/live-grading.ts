@@ -29,8 +29,8 @@ export interface LiveGradingOptions {
   /** Whether the channels are preflighted: the first answer decides whether the thread stays. */
   preflighting: boolean;
   signal: AbortSignal;
-  /** Work for the run's idle moments, once the grader's tables are built (or at once with a thread). */
-  whileRunning?: () => void;
+  /** Work for the run's idle moments, once the grader's tables are built (or at once with a thread); told whether the thread grades. */
+  whileRunning?: (gradingThread: boolean) => void;
   debug(message: string): void;
 }
 
@@ -50,13 +50,13 @@ export function liveGrading(o: LiveGradingOptions): LiveGrading {
   const gradeHere = (record: ConversationRecord) => answerGradeRequest({ op: 'grade', record }, answering) as Promise<CaseGrade>;
   const warmHere = () =>
     warmGrader(ctx, o.signal).then(() => {
-      if (!o.signal.aborted) o.whileRunning?.();
+      if (!o.signal.aborted) o.whileRunning?.(false);
     });
   let thread = o.thread;
   if (thread) {
     o.debug('grading: in a thread of its own');
     thread.local((r) => answerGradeRequest(r, answering));
-    o.whileRunning?.();
+    o.whileRunning?.(true);
   } else {
     // Built while the preflight's question is out, not on the first replies.
     void warmHere();

@@ -5,12 +5,71 @@ import { echarts, keepCompiledCharts } from './echarts.ts';
 import { chartFont } from '../glossary.ts';
 
 // Charts are rendered on the server into inline SVG so the page needs no
-// script and no network to show them.
+// script and no network to show them. Each kind of chart is made by a named
+// painter from plain data (defineChart), so a page's charts can also be
+// painted elsewhere: `harness run` has its grading thread, idle by then,
+// paint them while the main thread writes the transcripts (deferCharts).
 
 type Option = Record<string, unknown>;
 
+/** One chart as plain data: the painter's name and its arguments (they cross to another thread). */
+export interface ChartCall {
+  kind: string;
+  args: unknown;
+}
+
+/** Paints charts somewhere else: their SVGs, in the order of the calls. */
+export type ChartPainter = (calls: ChartCall[]) => Promise<string[]>;
+
+const painters = new Map<string, (args: never) => string>();
+/** The charts of a page being built with deferCharts; undefined when charts are painted at once. */
+let deferred: ChartCall[] | undefined;
+const placeholder = (n: number) => `<!--harness-chart:${n}-->`;
+const PLACEHOLDER = /<!--harness-chart:(\d+)-->/g;
+
+/** A kind of chart, painted from its arguments here, or later when a page defers its charts. */
+export function defineChart<A>(kind: string, paint: (args: A) => string): (args: A) => string {
+  painters.set(kind, paint as (args: never) => string);
+  return (args) => {
+    if (!deferred) return paint(args);
+    deferred.push({ kind, args });
+    return placeholder(deferred.length - 1);
+  };
+}
+
+/** Build a page with its charts left as placeholders: the page and the charts it wants. */
+export function deferCharts(build: () => string): { html: string; calls: ChartCall[] } {
+  const outer = deferred;
+  deferred = [];
+  try {
+    const html = build();
+    return { html, calls: deferred };
+  } finally {
+    deferred = outer;
+  }
+}
+
+/** The charts painted here, in order (what another thread's painter runs). */
+export function paintCharts(calls: ChartCall[]): string[] {
+  return calls.map((c) => {
+    const paint = painters.get(c.kind);
+    if (!paint) throw new Error(`no chart painter "${c.kind}"`);
+    return (paint as (args: unknown) => string)(c.args);
+  });
+}
+
+/** The page with its placeholders replaced by the painted charts. */
+export function fillCharts(html: string, svgs: string[]): string {
+  return html.replace(PLACEHOLDER, (_, n: string) => svgs[Number(n)] ?? '');
+}
+
+/** Load ECharts now, so the first chart is quick (while a run waits on its bot). */
+export function warmCharts(): void {
+  echarts();
+}
+
 export function renderChart(option: Option, width = 640, height = 320): string {
-  const chart = echarts.init(null, null, { renderer: 'svg', ssr: true, width, height });
+  const chart = echarts().init(null, null, { renderer: 'svg', ssr: true, width, height });
   try {
     chart.setOption({ animation: false, textStyle: { fontFamily: chartFont }, ...option });
     return chart.renderToSVGString();
@@ -27,7 +86,7 @@ export interface BarSeries {
   data: (number | null)[];
 }
 
-export function barChart(opts: {
+export const barChart = defineChart('bar', (opts: {
   categories: string[];
   series: BarSeries[];
   max?: number;
@@ -37,7 +96,7 @@ export function barChart(opts: {
   yName?: string;
   /** Counts: whole-number axis, and a zero bar needs no label. */
   counts?: boolean;
-}): string {
+}): string => {
   const category = { type: 'category', data: opts.categories, axisLabel: { interval: 0 } };
   const value = { type: 'value', max: opts.max, name: opts.yName, minInterval: opts.counts ? 1 : undefined };
   return renderChart(
@@ -57,7 +116,7 @@ export function barChart(opts: {
     opts.width,
     opts.height,
   );
-}
+});
 
 function countFormatter(p: { value: unknown }): string {
   return typeof p.value === 'number' && p.value !== 0 ? String(p.value) : '';
@@ -69,7 +128,7 @@ export function labelFormatter(p: { value: unknown }): string {
 }
 
 /** Rows × columns of numbers; null cells stay blank. */
-export function heatmapChart(opts: {
+export const heatmapChart = defineChart('heatmap', (opts: {
   rows: string[];
   columns: string[];
   cells: (number | null)[][];
@@ -78,7 +137,7 @@ export function heatmapChart(opts: {
   width?: number;
   height?: number;
   digits?: number;
-}): string {
+}): string => {
   const data: [number, number, number][] = [];
   opts.cells.forEach((row, r) => row.forEach((v, c) => (v === null ? undefined : data.push([c, r, v]))));
   const digits = opts.digits ?? 1;
@@ -107,7 +166,7 @@ export function heatmapChart(opts: {
     opts.width ?? 640,
     opts.height ?? Math.max(220, 110 + opts.rows.length * 34),
   );
-}
+});
 
 /** Counts of values in equal-width bins from `min` to `max`. */
 export function histogram(values: number[], min: number, max: number, bins: number): { labels: string[]; counts: number[] } {
@@ -134,7 +193,7 @@ export interface LineSeries {
 }
 
 /** Values over time; marked points drawn as red down-pointing triangles. */
-export function lineChart(opts: { categories: string[]; series: LineSeries[]; min?: number; max?: number; width?: number; height?: number; yName?: string }): string {
+export const lineChart = defineChart('line', (opts: { categories: string[]; series: LineSeries[]; min?: number; max?: number; width?: number; height?: number; yName?: string }): string => {
   return renderChart(
     {
       color: palette,
@@ -158,4 +217,4 @@ export function lineChart(opts: { categories: string[]; series: LineSeries[]; mi
     opts.width ?? 720,
     opts.height ?? 340,
   );
-}
+});

@@ -21,20 +21,36 @@ const file = createRequire(import.meta.url).resolve('echarts/dist/echarts.min.js
 const stat = statSync(file);
 const cacheFile = join(CODE_CACHE_DIR, `echarts-${process.version}-${process.arch}-${stat.size}-${Math.round(stat.mtimeMs)}.bin`);
 
-let cachedData: Buffer | undefined;
-try {
-  cachedData = readFileSync(cacheFile);
-} catch {
-  // none yet: compiled from source, and the cache made after the first charts
-}
-const script = new Script(`(function (exports, module) {${readFileSync(file, 'utf8')}\n})`, { filename: file, cachedData });
-const module = { exports: {} as typeof ECharts };
-(script.runInThisContext() as (exports: object, module: object) => void)(module.exports, module);
-/** Whether this process's ECharts came from the code cache. */
-export const compiledFromCache = cachedData !== undefined && script.cachedDataRejected === false;
-let cacheWanted = !compiledFromCache;
+let script: Script | undefined;
+let engine: typeof ECharts | undefined;
+let fromCache = false;
+let cacheWanted = false;
 
-export const echarts = module.exports;
+/**
+ * ECharts, compiled at the first call in this thread (from the code cache
+ * when one fits): importing the renderers costs nothing until a chart is
+ * painted, here or in the grading thread.
+ */
+export function echarts(): typeof ECharts {
+  if (engine) return engine;
+  let cachedData: Buffer | undefined;
+  try {
+    cachedData = readFileSync(cacheFile);
+  } catch {
+    // none yet: compiled from source, and the cache made after the first charts
+  }
+  script = new Script(`(function (exports, module) {${readFileSync(file, 'utf8')}\n})`, { filename: file, cachedData });
+  const module = { exports: {} as typeof ECharts };
+  (script.runInThisContext() as (exports: object, module: object) => void)(module.exports, module);
+  fromCache = cachedData !== undefined && script.cachedDataRejected === false;
+  cacheWanted = !fromCache;
+  return (engine = module.exports);
+}
+
+/** Whether this thread's ECharts came from the code cache (false before it is loaded). */
+export function compiledFromCache(): boolean {
+  return fromCache;
+}
 
 /**
  * A chart was painted: once the page's other charts are too (the same turn of
@@ -42,13 +58,14 @@ export const echarts = module.exports;
  * unless a cache that fits was used.
  */
 export function keepCompiledCharts(): void {
-  if (!cacheWanted) return;
+  if (!cacheWanted || !script) return;
   cacheWanted = false;
+  const compiled = script;
   setImmediate(() => {
     try {
       mkdirSync(CODE_CACHE_DIR, { recursive: true });
       const tmp = `${cacheFile}.${process.pid}.${threadId}.tmp`;
-      writeFileSync(tmp, script.createCachedData());
+      writeFileSync(tmp, compiled.createCachedData());
       renameSync(tmp, cacheFile);
     } catch {
       // a read-only or full folder: the next run compiles from source again

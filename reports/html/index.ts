@@ -7,6 +7,8 @@ import { lowestSection, PAGES_DIR, reviewSection, transcriptLayout, transcriptPa
 import { diffSection } from '../diff/index.ts';
 import { scorecardSection } from '../scorecard/html.ts';
 import { localTime } from '../time.ts';
+import { deferCharts, fillCharts, paintCharts, warmCharts, type ChartPainter } from './charts.ts';
+import { stableChartIds } from './chart-ids.ts';
 
 // index.html: one self-contained file — inline CSS, charts as inline SVG,
 // no network — that opens from disk next to the run's evidence folder. A run
@@ -46,9 +48,28 @@ function* htmlPages(input: RenderInput): Generator<[string, string]> {
   for (const [file, body, title] of casePages(input.summary, input.packs, L)) yield [file, page({ lang: input.lang, title: `${title} · ${bank}`, body })];
 }
 
+/**
+ * index.html with its charts painted by another thread: the page is built
+ * with placeholders and the charts go at once, so the transcript pages are
+ * made meanwhile (renderAll makes them before it awaits this). The same
+ * page as renderHtml's: a painter that fails leaves the charts to this thread.
+ */
+async function renderWithPainter(input: RenderInput, paint: ChartPainter): Promise<string> {
+  const { html, calls } = deferCharts(() => renderHtml(input));
+  if (!calls.length) return html;
+  let svgs: string[];
+  try {
+    svgs = await paint(calls);
+  } catch {
+    svgs = paintCharts(calls);
+  }
+  return stableChartIds(fillCharts(html, svgs));
+}
+
 export const htmlRenderer: Renderer = {
   file: 'index.html',
-  render: renderHtml,
+  render: (input) => (input.paintCharts ? renderWithPainter(input, input.paintCharts) : renderHtml(input)),
   dir: PAGES_DIR,
   pages: htmlPages,
+  warm: warmCharts,
 };

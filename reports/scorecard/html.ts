@@ -1,6 +1,6 @@
 import type { Scorecard } from '../../harness/score/scorecard-schema.ts';
 import type { Lang } from '../../harness/types.ts';
-import { labelFormatter, palette, renderChart } from '../html/charts.ts';
+import { defineChart, labelFormatter, palette, renderChart } from '../html/charts.ts';
 import { esc, fmt, pct } from '../html/escape.ts';
 import { comparisonRows, scorecardWords, waitText, yesNo, type ScorecardWords } from './words.ts';
 
@@ -15,21 +15,28 @@ interface Bank {
 /** Recognition and answering online and on the hotline: a bar per bank, the survey's figure as a dashed line. */
 function effectivenessChart(banks: Bank[], W: ScorecardWords): string {
   const r = banks[0].scorecard.reference;
-  const categories = [`${W.onlineAi}·${W.recognition}`, `${W.onlineAi}·${W.completeness}`, `${W.hotlineAi}·${W.recognition}`, `${W.hotlineAi}·${W.completeness}`];
   const values = (sc: Scorecard) => [sc.effectiveness.online.recognition, sc.effectiveness.online.completeness, sc.effectiveness.hotline.recognition, sc.effectiveness.hotline.completeness];
-  return renderChart(
+  return effectivenessBars({
+    categories: [`${W.onlineAi}·${W.recognition}`, `${W.onlineAi}·${W.completeness}`, `${W.hotlineAi}·${W.recognition}`, `${W.hotlineAi}·${W.completeness}`],
+    banks: banks.map((b) => ({ label: b.label, values: values(b.scorecard) })),
+    industry: { name: W.surveyIndustry, values: [r.online.recognition, r.online.completeness, r.hotline.recognition, r.hotline.completeness] },
+  });
+}
+
+const effectivenessBars = defineChart('scorecard-effectiveness', (o: { categories: string[]; banks: { label: string; values: (number | null)[] }[]; industry: { name: string; values: (number | null)[] } }) =>
+  renderChart(
     {
       color: palette,
       legend: { top: 0 },
       grid: { left: 50, right: 30, top: 40, bottom: 50 },
-      xAxis: { type: 'category', data: categories, axisLabel: { interval: 0 } },
+      xAxis: { type: 'category', data: o.categories, axisLabel: { interval: 0 } },
       yAxis: { type: 'value', max: 5 },
       series: [
-        ...banks.map((b) => ({ type: 'bar', name: b.label, data: values(b.scorecard), label: { show: true, position: 'top', formatter: labelFormatter } })),
+        ...o.banks.map((b) => ({ type: 'bar', name: b.label, data: b.values, label: { show: true, position: 'top', formatter: labelFormatter } })),
         {
           type: 'line',
-          name: W.surveyIndustry,
-          data: [r.online.recognition, r.online.completeness, r.hotline.recognition, r.hotline.completeness],
+          name: o.industry.name,
+          data: o.industry.values,
           lineStyle: { type: 'dashed', color: '#6b7785' },
           itemStyle: { color: '#6b7785' },
           symbol: 'diamond',
@@ -41,12 +48,16 @@ function effectivenessChart(banks: Bank[], W: ScorecardWords): string {
     },
     720,
     320,
-  );
-}
+  ),
+);
 
 /** Time to a human per hotline, with the survey's buckets (20, 40, 60 s) as reference lines. */
 function waitChart(rows: { label: string; seconds: number | null }[], W: ScorecardWords): string {
-  return renderChart(
+  return waitBars({ rows, name: W.waitSeconds });
+}
+
+const waitBars = defineChart('scorecard-wait', ({ rows, name }: { rows: { label: string; seconds: number | null }[]; name: string }) =>
+  renderChart(
     {
       color: [palette[1]],
       grid: { left: 160, right: 60, top: 30, bottom: 40 },
@@ -55,7 +66,7 @@ function waitChart(rows: { label: string; seconds: number | null }[], W: Scoreca
       series: [
         {
           type: 'bar',
-          name: W.waitSeconds,
+          name,
           data: rows.map((r) => r.seconds),
           label: { show: true, position: 'right', formatter: labelFormatter },
           markLine: {
@@ -69,8 +80,8 @@ function waitChart(rows: { label: string; seconds: number | null }[], W: Scoreca
     },
     640,
     Math.max(160, 80 + rows.length * 36),
-  );
-}
+  ),
+);
 
 const ref = (text: string) => `<p class="meta">${esc(text)}</p>`;
 

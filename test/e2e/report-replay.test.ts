@@ -20,9 +20,11 @@ describe.concurrent('harness report on a saved run', () => {
     writeFileSync(profile, demo.replace("    request: { sessionId: '{{sessionId}}', text: '{{text}}' }", "    headers: { Authorization: 'Bearer ${env:REPLAY_TEST_TOKEN}' }\n    request: { sessionId: '{{sessionId}}', text: '{{text}}' }"));
     const out = join(work, 'run');
     const secret = 'tok-5f2c9a7e1d';
-    const run = await runCli(['run', '--bank', profile, '--channel', 'api', '--scenario', 'card-loss,branch-lookup', '--tag', 'core', '--scenarios-dir', scenarios, '--out', out, '--progress', 'none'], {
-      env: { REPLAY_TEST_TOKEN: secret },
+    // Graded in a thread of its own, which then paints index.html's charts; `harness report` paints them on its main thread.
+    const run = await runCli(['run', '--bank', profile, '--channel', 'api', '--scenario', 'card-loss,branch-lookup', '--tag', 'core', '--scenarios-dir', scenarios, '--out', out, '--progress', 'none', '--debug'], {
+      env: { REPLAY_TEST_TOKEN: secret, HARNESS_GRADE_THREAD: '1' },
     });
+    expect(run.stderr).toContain('grading: in a thread of its own');
     expect(run.code, run.stderr).toBe(0);
     const before = Object.fromEntries(REPORTS.map((f) => [f, readFileSync(join(out, f))]));
     const snapshot = readFileSync(join(out, 'snapshot/profile.json'), 'utf8');

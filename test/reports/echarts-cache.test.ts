@@ -13,7 +13,7 @@ const painter = folderProcess(
   `const { barChart, heatmapChart } = await mod('reports/html/charts.ts');
 const { compiledFromCache } = await mod('reports/html/echarts.ts');
 const svg = barChart({ categories: ['识别', '完整'], series: [{ name: '在线', data: [4.2, 3.5] }], max: 5 }) + heatmapChart({ rows: ['开户'], columns: ['api'], cells: [[7]], min: 0, max: 10 });
-console.log(JSON.stringify({ cached: compiledFromCache, svg }));`,
+console.log(JSON.stringify({ cached: compiledFromCache(), svg }));`,
 );
 const dir = painter.dir;
 const paint = () => painter.run() as { cached: boolean; svg: string };

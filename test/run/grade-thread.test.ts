@@ -18,6 +18,9 @@ import type { ReplyAssessment } from '../../harness/grade/types.ts';
 import { gradeContext } from '../../harness/run/grade-run.ts';
 import type { BotReply, CaseGrade, ConversationRecord } from '../../harness/types.ts';
 import { record } from '../helpers/grade.ts';
+import type { ChartCall } from '../../reports/html/charts.ts';
+import { paintCharts } from '../../reports/html/paint.ts';
+import { stableChartIds } from '../../reports/html/chart-ids.ts';
 
 // A long run grades in a thread of its own. What the thread says of a reply
 // and of a conversation is what the main thread says; and when the thread
@@ -97,6 +100,23 @@ describe('the grading thread', () => {
     expect(grades).toEqual(await Promise.all([...foreign, ...own].map((r) => gradeConversation(r, byId.get(r.pack)!, rules, ctx, 4))));
     // Only the foreign ones came back to the main thread.
     expect(asked.sort()).toEqual(foreign.map((r) => r.pack).sort());
+  });
+
+  it("paints the report's charts as this thread does, and refuses once it has ended", async () => {
+    const t = thread();
+    const calls: ChartCall[] = [
+      { kind: 'bar', args: { categories: ['识别', '完整'], series: [{ name: '在线', data: [4.2, 3.5] }], max: 5 } },
+      { kind: 'heatmap', args: { rows: ['开户', '挂失'], columns: ['api'], cells: [[7], [null]], min: 0, max: 10 } },
+      { kind: 'scorecard-wait', args: { rows: [{ label: '热线', seconds: 35 }], name: '等待秒数' } },
+    ];
+    t.warmCharts();
+    const svgs = await t.paint(calls);
+    // Each painter numbers its charts' ids from its own counters: compared as a page numbers them.
+    expect(svgs.map(stableChartIds)).toEqual(paintCharts(calls).map(stableChartIds));
+    expect(svgs.every((s) => s.startsWith('<svg'))).toBe(true);
+    await expect(t.paint([{ kind: 'no-such-chart', args: {} }])).rejects.toThrow(/no chart painter "no-such-chart"/);
+    await t.close();
+    await expect(t.paint(calls)).rejects.toThrow(/ended/);
   });
 
   it('answers on the main thread what still waits when it is closed', async () => {
