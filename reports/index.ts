@@ -4,7 +4,9 @@ import type { HistoryInput } from './history/index.ts';
 // The registry of per-run renderers: a list of definitions, the kind union
 // derived from it, so adding a renderer is one new file and one line here.
 // summary.json is written by the engine: it is the contract, not a rendering.
-// The HTML renderer loads lazily: it pulls in ECharts.
+// The HTML renderer loads lazily: it pulls in ECharts. It renders first: when
+// another thread paints its charts (harness run), they are painted while the
+// other reports and its own pages are made.
 
 export interface RendererDefinition {
   readonly kind: string;
@@ -12,10 +14,10 @@ export interface RendererDefinition {
 }
 
 export const runRenderers = [
+  { kind: 'html', load: async () => (await import('./html/index.ts')).htmlRenderer },
   { kind: 'markdown', load: async () => (await import('./markdown.ts')).markdownRenderer },
   { kind: 'junit', load: async () => (await import('./junit.ts')).junitRenderer },
   { kind: 'csv', load: async () => (await import('./csv.ts')).csvRenderer },
-  { kind: 'html', load: async () => (await import('./html/index.ts')).htmlRenderer },
 ] as const satisfies readonly RendererDefinition[];
 export type RendererKind = (typeof runRenderers)[number]['kind'];
 

@@ -173,9 +173,8 @@ export async function renderAll(input: RenderInput, log: (m: string) => void): P
     try {
       const renderer = await load();
       const file = join(input.runDir, renderer.file);
-      // Not awaited yet: a renderer whose charts another thread paints finishes while its pages are made.
+      // Not awaited: a renderer whose charts another thread paints finishes while its pages and the other reports are made.
       const rendered = Promise.resolve(renderer.render(input));
-      rendered.catch(() => undefined);
       if (renderer.dir) rmSync(join(input.runDir, renderer.dir), { recursive: true, force: true });
       const made = new Set<string>();
       for (const [page, content] of renderer.pages?.(input) ?? []) {
@@ -184,7 +183,7 @@ export async function renderAll(input: RenderInput, log: (m: string) => void): P
         made.add(dir);
         writes.push(write(join(input.runDir, page), content));
       }
-      writes.push(write(file, await rendered));
+      writes.push(rendered.then((content) => write(file, content)));
       done.push({ kind, file, written: Promise.all(writes) });
     } catch (err) {
       // One broken renderer must not cost the others (or the journal).

@@ -49,13 +49,17 @@ export function deferCharts(build: () => string): { html: string; calls: ChartCa
   }
 }
 
-/** The charts painted here, in order (what another thread's painter runs). */
+/** The charts painted here, in order (what another thread's painter runs); ECharts' compiled code kept before it returns. */
 export function paintCharts(calls: ChartCall[]): string[] {
-  return calls.map((c) => {
-    const paint = painters.get(c.kind);
-    if (!paint) throw new Error(`no chart painter "${c.kind}"`);
-    return (paint as (args: unknown) => string)(c.args);
-  });
+  try {
+    return calls.map((c) => {
+      const paint = painters.get(c.kind);
+      if (!paint) throw new Error(`no chart painter "${c.kind}"`);
+      return (paint as (args: unknown) => string)(c.args);
+    });
+  } finally {
+    keepCompiledCharts(true);
+  }
 }
 
 /** The page with its placeholders replaced by the painted charts. */

@@ -52,23 +52,38 @@ export function compiledFromCache(): boolean {
   return fromCache;
 }
 
+let pending: NodeJS.Immediate | undefined;
+
 /**
  * A chart was painted: once the page's other charts are too (the same turn of
  * the event loop), keep the compiled code, theirs included, for the next run,
- * unless a cache that fits was used.
+ * unless a cache that fits was used. `now`: the charts are all painted, keep
+ * it before this returns (a painting thread may be ended right after).
  */
-export function keepCompiledCharts(): void {
+export function keepCompiledCharts(now = false): void {
+  if (now) {
+    if (pending) clearImmediate(pending);
+    if (pending || cacheWanted) writeCache();
+    pending = undefined;
+    cacheWanted = false;
+    return;
+  }
   if (!cacheWanted || !script) return;
   cacheWanted = false;
-  const compiled = script;
-  setImmediate(() => {
-    try {
-      mkdirSync(CODE_CACHE_DIR, { recursive: true });
-      const tmp = `${cacheFile}.${process.pid}.${threadId}.tmp`;
-      writeFileSync(tmp, compiled.createCachedData());
-      renameSync(tmp, cacheFile);
-    } catch {
-      // a read-only or full folder: the next run compiles from source again
-    }
+  pending = setImmediate(() => {
+    pending = undefined;
+    writeCache();
   });
+}
+
+function writeCache(): void {
+  if (!script) return;
+  try {
+    mkdirSync(CODE_CACHE_DIR, { recursive: true });
+    const tmp = `${cacheFile}.${process.pid}.${threadId}.tmp`;
+    writeFileSync(tmp, script.createCachedData());
+    renameSync(tmp, cacheFile);
+  } catch {
+    // a read-only or full folder: the next run compiles from source again
+  }
 }
