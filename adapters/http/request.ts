@@ -4,9 +4,11 @@ import { urlToHttpOptions } from 'node:url';
 import { TransportFault } from '../../harness/types.ts';
 import { deadline } from '../../harness/util/deadline.ts';
 import { LargeJsonParser, type LargeJson } from './large-json.ts';
+import { PlainPool, type PlainTarget } from './plain.ts';
 
-// node:http with a keep-alive agent: the benchmark's hot path. fetch (undici)
-// costs several times more CPU per request through its web-stream layers.
+// The benchmark's hot path: plain http: on connections of our own (plain.ts),
+// https: through node:https with a keep-alive agent. fetch (undici) costs
+// several times more CPU per request through its web-stream layers.
 
 /** Larger replies are refused (a protocol fault): no bank bot answers a chat message with this much. */
 export const MAX_BODY_BYTES = 16 * 1024 * 1024;
@@ -25,10 +27,10 @@ export interface HttpResponse {
 }
 
 export class Agents {
-  readonly http = new http.Agent({ keepAlive: true, maxSockets: 256 });
+  readonly plain = new PlainPool();
   readonly https = new https.Agent({ keepAlive: true, maxSockets: 256 });
   destroy(): void {
-    this.http.destroy();
+    this.plain.destroy();
     this.https.destroy();
   }
 }
@@ -37,6 +39,10 @@ interface Target {
   https: boolean;
   /** node:http's options for the URL (host, port, path, auth), as it would derive them on each request. */
   options: http.RequestOptions;
+  /** For http: — the connection's address, the request line's path and the Host header. */
+  plain: PlainTarget;
+  /** user:password in the URL, sent as Basic authorization (as node:http does). */
+  basic?: string;
 }
 
 /** Profiles have one URL a channel: parsed once, not on every request. */
@@ -45,7 +51,13 @@ function targetOf(url: string): Target {
   let t = targets.get(url);
   if (!t) {
     const u = new URL(url);
-    t = { https: u.protocol === 'https:', options: urlToHttpOptions(u) };
+    const options = urlToHttpOptions(u);
+    t = {
+      https: u.protocol === 'https:',
+      options,
+      plain: { host: options.hostname ?? 'localhost', port: Number(u.port || 80), hostHeader: u.host, path: `${u.pathname || '/'}${u.search}` },
+      basic: options.auth ? `Basic ${Buffer.from(options.auth).toString('base64')}` : undefined,
+    };
     if (targets.size >= 1000) targets.clear();
     targets.set(url, t);
   }
@@ -109,9 +121,9 @@ function requestOnce(agents: Agents, url: string, init: RequestInit): Promise<Ht
     const { signal } = init;
     if (signal.aborted) return reject(abortError(signal));
     const target = targetOf(url);
-    const mod = target.https ? https : http;
     const headers = { ...init.headers };
     if (init.body !== undefined) headers['content-length'] = String(Buffer.byteLength(init.body));
+    if (!target.https) return plainOnce(agents.plain, target, headers, init, resolve, reject);
     const onAbort = () => req.destroy(abortError(signal));
     signal.addEventListener('abort', onAbort, { once: true });
     let timedOut = false;
@@ -135,36 +147,18 @@ function requestOnce(agents: Agents, url: string, init: RequestInit): Promise<Ht
       const reset = (err as NodeJS.ErrnoException)?.code === 'ECONNRESET';
       reject(reset && req.reusedSocket && !responded ? new StaleSocket(err) : err);
     };
-    const req = mod.request(
-      { ...target.options, method: init.method, headers, agent: target.https ? agents.https : agents.http },
+    const req = https.request(
+      { ...target.options, method: init.method, headers, agent: agents.https },
       (res) => {
         responded = true;
-        let chunks: Buffer[] = [];
-        let bytes = 0;
-        let large: LargeJsonParser | undefined;
+        const body = new BodyReader(init.largeJson);
         res.on('data', (c: Buffer) => {
-          bytes += c.length;
-          // A runaway bot must not take the harness's memory with it.
-          if (bytes > MAX_BODY_BYTES) return req.destroy(Object.assign(new Error(`the reply exceeds ${MAX_BODY_BYTES / 1024 / 1024} MiB`), { code: 'E_TOO_LARGE' }));
-          if (large) return large.write(c);
-          chunks.push(c);
-          if (init.largeJson && bytes > LARGE_BODY_BYTES) {
-            large = new LargeJsonParser(init.largeJson.keepBytes);
-            for (const held of chunks) large.write(held);
-            chunks = [];
-          }
+          const tooLarge = body.add(c);
+          if (tooLarge) req.destroy(tooLarge);
         });
         res.on('end', () => {
           settle();
-          const status = { status: res.statusCode ?? 0, headers: res.headers };
-          if (!large) return resolve({ ...status, body: chunks.length === 1 ? chunks[0].toString('utf8') : Buffer.concat(chunks).toString('utf8') });
-          let json: HttpResponse['json'];
-          try {
-            json = { parsed: large.end() };
-          } catch (err) {
-            json = { error: err as Error };
-          }
-          resolve({ ...status, body: large.head, bytes, json });
+          resolve(body.response(res.statusCode ?? 0, res.headers));
         });
         res.on('error', fail);
         res.on('aborted', () => fail(Object.assign(new Error('the response was cut off'), { code: 'ECONNRESET' })));
@@ -173,6 +167,95 @@ function requestOnce(agents: Agents, url: string, init: RequestInit): Promise<Ht
     req.on('error', fail);
     req.end(init.body);
   });
+}
+
+/** One request on a plain http: connection (plain.ts), with the same signal, timeout, limits and stale-connection rule. */
+function plainOnce(pool: PlainPool, target: Target, headers: Record<string, string>, init: RequestInit, resolve: (r: HttpResponse) => void, reject: (e: unknown) => void): void {
+  const { signal } = init;
+  if (target.basic && !Object.keys(headers).some((k) => k.toLowerCase() === 'authorization')) headers.authorization = target.basic;
+  let abandon: ((err: Error) => void) | undefined;
+  const onAbort = () => abandon?.(abortError(signal));
+  signal.addEventListener('abort', onAbort, { once: true });
+  let timedOut = false;
+  const timer =
+    init.timeoutMs === undefined
+      ? undefined
+      : deadline(init.timeoutMs, () => {
+          timedOut = true;
+          abandon?.(new RequestTimeout(init.timeoutMs!));
+        });
+  const settle = () => {
+    timer?.clear();
+    signal.removeEventListener('abort', onAbort);
+  };
+  let status = 0;
+  let responseHeaders: http.IncomingHttpHeaders = {};
+  const body = new BodyReader(init.largeJson);
+  try {
+    abandon = pool.send(target.plain, init.method, headers, init.body, {
+      head(s, h) {
+        status = s;
+        responseHeaders = h;
+      },
+      body(chunk) {
+        const tooLarge = body.add(chunk);
+        if (tooLarge) abandon?.(tooLarge);
+      },
+      end() {
+        settle();
+        resolve(body.response(status, responseHeaders));
+      },
+      fail(err, staleReuse) {
+        settle();
+        if (timedOut) return reject(new RequestTimeout(init.timeoutMs!));
+        if (signal.aborted) return reject(abortError(signal));
+        const code = (err as NodeJS.ErrnoException).code;
+        reject(staleReuse && (code === 'ECONNRESET' || code === 'EPIPE') ? new StaleSocket(err) : err);
+      },
+    });
+  } catch (err) {
+    // A header node:http would refuse (a control character in a value): refused the same way.
+    settle();
+    reject(err);
+  }
+}
+
+/** A response body as it arrives: refused past MAX_BODY_BYTES, parsed as it comes past LARGE_BODY_BYTES when the caller reads JSON. */
+class BodyReader {
+  private chunks: Buffer[] = [];
+  private bytes = 0;
+  private large: LargeJsonParser | undefined;
+
+  constructor(private readonly largeJson?: { keepBytes: number }) {}
+
+  /** Take a chunk; an error when the body has grown past the limit. */
+  add(c: Buffer): Error | undefined {
+    this.bytes += c.length;
+    // A runaway bot must not take the harness's memory with it.
+    if (this.bytes > MAX_BODY_BYTES) return Object.assign(new Error(`the reply exceeds ${MAX_BODY_BYTES / 1024 / 1024} MiB`), { code: 'E_TOO_LARGE' });
+    if (this.large) {
+      this.large.write(c);
+      return undefined;
+    }
+    this.chunks.push(c);
+    if (this.largeJson && this.bytes > LARGE_BODY_BYTES) {
+      this.large = new LargeJsonParser(this.largeJson.keepBytes);
+      for (const held of this.chunks) this.large.write(held);
+      this.chunks = [];
+    }
+    return undefined;
+  }
+
+  response(status: number, headers: http.IncomingHttpHeaders): HttpResponse {
+    if (!this.large) return { status, headers, body: this.chunks.length === 1 ? this.chunks[0].toString('utf8') : Buffer.concat(this.chunks).toString('utf8') };
+    let json: HttpResponse['json'];
+    try {
+      json = { parsed: this.large.end() };
+    } catch (err) {
+      json = { error: err as Error };
+    }
+    return { status, headers, body: this.large.head, bytes: this.bytes, json };
+  }
 }
 
 /** What node:http rejects with when its signal aborts: an AbortError carrying the reason. */
