@@ -2,8 +2,12 @@
 
 const entities: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 
+const special = /[&<>"']/;
+
 export function esc(value: unknown): string {
-  return String(value ?? '').replace(/[&<>"']/g, (c) => entities[c]);
+  const text = String(value ?? '');
+  // Most of a page's text has nothing to escape: no new string for it.
+  return special.test(text) ? text.replace(/[&<>"']/g, (c) => entities[c]) : text;
 }
 
 const ignorable = /[\p{P}\p{S}\s]/u;

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import * as crypto from 'node:crypto';
 import type { Pack } from '../../harness/config/scenario.ts';
 import type { Summary } from '../../harness/score/types.ts';
 import type { BotReply, CaseGrade, GradedConversation, TurnGrade } from '../../harness/types.ts';
@@ -14,9 +14,13 @@ import { caseName, scriptedCase } from '../names.ts';
 
 export type Verdict = 'pass' | 'fail' | 'error';
 
+/** crypto.hash (Node 20.12+) hashes in one call, without a Hash object per conversation. */
+const sha1Hex: (text: string) => string =
+  typeof (crypto as { hash?: unknown }).hash === 'function' ? (text) => crypto.hash('sha1', text, 'hex') : (text) => crypto.createHash('sha1').update(text).digest('hex');
+
 /** A stable, URL-safe anchor for a conversation id. */
 export function anchorOf(id: string): string {
-  return `c-${createHash('sha1').update(id).digest('hex').slice(0, 12)}`;
+  return `c-${sha1Hex(id).slice(0, 12)}`;
 }
 
 export function verdictOf(c: GradedConversation): Verdict {
