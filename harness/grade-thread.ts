@@ -167,6 +167,7 @@ export function startGradeThread(init: GradeThreadInit): GradeThread {
         } catch (err) {
           // A chart's arguments that cannot cross (never plain data): painted here instead.
           paintings.delete(id);
+          if (!waiting.size && !paintings.size) worker.unref();
           reject(err);
         }
       });

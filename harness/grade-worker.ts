@@ -37,9 +37,10 @@ const painter = () =>
     return p;
   }));
 
-async function paint(id: number, calls: ChartMessage & { op: 'paint' }): Promise<ChartReply> {
+async function paint(request: ChartMessage & { op: 'paint' }): Promise<ChartReply> {
+  const { id } = request;
   try {
-    return { op: 'painted', id, svgs: (await painter()).paintCharts(calls.calls) };
+    return { op: 'painted', id, svgs: (await painter()).paintCharts(request.calls) };
   } catch (err) {
     return { op: 'painted', id, error: (err as Error)?.message ?? String(err) };
   }
@@ -49,7 +50,7 @@ port.on('message', (m: GradeThreadMessage[] | { op: 'init'; init: GradeThreadIni
   if (!Array.isArray(m)) {
     if (m.op === 'init') return begin(m.init);
     if (m.op === 'warm-charts') return void painter().catch(() => undefined);
-    return void paint(m.id, m).then((r) => port.postMessage(r));
+    return void paint(m).then((r) => port.postMessage(r));
   }
   // A reading holds up a conversation, a grade does not: the readings go back first.
   for (const part of [m.filter((x) => x.request.op === 'assess'), m.filter((x) => x.request.op === 'grade')]) {

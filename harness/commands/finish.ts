@@ -184,7 +184,10 @@ export async function renderAll(input: RenderInput, log: (m: string) => void): P
         writes.push(write(join(input.runDir, page), content));
       }
       writes.push(rendered.then((content) => write(file, content)));
-      done.push({ kind, file, written: Promise.all(writes) });
+      const written = Promise.all(writes);
+      // Seen to now: a failure (the rendering's, or a write's) is reported below, in the registry's order.
+      written.catch(() => undefined);
+      done.push({ kind, file, written });
     } catch (err) {
       // One broken renderer must not cost the others (or the journal).
       await Promise.allSettled(writes);
