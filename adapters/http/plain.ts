@@ -38,6 +38,8 @@ interface Connection {
   key: string;
   /** The request on it now; undefined while it waits in the pool. */
   current?: Exchange;
+  /** A response came that no request asked for: never reused. */
+  spoiled?: boolean;
 }
 
 interface Exchange {
@@ -106,7 +108,10 @@ export class PlainPool {
     const p = conn.parser as unknown as Record<number, unknown>;
     p[HTTPParser.kOnHeadersComplete] = (info: { statusCode: number; headers: string[] }) => {
       const ex = conn.current;
-      if (!ex) return 0;
+      if (!ex) {
+        conn.spoiled = true;
+        return 0;
+      }
       ex.responded = true;
       // 100 Continue, 103 Early Hints: the answer is still to come (101 would be an upgrade no bot API asks for).
       ex.interim = info.statusCode >= 100 && info.statusCode < 200 && info.statusCode !== 101;
@@ -161,8 +166,8 @@ export class PlainPool {
   /** Back to the pool, waiting for the next request without holding the process open. */
   private park(conn: Connection): void {
     if (conn.current || conn.socket.destroyed || !this.open.has(conn)) return;
-    // Leftover bytes after the answer: not a connection to reuse.
-    if ((conn.parser as unknown as { line: string }).line) return this.drop(conn);
+    // Bytes after the answer (a part of a line, or a whole response nobody asked for): not a connection to reuse.
+    if (conn.spoiled || (conn.parser as unknown as { line: string }).line) return this.drop(conn);
     conn.socket.unref();
     let list = this.idle.get(conn.key);
     if (!list) this.idle.set(conn.key, (list = []));

@@ -109,6 +109,12 @@ describe('plain http: on connections of our own', () => {
     expect(bot.connections()).toBe(2);
   });
 
+  it('does not reuse a connection that brought more than the answer', async () => {
+    const bot = await rawBot((socket, _h, _b, n) => socket.write(`HTTP/1.1 200 OK\r\nContent-Length: 7\r\n\r\n{"n":${n}}HTTP/1.1 200 OK\r\nContent-Length: 9\r\n\r\n{"n":"x"}`));
+    for (let i = 0; i < 3; i++) expect((await post(bot.url)).body).toBe('{"n":1}');
+    expect(bot.connections()).toBe(3);
+  });
+
   it('opens a new connection after the server says Connection: close', async () => {
     const bot = await rawBot((socket, _h, _b, n) => socket.write(`HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 7\r\n\r\n{"n":${n}}`));
     for (let i = 0; i < 3; i++) expect((await post(bot.url)).body).toBe('{"n":1}');
