@@ -98,18 +98,19 @@ export function startGradeThread(init: GradeThreadInit): GradeThread {
     waiting.delete(id);
     local(p.request).then(p.resolve, p.reject);
   };
-  const fail = () => {
-    if (!worker) return;
-    worker = undefined;
-    for (const id of [...waiting.keys()]) handOver(id);
-    for (const id of [...paintings.keys()]) settlePainting({ op: 'painted', id, error: 'the grading thread ended' });
-  };
+  /** Charts asked of the thread (ChartMessage), by id. */
   const paintings = new Map<number, { resolve: (svgs: string[]) => void; reject: (e: unknown) => void }>();
   const settlePainting = (r: ChartReply) => {
     const p = paintings.get(r.id);
     paintings.delete(r.id);
     if (r.svgs) p?.resolve(r.svgs);
     else p?.reject(new Error(r.error ?? 'the grading thread painted no chart'));
+  };
+  const fail = () => {
+    if (!worker) return;
+    worker = undefined;
+    for (const id of [...waiting.keys()]) handOver(id);
+    for (const id of [...paintings.keys()]) settlePainting({ op: 'painted', id, error: 'the grading thread ended' });
   };
   worker.on('message', (replies: GradeThreadReply[] | ChartReply) => {
     if (!Array.isArray(replies)) {

@@ -26,7 +26,7 @@ export interface PlainHandlers {
   head(status: number, headers: IncomingHttpHeaders): void;
   body(chunk: Buffer): void;
   end(): void;
-  /** `reused`: the request went out on a kept-alive connection and no byte of a response came back. */
+  /** `staleReuse`: the request went out on a kept-alive connection and no byte of a response came back. */
   fail(err: Error, staleReuse: boolean): void;
 }
 

@@ -111,11 +111,33 @@ class StaleSocket extends Error {
 }
 
 /**
- * The signal and the timeout are watched here, with a listener and a timer
- * that go when the response ends: handing node:http the signal attaches a
- * stream watcher per request, and a controller of our own to join signal and
- * timeout would be one more object with listeners per request.
+ * A request's signal and timeout, watched with a listener and a timer that go
+ * when it settles; `stop` ends the request. Handing node:http the signal
+ * attaches a stream watcher per request, and a controller of our own to join
+ * signal and timeout would be one more object with listeners per request.
+ * `ended()`: why the request was ended by us (its timeout, or the signal), if it was.
  */
+function watch(init: RequestInit, stop: (err: Error) => void): { settle(): void; ended(): Error | undefined } {
+  const { signal } = init;
+  const onAbort = () => stop(abortError(signal));
+  signal.addEventListener('abort', onAbort, { once: true });
+  let timedOut = false;
+  const timer =
+    init.timeoutMs === undefined
+      ? undefined
+      : deadline(init.timeoutMs, () => {
+          timedOut = true;
+          stop(new RequestTimeout(init.timeoutMs!));
+        });
+  return {
+    settle() {
+      timer?.clear();
+      signal.removeEventListener('abort', onAbort);
+    },
+    ended: () => (timedOut ? new RequestTimeout(init.timeoutMs!) : signal.aborted ? abortError(signal) : undefined),
+  };
+}
+
 function requestOnce(agents: Agents, url: string, init: RequestInit): Promise<HttpResponse> {
   return new Promise((resolve, reject) => {
     const { signal } = init;
@@ -124,26 +146,13 @@ function requestOnce(agents: Agents, url: string, init: RequestInit): Promise<Ht
     const headers = { ...init.headers };
     if (init.body !== undefined) headers['content-length'] = String(Buffer.byteLength(init.body));
     if (!target.https) return plainOnce(agents.plain, target, headers, init, resolve, reject);
-    const onAbort = () => req.destroy(abortError(signal));
-    signal.addEventListener('abort', onAbort, { once: true });
-    let timedOut = false;
-    const timer =
-      init.timeoutMs === undefined
-        ? undefined
-        : deadline(init.timeoutMs, () => {
-            timedOut = true;
-            req.destroy(new RequestTimeout(init.timeoutMs!));
-          });
-    const settle = () => {
-      timer?.clear();
-      signal.removeEventListener('abort', onAbort);
-    };
+    const watched = watch(init, (err) => req.destroy(err));
     let responded = false;
     // Whichever event reports it (the request's error, the response cut off), a request we ended says why we did.
     const fail = (err: unknown) => {
-      settle();
-      if (timedOut) return reject(new RequestTimeout(init.timeoutMs!));
-      if (signal.aborted) return reject(abortError(signal));
+      watched.settle();
+      const ours = watched.ended();
+      if (ours) return reject(ours);
       const reset = (err as NodeJS.ErrnoException)?.code === 'ECONNRESET';
       reject(reset && req.reusedSocket && !responded ? new StaleSocket(err) : err);
     };
@@ -157,7 +166,7 @@ function requestOnce(agents: Agents, url: string, init: RequestInit): Promise<Ht
           if (tooLarge) req.destroy(tooLarge);
         });
         res.on('end', () => {
-          settle();
+          watched.settle();
           resolve(body.response(res.statusCode ?? 0, res.headers));
         });
         res.on('error', fail);
@@ -171,23 +180,9 @@ function requestOnce(agents: Agents, url: string, init: RequestInit): Promise<Ht
 
 /** One request on a plain http: connection (plain.ts), with the same signal, timeout, limits and stale-connection rule. */
 function plainOnce(pool: PlainPool, target: Target, headers: Record<string, string>, init: RequestInit, resolve: (r: HttpResponse) => void, reject: (e: unknown) => void): void {
-  const { signal } = init;
   if (target.basic && !Object.keys(headers).some((k) => k.toLowerCase() === 'authorization')) headers.authorization = target.basic;
   let abandon: ((err: Error) => void) | undefined;
-  const onAbort = () => abandon?.(abortError(signal));
-  signal.addEventListener('abort', onAbort, { once: true });
-  let timedOut = false;
-  const timer =
-    init.timeoutMs === undefined
-      ? undefined
-      : deadline(init.timeoutMs, () => {
-          timedOut = true;
-          abandon?.(new RequestTimeout(init.timeoutMs!));
-        });
-  const settle = () => {
-    timer?.clear();
-    signal.removeEventListener('abort', onAbort);
-  };
+  const watched = watch(init, (err) => abandon?.(err));
   let status = 0;
   let responseHeaders: http.IncomingHttpHeaders = {};
   const body = new BodyReader(init.largeJson);
@@ -202,20 +197,20 @@ function plainOnce(pool: PlainPool, target: Target, headers: Record<string, stri
         if (tooLarge) abandon?.(tooLarge);
       },
       end() {
-        settle();
+        watched.settle();
         resolve(body.response(status, responseHeaders));
       },
       fail(err, staleReuse) {
-        settle();
-        if (timedOut) return reject(new RequestTimeout(init.timeoutMs!));
-        if (signal.aborted) return reject(abortError(signal));
+        watched.settle();
+        const ours = watched.ended();
+        if (ours) return reject(ours);
         const code = (err as NodeJS.ErrnoException).code;
         reject(staleReuse && (code === 'ECONNRESET' || code === 'EPIPE') ? new StaleSocket(err) : err);
       },
     });
   } catch (err) {
     // A header node:http would refuse (a control character in a value): refused the same way.
-    settle();
+    watched.settle();
     reject(err);
   }
 }

@@ -9,14 +9,9 @@ import { runRenderers } from '../../reports/index.ts';
 
 export async function runBenchmark(opts: RunOptions): Promise<RunResult> {
   // The renderers load while the conversations wait on the bot, not after the last one; ECharts too, unless the grading thread paints.
-  const whileRunning = (gradingThread: boolean) =>
-    runRenderers.forEach(
-      (r) =>
-        void r
-          .load()
-          .then((loaded) => (gradingThread ? undefined : loaded.warm?.()))
-          .catch(() => undefined),
-    );
+  const whileRunning = (gradingThread: boolean) => {
+    for (const r of runRenderers) void r.load().then((loaded) => (gradingThread ? undefined : loaded.warm?.()), () => undefined);
+  };
   const run = await executeRun({ whileRunning, keepGradeThread: true, ...opts });
   const thread = run.thread;
   try {

@@ -24,7 +24,9 @@ const cacheFile = join(CODE_CACHE_DIR, `echarts-${process.version}-${process.arc
 let script: Script | undefined;
 let engine: typeof ECharts | undefined;
 let fromCache = false;
-let cacheWanted = false;
+/** ECharts was compiled here, not read from a cache that fits: its code is to be kept, once. */
+let owed = false;
+let scheduled: NodeJS.Immediate | undefined;
 
 /**
  * ECharts, compiled at the first call in this thread (from the code cache
@@ -43,7 +45,7 @@ export function echarts(): typeof ECharts {
   const module = { exports: {} as typeof ECharts };
   (script.runInThisContext() as (exports: object, module: object) => void)(module.exports, module);
   fromCache = cachedData !== undefined && script.cachedDataRejected === false;
-  cacheWanted = !fromCache;
+  owed = !fromCache;
   return (engine = module.exports);
 }
 
@@ -52,8 +54,6 @@ export function compiledFromCache(): boolean {
   return fromCache;
 }
 
-let pending: NodeJS.Immediate | undefined;
-
 /**
  * A chart was painted: once the page's other charts are too (the same turn of
  * the event loop), keep the compiled code, theirs included, for the next run,
@@ -61,19 +61,15 @@ let pending: NodeJS.Immediate | undefined;
  * it before this returns (a painting thread may be ended right after).
  */
 export function keepCompiledCharts(now = false): void {
-  if (now) {
-    if (pending) clearImmediate(pending);
-    if (pending || cacheWanted) writeCache();
-    pending = undefined;
-    cacheWanted = false;
+  if (!owed) return;
+  if (!now) {
+    scheduled ??= setImmediate(() => keepCompiledCharts(true));
     return;
   }
-  if (!cacheWanted || !script) return;
-  cacheWanted = false;
-  pending = setImmediate(() => {
-    pending = undefined;
-    writeCache();
-  });
+  clearImmediate(scheduled);
+  scheduled = undefined;
+  owed = false;
+  writeCache();
 }
 
 function writeCache(): void {

@@ -51,7 +51,7 @@ function* htmlPages(input: RenderInput): Generator<[string, string]> {
 /**
  * index.html with its charts painted by another thread: the page is built
  * with placeholders and the charts go at once, so the transcript pages are
- * made meanwhile (renderAll makes them before it awaits this). The same
+ * made meanwhile (renderAll makes them, and the other reports, before it awaits this). The same
  * page as renderHtml's: a painter that fails leaves the charts to this thread.
  */
 async function renderWithPainter(input: RenderInput, paint: ChartPainter): Promise<string> {
